@@ -1,0 +1,164 @@
+//! The command-line contract (documented in README.md; tests and scripts depend on it).
+
+use clap::{Args, Parser, Subcommand};
+use local_atlas::data::crs::Crs;
+use local_atlas::data::import::csv_text::TextEncoding;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "local-atlas",
+    version,
+    about = "Local Atlas: an offline Local Information System. With no command it opens the desktop app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an empty workspace (a GeoPackage file).
+    Init { workspace: PathBuf },
+    /// Import boundaries, indicators, a lookup or a point layer.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Re-aggregate an indicator to a higher geography through a lookup.
+    Aggregate {
+        workspace: PathBuf,
+        #[arg(long)]
+        indicator: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Weight indicator for a weighted mean (e.g. population); without it values are summed.
+        #[arg(long)]
+        weight: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the geographies, indicators and layers of a workspace.
+    Info {
+        workspace: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export one indicator at one geography as CSV or GeoJSON.
+    ExportData {
+        workspace: PathBuf,
+        #[arg(long)]
+        geography: String,
+        #[arg(long)]
+        indicator: String,
+        /// Period (default: the latest).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Re)build the Greater Manchester sample project from seeds/.
+    Sample {
+        /// Folder to build it in (default: sample_projects/greater-manchester).
+        dir: Option<PathBuf>,
+        /// Folder holding the seed files (default: seeds/ of this source tree).
+        #[arg(long)]
+        seeds: Option<PathBuf>,
+    },
+    /// Open the desktop app on a workspace (default: the sample project).
+    #[cfg(feature = "gui")]
+    Gui { workspace: Option<PathBuf> },
+}
+
+fn parse_crs(s: &str) -> Result<Crs, String> {
+    Crs::parse(s)
+        .ok_or_else(|| format!("unsupported CRS '{s}': use EPSG:27700, EPSG:4326 or EPSG:3857"))
+}
+
+#[derive(Args, Debug)]
+pub struct WsFile {
+    pub workspace: PathBuf,
+    pub file: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Boundaries from GeoJSON, a shapefile or a GeoPackage layer; stored in EPSG:27700.
+    Boundaries {
+        #[command(flatten)]
+        files: WsFile,
+        #[arg(long)]
+        geography: String,
+        #[arg(long)]
+        code_field: Option<String>,
+        #[arg(long)]
+        name_field: Option<String>,
+        /// CRS of the file when it does not say, or says wrongly (e.g. EPSG:27700).
+        #[arg(long, value_parser = parse_crs)]
+        source_crs: Option<Crs>,
+        /// Layer to read from a GeoPackage source (default: the first).
+        #[arg(long)]
+        layer: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Indicator values from CSV, long form (code, indicator, period, value, …) or --wide.
+    Indicators {
+        #[command(flatten)]
+        files: WsFile,
+        #[arg(long)]
+        geography: String,
+        #[arg(long)]
+        code_field: Option<String>,
+        /// One column per indicator; the column name becomes the indicator code.
+        #[arg(long)]
+        wide: bool,
+        /// With --wide: import only these columns (comma-separated).
+        #[arg(long, value_delimiter = ',', requires = "wide")]
+        columns: Option<Vec<String>>,
+        #[arg(long)]
+        period: Option<String>,
+        /// Metadata CSV: code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity.
+        #[arg(long)]
+        metadata: Option<PathBuf>,
+        /// Import even if some area codes match no boundary.
+        #[arg(long)]
+        allow_unmatched: bool,
+        /// Replace values already stored for the same indicator, geography and period.
+        #[arg(long)]
+        replace: bool,
+        /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
+        #[arg(long, default_value = "auto")]
+        encoding: TextEncoding,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A best-fit lookup between two geographies (e.g. LSOA → ward).
+    Lookup {
+        #[command(flatten)]
+        files: WsFile,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        from_field: Option<String>,
+        #[arg(long)]
+        to_field: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A point layer from CSV (easting/northing or longitude/latitude) or GeoJSON.
+    Points {
+        #[command(flatten)]
+        files: WsFile,
+        #[arg(long)]
+        layer: String,
+        #[arg(long, value_parser = parse_crs)]
+        source_crs: Option<Crs>,
+        #[arg(long)]
+        json: bool,
+    },
+}

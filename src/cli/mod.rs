@@ -1,0 +1,294 @@
+//! The headless command line: parses arguments and calls the library's operations.
+
+pub mod args;
+mod progress;
+
+use anyhow::{Context, Result};
+use args::{Cli, Command, ImportCommand};
+use local_atlas::data::Workspace;
+use local_atlas::data::import::{boundaries, indicators, lookup, points};
+use local_atlas::data::query;
+use local_atlas::ops;
+use serde::Serialize;
+
+/// Runs a sub-command.
+pub fn run(cli: Cli) -> Result<()> {
+    let Some(command) = cli.command else {
+        anyhow::bail!("no command given");
+    };
+    match command {
+        Command::Init { workspace } => {
+            Workspace::create(&workspace)?;
+            println!("created workspace {}", workspace.display());
+        }
+        Command::Import(import) => run_import(import)?,
+        Command::Aggregate {
+            workspace,
+            indicator,
+            from,
+            to,
+            weight,
+            json,
+        } => {
+            let mut ws = Workspace::open(&workspace)?;
+            let spinner = progress::Spinner::start("aggregating");
+            let report = ops::aggregate::run(
+                &mut ws,
+                &ops::aggregate::AggregateRequest {
+                    indicator,
+                    from,
+                    to,
+                    weight,
+                },
+            )?;
+            drop(spinner);
+            emit(json, &report, || {
+                format!(
+                    "aggregated {} from {} to {} ({:?}): {} areas for period(s) {}, {} without a value because a member was missing",
+                    report.indicator,
+                    report.from,
+                    report.to,
+                    report.method,
+                    report.groups,
+                    report.periods.join(", "),
+                    report.groups_missing
+                )
+            })?;
+        }
+        Command::Info { workspace, json } => {
+            let ws = Workspace::open(&workspace)?;
+            let info = query::info(&ws)?;
+            emit(json, &info, || info_text(&info))?;
+        }
+        Command::ExportData {
+            workspace,
+            geography,
+            indicator,
+            period,
+            out,
+            json,
+        } => {
+            let ws = Workspace::open(&workspace)?;
+            let report = ops::export::run(
+                &ws,
+                &ops::export::ExportRequest {
+                    geography,
+                    indicator,
+                    period,
+                },
+                &out,
+            )?;
+            emit(json, &report, || {
+                format!(
+                    "wrote {} ({} areas, {} with a value, period {})",
+                    report.file, report.areas, report.with_value, report.period
+                )
+            })?;
+        }
+        Command::Sample { dir, seeds } => {
+            let dir = dir.unwrap_or_else(ops::sample::default_project_dir);
+            let seeds = seeds.unwrap_or_else(ops::sample::seeds_dir);
+            let bar = progress::Bar::new();
+            let path =
+                ops::sample::build(&dir, &seeds, &bar).context("building the sample project")?;
+            drop(bar);
+            println!("built sample workspace {}", path.display());
+        }
+        #[cfg(feature = "gui")]
+        Command::Gui { workspace } => crate::open_gui(workspace)?,
+    }
+    Ok(())
+}
+
+fn run_import(import: ImportCommand) -> Result<()> {
+    match import {
+        ImportCommand::Boundaries {
+            files,
+            geography,
+            code_field,
+            name_field,
+            source_crs,
+            layer,
+            json,
+        } => {
+            let mut ws = Workspace::open(&files.workspace)?;
+            let spinner = progress::Spinner::start("importing boundaries");
+            let opts = boundaries::BoundaryOptions {
+                geography,
+                code_field,
+                name_field,
+                source_crs,
+                layer,
+            };
+            let r = boundaries::import_boundaries(&mut ws, &files.file, &opts)?;
+            drop(spinner);
+            emit(json, &r, || {
+                let mut s = format!(
+                    "imported {} areas into '{}' from {} ({} → EPSG:27700; code field {}, name field {}); {} polygons, {} multipolygons, {} holes, total area {:.1} km²",
+                    r.features,
+                    r.geography,
+                    r.file,
+                    r.source_crs,
+                    r.code_field,
+                    r.name_field.as_deref().unwrap_or("none"),
+                    r.polygons,
+                    r.multipolygons,
+                    r.holes,
+                    r.total_area_m2 / 1e6
+                );
+                if !r.invalid.is_empty() {
+                    s.push_str(&format!(
+                        "\nwarning: {} area(s) have invalid geometry (kept as they are): {}",
+                        r.invalid.len(),
+                        r.invalid.join(", ")
+                    ));
+                }
+                s
+            })?;
+        }
+        ImportCommand::Indicators {
+            files,
+            geography,
+            code_field,
+            wide,
+            columns,
+            period,
+            metadata,
+            allow_unmatched,
+            replace,
+            encoding,
+            json,
+        } => {
+            let mut ws = Workspace::open(&files.workspace)?;
+            let spinner = progress::Spinner::start("importing indicators");
+            let opts = indicators::IndicatorOptions {
+                geography,
+                code_field,
+                wide,
+                columns,
+                period,
+                metadata,
+                allow_unmatched,
+                replace,
+                encoding,
+            };
+            let r = indicators::import_indicators(&mut ws, &files.file, &opts)?;
+            drop(spinner);
+            emit(json, &r, || {
+                let mut s = format!(
+                    "imported {} values of {} indicator(s) for '{}' ({} form, period(s) {}): {} ok, {} suppressed, {} missing",
+                    r.values,
+                    r.indicators.len(),
+                    r.geography,
+                    r.form,
+                    r.periods.join(", "),
+                    r.ok,
+                    r.suppressed,
+                    r.missing
+                );
+                if !r.skipped_columns.is_empty() {
+                    s.push_str(&format!(
+                        "\nskipped text column(s): {}",
+                        r.skipped_columns.join(", ")
+                    ));
+                }
+                if r.unmatched > 0 {
+                    s.push_str(&format!(
+                        "\nwarning: {} code(s) match no boundary (e.g. {})",
+                        r.unmatched,
+                        r.unmatched_examples.join(", ")
+                    ));
+                }
+                s
+            })?;
+        }
+        ImportCommand::Lookup {
+            files,
+            from,
+            to,
+            from_field,
+            to_field,
+            json,
+        } => {
+            let mut ws = Workspace::open(&files.workspace)?;
+            let r = lookup::import_lookup(
+                &mut ws,
+                &files.file,
+                &lookup::LookupOptions {
+                    from,
+                    to,
+                    from_field,
+                    to_field,
+                },
+            )?;
+            emit(json, &r, || {
+                format!(
+                    "imported lookup {} → {} ({} → {}): {} areas into {} groups; {} '{}' areas not covered",
+                    r.from,
+                    r.to,
+                    r.from_field,
+                    r.to_field,
+                    r.rows,
+                    r.to_areas,
+                    r.from_not_covered,
+                    r.from
+                )
+            })?;
+        }
+        ImportCommand::Points {
+            files,
+            layer,
+            source_crs,
+            json,
+        } => {
+            let mut ws = Workspace::open(&files.workspace)?;
+            let r = points::import_points(
+                &mut ws,
+                &files.file,
+                &points::PointOptions { layer, source_crs },
+            )?;
+            emit(json, &r, || {
+                format!(
+                    "imported {} points into layer '{}' ({} → EPSG:27700)",
+                    r.features, r.layer, r.source_crs
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        println!("{}", text());
+    }
+    Ok(())
+}
+
+fn info_text(info: &query::WorkspaceInfo) -> String {
+    let mut s = format!("schema version {}\n\ngeographies:\n", info.schema_version);
+    for g in &info.geographies {
+        s.push_str(&format!(
+            "  {:<16} {:>7} areas  {}\n",
+            g.name, g.areas, g.crs
+        ));
+    }
+    s.push_str("\nindicators:\n");
+    for i in &info.indicators {
+        s.push_str(&format!(
+            "  {:<22} {:<14} {:<10} [{}]  {}\n",
+            i.code,
+            i.theme,
+            i.geography,
+            i.periods.join(", "),
+            i.title
+        ));
+    }
+    s.push_str("\nlayers:\n");
+    for l in &info.layers {
+        s.push_str(&format!("  {:<16} {:>7} {}\n", l.name, l.features, l.kind));
+    }
+    s
+}

@@ -1,0 +1,187 @@
+//! CSV text handling shared by the importers: decoding (UTF-8 with or without BOM, or
+//! Windows-1252), header lookup, and reading cells that may hold ONS missing-data markers.
+
+use crate::error::{InputError, Result};
+
+/// The text encoding of a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum TextEncoding {
+    /// UTF-8 if the bytes are valid UTF-8, otherwise Windows-1252 (Excel's "CSV" on Windows).
+    #[default]
+    Auto,
+    Utf8,
+    Windows1252,
+}
+
+impl std::str::FromStr for TextEncoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(Self::Auto),
+            "utf-8" | "utf8" => Ok(Self::Utf8),
+            "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Ok(Self::Windows1252),
+            _ => Err(format!(
+                "unknown encoding '{s}': use auto, utf-8 or windows-1252"
+            )),
+        }
+    }
+}
+
+/// Decodes a CSV file's bytes to text.
+///
+/// ```
+/// use local_atlas::data::import::csv_text::{decode, TextEncoding};
+/// let bytes = b"\xEF\xBB\xBFcode,name\nE01,Caf\xC3\xA9\n";
+/// assert_eq!(decode("f.csv", bytes, TextEncoding::Auto).unwrap(), "code,name\nE01,Café\n");
+/// assert_eq!(decode("f.csv", b"Caf\xE9", TextEncoding::Auto).unwrap(), "Café");
+/// ```
+pub fn decode(file: &str, bytes: &[u8], encoding: TextEncoding) -> Result<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(InputError::new(file, "is saved as UTF-16 text")
+            .hint("save it as 'CSV UTF-8 (comma delimited)' and import again")
+            .into());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match (encoding, std::str::from_utf8(body)) {
+        (TextEncoding::Windows1252, _) => Ok(win1252(body)),
+        (_, Ok(text)) => Ok(text.to_string()),
+        (TextEncoding::Auto, Err(_)) => Ok(win1252(body)),
+        (TextEncoding::Utf8, Err(e)) => {
+            let valid = body.get(..e.valid_up_to()).unwrap_or_default();
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u64;
+            Err(InputError::new(file, "is not valid UTF-8 text")
+                .line(line)
+                .hint("save it as 'CSV UTF-8', or pass --encoding windows-1252 if it came from Excel on Windows")
+                .into())
+        }
+    }
+}
+
+fn win1252(bytes: &[u8]) -> String {
+    encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0
+        .into_owned()
+}
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Number(f64),
+    /// `*`, `c`, `x`, `~`: withheld (disclosure control or too small to publish).
+    Suppressed,
+    /// empty, `..`, `:`, `-`, `NA`, `N/A`: not available.
+    Missing,
+    /// Anything else.
+    Text,
+}
+
+/// Classifies a cell: a finite number, an ONS marker, or text.
+///
+/// ```
+/// use local_atlas::data::import::csv_text::{parse_cell, Cell};
+/// assert_eq!(parse_cell(" 12.5 "), Cell::Number(12.5));
+/// assert_eq!(parse_cell("1,234"), Cell::Number(1234.0));
+/// assert_eq!(parse_cell("*"), Cell::Suppressed);
+/// assert_eq!(parse_cell(".."), Cell::Missing);
+/// assert_eq!(parse_cell("NaN"), Cell::Text);
+/// ```
+pub fn parse_cell(raw: &str) -> Cell {
+    let s = raw.trim();
+    match s {
+        "" | ".." | ":" | "-" | "NA" | "N/A" | "n/a" => return Cell::Missing,
+        "*" | "~" | "x" | "X" | "c" | "C" => return Cell::Suppressed,
+        _ => {}
+    }
+    let plain = if is_thousands(s) {
+        s.replace(',', "")
+    } else {
+        s.to_string()
+    };
+    let numeric_chars = plain
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    match plain.parse::<f64>() {
+        Ok(v) if v.is_finite() && numeric_chars => Cell::Number(v),
+        _ => Cell::Text,
+    }
+}
+
+fn is_thousands(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let int = body.split('.').next().unwrap_or_default();
+    let groups: Vec<&str> = int.split(',').collect();
+    groups.len() > 1
+        && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A parsed CSV: header and records with their line numbers.
+pub struct Table {
+    pub file: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// Parses CSV text; every record must have as many fields as the header.
+    pub fn parse(file: &str, text: &str) -> Result<Table> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(file, e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(InputError::new(file, "is empty or has no header row")
+                .line(1)
+                .hint("the first row must name the columns")
+                .into());
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(file, e))?;
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            rows.push((line, record.iter().map(str::to_string).collect()));
+        }
+        Ok(Table {
+            file: file.to_string(),
+            headers,
+            rows,
+        })
+    }
+
+    /// Index of a column by any of `names` (case-insensitive).
+    pub fn find(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|n| self.headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+    }
+
+    /// Index of the column the user named, or an error listing the columns.
+    pub fn require(&self, name: &str, flag: &str) -> Result<usize> {
+        self.find(&[name]).ok_or_else(|| {
+            InputError::new(&self.file, format!("has no column '{name}'"))
+                .line(1)
+                .hint(format!(
+                    "{flag} must be one of: {}",
+                    self.headers.join(", ")
+                ))
+                .into()
+        })
+    }
+}
+
+fn csv_error(file: &str, e: csv::Error) -> crate::error::Error {
+    let line = e.position().map(|p| p.line());
+    let mut err = InputError::new(file, format!("is not well-formed CSV: {e}"))
+        .hint("every row must have as many fields as the header; check quoting");
+    if let Some(l) = line {
+        err = err.line(l);
+    }
+    err.into()
+}

@@ -1,0 +1,492 @@
+//! Indicator values from CSV, long form (one row per area × indicator × period) or wide form
+//! (one column per indicator). Codes stay text; ONS markers become a status, never a number.
+
+use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
+use super::metadata::{self, IndicatorMeta};
+use crate::data::workspace::Workspace;
+use crate::error::{Error, InputError, Result};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// How to read an indicator CSV.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorOptions {
+    pub geography: String,
+    pub code_field: Option<String>,
+    pub wide: bool,
+    /// Wide form: import only these columns (text columns must be chosen here to be refused
+    /// with a clear error rather than skipped).
+    pub columns: Option<Vec<String>>,
+    /// Period for every value (wide form), or for long-form files without a period column.
+    pub period: Option<String>,
+    pub metadata: Option<PathBuf>,
+    pub allow_unmatched: bool,
+    /// Replace values already in the workspace for the same indicator, geography and period.
+    pub replace: bool,
+    pub encoding: TextEncoding,
+}
+
+/// The status of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Suppressed,
+    Missing,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Suppressed => "suppressed",
+            Status::Missing => "missing",
+        }
+    }
+}
+
+/// One value to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueRow {
+    pub indicator: String,
+    pub area_code: String,
+    pub period: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub lower_ci: Option<f64>,
+    pub upper_ci: Option<f64>,
+    pub status: Status,
+    pub line: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IndicatorReport {
+    pub file: String,
+    pub geography: String,
+    pub form: String,
+    pub indicators: Vec<String>,
+    pub periods: Vec<String>,
+    pub values: usize,
+    pub ok: usize,
+    pub suppressed: usize,
+    pub missing: usize,
+    /// Text columns of a wide file that were not imported.
+    pub skipped_columns: Vec<String>,
+    pub unmatched: usize,
+    pub unmatched_examples: Vec<String>,
+}
+
+/// Reads, checks and stores an indicator CSV in one transaction.
+pub fn import_indicators(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &IndicatorOptions,
+) -> Result<IndicatorReport> {
+    let file = path.display().to_string();
+    let bytes = super::read_file(path)?;
+    let table = Table::parse(&file, &decode(&file, &bytes, opts.encoding)?)?;
+    let codes = super::geography_codes(ws.conn(), &opts.geography)?;
+    let code_col = code_column(&table, opts.code_field.as_deref(), &codes)?;
+    let (rows, skipped, form) = if opts.wide {
+        let (rows, skipped) = read_wide(&table, code_col, opts)?;
+        (rows, skipped, "wide")
+    } else {
+        (read_long(&table, code_col, opts)?, Vec::new(), "long")
+    };
+    check_duplicates(&file, &rows)?;
+    let mut report = summarise(&file, opts, form, &rows, skipped);
+    let unmatched: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.area_code.as_str())
+        .filter(|c| !codes.contains(*c))
+        .collect();
+    report.unmatched = unmatched.len();
+    report.unmatched_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
+    if !unmatched.is_empty() && !opts.allow_unmatched {
+        return Err(InputError::new(
+            &file,
+            format!(
+                "{} area code(s) match no boundary in geography '{}' (e.g. {})",
+                unmatched.len(),
+                opts.geography,
+                report.unmatched_examples.join(", ")
+            ),
+        )
+        .column(table.headers.get(code_col).cloned().unwrap_or_default())
+        .hint("check --geography and --code-field, or pass --allow-unmatched to import them anyway")
+        .into());
+    }
+    let metas = indicator_metadata(opts, &report.indicators)?;
+    write(ws, path, opts, &rows, &metas, &report, &bytes)?;
+    Ok(report)
+}
+
+/// The area-code column: the flag, else the column whose values match the most boundary codes
+/// (ties: the first), with at least one match.
+fn code_column(
+    table: &Table,
+    flag: Option<&str>,
+    codes: &std::collections::HashSet<String>,
+) -> Result<usize> {
+    if let Some(name) = flag {
+        return table.require(name, "--code-field");
+    }
+    let sample: Vec<&(u64, Vec<String>)> = table.rows.iter().take(500).collect();
+    let best = (0..table.headers.len())
+        .map(|i| {
+            let hits = sample
+                .iter()
+                .filter(|(_, r)| r.get(i).is_some_and(|v| codes.contains(v.trim())))
+                .count();
+            (hits, std::cmp::Reverse(i))
+        })
+        .max();
+    match best {
+        Some((hits, std::cmp::Reverse(i))) if hits > 0 => Ok(i),
+        _ => Err(
+            InputError::new(&table.file, "no column holds area codes of this geography")
+                .line(1)
+                .hint(format!(
+                    "pass --code-field (one of: {}) and check --geography",
+                    table.headers.join(", ")
+                ))
+                .into(),
+        ),
+    }
+}
+
+fn cell_error(table: &Table, line: u64, col: usize, msg: String, hint: &str) -> Error {
+    InputError::new(&table.file, msg)
+        .line(line)
+        .column(table.headers.get(col).cloned().unwrap_or_default())
+        .hint(hint)
+        .into()
+}
+
+fn area_code(table: &Table, line: u64, row: &[String], col: usize) -> Result<String> {
+    let code = row
+        .get(col)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if code.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            col,
+            "empty area code".into(),
+            "fill in the code or delete the row",
+        ));
+    }
+    Ok(code)
+}
+
+fn read_long(table: &Table, code_col: usize, opts: &IndicatorOptions) -> Result<Vec<ValueRow>> {
+    let need = |names: &[&str], what: &str| {
+        table.find(names).ok_or_else(|| {
+            Error::from(
+                InputError::new(&table.file, format!("has no '{what}' column for long form"))
+                    .line(1)
+                    .hint("long form needs columns code, indicator, period, value; for one column per indicator pass --wide"),
+            )
+        })
+    };
+    let ind_col = need(&["indicator", "indicator_code"], "indicator")?;
+    let val_col = need(&["value"], "value")?;
+    let period_col = table.find(&["period", "year", "time_period"]);
+    if period_col.is_none() && opts.period.is_none() {
+        return Err(InputError::new(&table.file, "has no 'period' column")
+            .line(1)
+            .hint("add a period column or pass --period (e.g. --period 2019)")
+            .into());
+    }
+    let optional = |names: &[&str]| table.find(names);
+    let (num_col, den_col) = (
+        optional(&["numerator", "count"]),
+        optional(&["denominator"]),
+    );
+    let lo_col = optional(&["lower_ci", "lower_ci95", "lower_cl", "lcl"]);
+    let hi_col = optional(&["upper_ci", "upper_ci95", "upper_cl", "ucl"]);
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (line, row) in &table.rows {
+        let line = *line;
+        let indicator = row
+            .get(ind_col)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        if indicator.is_empty() {
+            return Err(cell_error(
+                table,
+                line,
+                ind_col,
+                "empty indicator code".into(),
+                "fill it in or delete the row",
+            ));
+        }
+        let period = match period_col {
+            Some(c) => row.get(c).map(|s| s.trim().to_string()).unwrap_or_default(),
+            None => opts.period.clone().unwrap_or_default(),
+        };
+        if period.is_empty() {
+            return Err(cell_error(
+                table,
+                line,
+                period_col.unwrap_or(0),
+                "empty period".into(),
+                "fill it in or delete the row",
+            ));
+        }
+        let (value, status) = value_cell(table, line, row, val_col)?;
+        let extra = |c: Option<usize>| -> Result<Option<f64>> {
+            match c {
+                None => Ok(None),
+                Some(c) => value_cell(table, line, row, c).map(|(v, _)| v),
+            }
+        };
+        out.push(ValueRow {
+            area_code: area_code(table, line, row, code_col)?,
+            indicator,
+            period,
+            value,
+            numerator: extra(num_col)?,
+            denominator: extra(den_col)?,
+            lower_ci: extra(lo_col)?,
+            upper_ci: extra(hi_col)?,
+            status,
+            line,
+        });
+    }
+    Ok(out)
+}
+
+fn value_cell(
+    table: &Table,
+    line: u64,
+    row: &[String],
+    col: usize,
+) -> Result<(Option<f64>, Status)> {
+    let raw = row.get(col).map(String::as_str).unwrap_or_default();
+    match parse_cell(raw) {
+        Cell::Number(v) => Ok((Some(v), Status::Ok)),
+        Cell::Suppressed => Ok((None, Status::Suppressed)),
+        Cell::Missing => Ok((None, Status::Missing)),
+        Cell::Text => Err(cell_error(
+            table,
+            line,
+            col,
+            format!("'{raw}' is not a number"),
+            "use a number, or a marker for a value that is not available: empty, .., :, - (missing) or *, c, x, ~ (suppressed)",
+        )),
+    }
+}
+
+fn read_wide(
+    table: &Table,
+    code_col: usize,
+    opts: &IndicatorOptions,
+) -> Result<(Vec<ValueRow>, Vec<String>)> {
+    let period = opts
+        .period
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| {
+            Error::from(
+                InputError::new(&table.file, "wide form needs a period for its values")
+                    .hint("pass --period (e.g. --period 2019)"),
+            )
+        })?;
+    let chosen: Vec<usize> = match &opts.columns {
+        Some(names) => names
+            .iter()
+            .map(|n| table.require(n.trim(), "--columns"))
+            .collect::<Result<_>>()?,
+        None => (0..table.headers.len())
+            .filter(|&i| i != code_col)
+            .collect(),
+    };
+    let mut indicators = Vec::new();
+    let mut skipped = Vec::new();
+    for &col in &chosen {
+        let cells: Vec<Cell> = table
+            .rows
+            .iter()
+            .map(|(_, r)| parse_cell(r.get(col).map(String::as_str).unwrap_or_default()))
+            .collect();
+        let numbers = cells
+            .iter()
+            .filter(|c| matches!(c, Cell::Number(_)))
+            .count();
+        let first_text = cells.iter().position(|c| *c == Cell::Text);
+        match (numbers, first_text) {
+            (_, None) => indicators.push(col),
+            (0, Some(_)) if opts.columns.is_none() => {
+                skipped.push(table.headers.get(col).cloned().unwrap_or_default())
+            }
+            (_, Some(row)) => {
+                let (line, r) = table
+                    .rows
+                    .get(row)
+                    .map(|(l, r)| (*l, r.as_slice()))
+                    .unwrap_or((0, &[]));
+                let raw = r.get(col).cloned().unwrap_or_default();
+                return Err(cell_error(
+                    table,
+                    line,
+                    col,
+                    format!("'{raw}' is not a number"),
+                    "use a number or a missing-data marker (empty, .., :, -, *, c, x, ~), or leave the column out with --columns",
+                ));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(table.rows.len() * indicators.len());
+    for (line, row) in &table.rows {
+        let code = area_code(table, *line, row, code_col)?;
+        for &col in &indicators {
+            let (value, status) = value_cell(table, *line, row, col)?;
+            out.push(ValueRow {
+                indicator: table.headers.get(col).cloned().unwrap_or_default(),
+                area_code: code.clone(),
+                period: period.clone(),
+                value,
+                numerator: None,
+                denominator: None,
+                lower_ci: None,
+                upper_ci: None,
+                status,
+                line: *line,
+            });
+        }
+    }
+    Ok((out, skipped))
+}
+
+fn check_duplicates(file: &str, rows: &[ValueRow]) -> Result<()> {
+    let mut seen: HashMap<(&str, &str, &str), u64> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        if let Some(first) = seen.insert((&r.indicator, &r.area_code, &r.period), r.line) {
+            return Err(InputError::new(
+                file,
+                format!("area {} has a second value for indicator {} in period {} (first on line {first})", r.area_code, r.indicator, r.period),
+            )
+            .line(r.line)
+            .hint("each area, indicator and period may appear once; remove the duplicate row")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn summarise(
+    file: &str,
+    opts: &IndicatorOptions,
+    form: &str,
+    rows: &[ValueRow],
+    skipped: Vec<String>,
+) -> IndicatorReport {
+    let mut indicators: Vec<String> = Vec::new();
+    for r in rows {
+        if !indicators.contains(&r.indicator) {
+            indicators.push(r.indicator.clone());
+        }
+    }
+    let periods: BTreeSet<&str> = rows.iter().map(|r| r.period.as_str()).collect();
+    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+    IndicatorReport {
+        file: file.to_string(),
+        geography: opts.geography.clone(),
+        form: form.to_string(),
+        indicators,
+        periods: periods.into_iter().map(String::from).collect(),
+        values: rows.len(),
+        ok: count(Status::Ok),
+        suppressed: count(Status::Suppressed),
+        missing: count(Status::Missing),
+        skipped_columns: skipped,
+        unmatched: 0,
+        unmatched_examples: Vec::new(),
+    }
+}
+
+fn indicator_metadata(opts: &IndicatorOptions, codes: &[String]) -> Result<Vec<IndicatorMeta>> {
+    let sidecar = match &opts.metadata {
+        Some(p) => metadata::read_metadata(p)?,
+        None => HashMap::new(),
+    };
+    Ok(codes
+        .iter()
+        .map(|c| {
+            sidecar
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| IndicatorMeta::default_for(c))
+        })
+        .collect())
+}
+
+fn write(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &IndicatorOptions,
+    rows: &[ValueRow],
+    metas: &[IndicatorMeta],
+    report: &IndicatorReport,
+    bytes: &[u8],
+) -> Result<()> {
+    let sha = super::sha256_hex(bytes);
+    let detail = serde_json::to_string(report).unwrap_or_default();
+    let provenance = format!("imported from {}", path.display());
+    ws.write(|tx| {
+        metadata::upsert(tx, metas, opts.metadata.is_some(), &provenance)?;
+        let combos: BTreeSet<(&str, &str)> = rows.iter().map(|r| (r.indicator.as_str(), r.period.as_str())).collect();
+        for (indicator, period) in &combos {
+            let existing: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",
+                (indicator, &opts.geography, period),
+                |r| r.get(0),
+            )?;
+            if existing > 0 && !opts.replace {
+                return Err(Error::Invalid(format!(
+                    "{}: the workspace already has {existing} values of {indicator} for {} in period {period}; \
+                     pass --replace to replace them",
+                    path.display(),
+                    opts.geography
+                )));
+            }
+            tx.execute(
+                "DELETE FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",
+                (indicator, &opts.geography, period),
+            )?;
+        }
+        insert_values(tx, &opts.geography, rows)?;
+        super::log_import(tx, "indicators", &opts.geography, path, rows.len(), &sha, &detail)
+    })
+}
+
+/// Inserts value rows for a geography.
+pub fn insert_values(
+    tx: &rusqlite::Transaction<'_>,
+    geography: &str,
+    rows: &[ValueRow],
+) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO atlas_values (indicator, geography, area_code, period, value, numerator, denominator, lower_ci, upper_ci, status) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for r in rows {
+        stmt.execute(rusqlite::params![
+            r.indicator,
+            geography,
+            r.area_code,
+            r.period,
+            r.value,
+            r.numerator,
+            r.denominator,
+            r.lower_ci,
+            r.upper_ci,
+            r.status.as_str()
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Indicator metadata: the sidecar CSV that gives each indicator its title, theme, unit,
+//! polarity, source and licence.
+
+use super::csv_text::{Table, TextEncoding, decode};
+use crate::error::{InputError, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Whether a higher value is better, worse, or neither. Drives map colours (darker = worse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    #[default]
+    Neutral,
+}
+
+impl Polarity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher_is_better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::Neutral => "neutral",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Polarity> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" => {
+                Some(Self::HigherIsBetter)
+            }
+            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" => {
+                Some(Self::LowerIsBetter)
+            }
+            "neutral" | "" | "none" | "bob" => Some(Self::Neutral),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata of one indicator.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct IndicatorMeta {
+    pub code: String,
+    pub title: String,
+    pub theme: String,
+    pub definition: String,
+    pub unit: String,
+    pub decimals: i64,
+    pub polarity: Polarity,
+    pub source: String,
+    pub licence: String,
+    pub sensitivity: String,
+}
+
+impl IndicatorMeta {
+    /// Metadata for an indicator imported without a sidecar entry.
+    pub fn default_for(code: &str) -> Self {
+        IndicatorMeta {
+            code: code.to_string(),
+            title: code.to_string(),
+            theme: "Uncategorised".into(),
+            decimals: 1,
+            sensitivity: "public".into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, polarity,
+/// source, licence, sensitivity`.
+pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
+    let file = path.display().to_string();
+    let bytes = super::read_file(path)?;
+    let table = Table::parse(&file, &decode(&file, &bytes, TextEncoding::Auto)?)?;
+    let code_col = table
+        .find(&["code", "indicator", "indicator_code"])
+        .ok_or_else(|| {
+            InputError::new(&file, "has no 'code' column")
+                .line(1)
+                .hint("the metadata file needs a column 'code' naming each indicator")
+        })?;
+    let col = |name: &str| table.find(&[name]);
+    let (title, theme, definition, unit, decimals, polarity, source, licence, sensitivity) = (
+        col("title"),
+        col("theme"),
+        col("definition"),
+        col("unit"),
+        col("decimals"),
+        col("polarity"),
+        col("source"),
+        table.find(&["licence", "license", "attribution"]),
+        col("sensitivity"),
+    );
+    let mut out = HashMap::new();
+    for (line, row) in &table.rows {
+        let get = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|s| s.trim().to_string());
+        let Some(code) = get(Some(code_col)).filter(|c| !c.is_empty()) else {
+            return Err(InputError::new(&file, "empty indicator code")
+                .line(*line)
+                .column("code")
+                .into());
+        };
+        let mut m = IndicatorMeta::default_for(&code);
+        let set = |field: &mut String, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                *field = v;
+            }
+        };
+        set(&mut m.title, get(title));
+        set(&mut m.theme, get(theme));
+        set(&mut m.definition, get(definition));
+        set(&mut m.unit, get(unit));
+        set(&mut m.source, get(source));
+        set(&mut m.licence, get(licence));
+        set(&mut m.sensitivity, get(sensitivity));
+        if let Some(d) = get(decimals).filter(|d| !d.is_empty()) {
+            m.decimals = d
+                .parse()
+                .ok()
+                .filter(|d| (0..=10).contains(d))
+                .ok_or_else(|| {
+                    InputError::new(
+                        &file,
+                        format!("decimals '{d}' is not a whole number from 0 to 10"),
+                    )
+                    .line(*line)
+                    .column("decimals")
+                })?;
+        }
+        if let Some(p) = get(polarity) {
+            m.polarity = Polarity::parse(&p).ok_or_else(|| {
+                InputError::new(&file, format!("polarity '{p}' is not recognised"))
+                    .line(*line)
+                    .column("polarity")
+                    .hint("use higher_is_better, lower_is_better or neutral")
+            })?;
+        }
+        if out.insert(code.clone(), m).is_some() {
+            return Err(
+                InputError::new(&file, format!("indicator {code} is described twice"))
+                    .line(*line)
+                    .column("code")
+                    .into(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts or updates indicators (and their themes). `overwrite` replaces existing metadata;
+/// otherwise existing indicators keep theirs.
+pub fn upsert(
+    tx: &rusqlite::Transaction<'_>,
+    metas: &[IndicatorMeta],
+    overwrite: bool,
+    provenance: &str,
+) -> Result<()> {
+    for m in metas {
+        tx.execute(
+            "INSERT OR IGNORE INTO atlas_themes (name, position) \
+             VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM atlas_themes))",
+            [&m.theme],
+        )?;
+        let on_conflict = if overwrite {
+            "DO UPDATE SET title = excluded.title, theme = excluded.theme, \
+             definition = excluded.definition, unit = excluded.unit, decimals = excluded.decimals, \
+             polarity = excluded.polarity, source = excluded.source, licence = excluded.licence, \
+             sensitivity = excluded.sensitivity, provenance = excluded.provenance"
+        } else {
+            "DO NOTHING"
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(code) {on_conflict}"
+            ),
+            rusqlite::params![
+                m.code, m.title, m.theme, m.definition, m.unit, m.decimals,
+                m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance
+            ],
+        )?;
+    }
+    Ok(())
+}

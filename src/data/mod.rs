@@ -1,0 +1,13 @@
+//! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
+
+pub mod crs;
+pub mod feature_table;
+pub mod gpkg_geom;
+pub mod import;
+pub mod query;
+pub mod schema;
+pub mod shapefile_reader;
+pub mod source;
+pub mod workspace;
+
+pub use workspace::Workspace;

@@ -1,0 +1,339 @@
+//! Reading the workspace: geographies, indicators, values, areas, lookups and point layers.
+
+use super::feature_table::quote_ident;
+use super::gpkg_geom;
+use super::import::indicators::Status;
+use super::import::metadata::{IndicatorMeta, Polarity};
+use super::workspace::Workspace;
+use crate::error::{Error, Result};
+use geo::{Geometry, MultiPolygon, Point};
+use rusqlite::OptionalExtension;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GeographyInfo {
+    pub name: String,
+    pub areas: i64,
+    pub crs: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IndicatorInfo {
+    pub code: String,
+    pub title: String,
+    pub theme: String,
+    pub geography: String,
+    pub periods: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LayerInfo {
+    pub name: String,
+    pub kind: String,
+    pub features: i64,
+}
+
+/// Everything `info` shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WorkspaceInfo {
+    pub schema_version: i64,
+    pub geographies: Vec<GeographyInfo>,
+    pub indicators: Vec<IndicatorInfo>,
+    pub layers: Vec<LayerInfo>,
+}
+
+/// A stored value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredValue {
+    pub area_code: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub lower_ci: Option<f64>,
+    pub upper_ci: Option<f64>,
+    pub status: Status,
+}
+
+/// A boundary with its code and name, in BNG metres.
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub code: String,
+    pub name: Option<String>,
+    pub geometry_bng: MultiPolygon<f64>,
+}
+
+fn count_rows(ws: &Workspace, table: &str) -> Result<i64> {
+    Ok(ws.conn().query_row(
+        &format!("SELECT COUNT(*) FROM {}", quote_ident(table)),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Summary of the workspace.
+pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
+    Ok(WorkspaceInfo {
+        schema_version: ws.schema_version()?,
+        geographies: geographies(ws)?,
+        indicators: indicators(ws)?,
+        layers: layers(ws)?,
+    })
+}
+
+pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT name, table_name FROM atlas_geographies ORDER BY name")?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(name, table)| {
+            Ok(GeographyInfo {
+                areas: count_rows(ws, &table)?,
+                name,
+                crs: "EPSG:27700".into(),
+            })
+        })
+        .collect()
+}
+
+/// Indicators with the geographies and periods they have values for, by theme then code.
+pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
+    let mut stmt = ws.conn().prepare(
+        "SELECT i.code, i.title, i.theme, v.geography, v.period FROM atlas_indicators i \
+         JOIN (SELECT DISTINCT indicator, geography, period FROM atlas_values) v ON v.indicator = i.code \
+         LEFT JOIN atlas_themes t ON t.name = i.theme \
+         ORDER BY t.position, i.theme, i.code, v.geography, v.period",
+    )?;
+    let mut out: Vec<IndicatorInfo> = Vec::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (code, title, theme, geography, period) = row?;
+        match out.last_mut() {
+            Some(last) if last.code == code && last.geography == geography => {
+                last.periods.push(period)
+            }
+            _ => out.push(IndicatorInfo {
+                code,
+                title,
+                theme,
+                geography,
+                periods: vec![period],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT name, table_name, kind FROM atlas_layers ORDER BY name")?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(name, table, kind)| {
+            Ok(LayerInfo {
+                features: count_rows(ws, &table)?,
+                name,
+                kind,
+            })
+        })
+        .collect()
+}
+
+/// Metadata of one indicator.
+pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
+    ws.conn()
+        .query_row(
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity FROM atlas_indicators WHERE code = ?1",
+            [code],
+            |r| {
+                Ok(IndicatorMeta {
+                    code: r.get(0)?,
+                    title: r.get(1)?,
+                    theme: r.get(2)?,
+                    definition: r.get(3)?,
+                    unit: r.get(4)?,
+                    decimals: r.get(5)?,
+                    polarity: Polarity::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
+                    source: r.get(7)?,
+                    licence: r.get(8)?,
+                    sensitivity: r.get(9)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::Invalid(format!("the workspace has no indicator '{code}'; see `local-atlas info` for the list")))
+}
+
+/// The periods an indicator has at a geography, sorted.
+pub fn periods(ws: &Workspace, indicator: &str, geography: &str) -> Result<Vec<String>> {
+    let mut stmt = ws.conn().prepare("SELECT DISTINCT period FROM atlas_values WHERE indicator = ?1 AND geography = ?2 ORDER BY period")?;
+    let out = stmt
+        .query_map([indicator, geography], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+/// Picks the requested period, or the latest one when none is given.
+pub fn resolve_period(
+    ws: &Workspace,
+    indicator: &str,
+    geography: &str,
+    period: Option<&str>,
+) -> Result<String> {
+    let all = periods(ws, indicator, geography)?;
+    match period {
+        Some(p) if all.iter().any(|q| q == p) => Ok(p.to_string()),
+        Some(p) => Err(Error::Invalid(format!(
+            "indicator '{indicator}' has no values for '{geography}' in period '{p}' (periods: {})",
+            if all.is_empty() { "none".into() } else { all.join(", ") }
+        ))),
+        None => all.last().cloned().ok_or_else(|| {
+            Error::Invalid(format!("indicator '{indicator}' has no values for geography '{geography}'; see `local-atlas info`"))
+        }),
+    }
+}
+
+/// Values of an indicator at a geography and period, by area code.
+pub fn values(
+    ws: &Workspace,
+    indicator: &str,
+    geography: &str,
+    period: &str,
+) -> Result<Vec<StoredValue>> {
+    let mut stmt = ws.conn().prepare(
+        "SELECT area_code, value, numerator, denominator, lower_ci, upper_ci, status FROM atlas_values \
+         WHERE indicator = ?1 AND geography = ?2 AND period = ?3 ORDER BY area_code",
+    )?;
+    let out = stmt
+        .query_map([indicator, geography, period], |r| {
+            let status = match r.get::<_, String>(6)?.as_str() {
+                "ok" => Status::Ok,
+                "suppressed" => Status::Suppressed,
+                _ => Status::Missing,
+            };
+            Ok(StoredValue {
+                area_code: r.get(0)?,
+                value: r.get(1)?,
+                numerator: r.get(2)?,
+                denominator: r.get(3)?,
+                lower_ci: r.get(4)?,
+                upper_ci: r.get(5)?,
+                status,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+fn geography_table(ws: &Workspace, geography: &str) -> Result<String> {
+    ws.conn()
+        .query_row(
+            "SELECT table_name FROM atlas_geographies WHERE name = ?1",
+            [geography],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "the workspace has no geography '{geography}'; see `local-atlas info`"
+            ))
+        })
+}
+
+/// The boundaries of a geography, ordered by area code.
+pub fn areas(ws: &Workspace, geography: &str) -> Result<Vec<Area>> {
+    let table = geography_table(ws, geography)?;
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT area_code, area_name, geom FROM {} ORDER BY area_code",
+        quote_ident(&table)
+    ))?;
+    let rows: Vec<(String, Option<String>, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(code, name, blob)| {
+            let geometry_bng = match gpkg_geom::decode(&blob) {
+                Ok((_, Geometry::MultiPolygon(mp))) => mp,
+                Ok((_, Geometry::Polygon(p))) => MultiPolygon(vec![p]),
+                Ok(_) => {
+                    return Err(Error::Workspace {
+                        path: ws.path().display().to_string(),
+                        message: format!("area {code} in '{geography}' is not a polygon"),
+                    });
+                }
+                Err(e) => {
+                    return Err(Error::Workspace {
+                        path: ws.path().display().to_string(),
+                        message: format!("area {code} in '{geography}': {e}"),
+                    });
+                }
+            };
+            Ok(Area {
+                code,
+                name,
+                geometry_bng,
+            })
+        })
+        .collect()
+}
+
+/// The stored lookup from one geography to another: lower code → higher code.
+pub fn lookup(ws: &Workspace, from: &str, to: &str) -> Result<HashMap<String, String>> {
+    let mut stmt = ws.conn().prepare("SELECT from_code, to_code FROM atlas_lookups WHERE from_geography = ?1 AND to_geography = ?2")?;
+    let map: HashMap<String, String> = stmt
+        .query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if map.is_empty() {
+        return Err(Error::Invalid(format!(
+            "the workspace has no lookup from '{from}' to '{to}'; import one with `local-atlas import lookup WS.gpkg FILE.csv --from {from} --to {to}`"
+        )));
+    }
+    Ok(map)
+}
+
+/// The points of a point layer, in BNG metres, with an id/name label when one is found.
+pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
+    let table: String = ws
+        .conn()
+        .query_row(
+            "SELECT table_name FROM atlas_layers WHERE name = ?1",
+            [layer],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "the workspace has no point layer '{layer}'; see `local-atlas info`"
+            ))
+        })?;
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT geom FROM {} ORDER BY fid",
+        quote_ident(&table)
+    ))?;
+    let blobs: Vec<Vec<u8>> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    blobs
+        .iter()
+        .map(|b| match gpkg_geom::decode(b) {
+            Ok((_, Geometry::Point(p))) => Ok(p),
+            _ => Err(Error::Workspace {
+                path: ws.path().display().to_string(),
+                message: format!("layer '{layer}' has a feature that is not a point"),
+            }),
+        })
+        .collect()
+}

@@ -1,0 +1,143 @@
+//! The workspace schema: the GeoPackage core tables plus Local Atlas's own tables, built by
+//! numbered migrations. The schema version lives in `atlas_meta.schema_version`; SQLite's
+//! `user_version` carries the GeoPackage version as the GeoPackage spec requires.
+
+/// `PRAGMA application_id` of a GeoPackage ("GPKG").
+pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
+/// `PRAGMA user_version` for GeoPackage 1.3.
+pub const GPKG_USER_VERSION: i32 = 10300;
+
+/// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    MIGRATION_1_GPKG_AND_INDICATORS,
+    MIGRATION_2_LOOKUPS_AND_LAYERS,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Tables a workspace must have to be opened.
+pub const REQUIRED_TABLES: &[&str] = &[
+    "gpkg_spatial_ref_sys",
+    "gpkg_contents",
+    "gpkg_geometry_columns",
+    "atlas_meta",
+    "atlas_geographies",
+    "atlas_themes",
+    "atlas_indicators",
+    "atlas_values",
+    "atlas_import_log",
+];
+
+const MIGRATION_1_GPKG_AND_INDICATORS: &str = r#"
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL,
+  srs_id INTEGER PRIMARY KEY,
+  organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  description TEXT
+);
+INSERT INTO gpkg_spatial_ref_sys VALUES
+ ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+ ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
+ ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+  'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
+  'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid'),
+ ('OSGB36 / British National Grid', 27700, 'EPSG', 27700,
+  'PROJCS["OSGB36 / British National Grid",GEOGCS["OSGB36",DATUM["Ordnance_Survey_of_Great_Britain_1936",SPHEROID["Airy 1830",6377563.396,299.3249646,AUTHORITY["EPSG","7001"]],TOWGS84[446.448,-125.157,542.06,0.15,0.247,0.842,-20.489],AUTHORITY["EPSG","6277"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4277"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",49],PARAMETER["central_meridian",-2],PARAMETER["scale_factor",0.9996012717],PARAMETER["false_easting",400000],PARAMETER["false_northing",-100000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","27700"]]',
+  'British National Grid, metres');
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY,
+  data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+  srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL,
+  m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
+);
+CREATE TABLE atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE atlas_geographies (
+  name TEXT PRIMARY KEY,
+  table_name TEXT NOT NULL UNIQUE,
+  code_field TEXT NOT NULL,
+  name_field TEXT,
+  source_file TEXT NOT NULL,
+  source_crs TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE TABLE atlas_themes (name TEXT PRIMARY KEY, position INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE atlas_indicators (
+  code TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  theme TEXT NOT NULL REFERENCES atlas_themes(name),
+  definition TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '',
+  decimals INTEGER NOT NULL DEFAULT 1,
+  polarity TEXT NOT NULL DEFAULT 'neutral'
+    CHECK (polarity IN ('higher_is_better','lower_is_better','neutral')),
+  source TEXT NOT NULL DEFAULT '',
+  licence TEXT NOT NULL DEFAULT '',
+  sensitivity TEXT NOT NULL DEFAULT 'public',
+  provenance TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE atlas_values (
+  indicator TEXT NOT NULL REFERENCES atlas_indicators(code),
+  geography TEXT NOT NULL REFERENCES atlas_geographies(name),
+  area_code TEXT NOT NULL,
+  period TEXT NOT NULL,
+  value REAL,
+  numerator REAL,
+  denominator REAL,
+  lower_ci REAL,
+  upper_ci REAL,
+  status TEXT NOT NULL CHECK (status IN ('ok','suppressed','missing')),
+  PRIMARY KEY (indicator, geography, area_code, period),
+  CHECK ((status = 'ok') = (value IS NOT NULL))
+) WITHOUT ROWID;
+CREATE INDEX atlas_values_by_area ON atlas_values(geography, area_code);
+CREATE TABLE atlas_import_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  at TEXT NOT NULL,
+  file TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+VALUES ('atlas_indicators', 'attributes', 'atlas_indicators', 'Local Atlas indicator metadata'),
+       ('atlas_values', 'attributes', 'atlas_values', 'Local Atlas indicator values (long form)');
+"#;
+
+const MIGRATION_2_LOOKUPS_AND_LAYERS: &str = r#"
+CREATE TABLE atlas_lookups (
+  from_geography TEXT NOT NULL,
+  to_geography TEXT NOT NULL,
+  from_code TEXT NOT NULL,
+  to_code TEXT NOT NULL,
+  to_name TEXT,
+  PRIMARY KEY (from_geography, to_geography, from_code)
+) WITHOUT ROWID;
+CREATE TABLE atlas_layers (
+  name TEXT PRIMARY KEY,
+  table_name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('points')),
+  source_file TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+"#;

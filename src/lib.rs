@@ -1,0 +1,12 @@
+//! Local Atlas: a Local Information System library. Layers: `data` (workspace, readers, CRS,
+//! import) → `analysis` (pure maths) → `ops` (the API both front ends call) → `ui` (desktop app,
+//! behind the `gui` feature). The CLI lives in the binary.
+
+pub mod analysis;
+pub mod data;
+pub mod error;
+pub mod ops;
+#[cfg(feature = "gui")]
+pub mod ui;
+
+pub use error::{Error, Result};

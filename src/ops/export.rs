@@ -1,0 +1,143 @@
+//! `export-data`: one indicator at one geography and period, as CSV or as GeoJSON (RFC 7946,
+//! WGS 84 longitude/latitude) with the boundaries.
+
+use crate::data::Workspace;
+use crate::data::crs::{Crs, Transformer};
+use crate::data::query::{self, StoredValue};
+use crate::error::{Error, Result};
+use geo::Geometry;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub geography: String,
+    pub indicator: String,
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExportReport {
+    pub file: String,
+    pub indicator: String,
+    pub geography: String,
+    pub period: String,
+    pub areas: usize,
+    pub with_value: usize,
+}
+
+const COLUMNS: [&str; 10] = [
+    "area_code",
+    "area_name",
+    "indicator",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "status",
+];
+
+/// Writes the file; the format follows the extension (.csv or .geojson/.json).
+pub fn run(ws: &Workspace, req: &ExportRequest, out: &Path) -> Result<ExportReport> {
+    query::indicator_meta(ws, &req.indicator)?;
+    let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
+    let areas = query::areas(ws, &req.geography)?;
+    let values: HashMap<String, StoredValue> =
+        query::values(ws, &req.indicator, &req.geography, &period)?
+            .into_iter()
+            .map(|v| (v.area_code.clone(), v))
+            .collect();
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let bytes = match ext.as_str() {
+        "csv" => csv_bytes(&areas, &values, &req.indicator, &period)?,
+        "geojson" | "json" => geojson_bytes(&areas, &values, &req.indicator, &period)?,
+        _ => {
+            return Err(Error::Invalid(format!(
+                "{}: choose a .csv or .geojson output file",
+                out.display()
+            )));
+        }
+    };
+    std::fs::write(out, bytes).map_err(|e| Error::io(out, e))?;
+    Ok(ExportReport {
+        file: out.display().to_string(),
+        indicator: req.indicator.clone(),
+        geography: req.geography.clone(),
+        period,
+        areas: areas.len(),
+        with_value: values.values().filter(|v| v.value.is_some()).count(),
+    })
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn csv_bytes(
+    areas: &[query::Area],
+    values: &HashMap<String, StoredValue>,
+    indicator: &str,
+    period: &str,
+) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
+    w.write_record(COLUMNS).map_err(werr)?;
+    for a in areas {
+        let v = values.get(&a.code);
+        let status = v.map(|v| v.status.as_str()).unwrap_or("missing");
+        w.write_record([
+            a.code.clone(),
+            a.name.clone().unwrap_or_default(),
+            indicator.to_string(),
+            period.to_string(),
+            fmt(v.and_then(|v| v.value)),
+            fmt(v.and_then(|v| v.numerator)),
+            fmt(v.and_then(|v| v.denominator)),
+            fmt(v.and_then(|v| v.lower_ci)),
+            fmt(v.and_then(|v| v.upper_ci)),
+            status.to_string(),
+        ])
+        .map_err(werr)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))
+}
+
+fn geojson_bytes(
+    areas: &[query::Area],
+    values: &HashMap<String, StoredValue>,
+    indicator: &str,
+    period: &str,
+) -> Result<Vec<u8>> {
+    let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
+    let mut features = Vec::with_capacity(areas.len());
+    for a in areas {
+        let g = to_wgs.geometry(&Geometry::MultiPolygon(a.geometry_bng.clone()))?;
+        let v = values.get(&a.code);
+        let props = serde_json::json!({
+            "area_code": a.code,
+            "area_name": a.name,
+            "indicator": indicator,
+            "period": period,
+            "value": v.and_then(|v| v.value),
+            "numerator": v.and_then(|v| v.numerator),
+            "denominator": v.and_then(|v| v.denominator),
+            "lower_ci": v.and_then(|v| v.lower_ci),
+            "upper_ci": v.and_then(|v| v.upper_ci),
+            "status": v.map(|v| v.status.as_str()).unwrap_or("missing"),
+        });
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": props,
+            "geometry": geojson::Geometry::from(&g),
+        }));
+    }
+    let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    serde_json::to_vec(&fc).map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))
+}

@@ -1,0 +1,111 @@
+//! The Greater Manchester sample project, built from `seeds/` so a fresh clone can open it.
+
+use crate::data::Workspace;
+use crate::data::crs::Crs;
+use crate::data::import::boundaries::{BoundaryOptions, import_boundaries};
+use crate::data::import::indicators::{IndicatorOptions, import_indicators};
+use crate::data::import::lookup::{LookupOptions, import_lookup};
+use crate::error::{Error, Result};
+use crate::ops::Feedback;
+use std::path::{Path, PathBuf};
+
+/// The file name of the sample workspace inside its project folder.
+pub const SAMPLE_FILE: &str = "greater-manchester.gpkg";
+
+/// The seeds folder: `$LOCAL_ATLAS_SEEDS`, else `seeds/` in the source tree this was built from.
+pub fn seeds_dir() -> PathBuf {
+    std::env::var_os("LOCAL_ATLAS_SEEDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))
+}
+
+/// The sample project folder in the source tree.
+pub fn default_project_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_projects")
+        .join("greater-manchester")
+}
+
+/// The sample workspace, built first if it does not exist yet.
+pub fn ensure_sample(feedback: &dyn Feedback) -> Result<PathBuf> {
+    let path = default_project_dir().join(SAMPLE_FILE);
+    if path.is_file() {
+        return Ok(path);
+    }
+    build(&default_project_dir(), &seeds_dir(), feedback)
+}
+
+/// (Re)builds the sample workspace in `dir` from `seeds`. It is written to a temporary file
+/// and moved into place at the end, so an interrupted build leaves no half-made workspace.
+pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBuf> {
+    let seed = |name: &str| -> Result<PathBuf> {
+        let p = seeds.join(name);
+        if p.is_file() {
+            Ok(p)
+        } else {
+            Err(Error::Invalid(format!(
+                "seed file {} is missing; run from a full clone of Local Atlas or set LOCAL_ATLAS_SEEDS to its seeds/ folder",
+                p.display()
+            )))
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let target = dir.join(SAMPLE_FILE);
+    let tmp = dir.join(format!(".{SAMPLE_FILE}.building"));
+    if tmp.exists() {
+        std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    }
+    let mut ws = Workspace::create(&tmp)?;
+    let steps: [(&str, &str, &str); 3] = [
+        ("lsoa11", "gm_lsoa2011_bgc.geojson", "LSOA boundaries"),
+        ("ward17", "gm_ward2017_bgc.geojson", "ward boundaries"),
+        ("lad16", "gm_lad2016_bgc.geojson", "district boundaries"),
+    ];
+    let total = steps.len() as u64 + 3;
+    for (i, (geography, file, what)) in steps.iter().enumerate() {
+        check_cancel(feedback, &tmp)?;
+        feedback.stage(&format!("importing {what}"));
+        feedback.progress(i as u64, total);
+        let opts = BoundaryOptions {
+            geography: geography.to_string(),
+            source_crs: Some(Crs::Wgs84),
+            ..Default::default()
+        };
+        import_boundaries(&mut ws, &seed(file)?, &opts)?;
+    }
+    check_cancel(feedback, &tmp)?;
+    feedback.stage("importing IMD 2019");
+    feedback.progress(3, total);
+    let opts = IndicatorOptions {
+        geography: "lsoa11".into(),
+        wide: true,
+        period: Some("2019".into()),
+        metadata: Some(seed("gm_iod2019_metadata.csv")?),
+        ..Default::default()
+    };
+    import_indicators(&mut ws, &seed("gm_iod2019_lsoa_wide.csv")?, &opts)?;
+    feedback.stage("importing lookups");
+    feedback.progress(4, total);
+    let lookup = seed("gm_lsoa2011_to_ward2017_bestfit.csv")?;
+    for (to, field) in [("ward17", "wd17cd"), ("lad16", "lad17cd")] {
+        let opts = LookupOptions {
+            from: "lsoa11".into(),
+            to: to.into(),
+            from_field: Some("lsoa11cd".into()),
+            to_field: Some(field.into()),
+        };
+        import_lookup(&mut ws, &lookup, &opts)?;
+    }
+    drop(ws);
+    feedback.progress(total, total);
+    std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+    Ok(target)
+}
+
+fn check_cancel(feedback: &dyn Feedback, tmp: &Path) -> Result<()> {
+    if feedback.is_cancelled() {
+        let _ = std::fs::remove_file(tmp);
+        return Err(Error::Cancelled);
+    }
+    Ok(())
+}
