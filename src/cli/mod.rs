@@ -124,15 +124,15 @@ fn run_import(import: ImportCommand) -> Result<()> {
             drop(spinner);
             emit(json, &r, || {
                 let mut s = format!(
-                    "imported {} areas into '{}' from {} ({} → EPSG:27700; code field {}, name field {}); {} polygons, {} multipolygons, {} holes, total area {:.1} km²",
+                    "imported {} areas into '{}' from {} ({} → EPSG:27700; code field {}, name field {}); {} single-part, {} multi-part, {} holes, total area {:.1} km²",
                     r.features,
                     r.geography,
                     r.file,
                     r.source_crs,
                     r.code_field,
                     r.name_field.as_deref().unwrap_or("none"),
-                    r.polygons,
-                    r.multipolygons,
+                    r.single_part,
+                    r.multi_part,
                     r.holes,
                     r.total_area_m2 / 1e6
                 );
@@ -194,9 +194,10 @@ fn run_import(import: ImportCommand) -> Result<()> {
                 }
                 if r.unmatched > 0 {
                     s.push_str(&format!(
-                        "\nwarning: {} code(s) match no boundary (e.g. {})",
+                        "\nwarning: {} code(s) match no boundary (e.g. {}); their {} row(s) were skipped",
                         r.unmatched,
-                        r.unmatched_examples.join(", ")
+                        r.unmatched_examples.join(", "),
+                        r.skipped_rows
                     ));
                 }
                 s

@@ -152,7 +152,7 @@ impl Transformer {
     /// let t = Transformer::new(Crs::Wgs84, Crs::Bng).unwrap();
     /// let (e, n) = t.point(-2.2426, 53.4808).unwrap();
     /// // PROJ 9.5 (pyproj 3.7): 383997.4338, 398258.3158
-    /// assert!((e - 383_997.4338).abs() < 0.01 && (n - 398_258.3158).abs() < 0.01);
+    /// assert!((e - 383997.4338).abs() < 0.01 && (n - 398258.3158).abs() < 0.01);
     /// ```
     pub fn point(&self, x: f64, y: f64) -> Result<(f64, f64)> {
         if self.from == self.to {

@@ -81,7 +81,8 @@ CREATE TABLE atlas_geographies (
 );
 CREATE TABLE atlas_themes (name TEXT PRIMARY KEY, position INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE atlas_indicators (
-  code TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
   title TEXT NOT NULL,
   theme TEXT NOT NULL REFERENCES atlas_themes(name),
   definition TEXT NOT NULL DEFAULT '',
@@ -95,6 +96,7 @@ CREATE TABLE atlas_indicators (
   provenance TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE atlas_values (
+  id INTEGER PRIMARY KEY,
   indicator TEXT NOT NULL REFERENCES atlas_indicators(code),
   geography TEXT NOT NULL REFERENCES atlas_geographies(name),
   area_code TEXT NOT NULL,
@@ -105,9 +107,9 @@ CREATE TABLE atlas_values (
   lower_ci REAL,
   upper_ci REAL,
   status TEXT NOT NULL CHECK (status IN ('ok','suppressed','missing')),
-  PRIMARY KEY (indicator, geography, area_code, period),
+  UNIQUE (indicator, geography, area_code, period),
   CHECK ((status = 'ok') = (value IS NOT NULL))
-) WITHOUT ROWID;
+);
 CREATE INDEX atlas_values_by_area ON atlas_values(geography, area_code);
 CREATE TABLE atlas_import_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

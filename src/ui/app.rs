@@ -145,8 +145,9 @@ impl eframe::App for AtlasApp {
             ui.small("Drag to pan, scroll to zoom, double-click to fit.");
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(i) = self.map.show(ui) {
-                if let Some((code, name, value)) = self.labels.get(i) {
+            let hovered = self.map.show(ui).and_then(|i| self.labels.get(i));
+            {
+                if let Some((code, name, value)) = hovered {
                     let v = value
                         .map(|v| format!("{v}"))
                         .unwrap_or_else(|| "no data".into());

@@ -100,8 +100,8 @@ impl MapView {
         }
         if response.hovered() {
             let scroll = ui.input(|i| i.smooth_scroll_delta.y);
-            if scroll != 0.0 {
-                if let Some(pointer) = response.hover_pos() {
+            if let Some(pointer) = response.hover_pos().filter(|_| scroll != 0.0) {
+                {
                     let before = self.to_bng(screen, pointer);
                     self.metres_per_px *= f64::from((-scroll / 400.0).exp());
                     let after = self.to_bng(screen, pointer);
@@ -113,17 +113,19 @@ impl MapView {
         if response.double_clicked() {
             self.fit(screen);
         }
-        let mut mesh = Mesh::default();
-        mesh.vertices = self
-            .vertices_bng
-            .iter()
-            .map(|(p, color)| Vertex {
-                pos: self.to_screen(screen, *p),
-                uv: egui::epaint::WHITE_UV,
-                color: *color,
-            })
-            .collect();
-        mesh.indices = self.indices.clone();
+        let mesh = Mesh {
+            vertices: self
+                .vertices_bng
+                .iter()
+                .map(|(p, color)| Vertex {
+                    pos: self.to_screen(screen, *p),
+                    uv: egui::epaint::WHITE_UV,
+                    color: *color,
+                })
+                .collect(),
+            indices: self.indices.clone(),
+            ..Default::default()
+        };
         painter.add(Shape::mesh(mesh));
         let outline = Stroke::new(0.4, Color32::from_gray(90));
         for a in &self.areas {

@@ -32,8 +32,10 @@ pub struct BoundaryReport {
     pub source_crs: String,
     pub code_field: String,
     pub name_field: Option<String>,
-    pub polygons: usize,
-    pub multipolygons: usize,
+    /// Features made of one polygon (a GeoJSON `Polygon`, or a one-part multipolygon).
+    pub single_part: usize,
+    /// Features made of several polygons.
+    pub multi_part: usize,
     pub holes: usize,
     /// Area codes whose geometry is invalid (e.g. self-intersecting rings); kept as they are.
     pub invalid: Vec<String>,
@@ -149,19 +151,16 @@ fn choose_name_field(
         .get(code_idx)
         .map(|s| s.to_ascii_uppercase())
         .unwrap_or_default();
-    if let Some(stem) = code.strip_suffix("CD") {
-        if let Some(i) = layer.field_index(&format!("{stem}NM")) {
-            return Ok(Some(i));
-        }
-    }
-    Ok(None)
+    Ok(code
+        .strip_suffix("CD")
+        .and_then(|stem| layer.field_index(&format!("{stem}NM"))))
 }
 
 struct Prepared {
     code: String,
     name: Option<String>,
     geometry: Geometry<f64>,
-    was_multi: bool,
+    parts: usize,
     holes: usize,
     valid: bool,
     area_m2: f64,
@@ -204,9 +203,9 @@ fn prepare_features(
         let name = name_idx
             .and_then(|j| f.attrs.get(j))
             .and_then(AttrValue::as_code);
-        let (multi, was_multi) = match &f.geometry {
-            Some(Geometry::Polygon(p)) => (MultiPolygon(vec![p.clone()]), false),
-            Some(Geometry::MultiPolygon(mp)) => (mp.clone(), true),
+        let multi = match &f.geometry {
+            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]),
+            Some(Geometry::MultiPolygon(mp)) => mp.clone(),
             Some(_) => {
                 return Err(err(
                     format!("{code} is not a polygon"),
@@ -241,7 +240,7 @@ fn prepare_features(
             valid: mp.is_valid(),
             area_m2: mp.unsigned_area(),
             holes,
-            was_multi,
+            parts: mp.0.len(),
             geometry: Geometry::MultiPolygon(mp),
         });
     }
@@ -268,8 +267,8 @@ fn report(
         source_crs: crs.label(),
         code_field: layer.fields.get(code_idx).cloned().unwrap_or_default(),
         name_field: name_idx.and_then(|i| layer.fields.get(i).cloned()),
-        polygons: prepared.iter().filter(|p| !p.was_multi).count(),
-        multipolygons: prepared.iter().filter(|p| p.was_multi).count(),
+        single_part: prepared.iter().filter(|p| p.parts == 1).count(),
+        multi_part: prepared.iter().filter(|p| p.parts > 1).count(),
         holes: prepared.iter().map(|p| p.holes).sum(),
         invalid: prepared
             .iter()

@@ -74,8 +74,11 @@ pub struct IndicatorReport {
     pub missing: usize,
     /// Text columns of a wide file that were not imported.
     pub skipped_columns: Vec<String>,
+    /// Distinct area codes that match no boundary; their rows are skipped with --allow-unmatched.
     pub unmatched: usize,
     pub unmatched_examples: Vec<String>,
+    /// Rows skipped because their area code matches no boundary.
+    pub skipped_rows: usize,
 }
 
 /// Reads, checks and stores an indicator CSV in one transaction.
@@ -96,14 +99,20 @@ pub fn import_indicators(
         (read_long(&table, code_col, opts)?, Vec::new(), "long")
     };
     check_duplicates(&file, &rows)?;
-    let mut report = summarise(&file, opts, form, &rows, skipped);
-    let unmatched: BTreeSet<&str> = rows
+    let unmatched: BTreeSet<String> = rows
         .iter()
-        .map(|r| r.area_code.as_str())
-        .filter(|c| !codes.contains(*c))
+        .filter(|r| !codes.contains(&r.area_code))
+        .map(|r| r.area_code.clone())
         .collect();
+    let all_rows = rows.len();
+    let rows: Vec<ValueRow> = rows
+        .into_iter()
+        .filter(|r| codes.contains(&r.area_code))
+        .collect();
+    let mut report = summarise(&file, opts, form, &rows, skipped);
     report.unmatched = unmatched.len();
-    report.unmatched_examples = unmatched.iter().take(5).map(|s| s.to_string()).collect();
+    report.unmatched_examples = unmatched.iter().take(5).cloned().collect();
+    report.skipped_rows = all_rows - rows.len();
     if !unmatched.is_empty() && !opts.allow_unmatched {
         return Err(InputError::new(
             &file,
@@ -115,7 +124,7 @@ pub fn import_indicators(
             ),
         )
         .column(table.headers.get(code_col).cloned().unwrap_or_default())
-        .hint("check --geography and --code-field, or pass --allow-unmatched to import them anyway")
+        .hint("check --geography and --code-field, or pass --allow-unmatched to import the matching rows and skip these")
         .into());
     }
     let metas = indicator_metadata(opts, &report.indicators)?;
@@ -406,6 +415,7 @@ fn summarise(
         skipped_columns: skipped,
         unmatched: 0,
         unmatched_examples: Vec::new(),
+        skipped_rows: 0,
     }
 }
 

@@ -7,6 +7,9 @@ use crate::error::{InputError, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// A lower area's parent: code, name (if the file has one) and the line it came from.
+type Parent = (String, Option<String>, u64);
+
 #[derive(Debug, Clone, Default)]
 pub struct LookupOptions {
     pub from: String,
@@ -55,7 +58,7 @@ pub fn import_lookup(
         h.strip_suffix("cd")
             .and_then(|stem| table.find(&[&format!("{stem}nm")]))
     });
-    let mut pairs: HashMap<String, (String, Option<String>, u64)> = HashMap::new();
+    let mut pairs: HashMap<String, Parent> = HashMap::new();
     for (line, row) in &table.rows {
         let get = |c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
         let (f, t) = (get(from_col), get(to_col));
@@ -68,17 +71,15 @@ pub fn import_lookup(
                 .hint("fill it in or delete the row")
                 .into());
         }
-        if let Some(codes) = &to_codes {
-            if !codes.contains(&t) {
-                return Err(InputError::new(
-                    &file,
-                    format!("{t} is not an area of geography '{}'", opts.to),
-                )
-                .line(*line)
-                .column(col_name(to_col))
-                .hint("check --to and --to-field")
-                .into());
-            }
+        if to_codes.as_ref().is_some_and(|codes| !codes.contains(&t)) {
+            return Err(InputError::new(
+                &file,
+                format!("{t} is not an area of geography '{}'", opts.to),
+            )
+            .line(*line)
+            .column(col_name(to_col))
+            .hint("check --to and --to-field")
+            .into());
         }
         let name = name_col.map(get).filter(|n| !n.is_empty());
         if let Some((prev, _, first)) = pairs.get(&f) {
@@ -97,7 +98,7 @@ pub fn import_lookup(
         pairs.insert(f, (t, name, *line));
     }
     // Lookups are often national: rows for areas outside the workspace are skipped.
-    let kept: Vec<(&String, &(String, Option<String>, u64))> = pairs
+    let kept: Vec<(&String, &Parent)> = pairs
         .iter()
         .filter(|(f, _)| from_codes.contains(*f))
         .collect();

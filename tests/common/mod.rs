@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use local_atlas::data::Workspace;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The repository's seeds/ (always present: the GM data the sample project is built from).
+pub fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// `../shared/data`, the team's real test data. CI sets `LOCAL_ATLAS_REQUIRE_SHARED=1`, so a
+/// missing folder fails there; on a user's fresh clone the tests that need it are skipped with
+/// a message.
+pub fn shared_data() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if p.is_dir() {
+        return Some(p);
+    }
+    if std::env::var_os("LOCAL_ATLAS_REQUIRE_SHARED").is_some() {
+        panic!("../shared/data is required (LOCAL_ATLAS_REQUIRE_SHARED is set) but missing");
+    }
+    eprintln!("skipping: ../shared/data is not beside this clone");
+    None
+}
+
+/// A fresh workspace in a temporary folder (kept alive by the returned TempDir).
+pub fn new_workspace() -> (tempfile::TempDir, PathBuf, Workspace) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ws.gpkg");
+    let ws = Workspace::create(&path).expect("create workspace");
+    (dir, path, ws)
+}
+
+pub fn sha256(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("read file");
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write test file");
+    p
+}
+
+/// A tiny GeoJSON of square areas (lon/lat near Manchester) with the given codes.
+pub fn squares_geojson(codes: &[&str]) -> String {
+    let features: Vec<String> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let x = -2.3 + 0.01 * i as f64;
+            format!(
+                r#"{{"type":"Feature","properties":{{"area_code":"{c}","area_name":"Area {c}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},53.4],[{x2},53.4],[{x2},53.41],[{x},53.41],[{x},53.4]]]}}}}"#,
+                x2 = x + 0.01
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
