@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod data;
 pub mod error;
+pub mod feedback;
 pub mod ops;
 #[cfg(feature = "gui")]
 pub mod ui;

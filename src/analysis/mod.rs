@@ -1,4 +1,6 @@
-//! Analysis: pure functions over slices. No SQL, files or colours.
+//! Analysis: pure functions over slices, `geo` types and spatial weights. No SQL, files or
+//! colours.
 
 pub mod aggregate;
 pub mod classify;
+pub mod weights;

@@ -2,7 +2,6 @@
 
 pub mod aggregate;
 pub mod export;
-pub mod feedback;
 pub mod sample;
 
-pub use feedback::{Feedback, Silent};
+pub use crate::feedback::{Feedback, Silent};

@@ -1,4 +1,4 @@
-//! One progress-and-cancel interface for long work, implemented by the CLI (progress bars)
+//! One progress-and-cancel interface for long work (used by analysis, ops and both front ends), implemented by the CLI (progress bars)
 //! and the app (progress bar and cancel button).
 
 /// Receives progress from long operations and can ask them to stop.
