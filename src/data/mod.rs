@@ -8,6 +8,7 @@ pub mod query;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;
+pub mod weights_io;
 pub mod workspace;
 
 pub use workspace::Workspace;

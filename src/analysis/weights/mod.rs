@@ -5,6 +5,9 @@
 //! children; transformed to binary or row-standardised form; subset to the areas that have a
 //! value before a statistic runs. Islands (rows with no neighbours) are kept and reported.
 
+pub mod contiguity;
+pub mod distance;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
