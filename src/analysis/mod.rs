@@ -3,4 +3,12 @@
 
 pub mod aggregate;
 pub mod classify;
+pub mod error;
+pub mod getis_ord;
+pub mod kde;
+pub mod lisa;
+pub mod moran;
+pub mod multiple_testing;
+pub mod normal;
+pub mod permutation;
 pub mod weights;
