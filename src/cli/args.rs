@@ -1,8 +1,11 @@
 //! The command-line contract (documented in README.md; tests and scripts depend on it).
 
 use clap::{Args, Parser, Subcommand};
+use local_atlas::analysis::classify::Method;
 use local_atlas::data::crs::Crs;
 use local_atlas::data::import::csv_text::TextEncoding;
+use local_atlas::ops::indicator_data::WeightsKind;
+use local_atlas::ops::stats::Statistic;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -56,6 +59,88 @@ pub enum Command {
         period: Option<String>,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify an indicator into map classes.
+    Classify {
+        workspace: PathBuf,
+        #[arg(long)]
+        geography: String,
+        #[arg(long)]
+        indicator: String,
+        #[arg(long)]
+        period: Option<String>,
+        /// equal, quantile, jenks, stddev, pretty, maxbreaks, box, percentile, headtail or manual.
+        #[arg(long, default_value = "quantile")]
+        method: Method,
+        #[arg(long, default_value_t = 5)]
+        classes: usize,
+        /// Upper bounds for --method manual, ascending (e.g. 10,20,40).
+        #[arg(long, value_delimiter = ',')]
+        breaks: Option<Vec<f64>>,
+        /// Box map hinge: 1.5 (default) or 3.0.
+        #[arg(long, default_value_t = 1.5)]
+        hinge: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build spatial weights and summarise them (optionally write GAL/GWT for GeoDa/PySAL).
+    Weights {
+        workspace: PathBuf,
+        #[arg(long)]
+        geography: String,
+        /// queen, rook, knn:K or band:METRES.
+        #[arg(long, default_value = "queen")]
+        kind: WeightsKind,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Spatial statistics: global Moran's I, local Moran (LISA) or Getis-Ord Gi*.
+    Stats {
+        workspace: PathBuf,
+        /// moran, lisa or gistar.
+        statistic: Statistic,
+        #[arg(long)]
+        geography: String,
+        #[arg(long)]
+        indicator: String,
+        #[arg(long)]
+        period: Option<String>,
+        /// queen, rook, knn:K or band:METRES.
+        #[arg(long, default_value = "queen")]
+        weights: WeightsKind,
+        #[arg(long, default_value_t = 999)]
+        permutations: usize,
+        #[arg(long, default_value_t = 12345)]
+        seed: u64,
+        /// Significance level for clusters.
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        /// Control the false discovery rate (Benjamini–Hochberg, as esda.fdr).
+        #[arg(long)]
+        fdr: bool,
+        /// Two-sided permutation p-values instead of GeoDa's folded one-sided ("directed").
+        #[arg(long)]
+        two_sided: bool,
+        /// Store the per-area results in the workspace as indicators.
+        #[arg(long)]
+        save: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the analysis core on GM, London and a synthetic 35k tessellation.
+    Bench {
+        /// The London LSOA shapefile (default: ../shared/data/london/… beside the source tree, if present).
+        #[arg(long)]
+        london: Option<PathBuf>,
+        /// Skip the 35k synthetic tessellation.
+        #[arg(long)]
+        no_synthetic: bool,
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
         #[arg(long)]
         json: bool,
     },

@@ -2,9 +2,11 @@
 
 pub mod args;
 mod progress;
+mod text;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command, ImportCommand};
+use local_atlas::analysis::classify::ClassifyOptions;
 use local_atlas::data::Workspace;
 use local_atlas::data::import::{boundaries, indicators, lookup, points};
 use local_atlas::data::query;
@@ -84,6 +86,106 @@ pub fn run(cli: Cli) -> Result<()> {
                     report.file, report.areas, report.with_value, report.period
                 )
             })?;
+        }
+        Command::Classify {
+            workspace,
+            geography,
+            indicator,
+            period,
+            method,
+            classes,
+            breaks,
+            hinge,
+            json,
+        } => {
+            let ws = Workspace::open(&workspace)?;
+            let options = ClassifyOptions {
+                method,
+                k: classes,
+                manual_breaks: breaks.unwrap_or_default(),
+                hinge,
+                ..Default::default()
+            };
+            let r = ops::classify::run(
+                &ws,
+                &ops::classify::ClassifyRequest {
+                    geography,
+                    indicator,
+                    period,
+                    options,
+                },
+            )?;
+            emit(json, &r, || text::classify(&r))?;
+        }
+        Command::Weights {
+            workspace,
+            geography,
+            kind,
+            out,
+            json,
+        } => {
+            let ws = Workspace::open(&workspace)?;
+            let r = ops::weights::run(
+                &ws,
+                &ops::weights::WeightsRequest { geography, kind },
+                out.as_deref(),
+            )?;
+            emit(json, &r, || text::weights(&r))?;
+        }
+        Command::Stats {
+            workspace,
+            statistic,
+            geography,
+            indicator,
+            period,
+            weights,
+            permutations,
+            seed,
+            alpha,
+            fdr,
+            two_sided,
+            save,
+            json,
+        } => {
+            let mut ws = Workspace::open(&workspace)?;
+            let mut req = ops::stats::StatsRequest::new(statistic, &geography, &indicator);
+            req = ops::stats::StatsRequest {
+                period,
+                weights,
+                permutations,
+                seed,
+                alpha,
+                fdr,
+                two_sided,
+                save,
+                ..req
+            };
+            let bar = progress::Bar::new();
+            let r = ops::stats::run(&mut ws, &req, &bar)?;
+            drop(bar);
+            emit(json, &r, || text::stats(&r, save))?;
+        }
+        Command::Bench {
+            london,
+            no_synthetic,
+            repeat,
+            json,
+        } => {
+            let london = london.or_else(|| {
+                let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../shared/data/london/london-2011-lsoa-gen20.shp");
+                p.is_file().then_some(p)
+            });
+            let bar = progress::Bar::new();
+            let r = ops::bench::run(
+                &ops::sample::seeds_dir(),
+                london.as_deref(),
+                !no_synthetic,
+                repeat,
+                &bar,
+            )?;
+            drop(bar);
+            emit(json, &r, || text::bench(&r))?;
         }
         Command::Sample { dir, seeds } => {
             let dir = dir.unwrap_or_else(ops::sample::default_project_dir);
@@ -260,12 +362,18 @@ fn run_import(import: ImportCommand) -> Result<()> {
 }
 
 fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(value)?);
+    use std::io::Write;
+    let body = if json {
+        serde_json::to_string_pretty(value)?
     } else {
-        println!("{}", text());
+        text()
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{body}") {
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
-    Ok(())
 }
 
 fn info_text(info: &query::WorkspaceInfo) -> String {

@@ -1,6 +1,7 @@
 //! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
 
 pub mod crs;
+pub mod derived;
 pub mod feature_table;
 pub mod gpkg_geom;
 pub mod import;
@@ -8,6 +9,7 @@ pub mod query;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;
+pub mod synthetic;
 pub mod weights_io;
 pub mod workspace;
 

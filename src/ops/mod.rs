@@ -1,7 +1,12 @@
 //! Operations: the single API both front ends (CLI and desktop app) call.
 
 pub mod aggregate;
+pub mod bench;
+pub mod classify;
 pub mod export;
+pub mod indicator_data;
 pub mod sample;
+pub mod stats;
+pub mod weights;
 
 pub use crate::feedback::{Feedback, Silent};

@@ -1,0 +1,39 @@
+//! Saving results computed from the workspace (hotspot classes, z-scores, composite indices) as
+//! ordinary indicators, with the recipe that produced them as provenance.
+
+use super::import::indicators::{ValueRow, insert_values};
+use super::import::metadata::{IndicatorMeta, upsert};
+use super::workspace::Workspace;
+use crate::error::Result;
+use std::collections::BTreeSet;
+
+/// Writes derived indicators in one transaction, replacing earlier values of the same
+/// indicators at this geography and period(s).
+pub fn save_indicators(
+    ws: &mut Workspace,
+    geography: &str,
+    metas: &[IndicatorMeta],
+    rows: &[ValueRow],
+    provenance: &str,
+) -> Result<()> {
+    let combos: BTreeSet<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.indicator.as_str(), r.period.as_str()))
+        .collect();
+    ws.write(|tx| {
+        upsert(tx, metas, true, provenance)?;
+        for (indicator, period) in &combos {
+            tx.execute(
+                "DELETE FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",
+                (indicator, geography, period),
+            )?;
+        }
+        insert_values(tx, geography, rows)?;
+        tx.execute(
+            "INSERT INTO atlas_import_log (kind, target, at, file, rows, sha256, detail) \
+             VALUES ('derived', ?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'), '', ?2, '', ?3)",
+            (geography, rows.len() as i64, provenance),
+        )?;
+        Ok(())
+    })
+}

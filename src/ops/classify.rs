@@ -1,0 +1,68 @@
+//! `classify`: the classification of one indicator at one geography and period.
+
+use super::indicator_data::IndicatorData;
+use crate::analysis::classify::{ClassifyOptions, Method, classify};
+use crate::data::Workspace;
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct ClassifyRequest {
+    pub geography: String,
+    pub indicator: String,
+    pub period: Option<String>,
+    pub options: ClassifyOptions,
+}
+
+/// The class of one area (`null` when it has no value).
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaClass {
+    pub code: String,
+    pub class: Option<usize>,
+}
+
+/// The JSON contract of `local-atlas classify --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassifyResponse {
+    pub indicator: String,
+    pub geography: String,
+    pub period: String,
+    pub method: Method,
+    pub k: usize,
+    pub requested_k: usize,
+    pub breaks: Vec<f64>,
+    pub counts: Vec<usize>,
+    pub gvf: f64,
+    pub missing: usize,
+    pub notes: Vec<String>,
+    pub classes: Vec<AreaClass>,
+}
+
+pub fn run(ws: &Workspace, req: &ClassifyRequest) -> Result<ClassifyResponse> {
+    let data = IndicatorData::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
+    let c = classify(&data.values, &req.options)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", req.indicator)))?;
+    let classes = data
+        .areas
+        .iter()
+        .zip(&c.classes)
+        .map(|(a, class)| AreaClass {
+            code: a.code.clone(),
+            class: *class,
+        })
+        .collect();
+    Ok(ClassifyResponse {
+        indicator: req.indicator.clone(),
+        geography: req.geography.clone(),
+        period: data.period,
+        method: c.method,
+        k: c.k,
+        requested_k: c.requested_k,
+        breaks: c.breaks,
+        counts: c.counts,
+        gvf: c.gvf,
+        missing: c.missing,
+        notes: c.notes,
+        classes,
+    })
+}

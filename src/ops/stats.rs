@@ -1,0 +1,597 @@
+//! `stats`: global Moran's I, local Moran (LISA) and Getis-Ord Gi* for one indicator, with
+//! PySAL's conventions (row-standardised weights for Moran/LISA; binary weights with a
+//! self-weight for Gi*). Areas without a value are left out (and listed); `--save` stores the
+//! per-area results as indicators with the full recipe as provenance.
+
+use super::indicator_data::{IndicatorData, WeightsKind, weights_for};
+use crate::analysis::getis_ord::{GetisOrd, GiOptions, HotSpot, getis_ord_with};
+use crate::analysis::lisa::{Cluster, Lisa, LisaOptions, Quadrant, local_moran_with};
+use crate::analysis::moran::{Moran, moran_with};
+use crate::analysis::multiple_testing::Correction;
+use crate::analysis::permutation::{Alternative, PermutationOptions};
+use crate::data::Workspace;
+use crate::data::import::indicators::{Status, ValueRow};
+use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::error::{Error, Result};
+use crate::feedback::Feedback;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Which statistic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    Moran,
+    Lisa,
+    Gistar,
+}
+
+impl std::str::FromStr for Statistic {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "moran" => Ok(Self::Moran),
+            "lisa" => Ok(Self::Lisa),
+            "gistar" => Ok(Self::Gistar),
+            _ => Err(format!(
+                "unknown statistic '{s}': use moran, lisa or gistar"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsRequest {
+    pub statistic: Statistic,
+    pub geography: String,
+    pub indicator: String,
+    pub period: Option<String>,
+    pub weights: WeightsKind,
+    pub permutations: usize,
+    pub seed: u64,
+    pub alpha: f64,
+    pub fdr: bool,
+    pub two_sided: bool,
+    pub save: bool,
+}
+
+impl StatsRequest {
+    pub fn new(statistic: Statistic, geography: &str, indicator: &str) -> Self {
+        Self {
+            statistic,
+            geography: geography.into(),
+            indicator: indicator.into(),
+            period: None,
+            weights: WeightsKind::Queen,
+            permutations: 999,
+            seed: 12345,
+            alpha: 0.05,
+            fdr: false,
+            two_sided: false,
+            save: false,
+        }
+    }
+    fn permutation(&self) -> PermutationOptions {
+        PermutationOptions {
+            permutations: self.permutations,
+            seed: self.seed,
+            alternative: if self.two_sided {
+                Alternative::TwoSided
+            } else {
+                Alternative::Directed
+            },
+        }
+    }
+    fn correction(&self) -> Correction {
+        if self.fdr {
+            Correction::Fdr
+        } else {
+            Correction::None
+        }
+    }
+}
+
+/// `stats moran` JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoranResponse {
+    pub n: usize,
+    #[serde(rename = "I")]
+    pub i: f64,
+    #[serde(rename = "expected_I")]
+    pub expected_i: f64,
+    pub variance_normal: f64,
+    pub z_normal: f64,
+    pub p_normal: f64,
+    pub variance_randomisation: f64,
+    pub z_randomisation: f64,
+    pub p_randomisation: f64,
+    pub p_sim: Option<f64>,
+    pub z_sim: Option<f64>,
+    pub islands: Vec<String>,
+    pub excluded: Vec<String>,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LisaArea {
+    pub code: String,
+    #[serde(rename = "I")]
+    pub i: f64,
+    pub quadrant: Option<Quadrant>,
+    pub p_sim: Option<f64>,
+    pub cluster: Cluster,
+}
+
+/// `stats lisa` JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct LisaResponse {
+    pub n: usize,
+    pub cutoff: f64,
+    pub counts: BTreeMap<&'static str, usize>,
+    pub areas: Vec<LisaArea>,
+    pub excluded: Vec<String>,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GiArea {
+    pub code: String,
+    pub z: f64,
+    pub p_sim: Option<f64>,
+    pub class: HotSpot,
+}
+
+/// `stats gistar` JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct GiResponse {
+    pub n: usize,
+    pub counts: BTreeMap<&'static str, usize>,
+    pub areas: Vec<GiArea>,
+    pub warnings: Vec<String>,
+    pub excluded: Vec<String>,
+    pub period: String,
+}
+
+/// The result of any statistic.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum StatsResponse {
+    Moran(MoranResponse),
+    Lisa(LisaResponse),
+    Gistar(GiResponse),
+}
+
+/// The data a statistic runs on: complete areas only.
+struct Prepared {
+    period: String,
+    codes: Vec<String>,
+    y: Vec<f64>,
+    excluded: Vec<String>,
+    weights: crate::analysis::weights::SpatialWeights,
+}
+
+fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
+    let data = IndicatorData::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
+    let keep = data.complete();
+    let excluded = (0..data.areas.len())
+        .filter(|i| keep.binary_search(i).is_err())
+        .filter_map(|i| data.areas.get(i).map(|a| a.code.clone()))
+        .collect();
+    let areas: Vec<_> = keep
+        .iter()
+        .filter_map(|&i| data.areas.get(i).cloned())
+        .collect();
+    let y: Vec<f64> = keep
+        .iter()
+        .filter_map(|&i| data.values.get(i).copied().flatten())
+        .collect();
+    let weights = weights_for(&areas, req.weights)?;
+    Ok(Prepared {
+        period: data.period,
+        codes: areas.into_iter().map(|a| a.code).collect(),
+        y,
+        excluded,
+        weights,
+    })
+}
+
+fn stats_err(e: impl std::fmt::Display) -> Error {
+    let text = e.to_string();
+    if text.contains("ancel") {
+        Error::Cancelled
+    } else {
+        Error::Invalid(text)
+    }
+}
+
+/// Runs the statistic (and saves it when asked).
+pub fn run(
+    ws: &mut Workspace,
+    req: &StatsRequest,
+    feedback: &dyn Feedback,
+) -> Result<StatsResponse> {
+    let p = prepare(ws, req)?;
+    feedback.stage(match req.statistic {
+        Statistic::Moran => "global Moran's I",
+        Statistic::Lisa => "local Moran (LISA)",
+        Statistic::Gistar => "Getis-Ord Gi*",
+    });
+    match req.statistic {
+        Statistic::Moran => {
+            let m = moran_with(
+                &p.y,
+                &p.weights.row_standardised(),
+                &req.permutation(),
+                feedback,
+            )
+            .map_err(stats_err)?;
+            if req.save {
+                save_moran(ws, req, &p, &m)?;
+            }
+            Ok(StatsResponse::Moran(moran_response(&p, m)))
+        }
+        Statistic::Lisa => {
+            let opts = LisaOptions {
+                permutation: req.permutation(),
+                alpha: req.alpha,
+                correction: req.correction(),
+            };
+            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)
+                .map_err(stats_err)?;
+            if req.save {
+                save_lisa(ws, req, &p, &l)?;
+            }
+            Ok(StatsResponse::Lisa(lisa_response(p, l)))
+        }
+        Statistic::Gistar => {
+            let opts = GiOptions {
+                star: true,
+                permutation: req.permutation(),
+                correction: req.correction(),
+            };
+            let g =
+                getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback).map_err(stats_err)?;
+            if req.save {
+                save_gi(ws, req, &p, &g)?;
+            }
+            Ok(StatsResponse::Gistar(gi_response(p, g)))
+        }
+    }
+}
+
+fn moran_response(p: &Prepared, m: Moran) -> MoranResponse {
+    MoranResponse {
+        n: m.n,
+        i: m.i,
+        expected_i: m.expected_i,
+        variance_normal: m.variance_normal,
+        z_normal: m.z_normal,
+        p_normal: m.p_normal,
+        variance_randomisation: m.variance_randomisation,
+        z_randomisation: m.z_randomisation,
+        p_randomisation: m.p_randomisation,
+        p_sim: m.p_sim,
+        z_sim: m.z_sim,
+        islands: m
+            .islands
+            .iter()
+            .filter_map(|&i| p.codes.get(i).cloned())
+            .collect(),
+        excluded: p.excluded.clone(),
+        period: p.period.clone(),
+    }
+}
+
+pub fn cluster_name(c: Cluster) -> &'static str {
+    match c {
+        Cluster::HighHigh => "HH",
+        Cluster::LowLow => "LL",
+        Cluster::LowHigh => "LH",
+        Cluster::HighLow => "HL",
+        Cluster::NotSignificant => "not_significant",
+        Cluster::Island => "island",
+    }
+}
+
+pub fn hotspot_name(h: HotSpot) -> &'static str {
+    match h {
+        HotSpot::Hot99 => "hot_99",
+        HotSpot::Hot95 => "hot_95",
+        HotSpot::Hot90 => "hot_90",
+        HotSpot::NotSignificant => "not_significant",
+        HotSpot::Cold90 => "cold_90",
+        HotSpot::Cold95 => "cold_95",
+        HotSpot::Cold99 => "cold_99",
+    }
+}
+
+fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
+    let mut counts: BTreeMap<&'static str, usize> =
+        ["HH", "LL", "LH", "HL", "not_significant", "island"]
+            .into_iter()
+            .map(|k| (k, 0))
+            .collect();
+    for c in &l.clusters {
+        *counts.entry(cluster_name(*c)).or_insert(0) += 1;
+    }
+    let areas = p
+        .codes
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| LisaArea {
+            code,
+            i: l.is.get(i).copied().unwrap_or(f64::NAN),
+            quadrant: l.quadrants.get(i).copied().flatten(),
+            p_sim: l.p_sim.get(i).copied().flatten(),
+            cluster: l
+                .clusters
+                .get(i)
+                .copied()
+                .unwrap_or(Cluster::NotSignificant),
+        })
+        .collect();
+    LisaResponse {
+        n: l.n,
+        cutoff: l.cutoff,
+        counts,
+        areas,
+        excluded: p.excluded,
+        period: p.period,
+    }
+}
+
+fn gi_response(p: Prepared, g: GetisOrd) -> GiResponse {
+    let mut counts: BTreeMap<&'static str, usize> = [
+        "hot_99",
+        "hot_95",
+        "hot_90",
+        "not_significant",
+        "cold_90",
+        "cold_95",
+        "cold_99",
+    ]
+    .into_iter()
+    .map(|k| (k, 0))
+    .collect();
+    for c in &g.classes {
+        *counts.entry(hotspot_name(*c)).or_insert(0) += 1;
+    }
+    let areas = p
+        .codes
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| GiArea {
+            code,
+            z: g.z.get(i).copied().unwrap_or(f64::NAN),
+            p_sim: g.p_sim.get(i).copied().flatten(),
+            class: g.classes.get(i).copied().unwrap_or(HotSpot::NotSignificant),
+        })
+        .collect();
+    GiResponse {
+        n: g.n,
+        counts,
+        areas,
+        warnings: g.warnings,
+        excluded: p.excluded,
+        period: p.period,
+    }
+}
+
+fn meta(
+    code: String,
+    title: String,
+    definition: String,
+    unit: &str,
+    decimals: i64,
+) -> IndicatorMeta {
+    IndicatorMeta {
+        code,
+        title,
+        theme: "Hotspots".into(),
+        definition,
+        unit: unit.into(),
+        decimals,
+        polarity: Polarity::Neutral,
+        source: "Computed by Local Atlas".into(),
+        licence: String::new(),
+        sensitivity: "public".into(),
+    }
+}
+
+fn row(indicator: &str, code: &str, period: &str, value: Option<f64>) -> ValueRow {
+    ValueRow {
+        indicator: indicator.into(),
+        area_code: code.into(),
+        period: period.into(),
+        status: if value.is_some() {
+            Status::Ok
+        } else {
+            Status::Missing
+        },
+        value,
+        numerator: None,
+        denominator: None,
+        lower_ci: None,
+        upper_ci: None,
+        line: 0,
+    }
+}
+
+fn provenance(req: &StatsRequest, p: &Prepared) -> String {
+    serde_json::json!({
+        "tool": format!("local-atlas {}", env!("CARGO_PKG_VERSION")),
+        "request": req,
+        "period": p.period,
+        "n": p.y.len(),
+        "excluded": p.excluded.len(),
+    })
+    .to_string()
+}
+
+/// One per-area result to save: (code suffix, title, definition, unit, decimals, values).
+type Series<'a> = (&'a str, String, String, &'a str, i64, Vec<Option<f64>>);
+
+/// Writes per-area series.
+fn save_series(
+    ws: &mut Workspace,
+    req: &StatsRequest,
+    p: &Prepared,
+    series: Vec<Series<'_>>,
+) -> Result<()> {
+    let mut metas = Vec::new();
+    let mut rows = Vec::new();
+    for (suffix, title, definition, unit, decimals, values) in series {
+        let code = format!("{}_{suffix}", req.indicator);
+        for (c, v) in p.codes.iter().zip(&values) {
+            rows.push(row(&code, c, &p.period, *v));
+        }
+        for c in &p.excluded {
+            rows.push(row(&code, c, &p.period, None));
+        }
+        metas.push(meta(code, title, definition, unit, decimals));
+    }
+    crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance(req, p))
+}
+
+fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
+    let z = m.scatter.iter().map(|s| Some(s[0])).collect();
+    let lag = m.scatter.iter().map(|s| Some(s[1])).collect();
+    save_series(
+        ws,
+        req,
+        p,
+        vec![
+            (
+                "std",
+                format!("{} (standardised)", req.indicator),
+                "z-score of the value (Moran scatterplot x axis)".into(),
+                "z",
+                3,
+                z,
+            ),
+            (
+                "std_lag",
+                format!("{} (spatial lag of standardised)", req.indicator),
+                format!(
+                    "spatial lag of the z-score with {} weights (Moran scatterplot y axis)",
+                    req.weights
+                ),
+                "z",
+                3,
+                lag,
+            ),
+        ],
+    )
+}
+
+fn cluster_code(c: Cluster) -> f64 {
+    match c {
+        Cluster::NotSignificant => 0.0,
+        Cluster::HighHigh => 1.0,
+        Cluster::LowLow => 2.0,
+        Cluster::LowHigh => 3.0,
+        Cluster::HighLow => 4.0,
+        Cluster::Island => 5.0,
+    }
+}
+
+fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
+    let what = format!(
+        "local Moran's I of {} ({} weights, {} permutations, seed {}, alpha {}{})",
+        req.indicator,
+        req.weights,
+        req.permutations,
+        req.seed,
+        req.alpha,
+        if req.fdr { ", FDR" } else { "" }
+    );
+    save_series(
+        ws,
+        req,
+        p,
+        vec![
+            (
+                "lisa_cluster",
+                format!("{} LISA cluster", req.indicator),
+                format!(
+                    "LISA cluster of {what}: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 island"
+                ),
+                "class",
+                0,
+                l.clusters.iter().map(|c| Some(cluster_code(*c))).collect(),
+            ),
+            (
+                "lisa_i",
+                format!("{} local Moran's I", req.indicator),
+                what.clone(),
+                "I",
+                3,
+                l.is.iter().map(|v| Some(*v)).collect(),
+            ),
+            (
+                "lisa_p",
+                format!("{} LISA pseudo p-value", req.indicator),
+                format!("permutation pseudo p-value of {what}"),
+                "p",
+                3,
+                l.p_sim.clone(),
+            ),
+        ],
+    )
+}
+
+fn hotspot_code(h: HotSpot) -> f64 {
+    match h {
+        HotSpot::Hot99 => 3.0,
+        HotSpot::Hot95 => 2.0,
+        HotSpot::Hot90 => 1.0,
+        HotSpot::NotSignificant => 0.0,
+        HotSpot::Cold90 => -1.0,
+        HotSpot::Cold95 => -2.0,
+        HotSpot::Cold99 => -3.0,
+    }
+}
+
+fn save_gi(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
+    let what = format!(
+        "Getis-Ord Gi* of {} ({} binary weights with self, {} permutations, seed {}{})",
+        req.indicator,
+        req.weights,
+        req.permutations,
+        req.seed,
+        if req.fdr { ", FDR" } else { "" }
+    );
+    save_series(
+        ws,
+        req,
+        p,
+        vec![
+            (
+                "gistar_class",
+                format!("{} hot/cold spot", req.indicator),
+                format!(
+                    "{what}: 3/2/1 hot spot at 99/95/90% confidence, 0 not significant, -1/-2/-3 cold spot"
+                ),
+                "class",
+                0,
+                g.classes.iter().map(|c| Some(hotspot_code(*c))).collect(),
+            ),
+            (
+                "gistar_z",
+                format!("{} Gi* z-score", req.indicator),
+                what.clone(),
+                "z",
+                3,
+                g.z.iter().map(|v| Some(*v)).collect(),
+            ),
+            (
+                "gistar_p",
+                format!("{} Gi* pseudo p-value", req.indicator),
+                format!("permutation pseudo p-value of {what}"),
+                "p",
+                3,
+                g.p_sim.clone(),
+            ),
+        ],
+    )
+}
