@@ -33,27 +33,28 @@ pub fn classify(r: &ClassifyResponse) -> String {
 }
 
 pub fn weights(r: &WeightsResponse) -> String {
+    let w = &r.summary;
     let mut s = format!(
         "{} weights on {}: {} areas, {} links, neighbours mean {:.3} (min {}, max {}), {} component(s), {}",
         r.kind,
         r.geography,
-        r.n,
-        r.links,
-        r.mean_neighbours,
-        r.min_neighbours,
-        r.max_neighbours,
-        r.components,
-        if r.symmetric {
+        w.n,
+        w.links,
+        w.mean_neighbours,
+        w.min_neighbours,
+        w.max_neighbours,
+        w.components,
+        if w.symmetric {
             "symmetric"
         } else {
             "asymmetric"
         }
     );
-    if !r.islands.is_empty() {
+    if !w.islands.is_empty() {
         s.push_str(&format!(
             "\nislands ({}): {}",
-            r.islands.len(),
-            r.islands.join(", ")
+            w.islands.len(),
+            w.islands.join(", ")
         ));
     }
     if let Some(out) = &r.out {

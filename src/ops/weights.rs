@@ -1,11 +1,11 @@
 //! `weights`: build spatial weights for a geography, summarise them, optionally write GAL/GWT.
 
 use super::indicator_data::{WeightsKind, weights_for};
+use crate::analysis::weights::WeightsSummary;
 use crate::data::Workspace;
 use crate::data::{query, weights_io};
 use crate::error::{Error, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone)]
@@ -14,20 +14,15 @@ pub struct WeightsRequest {
     pub kind: WeightsKind,
 }
 
-/// The JSON contract of `local-atlas weights --json`.
+/// The JSON contract of `local-atlas weights --json`: the summary's fields (`n`, `links`,
+/// `mean_neighbours`, `min_neighbours`, `max_neighbours`, `islands`, `histogram`, `components`,
+/// `symmetric`) at the top level, plus what was built and where it was written.
 #[derive(Debug, Clone, Serialize)]
 pub struct WeightsResponse {
     pub geography: String,
     pub kind: String,
-    pub n: usize,
-    pub links: usize,
-    pub mean_neighbours: f64,
-    pub min_neighbours: usize,
-    pub max_neighbours: usize,
-    pub islands: Vec<String>,
-    pub histogram: BTreeMap<usize, usize>,
-    pub components: usize,
-    pub symmetric: bool,
+    #[serde(flatten)]
+    pub summary: WeightsSummary,
     pub out: Option<String>,
 }
 
@@ -51,19 +46,10 @@ pub fn run(ws: &Workspace, req: &WeightsRequest, out: Option<&Path>) -> Result<W
             }
         }
     }
-    let s = w.summary();
     Ok(WeightsResponse {
         geography: req.geography.clone(),
         kind: req.kind.to_string(),
-        n: s.n,
-        links: s.links,
-        mean_neighbours: s.mean_neighbours,
-        min_neighbours: s.min_neighbours,
-        max_neighbours: s.max_neighbours,
-        islands: s.islands,
-        histogram: s.histogram,
-        components: s.components,
-        symmetric: s.symmetric,
+        summary: w.summary(),
         out: out.map(|p| p.display().to_string()),
     })
 }
