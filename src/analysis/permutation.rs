@@ -19,20 +19,20 @@
 //!   q'-quantile and at or above the (1 − q')-quantile (numpy linear interpolation),
 //!   `p = (count + 1)/(P + 1)`, capped at 1. About twice the directed p.
 //!
-//! **Random numbers and parallelism.** Each area (or, for global Moran, each replicate) has its
-//! own generator, a PCG-64 MCG (O'Neill 2014) whose 128-bit state is a SplitMix64 (Steele et
-//! al. 2014) mix of `(seed, index)`. Areas run in parallel with rayon in any order and on any
-//! number of threads, yet a seed always gives the same p-values. The generators differ from
+//! **Random numbers and sampling.** As esda's `crand`, one table of draws serves every area:
+//! P rows, each the first m entries of a random permutation of the n − 1 "others" (m = the
+//! longest row of the weights), built once from the seed with a PCG-64 MCG (O'Neill 2014)
+//! seeded by a SplitMix64 (Steele et al. 2014) mix. Area i reads the first kᵢ entries of each
+//! row, entry e standing for area e + (e ≥ i): kᵢ distinct others per replicate, uniformly.
+//! The replicates of different areas are therefore dependent (as in esda), while each area's
+//! reference distribution is exact. Areas run in parallel with rayon and only read the table,
+//! so a seed gives the same p-values on any number of threads. The generator differs from
 //! numpy's, so p-values match PySAL's only within Monte-Carlo error (sd ≈ √(p(1−p)/P)).
-//!
-//! **Sampling.** For kᵢ ≤ 32 (contiguity weights) the kᵢ distinct others are drawn by
-//! rejection (an index already taken in this replicate, known in O(1) from a per-task stamp
-//! array, is drawn again: an expected kᵢ²/2n extra draws) and read straight from the values;
-//! larger rows use a partial Fisher–Yates shuffle of a per-thread pool whose swaps are undone
-//! after each replicate, so the pool never depends on earlier areas. Bounded integers use
-//! Lemire's (2019) multiply-shift with rejection, two 32-bit draws per 64-bit output. Rows of
-//! equal weights (binary, row-standardised) sum the drawn values and scale once. Nothing is
-//! allocated in the inner loop. Cost O(P·Σkᵢ) time, O(P + n) memory per thread.
+//! When the table would exceed 8 Mi entries (very long rows × many replicates) each area
+//! instead shuffles a per-thread copy of the values with its own generator, stream i (partial
+//! Fisher–Yates, swaps undone after each replicate). Rows of equal weights (binary,
+//! row-standardised) sum the drawn values and scale once. Nothing is allocated in the inner
+//! loop. Cost O(P·Σkᵢ) time, O(P·m) shared memory.
 //!
 //! **Progress and cancellation.** `progress(done, total)` is reported once per task of 16
 //! areas (areas for local statistics, replicates in blocks of 32 for global Moran), and
@@ -173,8 +173,8 @@ impl Reference {
 /// Areas per parallel task: large enough to amortise the scratch buffers, small enough for
 /// progress and cancellation to respond quickly.
 const AREAS_PER_TASK: usize = 16;
-/// Rows up to this length are sampled by rejection, longer ones by Fisher–Yates.
-const MAX_REJECTION_ROW: usize = 32;
+/// Largest shared draw table (entries of 4 bytes): P × the longest row.
+const MAX_TABLE_ENTRIES: usize = 1 << 23;
 
 /// Conditional randomisation of every area with at least one neighbour (`None` for islands or
 /// when `opts.permutations` is 0). Reports `progress(done_areas, n)` per task.
@@ -187,6 +187,14 @@ pub(crate) fn conditional_randomisation(
     if opts.permutations == 0 {
         return Ok(vec![None; n]);
     }
+    let longest = stat
+        .weights
+        .neighbours
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    let table = DrawTable::new(n, longest, opts);
     let done = AtomicU64::new(0);
     let starts: Vec<usize> = (0..n).step_by(AREAS_PER_TASK).collect();
     let parts: Vec<Vec<Option<Reference>>> = starts
@@ -198,7 +206,7 @@ pub(crate) fn conditional_randomisation(
             let end = (start + AREAS_PER_TASK).min(n);
             let mut scratch = Scratch::new(opts.permutations);
             let part = (start..end)
-                .map(|i| scratch.area(stat, i, opts))
+                .map(|i| scratch.area(stat, i, opts, table.as_ref()))
                 .collect::<Vec<_>>();
             let total = done.fetch_add((end - start) as u64, Ordering::Relaxed);
             feedback.progress(total + (end - start) as u64, n as u64);
@@ -208,13 +216,46 @@ pub(crate) fn conditional_randomisation(
     Ok(parts.into_iter().flatten().collect())
 }
 
+/// esda's shared draws (`crand.py`): row r holds the first `width` entries of a random
+/// permutation of 0..n−1, the indices of "the others" (entry e means area e + (e ≥ i) for
+/// area i). Area i with kᵢ neighbours takes the first kᵢ entries of every row: kᵢ distinct
+/// others, uniformly, in every replicate. Built once per seed on one thread, so results never
+/// depend on the thread count; areas then only read memory, which is far cheaper than
+/// drawing random numbers per area.
+struct DrawTable {
+    entries: Vec<u32>,
+    width: usize,
+}
+
+impl DrawTable {
+    /// `None` when the table would be too large (very long rows × many replicates) or n does
+    /// not fit in 32 bits; areas then shuffle with their own generators.
+    fn new(n: usize, width: usize, opts: &PermutationOptions) -> Option<Self> {
+        let others = n.checked_sub(1)?;
+        let width = width.min(others);
+        let size = opts.permutations.checked_mul(width)?;
+        if width == 0 || size > MAX_TABLE_ENTRIES || u32::try_from(n).is_err() {
+            return None;
+        }
+        let mut rng = rng_for(opts.seed, u64::MAX);
+        let mut pool: Vec<u32> = (0..others as u32).collect();
+        let mut entries = Vec::with_capacity(size);
+        for _ in 0..opts.permutations {
+            // Partial Fisher–Yates over a fresh permutation each row (the pool stays a
+            // permutation, so continuing from it is as random as restarting from 0..n−1).
+            for t in 0..width {
+                let r = t + below(&mut rng, (others - t) as u64) as usize;
+                pool.swap(t, r);
+            }
+            entries.extend_from_slice(&pool[..width]);
+        }
+        Some(Self { entries, width })
+    }
+}
+
 /// Per-task buffers, reused for every area of the task.
 struct Scratch {
     replicates: Vec<f64>,
-    /// Rejection sampling's record of which areas each replicate drew (see [`by_rejection`]):
-    /// an O(1) duplicate test that almost never needs clearing.
-    marks: Vec<u32>,
-    stamp: u32,
     /// Swap partners of the current replicate (Fisher–Yates).
     swaps: Vec<usize>,
     /// Copy of the values for Fisher–Yates, built on first use.
@@ -225,8 +266,6 @@ impl Scratch {
     fn new(permutations: usize) -> Self {
         Self {
             replicates: vec![0.0; permutations],
-            marks: Vec::new(),
-            stamp: 0,
             swaps: Vec::new(),
             pool: Vec::new(),
         }
@@ -237,6 +276,7 @@ impl Scratch {
         stat: &LocalStatistic<'_>,
         i: usize,
         opts: &PermutationOptions,
+        table: Option<&DrawTable>,
     ) -> Option<Reference> {
         let values = stat.values;
         let n = values.len();
@@ -263,47 +303,29 @@ impl Scratch {
                 .sum(),
         };
         let observed = offset + scale * observed_lag;
-        let others = n - 1;
-        let rng = rng_for(opts.seed, i as u64);
         let form = Form {
             offset,
             scale,
             weights,
             common,
         };
-        if k <= MAX_REJECTION_ROW && 8 * k <= others && u32::try_from(others).is_ok() {
-            if self.marks.len() != n {
-                self.marks = vec![0; n];
-                self.stamp = 0;
+        match table.filter(|t| k <= t.width) {
+            Some(table) => from_table(&mut self.replicates, values, table, i, &form),
+            None => {
+                if self.pool.len() != n {
+                    self.pool = values.to_vec();
+                }
+                self.swaps.resize(k, 0);
+                let rng = rng_for(opts.seed, i as u64);
+                by_shuffle(
+                    &mut self.replicates,
+                    &mut self.pool,
+                    &mut self.swaps,
+                    i,
+                    &form,
+                    rng,
+                );
             }
-            // Stamps wrap after 2³² replicates; clear the marks before that can happen.
-            if self.stamp > u32::MAX - self.replicates.len() as u32 {
-                self.marks.fill(0);
-                self.stamp = 0;
-            }
-            by_rejection(
-                &mut self.replicates,
-                values,
-                &mut self.marks,
-                self.stamp,
-                i,
-                &form,
-                rng,
-            );
-            self.stamp += self.replicates.len() as u32;
-        } else {
-            if self.pool.len() != n {
-                self.pool = values.to_vec();
-            }
-            self.swaps.resize(k, 0);
-            by_shuffle(
-                &mut self.replicates,
-                &mut self.pool,
-                &mut self.swaps,
-                i,
-                &form,
-                rng,
-            );
         }
         Some(summarise(&mut self.replicates, observed, opts.alternative))
     }
@@ -318,51 +340,76 @@ struct Form<'a> {
     common: Option<f64>,
 }
 
-/// Replicates by rejection sampling: `marks[j] == stamp + r + 1` when area j was drawn in
-/// replicate r. Plain slices keep the hot loop's pointers in registers.
-fn by_rejection(
+/// Replicates of area `i` from the shared draw table (`k ≤ table.width`).
+fn from_table(
     replicates: &mut [f64],
     values: &[f64],
-    marks: &mut [u32],
-    stamp: u32,
+    table: &DrawTable,
     i: usize,
     form: &Form<'_>,
-    rng: Pcg64Mcg,
 ) {
-    let mut draws = Draws::new(rng);
-    let bound = (values.len() - 1) as u32;
-    // Draws one of the others not yet drawn in the replicate tagged `tag`, returns its value.
-    let mut draw = |tag: u32| loop {
-        let r = draws.below_u32(bound) as usize;
-        // The others are 0..i and i+1..n.
-        let j = r + usize::from(r >= i);
-        if marks[j] != tag {
-            marks[j] = tag;
-            return values[j];
-        }
-    };
-    let tags = (stamp + 1..).zip(replicates.iter_mut());
-    // Separate loops for equal and unequal weights keep the common case tight.
+    let i = i as u32;
+    let value = |e: u32| values[(e + u32::from(e >= i)) as usize];
+    // Rows of equal weights sum the values and scale once (the weight 1.0 folds away).
     match form.common {
-        Some(w0) => {
-            let k = form.weights.len();
-            for (tag, s) in tags {
-                let mut sum = 0.0;
-                for _ in 0..k {
-                    sum += draw(tag);
-                }
-                *s = form.offset + form.scale * (w0 * sum);
-            }
+        Some(w0) => table_lags(
+            replicates,
+            table,
+            form.weights.len(),
+            value,
+            |_| 1.0,
+            w0,
+            form,
+        ),
+        None => table_lags(
+            replicates,
+            table,
+            form.weights.len(),
+            value,
+            |t| form.weights[t],
+            1.0,
+            form,
+        ),
+    }
+}
+
+/// sᵣ = offset + scale·factor·Σₜ weight(t)·value(row_r[t]) for every replicate r.
+#[inline(always)]
+fn table_lags(
+    replicates: &mut [f64],
+    table: &DrawTable,
+    k: usize,
+    value: impl Fn(u32) -> f64,
+    weight: impl Fn(usize) -> f64,
+    factor: f64,
+    form: &Form<'_>,
+) {
+    let width = table.width;
+    let finish = |lag: f64| form.offset + form.scale * (factor * lag);
+    // Four replicates at a time: four independent sums keep the adder busy (one sum alone is
+    // a chain of kᵢ dependent additions).
+    let mut blocks = replicates.chunks_exact_mut(4);
+    let mut rows = table.entries.chunks_exact(4 * width);
+    for (out, block) in (&mut blocks).zip(&mut rows) {
+        let (r0, rest) = block.split_at(width);
+        let (r1, rest) = rest.split_at(width);
+        let (r2, r3) = rest.split_at(width);
+        let mut lag = [0.0; 4];
+        for t in 0..k {
+            let w = weight(t);
+            lag[0] += w * value(r0[t]);
+            lag[1] += w * value(r1[t]);
+            lag[2] += w * value(r2[t]);
+            lag[3] += w * value(r3[t]);
         }
-        None => {
-            for (tag, s) in tags {
-                let mut lag = 0.0;
-                for w in form.weights {
-                    lag += w * draw(tag);
-                }
-                *s = form.offset + form.scale * lag;
-            }
+        for (s, l) in out.iter_mut().zip(lag) {
+            *s = finish(l);
         }
+    }
+    let tail = rows.remainder().chunks_exact(width);
+    for (s, row) in blocks.into_remainder().iter_mut().zip(tail) {
+        let lag: f64 = (0..k).map(|t| weight(t) * value(row[t])).sum();
+        *s = finish(lag);
     }
 }
 
@@ -374,16 +421,15 @@ fn by_shuffle(
     swaps: &mut [usize],
     i: usize,
     form: &Form<'_>,
-    rng: Pcg64Mcg,
+    mut rng: Pcg64Mcg,
 ) {
-    let mut draws = Draws::new(rng);
     let n = pool.len();
     let k = form.weights.len();
     // Park i at the end so positions 0..n-1 hold exactly the others.
     pool.swap(i, n - 1);
     for s in replicates.iter_mut() {
         for (t, slot) in swaps.iter_mut().enumerate().take(k) {
-            let r = t + draws.below_u64((n - 1 - t) as u64) as usize;
+            let r = t + below(&mut rng, (n - 1 - t) as u64) as usize;
             pool.swap(t, r);
             *slot = r;
         }
@@ -398,53 +444,6 @@ fn by_shuffle(
         *s = form.offset + form.scale * lag;
     }
     pool.swap(i, n - 1);
-}
-
-/// Uniform integers from one generator, two 32-bit draws per 64-bit output.
-struct Draws {
-    rng: Pcg64Mcg,
-    spare: u64,
-    has_spare: bool,
-}
-
-impl Draws {
-    fn new(rng: Pcg64Mcg) -> Self {
-        Self {
-            rng,
-            spare: 0,
-            has_spare: false,
-        }
-    }
-
-    #[inline]
-    fn next_u32(&mut self) -> u32 {
-        if self.has_spare {
-            self.has_spare = false;
-            (self.spare >> 32) as u32
-        } else {
-            self.spare = self.rng.next_u64();
-            self.has_spare = true;
-            self.spare as u32
-        }
-    }
-
-    /// Uniform in 0..bound (bound ≥ 1), Lemire's multiply-shift with rejection.
-    #[inline]
-    fn below_u32(&mut self, bound: u32) -> u32 {
-        let mut m = u64::from(self.next_u32()) * u64::from(bound);
-        if (m as u32) < bound {
-            let threshold = bound.wrapping_neg() % bound;
-            while (m as u32) < threshold {
-                m = u64::from(self.next_u32()) * u64::from(bound);
-            }
-        }
-        (m >> 32) as u32
-    }
-
-    #[inline]
-    fn below_u64(&mut self, bound: u64) -> u64 {
-        below(&mut self.rng, bound)
-    }
 }
 
 /// Mean, population sd and pseudo p of a reference distribution, in one pass for the
@@ -615,6 +614,11 @@ mod tests {
     fn both_samplers_draw_k_distinct_others() {
         let n = 40;
         let values: Vec<f64> = (0..n).map(|j| 2f64.powi(j)).collect();
+        let opts = PermutationOptions {
+            permutations: 203, // not a multiple of 4: exercises the table's tail
+            ..Default::default()
+        };
+        let table = DrawTable::new(n as usize, 10, &opts).expect("small table");
         for k in [3usize, 10] {
             let weights = vec![1.0; k];
             let form = Form {
@@ -624,27 +628,38 @@ mod tests {
                 common: Some(1.0),
             };
             for i in [0, 17, n as usize - 1] {
-                let mut replicates = vec![0.0; 200];
-                let rng = rng_for(9, i as u64);
-                let mut pool = values.clone();
-                if k == 3 {
-                    let mut marks = vec![0; n as usize];
-                    by_rejection(&mut replicates, &values, &mut marks, 0, i, &form, rng);
-                } else {
-                    let mut swaps = vec![0; k];
-                    by_shuffle(&mut replicates, &mut pool, &mut swaps, i, &form, rng);
+                for shuffle in [false, true] {
+                    let mut replicates = vec![0.0; opts.permutations];
+                    let mut pool = values.clone();
+                    if shuffle {
+                        let mut swaps = vec![0; k];
+                        let rng = rng_for(9, i as u64);
+                        by_shuffle(&mut replicates, &mut pool, &mut swaps, i, &form, rng);
+                    } else {
+                        from_table(&mut replicates, &values, &table, i, &form);
+                    }
+                    assert_eq!(pool, values, "the shuffle pool is restored");
+                    for &s in &replicates {
+                        let bits = s as u64;
+                        assert_eq!(bits.count_ones() as usize, k, "k distinct areas");
+                        assert_eq!(bits & (1 << i), 0, "area {i} never draws itself");
+                    }
+                    // Every other area is drawn at some point.
+                    let seen = replicates.iter().fold(0u64, |a, &s| a | s as u64);
+                    assert_eq!(seen, ((1u64 << n) - 1) & !(1 << i));
                 }
-                assert_eq!(pool, values, "the shuffle pool is restored");
-                for &s in &replicates {
-                    let bits = s as u64;
-                    assert_eq!(bits.count_ones() as usize, k, "k distinct areas");
-                    assert_eq!(bits & (1 << i), 0, "area {i} never draws itself");
-                }
-                // Every other area is drawn at some point.
-                let seen = replicates.iter().fold(0u64, |a, &s| a | s as u64);
-                assert_eq!(seen, ((1u64 << n) - 1) & !(1 << i));
             }
         }
+    }
+
+    #[test]
+    fn table_is_too_large_for_huge_rows() {
+        let opts = PermutationOptions {
+            permutations: 999_999,
+            ..Default::default()
+        };
+        assert!(DrawTable::new(100_000, 50, &opts).is_none());
+        assert!(DrawTable::new(1, 5, &opts).is_none(), "no others to draw");
     }
 
     #[test]
