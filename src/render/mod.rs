@@ -1,0 +1,8 @@
+//! Map rendering, headless: a serialisable [`spec::MapSpec`] ("map recipe") is resolved by
+//! `ops::map` into a [`input::MapInput`], laid out into a backend-neutral [`scene::Scene`] in
+//! page millimetres, and written by the backends (SVG; PNG and PDF from the same SVG, so all
+//! three look the same). Text uses the bundled font in `assets/fonts`.
+
+pub mod input;
+pub mod scene;
+pub mod spec;
