@@ -76,6 +76,9 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("cancelled by the user")]
     Cancelled,
+    /// A map could not be drawn or written.
+    #[error("map: {0}")]
+    Render(#[from] crate::render::RenderError),
 }
 
 impl From<InputError> for Error {

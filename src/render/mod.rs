@@ -3,6 +3,10 @@
 //! page millimetres, and written by the backends (SVG; PNG and PDF from the same SVG, so all
 //! three look the same). Text uses the bundled font in `assets/fonts`.
 
+pub mod error;
+pub mod font;
 pub mod input;
 pub mod scene;
 pub mod spec;
+
+pub use error::RenderError;
