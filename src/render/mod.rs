@@ -8,5 +8,6 @@ pub mod font;
 pub mod input;
 pub mod scene;
 pub mod spec;
+pub mod symbology;
 
 pub use error::RenderError;

@@ -1,0 +1,109 @@
+//! Conventional colours of LISA cluster maps (GeoDa) and Gi* hot/cold spot maps (ArcGIS Pro's
+//! "Hot Spot Analysis" renderer), for the codes `stats … --save` writes.
+
+use super::{LegendOptions, area_entry};
+use crate::render::input::LegendBlock;
+use crate::render::scene::{Colour, Fill};
+use crate::render::spec::ClusterScheme;
+
+/// (code, label, colour) of every class, in legend order.
+pub fn classes(scheme: ClusterScheme) -> &'static [(i64, &'static str, Colour)] {
+    const LISA: [(i64, &str, Colour); 6] = [
+        (1, "High–High", Colour::rgb(0xff, 0x00, 0x00)),
+        (2, "Low–Low", Colour::rgb(0x00, 0x00, 0xff)),
+        (3, "Low–High", Colour::rgb(0xa7, 0xad, 0xf9)),
+        (4, "High–Low", Colour::rgb(0xf4, 0xad, 0xa8)),
+        (0, "Not significant", Colour::rgb(0xee, 0xee, 0xee)),
+        (5, "No neighbours", Colour::rgb(0x99, 0x99, 0x99)),
+    ];
+    const GISTAR: [(i64, &str, Colour); 7] = [
+        (3, "Hot spot, 99% confidence", Colour::rgb(0xd6, 0x2f, 0x27)),
+        (2, "Hot spot, 95% confidence", Colour::rgb(0xed, 0x75, 0x51)),
+        (1, "Hot spot, 90% confidence", Colour::rgb(0xfa, 0xb9, 0x84)),
+        (0, "Not significant", Colour::rgb(0xf7, 0xf7, 0xf2)),
+        (
+            -1,
+            "Cold spot, 90% confidence",
+            Colour::rgb(0xc0, 0xcc, 0xbe),
+        ),
+        (
+            -2,
+            "Cold spot, 95% confidence",
+            Colour::rgb(0x84, 0x9e, 0xba),
+        ),
+        (
+            -3,
+            "Cold spot, 99% confidence",
+            Colour::rgb(0x45, 0x75, 0xb5),
+        ),
+    ];
+    match scheme {
+        ClusterScheme::Lisa => &LISA,
+        ClusterScheme::GiStar => &GISTAR,
+    }
+}
+
+/// Fills and legend for cluster codes (`None`, or a code outside the scheme, is "No data").
+///
+/// ```
+/// use local_atlas::render::symbology::{clusters::symbolise, LegendOptions};
+/// use local_atlas::render::spec::ClusterScheme;
+/// let legend = LegendOptions { counts: true, all_classes: false };
+/// let (fills, block) = symbolise(&[Some(1.0), Some(0.0), Some(1.0), None], ClusterScheme::Lisa, "LISA", legend, None);
+/// assert_eq!(fills.len(), 4);
+/// let rows: Vec<(&str, Option<usize>)> = block.entries.iter().map(|e| (e.label.as_str(), e.count)).collect();
+/// assert_eq!(rows, [("High–High", Some(2)), ("Not significant", Some(1)), ("No data", Some(1))]);
+/// ```
+pub fn symbolise(
+    codes: &[Option<f64>],
+    scheme: ClusterScheme,
+    title: &str,
+    legend: LegendOptions,
+    counted: Option<&[bool]>,
+) -> (Vec<Fill>, LegendBlock) {
+    let table = classes(scheme);
+    let mut counts = vec![0usize; table.len()];
+    let mut missing = 0usize;
+    let mut fills = Vec::with_capacity(codes.len());
+    for (i, code) in codes.iter().enumerate() {
+        let in_view = counted.is_none_or(|c| c.get(i).copied().unwrap_or(false));
+        let class = code
+            .filter(|c| c.fract() == 0.0)
+            .and_then(|c| table.iter().position(|(k, _, _)| *k as f64 == c));
+        match class {
+            Some(index) => {
+                if in_view && let Some(n) = counts.get_mut(index) {
+                    *n += 1;
+                }
+                fills.push(Fill::Solid(table[index].2));
+            }
+            None => {
+                missing += usize::from(in_view);
+                fills.push(Fill::Solid(super::MISSING));
+            }
+        }
+    }
+    let mut entries: Vec<_> = table
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| legend.all_classes || **n > 0)
+        .map(|((_, label, colour), n)| {
+            area_entry(Fill::Solid(*colour), label.to_string(), *n, legend)
+        })
+        .collect();
+    if missing > 0 {
+        entries.push(area_entry(
+            Fill::Solid(super::MISSING),
+            "No data".into(),
+            missing,
+            legend,
+        ));
+    }
+    (
+        fills,
+        LegendBlock {
+            title: title.to_string(),
+            entries,
+        },
+    )
+}
