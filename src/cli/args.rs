@@ -85,6 +85,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draw a map (PNG, SVG or PDF by the extension of --out), optionally from a saved recipe.
+    Map {
+        workspace: PathBuf,
+        #[command(flatten)]
+        options: super::map::MapOptions,
+        #[arg(long)]
+        out: PathBuf,
+        /// Save the map's recipe under this name (re-render it later with --recipe).
+        #[arg(long)]
+        save_recipe: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One map per area of a geography (e.g. per ward), zoomed to the area, as files and/or
+    /// one multi-page PDF.
+    Atlas {
+        workspace: PathBuf,
+        #[command(flatten)]
+        options: super::map::MapOptions,
+        /// The geography whose areas get a page each.
+        #[arg(long)]
+        per: String,
+        /// Folder for one file per area.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// png, svg or pdf (files in --out).
+        #[arg(long, default_value = "png")]
+        format: local_atlas::ops::map::Format,
+        /// Also write every page into this one PDF.
+        #[arg(long)]
+        pdf_single: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Build spatial weights and summarise them (optionally write GAL/GWT for GeoDa/PySAL).
     Weights {
         workspace: PathBuf,
@@ -139,6 +173,13 @@ pub enum Command {
         /// Skip the 35k synthetic tessellation.
         #[arg(long)]
         no_synthetic: bool,
+        /// Time the `map` operation (PNG 3000×2000, A3 300 dpi PNG, A3 PDF) instead of the
+        /// analysis core.
+        #[arg(long)]
+        maps: bool,
+        /// England IMD 2019 ranks CSV for the London maps (default: ../shared/data/…).
+        #[arg(long)]
+        england_imd: Option<PathBuf>,
         #[arg(long, default_value_t = 5)]
         repeat: usize,
         #[arg(long)]
@@ -186,6 +227,10 @@ pub enum ImportCommand {
         /// Layer to read from a GeoPackage source (default: the first).
         #[arg(long)]
         layer: Option<String>,
+        /// Copyright line printed under maps of this geography, e.g. "Contains OS data ©
+        /// Crown copyright and database right 2019".
+        #[arg(long)]
+        attribution: Option<String>,
         #[arg(long)]
         json: bool,
     },

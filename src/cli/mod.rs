@@ -1,6 +1,7 @@
 //! The headless command line: parses arguments and calls the library's operations.
 
 pub mod args;
+mod map;
 mod progress;
 mod text;
 
@@ -168,25 +169,56 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             london,
             no_synthetic,
+            maps,
+            england_imd,
             repeat,
             json,
         } => {
-            let london = london.or_else(|| {
-                let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../shared/data/london/london-2011-lsoa-gen20.shp");
+            let shared = |rel: &str| {
+                let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
                 p.is_file().then_some(p)
-            });
+            };
+            let london =
+                london.or_else(|| shared("../shared/data/london/london-2011-lsoa-gen20.shp"));
             let bar = progress::Bar::new();
-            let r = ops::bench::run(
-                &ops::sample::seeds_dir(),
-                london.as_deref(),
-                !no_synthetic,
-                repeat,
-                &bar,
-            )?;
+            let r = if maps {
+                let england = england_imd
+                    .or_else(|| shared("../shared/data/england_imd2019_lsoa_ranks_deciles.csv"));
+                ops::bench_map::run(
+                    &ops::sample::seeds_dir(),
+                    london.as_deref().zip(england.as_deref()),
+                    !no_synthetic,
+                    repeat,
+                    &bar,
+                )?
+            } else {
+                ops::bench::run(
+                    &ops::sample::seeds_dir(),
+                    london.as_deref(),
+                    !no_synthetic,
+                    repeat,
+                    &bar,
+                )?
+            };
             drop(bar);
             emit(json, &r, || text::bench(&r))?;
         }
+        Command::Map {
+            workspace,
+            options,
+            out,
+            save_recipe,
+            json,
+        } => map::run_map(workspace, options, out, save_recipe, json)?,
+        Command::Atlas {
+            workspace,
+            options,
+            per,
+            out,
+            format,
+            pdf_single,
+            json,
+        } => map::run_atlas(workspace, options, per, out, format, pdf_single, json)?,
         Command::Sample { dir, seeds } => {
             let dir = dir.unwrap_or_else(ops::sample::default_project_dir);
             let seeds = seeds.unwrap_or_else(ops::sample::seeds_dir);
@@ -211,6 +243,7 @@ fn run_import(import: ImportCommand) -> Result<()> {
             name_field,
             source_crs,
             layer,
+            attribution,
             json,
         } => {
             let mut ws = Workspace::open(&files.workspace)?;
@@ -221,6 +254,7 @@ fn run_import(import: ImportCommand) -> Result<()> {
                 name_field,
                 source_crs,
                 layer,
+                attribution,
             };
             let r = boundaries::import_boundaries(&mut ws, &files.file, &opts)?;
             drop(spinner);
@@ -398,6 +432,10 @@ fn info_text(info: &query::WorkspaceInfo) -> String {
     s.push_str("\nlayers:\n");
     for l in &info.layers {
         s.push_str(&format!("  {:<16} {:>7} {}\n", l.name, l.features, l.kind));
+    }
+    s.push_str("\nmap recipes:\n");
+    for r in &info.recipes {
+        s.push_str(&format!("  {r}\n"));
     }
     s
 }

@@ -109,18 +109,20 @@ pub fn stats(r: &StatsResponse, saved: bool) -> String {
 
 pub fn bench(rows: &[BenchResult]) -> String {
     let mut s = format!(
-        "{:<14} {:>6} {:<11} {:>10} {:>10} {:>10} {:>8}\n",
-        "dataset", "n", "job", "median ms", "min ms", "PySAL ms", "speed-up"
+        "{:<14} {:>6} {:<13} {:>10} {:>10} {:>10} {:>8}\n",
+        "dataset", "n", "job", "median ms", "min ms", "ref. ms", "speed-up"
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<14} {:>6} {:<11} {:>10.2} {:>10.2} {:>10} {:>8}\n",
+            "{:<14} {:>6} {:<13} {:>10.2} {:>10.2} {:>10} {:>8}\n",
             r.dataset,
             r.n,
             r.job,
             r.median_ms,
             r.min_ms,
-            r.pysal_ms.map(|p| format!("{p:.0}")).unwrap_or("-".into()),
+            r.reference_ms
+                .map(|p| format!("{p:.0}"))
+                .unwrap_or("-".into()),
             r.speedup.map(|x| format!("{x:.0}×")).unwrap_or("-".into())
         ));
     }

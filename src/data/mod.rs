@@ -6,6 +6,7 @@ pub mod feature_table;
 pub mod gpkg_geom;
 pub mod import;
 pub mod query;
+pub mod recipes;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;

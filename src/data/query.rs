@@ -40,6 +40,8 @@ pub struct WorkspaceInfo {
     pub geographies: Vec<GeographyInfo>,
     pub indicators: Vec<IndicatorInfo>,
     pub layers: Vec<LayerInfo>,
+    /// Names of the saved map recipes.
+    pub recipes: Vec<String>,
 }
 
 /// A stored value.
@@ -70,6 +72,23 @@ fn count_rows(ws: &Workspace, table: &str) -> Result<i64> {
     )?)
 }
 
+/// The attribution line stored with a geography ("" when none was given).
+pub fn geography_attribution(ws: &Workspace, geography: &str) -> Result<String> {
+    let found: Option<String> = ws
+        .conn()
+        .query_row(
+            "SELECT attribution FROM atlas_geographies WHERE name = ?1",
+            [geography],
+            |r| r.get(0),
+        )
+        .optional()?;
+    found.ok_or_else(|| {
+        Error::Invalid(format!(
+            "no geography called '{geography}' in this workspace"
+        ))
+    })
+}
+
 /// Summary of the workspace.
 pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
     Ok(WorkspaceInfo {
@@ -77,6 +96,10 @@ pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
         geographies: geographies(ws)?,
         indicators: indicators(ws)?,
         layers: layers(ws)?,
+        recipes: super::recipes::list(ws)?
+            .into_iter()
+            .map(|r| r.name)
+            .collect(),
     })
 }
 
@@ -336,4 +359,49 @@ pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
             }),
         })
         .collect()
+}
+
+/// The points of a layer with the text of attribute `label_field` (`None` when not asked or
+/// NULL). An unknown field is an error that lists the layer's fields.
+pub fn labelled_points(
+    ws: &Workspace,
+    layer: &str,
+    label_field: Option<&str>,
+) -> Result<Vec<(Point<f64>, Option<String>)>> {
+    let points = points(ws, layer)?;
+    let Some(field) = label_field else {
+        return Ok(points.into_iter().map(|p| (p, None)).collect());
+    };
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT name FROM pragma_table_info({})",
+        sql_text(layer)
+    ))?;
+    let fields: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !fields.iter().any(|f| f == field) {
+        let shown: Vec<&str> = fields
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != "fid" && *f != "geom")
+            .collect();
+        return Err(Error::Invalid(format!(
+            "point layer '{layer}' has no field '{field}'; its fields are: {}",
+            shown.join(", ")
+        )));
+    }
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT CAST({} AS TEXT) FROM {} ORDER BY fid",
+        quote_ident(field),
+        quote_ident(layer)
+    ))?;
+    let labels: Vec<Option<String>> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(points.into_iter().zip(labels).collect())
+}
+
+/// `text` as an SQL string literal.
+fn sql_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }

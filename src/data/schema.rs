@@ -11,6 +11,7 @@ pub const GPKG_USER_VERSION: i32 = 10300;
 pub const MIGRATIONS: &[&str] = &[
     MIGRATION_1_GPKG_AND_INDICATORS,
     MIGRATION_2_LOOKUPS_AND_LAYERS,
+    MIGRATION_3_RECIPES_AND_ATTRIBUTION,
 ];
 
 /// The schema version this build writes.
@@ -142,4 +143,19 @@ CREATE TABLE atlas_layers (
   source_file TEXT NOT NULL,
   imported_at TEXT NOT NULL
 );
+"#;
+
+/// Saved map recipes (`MapSpec` JSON) and an attribution line per geography (e.g. the OS/ONS
+/// copyright line), printed at the foot of maps.
+const MIGRATION_3_RECIPES_AND_ATTRIBUTION: &str = r#"
+ALTER TABLE atlas_geographies ADD COLUMN attribution TEXT NOT NULL DEFAULT '';
+CREATE TABLE atlas_recipes (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  spec TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+VALUES ('atlas_recipes', 'attributes', 'atlas_recipes', 'Local Atlas saved map recipes (JSON)');
 "#;

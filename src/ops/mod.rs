@@ -2,9 +2,11 @@
 
 pub mod aggregate;
 pub mod bench;
+pub mod bench_map;
 pub mod classify;
 pub mod export;
 pub mod indicator_data;
+pub mod map;
 pub mod sample;
 pub mod stats;
 pub mod weights;

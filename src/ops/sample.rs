@@ -7,10 +7,14 @@ use crate::data::import::indicators::{IndicatorOptions, import_indicators};
 use crate::data::import::lookup::{LookupOptions, import_lookup};
 use crate::error::{Error, Result};
 use crate::ops::Feedback;
+use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, Page, PaletteSpec};
 use std::path::{Path, PathBuf};
 
 /// The file name of the sample workspace inside its project folder.
 pub const SAMPLE_FILE: &str = "greater-manchester.gpkg";
+
+/// The ONS/OS attribution line of the sample's boundaries (seeds/README.md).
+pub const BOUNDARY_ATTRIBUTION: &str = "Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains National Statistics and OS data © Crown copyright and database right 2011–2019.";
 
 /// The seeds folder: `$LOCAL_ATLAS_SEEDS`, else `seeds/` in the source tree this was built from.
 pub fn seeds_dir() -> PathBuf {
@@ -69,6 +73,7 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         let opts = BoundaryOptions {
             geography: geography.to_string(),
             source_crs: Some(Crs::Wgs84),
+            attribution: Some(BOUNDARY_ATTRIBUTION.into()),
             ..Default::default()
         };
         import_boundaries(&mut ws, &seed(file)?, &opts)?;
@@ -96,10 +101,56 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         };
         import_lookup(&mut ws, &lookup, &opts)?;
     }
+    for (name, spec) in sample_recipes() {
+        crate::ops::map::recipe::save(&mut ws, name, &spec)?;
+    }
     drop(ws);
     feedback.progress(total, total);
     std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
+}
+
+/// Map recipes shipped with the sample project, for workshops: `local-atlas map WS --recipe
+/// "IMD 2019" --out imd.pdf`.
+pub fn sample_recipes() -> Vec<(&'static str, MapSpec)> {
+    let choropleth = |indicator: &str| LayerSpec::Choropleth {
+        geography: "lsoa11".into(),
+        indicator: indicator.into(),
+        period: None,
+        classification: ClassificationSpec::default(),
+        palette: PaletteSpec::default(),
+    };
+    let districts = LayerSpec::Outline {
+        geography: "lad16".into(),
+        colour: "#252525".into(),
+        width_mm: 0.4,
+        labels: true,
+    };
+    let imd = MapSpec {
+        layers: vec![
+            choropleth("imd_score"),
+            LayerSpec::Hatch {
+                geography: "lsoa11".into(),
+                indicator: "imd_score".into(),
+                period: None,
+                percent: 10.0,
+                colour: "#000000".into(),
+            },
+            districts.clone(),
+        ],
+        inset: false,
+        note: "Classes: natural breaks (Fisher–Jenks). Hatched: the 10% most deprived LSOAs of Greater Manchester.".into(),
+        ..MapSpec::default()
+    };
+    let idaci = MapSpec {
+        layers: vec![choropleth("idaci_score"), districts],
+        page: Page {
+            landscape: true,
+            ..Page::default()
+        },
+        ..MapSpec::default()
+    };
+    vec![("IMD 2019", imd), ("Child poverty (IDACI)", idaci)]
 }
 
 fn check_cancel(feedback: &dyn Feedback, tmp: &Path) -> Result<()> {

@@ -11,3 +11,7 @@ pub mod spec;
 pub mod symbology;
 
 pub use error::RenderError;
+pub mod layout;
+pub mod pdf;
+pub mod raster;
+pub mod svg;

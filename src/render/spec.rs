@@ -97,8 +97,9 @@ pub enum LayerSpec {
         size_mm: f64,
         #[serde(default = "default_point_colour")]
         colour: String,
+        /// Attribute whose text labels each point (e.g. `name`); no labels when `None`.
         #[serde(default)]
-        labels: bool,
+        label_field: Option<String>,
         /// Legend text; the layer name when `None`.
         #[serde(default)]
         title: Option<String>,

@@ -21,6 +21,9 @@ pub struct BoundaryOptions {
     pub source_crs: Option<Crs>,
     /// For a GeoPackage source: which layer (default: the first).
     pub layer: Option<String>,
+    /// The copyright/attribution line printed under maps of this geography (e.g. "Contains
+    /// OS data © Crown copyright and database right 2019").
+    pub attribution: Option<String>,
 }
 
 /// What was imported.
@@ -344,9 +347,9 @@ fn write(
         }
         feature_table::set_extent(tx, &opts.geography, feature_table::extent(prepared.iter().map(|p| &p.geometry)))?;
         tx.execute(
-            "INSERT INTO atlas_geographies (name, table_name, code_field, name_field, source_file, source_crs, imported_at) \
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-            (&opts.geography, &report.code_field, &report.name_field, &report.file, &report.source_crs),
+            "INSERT INTO atlas_geographies (name, table_name, code_field, name_field, source_file, source_crs, imported_at, attribution) \
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
+            (&opts.geography, &report.code_field, &report.name_field, &report.file, &report.source_crs, opts.attribution.as_deref().unwrap_or("")),
         )?;
         crate::data::import::log_import(tx, "boundaries", &opts.geography, path, prepared.len(), &sha, &detail)
     })

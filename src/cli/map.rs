@@ -1,0 +1,217 @@
+//! `map` and `atlas`: the bureau's custom maps from the command line.
+
+use super::{emit, progress};
+use anyhow::{Context, Result};
+use clap::Args;
+use local_atlas::analysis::classify::Method;
+use local_atlas::data::Workspace;
+use local_atlas::ops::map::{self, AtlasRequest, Format, recipe};
+use local_atlas::render::spec::{MapSpec, PageSize};
+use std::path::PathBuf;
+
+/// Paper sizes on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Paper {
+    A4,
+    A3,
+    A2,
+}
+
+/// Everything that shapes one map (shared by `map` and `atlas`).
+#[derive(Args, Debug, Default)]
+pub struct MapOptions {
+    /// Start from this saved recipe; the other options override it.
+    #[arg(long)]
+    pub recipe: Option<String>,
+    /// Geography of the choropleth (e.g. lsoa11).
+    #[arg(long)]
+    pub geography: Option<String>,
+    /// Indicator to map (e.g. imd_score).
+    #[arg(long)]
+    pub indicator: Option<String>,
+    /// Period (default: the latest).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// equal, quantile, jenks, stddev, pretty, maxbreaks, box, percentile, headtail or manual.
+    #[arg(long)]
+    pub method: Option<Method>,
+    #[arg(long)]
+    pub classes: Option<usize>,
+    /// Upper bounds for manual classes, ascending (e.g. 10,20,40); implies --method manual.
+    #[arg(long, value_delimiter = ',')]
+    pub breaks: Option<Vec<f64>>,
+    /// ColorBrewer palette (e.g. YlOrRd, Blues, RdBu); default: by the indicator's polarity.
+    #[arg(long)]
+    pub palette: Option<String>,
+    /// Reverse the palette.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Title; may use {indicator}, {period}, {geography}, {unit}, {date}, {area}.
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// A note printed at the foot of the page.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[arg(long, value_enum)]
+    pub page: Option<Paper>,
+    #[arg(long)]
+    pub landscape: bool,
+    /// Resolution of PNG output (default 150).
+    #[arg(long)]
+    pub dpi: Option<f64>,
+    /// Exact PNG size in pixels (with --height); the page is then this size at --dpi.
+    #[arg(long, requires = "height")]
+    pub width: Option<u32>,
+    #[arg(long, requires = "width")]
+    pub height: Option<u32>,
+    /// Draw the boundaries of another geography on top (repeatable), e.g. --outline ward17.
+    #[arg(long)]
+    pub outline: Vec<String>,
+    /// Draw a point layer (repeatable); LAYER or LAYER:FIELD to label points with FIELD.
+    #[arg(long)]
+    pub points: Vec<String>,
+    /// Hatch the worst X% of areas by an indicator: INDICATOR:PERCENT, e.g. imd_score:10.
+    #[arg(long)]
+    pub hatch: Option<String>,
+    /// Add a locator inset.
+    #[arg(long)]
+    pub inset: bool,
+    /// Leave the legend out.
+    #[arg(long)]
+    pub no_legend: bool,
+}
+
+impl MapOptions {
+    fn overrides(&self) -> Result<recipe::Overrides> {
+        let hatch = match &self.hatch {
+            None => None,
+            Some(text) => {
+                let (indicator, percent) = text
+                    .rsplit_once(':')
+                    .context("--hatch takes INDICATOR:PERCENT, e.g. imd_score:10")?;
+                let percent: f64 = percent
+                    .parse()
+                    .with_context(|| format!("--hatch: '{percent}' is not a percentage"))?;
+                Some((indicator.to_string(), percent))
+            }
+        };
+        Ok(recipe::Overrides {
+            geography: self.geography.clone(),
+            indicator: self.indicator.clone(),
+            period: self.period.clone(),
+            method: self.method,
+            classes: self.classes,
+            breaks: self.breaks.clone(),
+            palette: self.palette.clone(),
+            reverse: self.reverse,
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            note: self.note.clone(),
+            page: self.page.map(|p| match p {
+                Paper::A4 => PageSize::A4,
+                Paper::A3 => PageSize::A3,
+                Paper::A2 => PageSize::A2,
+            }),
+            landscape: self.landscape.then_some(true),
+            dpi: self.dpi,
+            pixels: self.width.zip(self.height),
+            outlines: self.outline.clone(),
+            points: self
+                .points
+                .iter()
+                .map(|p| match p.split_once(':') {
+                    Some((layer, field)) => (layer.to_string(), Some(field.to_string())),
+                    None => (p.clone(), None),
+                })
+                .collect(),
+            hatch,
+            inset: self.inset.then_some(true),
+            legend: self.no_legend.then_some(false),
+        })
+    }
+
+    /// The recipe (saved one or default) with the options applied.
+    pub fn spec(&self, ws: &Workspace) -> Result<MapSpec> {
+        let mut spec = match &self.recipe {
+            Some(name) => recipe::load(ws, name)?,
+            None => MapSpec::default(),
+        };
+        recipe::apply(&mut spec, &self.overrides()?)?;
+        Ok(spec)
+    }
+}
+
+pub fn run_map(
+    workspace: PathBuf,
+    options: MapOptions,
+    out: PathBuf,
+    save_recipe: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let mut ws = Workspace::open(&workspace)?;
+    let spec = options.spec(&ws)?;
+    let spinner = progress::Spinner::start("drawing the map");
+    let r = map::run(&mut ws, &spec, &out, save_recipe.as_deref())?;
+    drop(spinner);
+    emit(json, &r, || {
+        let size = match (r.width_px, r.height_px) {
+            (Some(w), Some(h)) => format!("{w}×{h} px"),
+            _ => format!("{:.0}×{:.0} mm", r.width_mm, r.height_mm),
+        };
+        let saved = r
+            .saved_recipe
+            .as_ref()
+            .map(|n| format!("; saved recipe '{n}'"))
+            .unwrap_or_default();
+        format!("wrote {} ({size}, {} bytes){saved}", r.out, r.bytes)
+    })
+}
+
+pub fn run_atlas(
+    workspace: PathBuf,
+    options: MapOptions,
+    per: String,
+    out: Option<PathBuf>,
+    format: Format,
+    pdf_single: Option<PathBuf>,
+    json: bool,
+) -> Result<()> {
+    if out.is_none() && pdf_single.is_none() {
+        anyhow::bail!("give --out DIR for one file per area, --pdf-single FILE.pdf, or both");
+    }
+    if let Some(p) = &pdf_single {
+        anyhow::ensure!(
+            Format::of(p)? == Format::Pdf,
+            "--pdf-single must end in .pdf"
+        );
+    }
+    let ws = Workspace::open(&workspace)?;
+    let spec = options.spec(&ws)?;
+    let bar = progress::Bar::new();
+    let req = AtlasRequest {
+        spec,
+        per,
+        files: out.is_some(),
+        out_dir: out.unwrap_or_default(),
+        format,
+        pdf_single,
+    };
+    let r = map::atlas(&ws, &req, &bar)?;
+    drop(bar);
+    emit(json, &r, || {
+        let mut s = format!("{} pages for geography '{}'", r.pages, r.geography);
+        if !r.files.is_empty() {
+            s.push_str(&format!(
+                ", {} files in {}",
+                r.files.len(),
+                req.out_dir.display()
+            ));
+        }
+        if let Some(p) = &r.pdf_single {
+            s.push_str(&format!(", one PDF {p}"));
+        }
+        s
+    })
+}

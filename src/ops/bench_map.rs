@@ -1,0 +1,196 @@
+//! `bench --maps`: times the whole `map` operation (read from the workspace, classify, lay out,
+//! encode, write) on GM, London and the synthetic 35k tessellation.
+
+use super::bench::{BenchResult, time};
+use super::map;
+use super::map::recipe::{self, Overrides};
+use crate::data::Workspace;
+use crate::data::crs::Crs;
+use crate::data::import::boundaries::{BoundaryOptions, import_boundaries};
+use crate::data::import::indicators::{IndicatorOptions, import_indicators};
+use crate::data::synthetic::tessellation;
+use crate::error::{Error, Result};
+use crate::feedback::Feedback;
+use crate::render::spec::{MapSpec, PageSize};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// geopandas 1.x + matplotlib, 3000×2000 px PNG with a FisherJenks legend (from the issue).
+fn reference_ms(dataset: &str, job: &str) -> Option<f64> {
+    match (dataset, job) {
+        ("gm", "png_3000x2000") => Some(1150.0),
+        ("london", "png_3000x2000") => Some(1730.0),
+        _ => None,
+    }
+}
+
+/// A workspace with one geography `areas` and one indicator `value`.
+fn workspace(
+    dir: &Path,
+    name: &str,
+    boundaries: &Path,
+    crs: Option<Crs>,
+    code_field: Option<&str>,
+    values: &Path,
+    value_column: &str,
+    value_code: Option<&str>,
+) -> Result<std::path::PathBuf> {
+    let path = dir.join(format!("{name}.gpkg"));
+    let _ = std::fs::remove_file(&path);
+    let mut ws = Workspace::create(&path)?;
+    import_boundaries(
+        &mut ws,
+        boundaries,
+        &BoundaryOptions {
+            geography: "areas".into(),
+            code_field: code_field.map(str::to_string),
+            source_crs: crs,
+            ..Default::default()
+        },
+    )?;
+    let opts = IndicatorOptions {
+        geography: "areas".into(),
+        code_field: value_code.map(str::to_string),
+        wide: true,
+        period: Some("2019".into()),
+        columns: Some(vec![value_column.into()]),
+        allow_unmatched: true,
+        ..Default::default()
+    };
+    import_indicators(&mut ws, values, &opts)?;
+    Ok(path)
+}
+
+/// The synthetic tessellation as GeoJSON (BNG) and a CSV of its values.
+fn synthetic_files(dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let cells = tessellation(188, 188, 400.0, 10);
+    let mut json = String::from(
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":["#,
+    );
+    let mut csv = String::from("code,value\n");
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        let _ = write!(
+            json,
+            r#"{{"type":"Feature","properties":{{"code":"{}"}},"geometry":"#,
+            c.code
+        );
+        let geometry = geojson::Geometry::from(&c.geometry_bng);
+        json.push_str(&geometry.to_string());
+        json.push('}');
+        let _ = writeln!(csv, "{},{}", c.code, c.value);
+    }
+    json.push_str("]}");
+    let (g, v) = (dir.join("synthetic.geojson"), dir.join("synthetic.csv"));
+    std::fs::write(&g, json).map_err(|e| Error::io(&g, e))?;
+    std::fs::write(&v, csv).map_err(|e| Error::io(&v, e))?;
+    Ok((g, v))
+}
+
+fn jobs(
+    dataset: &str,
+    (ws_path, indicator): (&Path, &str),
+    dir: &Path,
+    repeat: usize,
+    out: &mut Vec<BenchResult>,
+) -> Result<()> {
+    let mut ws = Workspace::open(ws_path)?;
+    let n = crate::data::query::areas(&ws, "areas")?.len();
+    let mut base = MapSpec::default();
+    recipe::apply(
+        &mut base,
+        &Overrides {
+            geography: Some("areas".into()),
+            indicator: Some(indicator.into()),
+            ..Default::default()
+        },
+    )?;
+    let mut png = base.clone();
+    png.page.size = PageSize::Pixels {
+        width: 3000,
+        height: 2000,
+    };
+    png.page.dpi = 300.0;
+    let mut a3 = base.clone();
+    a3.page.size = PageSize::A3;
+    a3.page.landscape = true;
+    a3.page.dpi = 300.0;
+    let cases = [
+        ("png_3000x2000", png, "map.png"),
+        ("png_a3_300dpi", a3.clone(), "map.png"),
+        ("pdf_a3", a3, "map.pdf"),
+    ];
+    for (job, spec, file) in cases {
+        let target = dir.join(file);
+        let (median_ms, min_ms) = time(repeat, || map::run(&mut ws, &spec, &target, None))?;
+        let reference = reference_ms(dataset, job);
+        out.push(BenchResult {
+            dataset: dataset.into(),
+            n,
+            job: job.into(),
+            median_ms,
+            min_ms,
+            reference_ms: reference,
+            speedup: reference.map(|r| r / median_ms),
+        });
+    }
+    Ok(())
+}
+
+/// Runs the map benchmark. `london`: the London LSOA shapefile and the England IMD CSV.
+pub fn run(
+    seeds: &Path,
+    london: Option<(&Path, &Path)>,
+    with_synthetic: bool,
+    repeat: usize,
+    feedback: &dyn Feedback,
+) -> Result<Vec<BenchResult>> {
+    let dir = std::env::temp_dir().join(format!("local-atlas-bench-maps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut out = Vec::new();
+    feedback.stage("maps: GM");
+    let gm = workspace(
+        &dir,
+        "gm",
+        &seeds.join("gm_lsoa2011_bgc.geojson"),
+        None,
+        None,
+        &seeds.join("gm_iod2019_lsoa_wide.csv"),
+        "imd_score",
+        None,
+    )?;
+    jobs("gm", (&gm, "imd_score"), &dir, repeat, &mut out)?;
+    if let Some((shp, csv)) = london {
+        feedback.stage("maps: London");
+        let ws = workspace(
+            &dir,
+            "london",
+            shp,
+            None,
+            Some("LSOA11CD"),
+            csv,
+            "IMD_rank",
+            Some("lsoa_code"),
+        )?;
+        jobs("london", (&ws, "IMD_rank"), &dir, repeat, &mut out)?;
+    }
+    if with_synthetic {
+        feedback.stage("maps: synthetic 35k");
+        let (g, v) = synthetic_files(&dir)?;
+        let ws = workspace(
+            &dir,
+            "synthetic",
+            &g,
+            Some(Crs::Bng),
+            Some("code"),
+            &v,
+            "value",
+            Some("code"),
+        )?;
+        jobs("synthetic_35k", (&ws, "value"), &dir, repeat, &mut out)?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
+}

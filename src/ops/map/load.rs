@@ -1,0 +1,313 @@
+//! Reading what a recipe's layers need from the workspace, once: areas, values and their
+//! classification, points. A batch atlas then lays out many pages from one load.
+
+use crate::analysis::classify::{Classification, ClassifyOptions, classify};
+use crate::data::Workspace;
+use crate::data::import::indicators::Status;
+use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::query::{self, Area};
+use crate::error::{Error, Result};
+use crate::render::scene::{Colour, Stroke};
+use crate::render::spec::{ClusterScheme, LayerSpec, MapSpec, Symbol};
+use crate::render::symbology::{self, AreaValue, Worse, palette};
+use geo::{Coord, InteriorPoint, Point};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A layer's data, read and classified.
+pub(crate) enum LoadedLayer {
+    Choropleth {
+        areas: Rc<Vec<Area>>,
+        meta: IndicatorMeta,
+        period: String,
+        values: Vec<AreaValue>,
+        classification: Classification,
+        colours: Vec<Colour>,
+    },
+    Clusters {
+        areas: Rc<Vec<Area>>,
+        meta: IndicatorMeta,
+        period: String,
+        codes: Vec<Option<f64>>,
+        scheme: ClusterScheme,
+    },
+    Outline {
+        areas: Rc<Vec<Area>>,
+        stroke: Stroke,
+        labels: bool,
+    },
+    Points {
+        name: String,
+        points: Vec<(Point<f64>, Option<String>)>,
+        symbol: Symbol,
+        size_mm: f64,
+        colour: Colour,
+        title: String,
+    },
+    Hatch {
+        areas: Rc<Vec<Area>>,
+        meta: IndicatorMeta,
+        period: String,
+        selected: Vec<bool>,
+        percent: f64,
+        colour: Colour,
+    },
+}
+
+impl LoadedLayer {
+    /// The areas of a polygon layer.
+    pub fn areas(&self) -> Option<&Rc<Vec<Area>>> {
+        match self {
+            Self::Choropleth { areas, .. }
+            | Self::Clusters { areas, .. }
+            | Self::Outline { areas, .. }
+            | Self::Hatch { areas, .. } => Some(areas),
+            Self::Points { .. } => None,
+        }
+    }
+}
+
+/// Everything a recipe needs, read once.
+pub(crate) struct Loaded {
+    pub layers: Vec<LoadedLayer>,
+    /// Geography name → its areas and an interior point per area (for "in focus" tests).
+    pub geographies: HashMap<String, (Rc<Vec<Area>>, Rc<Vec<Coord<f64>>>)>,
+    /// Attribution lines of the geographies used, in layer order.
+    pub attributions: Vec<String>,
+}
+
+impl Loaded {
+    pub fn interior_points(&self, areas: &Rc<Vec<Area>>) -> Option<Rc<Vec<Coord<f64>>>> {
+        self.geographies
+            .values()
+            .find(|(a, _)| Rc::ptr_eq(a, areas))
+            .map(|(_, p)| p.clone())
+    }
+}
+
+pub(crate) fn colour(text: &str, what: &str) -> Result<Colour> {
+    Colour::parse(text).ok_or_else(|| {
+        Error::Invalid(format!(
+            "{what} colour '{text}' is not a colour; write it as #rrggbb, e.g. #333333"
+        ))
+    })
+}
+
+pub(crate) fn worse(polarity: Polarity) -> Worse {
+    match polarity {
+        Polarity::LowerIsBetter => Worse::High,
+        Polarity::HigherIsBetter => Worse::Low,
+        Polarity::Neutral => Worse::Neither,
+    }
+}
+
+struct Reader<'a> {
+    ws: &'a Workspace,
+    loaded: Loaded,
+}
+
+impl Reader<'_> {
+    fn areas(&mut self, geography: &str) -> Result<Rc<Vec<Area>>> {
+        if let Some((areas, _)) = self.loaded.geographies.get(geography) {
+            return Ok(areas.clone());
+        }
+        let areas = Rc::new(query::areas(self.ws, geography)?);
+        let points: Vec<Coord<f64>> = areas
+            .iter()
+            .map(|a| {
+                a.geometry_bng.interior_point().map_or(
+                    Coord {
+                        x: f64::NAN,
+                        y: f64::NAN,
+                    },
+                    |p| p.0,
+                )
+            })
+            .collect();
+        let line = query::geography_attribution(self.ws, geography)?;
+        if !line.is_empty() && !self.loaded.attributions.contains(&line) {
+            self.loaded.attributions.push(line);
+        }
+        self.loaded
+            .geographies
+            .insert(geography.to_string(), (areas.clone(), Rc::new(points)));
+        Ok(areas)
+    }
+
+    /// Values of `indicator` for every area of `geography`, in area order, with status.
+    fn values(
+        &mut self,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+    ) -> Result<(Rc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>)> {
+        let meta = query::indicator_meta(self.ws, indicator)?;
+        let period = query::resolve_period(self.ws, indicator, geography, period)?;
+        let areas = self.areas(geography)?;
+        let by_code: HashMap<String, (Option<f64>, Status)> =
+            query::values(self.ws, indicator, geography, &period)?
+                .into_iter()
+                .map(|v| (v.area_code, (v.value, v.status)))
+                .collect();
+        let values = areas
+            .iter()
+            .map(|a| match by_code.get(&a.code) {
+                Some((Some(v), _)) if v.is_finite() => AreaValue::Value(*v),
+                Some((_, Status::Suppressed)) => AreaValue::Suppressed,
+                _ => AreaValue::Missing,
+            })
+            .collect();
+        Ok((areas, meta, period, values))
+    }
+
+    fn layer(&mut self, spec: &LayerSpec) -> Result<LoadedLayer> {
+        Ok(match spec {
+            LayerSpec::Choropleth {
+                geography,
+                indicator,
+                period,
+                classification,
+                palette: palette_spec,
+            } => {
+                let (areas, meta, period, values) =
+                    self.values(geography, indicator, period.as_deref())?;
+                let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
+                let opts = ClassifyOptions {
+                    method: classification.method,
+                    k: classification.k,
+                    manual_breaks: classification.breaks.clone(),
+                    ..Default::default()
+                };
+                let classification = classify(&plain, &opts).map_err(|e| {
+                    Error::Invalid(format!(
+                        "cannot classify {indicator} ({geography}, {period}): {e}"
+                    ))
+                })?;
+                let (name, reverse) = match &palette_spec.name {
+                    Some(name) => (name.as_str(), palette_spec.reverse),
+                    None => {
+                        let (name, rev) = symbology::default_palette(worse(meta.polarity));
+                        (name, rev ^ palette_spec.reverse)
+                    }
+                };
+                let colours = palette::colours(name, classification.breaks.len(), reverse)?;
+                LoadedLayer::Choropleth {
+                    areas,
+                    meta,
+                    period,
+                    values,
+                    classification,
+                    colours,
+                }
+            }
+            LayerSpec::Clusters {
+                geography,
+                indicator,
+                period,
+                scheme,
+            } => {
+                let (areas, meta, period, values) =
+                    self.values(geography, indicator, period.as_deref())?;
+                LoadedLayer::Clusters {
+                    areas,
+                    meta,
+                    period,
+                    codes: values.iter().map(as_option).collect(),
+                    scheme: *scheme,
+                }
+            }
+            LayerSpec::Outline {
+                geography,
+                colour: c,
+                width_mm,
+                labels,
+            } => LoadedLayer::Outline {
+                areas: self.areas(geography)?,
+                stroke: Stroke::solid(
+                    colour(c, "outline")?,
+                    positive(*width_mm, "outline width_mm")?,
+                ),
+                labels: *labels,
+            },
+            LayerSpec::Points {
+                layer,
+                symbol,
+                size_mm,
+                colour: c,
+                label_field,
+                title,
+            } => LoadedLayer::Points {
+                name: layer.clone(),
+                points: query::labelled_points(self.ws, layer, label_field.as_deref())?,
+                symbol: *symbol,
+                size_mm: positive(*size_mm, "point size_mm")?,
+                colour: colour(c, "point")?,
+                title: title.clone().unwrap_or_else(|| layer.clone()),
+            },
+            LayerSpec::Hatch {
+                geography,
+                indicator,
+                period,
+                percent,
+                colour: c,
+            } => {
+                if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
+                    return Err(Error::Invalid(format!(
+                        "hatch percent {percent} must be more than 0 and at most 100 (e.g. 10 for the most deprived decile)"
+                    )));
+                }
+                let (areas, meta, period, values) =
+                    self.values(geography, indicator, period.as_deref())?;
+                let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
+                let selected = symbology::worst_share(&plain, *percent, worse(meta.polarity));
+                LoadedLayer::Hatch {
+                    areas,
+                    meta,
+                    period,
+                    selected,
+                    percent: *percent,
+                    colour: colour(c, "hatch")?,
+                }
+            }
+        })
+    }
+}
+
+fn as_option(v: &AreaValue) -> Option<f64> {
+    match v {
+        AreaValue::Value(x) => Some(*x),
+        _ => None,
+    }
+}
+
+fn positive(v: f64, what: &str) -> Result<f64> {
+    if v.is_finite() && v > 0.0 && v <= 100.0 {
+        Ok(v)
+    } else {
+        Err(Error::Invalid(format!(
+            "{what} {v} must be a size in millimetres between 0 and 100"
+        )))
+    }
+}
+
+/// Reads every layer of `spec`.
+pub(crate) fn load(ws: &Workspace, spec: &MapSpec) -> Result<Loaded> {
+    if spec.layers.is_empty() {
+        return Err(Error::Invalid(
+            "the map has no layers: give --geography and --indicator (or --recipe NAME)".into(),
+        ));
+    }
+    let mut reader = Reader {
+        ws,
+        loaded: Loaded {
+            layers: Vec::new(),
+            geographies: HashMap::new(),
+            attributions: Vec::new(),
+        },
+    };
+    for layer in &spec.layers {
+        let loaded = reader.layer(layer)?;
+        reader.loaded.layers.push(loaded);
+    }
+    Ok(reader.loaded)
+}

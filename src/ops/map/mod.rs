@@ -1,0 +1,320 @@
+//! `map` and `atlas`: render a recipe (`MapSpec`) from the workspace to PNG, SVG or PDF, one
+//! map or one page per area of a geography. The same functions serve the CLI and the app.
+
+mod load;
+pub mod names;
+pub mod recipe;
+mod resolve;
+
+use crate::data::Workspace;
+use crate::data::query;
+use crate::error::{Error, Result};
+use crate::feedback::Feedback;
+use crate::render::scene::Scene;
+use crate::render::spec::{Extent, MapSpec};
+use crate::render::{layout, pdf, raster, svg};
+use geo::{Coord, Rect};
+use resolve::Focus;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// An output format, from a file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl Format {
+    /// The format of `path` by its extension (case-insensitive).
+    pub fn of(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("png") => Ok(Self::Png),
+            Some("svg") => Ok(Self::Svg),
+            Some("pdf") => Ok(Self::Pdf),
+            _ => Err(Error::Invalid(format!(
+                "{}: the output must end in .png, .svg or .pdf",
+                path.display()
+            ))),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Svg => "svg",
+            Self::Pdf => "pdf",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Format::of(Path::new(&format!("x.{s}")))
+            .map_err(|_| format!("'{s}': expected png, svg or pdf"))
+    }
+}
+
+/// What `map` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapResponse {
+    pub out: String,
+    pub format: Format,
+    pub width_mm: f64,
+    pub height_mm: f64,
+    /// Raster size (PNG only).
+    pub width_px: Option<u32>,
+    pub height_px: Option<u32>,
+    pub bytes: usize,
+    pub saved_recipe: Option<String>,
+}
+
+/// Today's date (UTC) as ISO 8601, for the `{date}` placeholder.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The focus of a recipe's own extent.
+fn focus_of(ws: &Workspace, spec: &MapSpec) -> Result<Focus> {
+    Ok(match &spec.extent {
+        Extent::Whole => Focus::Whole,
+        Extent::Bbox {
+            min_x,
+            min_y,
+            max_x,
+            max_y,
+        } => {
+            let ok = [min_x, min_y, max_x, max_y].iter().all(|v| v.is_finite())
+                && min_x < max_x
+                && min_y < max_y;
+            if !ok {
+                return Err(Error::Invalid(format!(
+                    "extent box {min_x},{min_y},{max_x},{max_y} must be min_x,min_y,max_x,max_y in British National Grid metres with min < max"
+                )));
+            }
+            Focus::Bbox(Rect::new(
+                Coord {
+                    x: *min_x,
+                    y: *min_y,
+                },
+                Coord {
+                    x: *max_x,
+                    y: *max_y,
+                },
+            ))
+        }
+        Extent::Areas { geography, codes } => {
+            let areas = query::areas(ws, geography)?;
+            let wanted: HashSet<String> = codes.iter().cloned().collect();
+            let found: Vec<_> = areas.iter().filter(|a| wanted.contains(&a.code)).collect();
+            if let Some(missing) = codes.iter().find(|c| !found.iter().any(|a| &a.code == *c)) {
+                return Err(Error::Invalid(format!(
+                    "extent: area '{missing}' is not in geography '{geography}'"
+                )));
+            }
+            let name = match found.as_slice() {
+                [one] => one.name.clone().unwrap_or_else(|| one.code.clone()),
+                _ => format!("{} areas", found.len()),
+            };
+            Focus::Areas {
+                geography: geography.clone(),
+                polygons: found.iter().map(|a| a.geometry_bng.clone()).collect(),
+                code: codes.join(", "),
+                codes: wanted,
+                name,
+            }
+        }
+    })
+}
+
+/// Lays out the map of `spec` (one page).
+pub fn scene(ws: &Workspace, spec: &MapSpec) -> Result<Scene> {
+    let loaded = load::load(ws, spec)?;
+    let focus = focus_of(ws, spec)?;
+    let input = resolve::page(&loaded, spec, &focus, &today())?;
+    Ok(layout::layout(&input)?)
+}
+
+/// Encodes pages in `format` (SVG and PNG take the first page only).
+pub fn encode(pages: &[Scene], spec: &MapSpec, format: Format) -> Result<Vec<u8>> {
+    let first = pages
+        .first()
+        .ok_or_else(|| Error::Invalid("nothing to write: no pages".into()))?;
+    Ok(match format {
+        Format::Svg => svg::to_svg(first).into_bytes(),
+        Format::Png => {
+            let (w, h) = spec.page.size_px();
+            raster::to_png(first, w, h)?
+        }
+        Format::Pdf => pdf::to_pdf(pages)?,
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
+/// interrupted export never leaves half a file under the real name.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.partial"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Renders `spec` to `out` (format from the extension) and optionally saves the recipe.
+pub fn run(
+    ws: &mut Workspace,
+    spec: &MapSpec,
+    out: &Path,
+    save_recipe: Option<&str>,
+) -> Result<MapResponse> {
+    let format = Format::of(out)?;
+    if let Some(name) = save_recipe {
+        crate::data::recipes::check_name(name)?;
+    }
+    let page = scene(ws, spec)?;
+    let bytes = encode(std::slice::from_ref(&page), spec, format)?;
+    write_atomically(out, &bytes)?;
+    if let Some(name) = save_recipe {
+        recipe::save(ws, name, spec)?;
+    }
+    let (width_px, height_px) = match format {
+        Format::Png => {
+            let (w, h) = spec.page.size_px();
+            (Some(w), Some(h))
+        }
+        _ => (None, None),
+    };
+    Ok(MapResponse {
+        out: out.display().to_string(),
+        format,
+        width_mm: page.width_mm,
+        height_mm: page.height_mm,
+        width_px,
+        height_px,
+        bytes: bytes.len(),
+        saved_recipe: save_recipe.map(str::to_string),
+    })
+}
+
+/// What `atlas` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct AtlasResponse {
+    pub geography: String,
+    pub pages: usize,
+    pub files: Vec<String>,
+    pub pdf_single: Option<String>,
+}
+
+/// An atlas request: one page per area of `per`.
+#[derive(Debug, Clone)]
+pub struct AtlasRequest {
+    pub spec: MapSpec,
+    pub per: String,
+    pub out_dir: PathBuf,
+    pub format: Format,
+    /// Also (or only, with `files: false`) write every page into one multi-page PDF.
+    pub pdf_single: Option<PathBuf>,
+    pub files: bool,
+}
+
+/// One map per area of `req.per`, zoomed to the area with the other areas greyed; breaks and
+/// colours are those of the whole map, so pages compare; legend counts are per page.
+pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Result<AtlasResponse> {
+    let loaded = load::load(ws, &req.spec)?;
+    let mut areas = query::areas(ws, &req.per)?;
+    areas.sort_by(|a, b| a.code.cmp(&b.code));
+    if req.files {
+        std::fs::create_dir_all(&req.out_dir).map_err(|e| Error::io(&req.out_dir, e))?;
+    }
+    let spec = atlas_spec(&req.spec);
+    let today = today();
+    let mut files = Vec::new();
+    let mut pages = Vec::new();
+    let mut used = HashSet::new();
+    feedback.stage(&format!("atlas: {} pages", areas.len()));
+    for (i, area) in areas.iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let focus = Focus::Areas {
+            geography: req.per.clone(),
+            codes: HashSet::from([area.code.clone()]),
+            polygons: vec![area.geometry_bng.clone()],
+            name: area.name.clone().unwrap_or_else(|| area.code.clone()),
+            code: area.code.clone(),
+        };
+        let input = resolve::page(&loaded, &spec, &focus, &today)?;
+        let page = layout::layout(&input)?;
+        if req.files {
+            let mut stem = names::safe_stem(&area.code, area.name.as_deref());
+            while !used.insert(stem.to_ascii_lowercase()) {
+                stem.push('_');
+            }
+            let path = req
+                .out_dir
+                .join(format!("{stem}.{}", req.format.extension()));
+            let bytes = encode(std::slice::from_ref(&page), &spec, req.format)?;
+            write_atomically(&path, &bytes)?;
+            files.push(path.display().to_string());
+        }
+        if req.pdf_single.is_some() {
+            pages.push(page);
+        }
+        feedback.progress(i as u64 + 1, areas.len() as u64);
+    }
+    if let Some(path) = &req.pdf_single {
+        let bytes = encode(&pages, &spec, Format::Pdf)?;
+        write_atomically(path, &bytes)?;
+    }
+    Ok(AtlasResponse {
+        geography: req.per.clone(),
+        pages: areas.len(),
+        files,
+        pdf_single: req.pdf_single.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
+/// The recipe of an atlas page: the area is named in the subtitle unless the recipe already
+/// places `{area}` itself; a locator inset is on.
+fn atlas_spec(spec: &MapSpec) -> MapSpec {
+    let mut spec = spec.clone();
+    if !spec.title.contains("{area}") && !spec.subtitle.contains("{area}") {
+        spec.subtitle = if spec.subtitle.is_empty() {
+            "{area} ({area_code})".into()
+        } else {
+            format!("{{area}} ({{area_code}}) · {}", spec.subtitle)
+        };
+    }
+    spec.inset = true;
+    spec
+}

@@ -1,0 +1,257 @@
+//! Recipes: saving and loading `MapSpec`s by name, and applying command-line overrides.
+
+use crate::analysis::classify::Method;
+use crate::data::{Workspace, recipes};
+use crate::error::{Error, Result};
+use crate::render::spec::{
+    ClassificationSpec, LayerSpec, MapSpec, PageSize, PaletteSpec, SPEC_VERSION, Symbol,
+};
+
+/// Saves `spec` as recipe `name` (replacing one of that name).
+pub fn save(ws: &mut Workspace, name: &str, spec: &MapSpec) -> Result<()> {
+    let json = serde_json::to_string_pretty(spec)
+        .map_err(|e| Error::Invalid(format!("recipe '{name}' cannot be written: {e}")))?;
+    recipes::save(ws, name, &json)
+}
+
+/// Loads recipe `name`.
+pub fn load(ws: &Workspace, name: &str) -> Result<MapSpec> {
+    let json = recipes::load(ws, name)?;
+    parse(&json).map_err(|e| Error::Invalid(format!("recipe '{name}': {e}")))
+}
+
+/// Parses a recipe's JSON; refuses recipes from a newer Local Atlas.
+pub fn parse(json: &str) -> std::result::Result<MapSpec, String> {
+    let spec: MapSpec = serde_json::from_str(json).map_err(|e| {
+        format!("not a valid map recipe ({e}); see README \"Map recipes\" for the format")
+    })?;
+    if spec.version > SPEC_VERSION {
+        return Err(format!(
+            "written by a newer Local Atlas (recipe version {}, this build reads up to {SPEC_VERSION}); update Local Atlas",
+            spec.version
+        ));
+    }
+    Ok(spec)
+}
+
+/// Command-line changes to a recipe (all optional; `None` keeps the recipe's value).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub geography: Option<String>,
+    pub indicator: Option<String>,
+    pub period: Option<String>,
+    pub method: Option<Method>,
+    pub classes: Option<usize>,
+    pub breaks: Option<Vec<f64>>,
+    pub palette: Option<String>,
+    pub reverse: bool,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub note: Option<String>,
+    pub page: Option<PageSize>,
+    pub landscape: Option<bool>,
+    pub dpi: Option<f64>,
+    pub pixels: Option<(u32, u32)>,
+    /// Outline layers to add (geography names).
+    pub outlines: Vec<String>,
+    /// Point layers to add, with an optional label field.
+    pub points: Vec<(String, Option<String>)>,
+    /// Hatch the worst X% by an indicator (at the choropleth's geography).
+    pub hatch: Option<(String, f64)>,
+    pub inset: Option<bool>,
+    pub legend: Option<bool>,
+}
+
+/// Applies `o` to `spec`. `--indicator` changes the first choropleth layer (creating it at the
+/// bottom when the recipe has none, which needs `--geography`).
+pub fn apply(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
+    let first = spec
+        .layers
+        .iter()
+        .position(|l| matches!(l, LayerSpec::Choropleth { .. }));
+    match (first, &o.indicator) {
+        (None, Some(indicator)) => {
+            let geography = o.geography.clone().ok_or_else(|| {
+                Error::Invalid("--indicator needs --geography (e.g. --geography lsoa11)".into())
+            })?;
+            spec.layers.insert(
+                0,
+                LayerSpec::Choropleth {
+                    geography,
+                    indicator: indicator.clone(),
+                    period: None,
+                    classification: ClassificationSpec::default(),
+                    palette: PaletteSpec::default(),
+                },
+            );
+        }
+        (None, None) if o.method.is_some() || o.classes.is_some() || o.palette.is_some() => {
+            return Err(Error::Invalid(
+                "--method, --classes and --palette need a choropleth: give --geography and --indicator".into(),
+            ));
+        }
+        _ => {}
+    }
+    let choropleth_geography = spec.layers.iter_mut().find_map(|l| match l {
+        LayerSpec::Choropleth {
+            geography,
+            indicator,
+            period,
+            classification,
+            palette,
+        } => {
+            if let Some(g) = &o.geography {
+                *geography = g.clone();
+            }
+            if let Some(i) = &o.indicator {
+                *indicator = i.clone();
+            }
+            if o.period.is_some() {
+                *period = o.period.clone();
+            }
+            if let Some(m) = o.method {
+                classification.method = m;
+            }
+            if let Some(k) = o.classes {
+                classification.k = k;
+            }
+            if let Some(b) = &o.breaks {
+                classification.breaks = b.clone();
+                classification.method = Method::Manual;
+            }
+            if let Some(p) = &o.palette {
+                palette.name = Some(p.clone());
+            }
+            palette.reverse ^= o.reverse;
+            Some(geography.clone())
+        }
+        _ => None,
+    });
+    if let Some((indicator, percent)) = &o.hatch {
+        let geography = choropleth_geography
+            .or_else(|| o.geography.clone())
+            .ok_or_else(|| {
+                Error::Invalid("--hatch needs --geography (or a choropleth layer)".into())
+            })?;
+        spec.layers.push(LayerSpec::Hatch {
+            geography,
+            indicator: indicator.clone(),
+            period: o.period.clone(),
+            percent: *percent,
+            colour: "#000000".into(),
+        });
+    }
+    for geography in &o.outlines {
+        spec.layers.push(LayerSpec::Outline {
+            geography: geography.clone(),
+            colour: "#333333".into(),
+            width_mm: 0.35,
+            labels: false,
+        });
+    }
+    for (layer, label_field) in &o.points {
+        spec.layers.push(LayerSpec::Points {
+            layer: layer.clone(),
+            symbol: Symbol::Circle,
+            size_mm: 2.5,
+            colour: "#1f1f1f".into(),
+            label_field: label_field.clone(),
+            title: None,
+        });
+    }
+    apply_page(spec, o);
+    Ok(())
+}
+
+fn apply_page(spec: &mut MapSpec, o: &Overrides) {
+    if let Some(t) = &o.title {
+        spec.title = t.clone();
+    }
+    if let Some(t) = &o.subtitle {
+        spec.subtitle = t.clone();
+    }
+    if let Some(t) = &o.note {
+        spec.note = t.clone();
+    }
+    if let Some(p) = o.page {
+        spec.page.size = p;
+    }
+    if let Some(l) = o.landscape {
+        spec.page.landscape = l;
+    }
+    if let Some(d) = o.dpi {
+        spec.page.dpi = d;
+    }
+    if let Some((width, height)) = o.pixels {
+        spec.page.size = PageSize::Pixels { width, height };
+    }
+    if let Some(i) = o.inset {
+        spec.inset = i;
+    }
+    if let Some(l) = o.legend {
+        spec.legend.show = l;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicator_creates_or_changes_the_choropleth() {
+        let mut spec = MapSpec::default();
+        let o = Overrides {
+            indicator: Some("imd_score".into()),
+            ..Default::default()
+        };
+        assert!(apply(&mut spec, &o).is_err(), "needs a geography");
+        let o = Overrides {
+            geography: Some("lsoa11".into()),
+            indicator: Some("imd_score".into()),
+            classes: Some(7),
+            outlines: vec!["ward17".into()],
+            ..Default::default()
+        };
+        apply(&mut spec, &o).unwrap();
+        assert_eq!(spec.layers.len(), 2);
+        let o2 = Overrides {
+            indicator: Some("income_score".into()),
+            ..Default::default()
+        };
+        apply(&mut spec, &o2).unwrap();
+        match &spec.layers[0] {
+            LayerSpec::Choropleth {
+                indicator,
+                classification,
+                geography,
+                ..
+            } => {
+                assert_eq!(indicator, "income_score");
+                assert_eq!(geography, "lsoa11");
+                assert_eq!(classification.k, 7);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn recipes_round_trip_and_newer_versions_are_refused() {
+        let mut spec = MapSpec::default();
+        apply(
+            &mut spec,
+            &Overrides {
+                geography: Some("lsoa11".into()),
+                indicator: Some("imd_score".into()),
+                hatch: Some(("imd_score".into(), 10.0)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let json = serde_json::to_string(&spec).unwrap();
+        assert_eq!(parse(&json).unwrap(), spec);
+        assert_eq!(parse("{}").unwrap(), MapSpec::default());
+        let newer = json.replace("\"version\":1", "\"version\":99");
+        assert!(parse(&newer).unwrap_err().contains("newer"));
+        assert!(parse("{\"layers\": 3}").unwrap_err().contains("README"));
+    }
+}

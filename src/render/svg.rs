@@ -1,0 +1,3 @@
+pub fn to_svg(_s: &super::scene::Scene) -> String {
+    String::new()
+}

@@ -1,0 +1,347 @@
+//! Maps from the GM sample project: the recipe → scene → SVG/PNG/PDF pipeline end to end
+//! (golden structure and pixels, PDF parsed back, recipes, atlas, errors).
+
+mod common;
+
+use local_atlas::data::Workspace;
+use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
+use local_atlas::ops::Silent;
+use local_atlas::ops::map::{self, AtlasRequest, Format, recipe};
+use local_atlas::render::spec::{ClusterScheme, LayerSpec, MapSpec, PageSize};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// One sample workspace per test binary (read-only; tests that write copy it).
+fn sample() -> &'static Path {
+    static SAMPLE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = SAMPLE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = local_atlas::ops::sample::build(dir.path(), &common::seeds(), &Silent).unwrap();
+        (dir, path)
+    });
+    path
+}
+
+fn copy_of_sample(dir: &Path) -> PathBuf {
+    let p = dir.join("ws.gpkg");
+    std::fs::copy(sample(), &p).unwrap();
+    p
+}
+
+fn imd_spec(o: recipe::Overrides) -> MapSpec {
+    let mut spec = MapSpec::default();
+    let base = recipe::Overrides {
+        geography: Some("lsoa11".into()),
+        indicator: Some("imd_score".into()),
+        ..Default::default()
+    };
+    recipe::apply(&mut spec, &base).unwrap();
+    recipe::apply(&mut spec, &o).unwrap();
+    spec
+}
+
+fn svg_of(ws: &Workspace, spec: &MapSpec) -> String {
+    let scene = map::scene(ws, spec).unwrap();
+    String::from_utf8(map::encode(&[scene], spec, Format::Svg).unwrap()).unwrap()
+}
+
+#[test]
+fn gm_imd_svg_has_layers_legend_title_and_attribution() {
+    let ws = Workspace::open(sample()).unwrap();
+    let spec = imd_spec(recipe::Overrides {
+        outlines: vec!["lad16".into()],
+        hatch: Some(("imd_score".into(), 10.0)),
+        ..Default::default()
+    });
+    let svg = svg_of(&ws, &spec);
+    // Layers in drawing order, each a named group.
+    let choropleth = svg
+        .find("0-choropleth-imd_score")
+        .expect("choropleth group");
+    let hatch = svg.find("1-hatch-imd_score").expect("hatch group");
+    let outline = svg.find("2-outline-lad16").expect("outline group");
+    assert!(choropleth < hatch && hatch < outline);
+    for id in ["legend", "scale-bar", "north-arrow"] {
+        assert!(svg.contains(&format!("id=\"{id}\"")), "group {id}");
+    }
+    // Every LSOA is a path with its code (the choropleth, plus the hatched ones again).
+    let coded = svg.matches("data-code=\"E0100").count();
+    assert!(coded >= 1673, "{coded} coded LSOA paths");
+    assert!(
+        svg.contains("Index of Multiple Deprivation: score"),
+        "title"
+    );
+    assert!(
+        svg.contains("lsoa11, 2019"),
+        "subtitle with placeholders expanded"
+    );
+    // Jenks k=5 legend: five class rows with counts summing to 1,673.
+    let rows = svg.matches("&gt; ").count();
+    assert!(rows >= 4, "{rows} '> a – b' legend rows");
+    assert!(svg.contains("Most deprived 10% by Index of Multiple Deprivation: score"));
+    assert!(svg.contains("Crown copyright"), "boundary attribution line");
+    assert!(
+        svg.contains("English Indices of Deprivation 2019"),
+        "indicator source"
+    );
+}
+
+#[test]
+fn user_text_is_escaped() {
+    let ws = Workspace::open(sample()).unwrap();
+    let spec = imd_spec(recipe::Overrides {
+        title: Some("Crime & <ASB> \"hotspots\"".into()),
+        ..Default::default()
+    });
+    let svg = svg_of(&ws, &spec);
+    assert!(svg.contains("Crime &amp; &lt;ASB&gt;"));
+    assert!(!svg.contains("<ASB>"));
+}
+
+/// The stored expectation is written when missing or when LOCAL_ATLAS_BLESS=1.
+fn compare_with_golden(name: &str, png: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if !path.exists() || std::env::var_os("LOCAL_ATLAS_BLESS").is_some() {
+        std::fs::write(&path, png).unwrap();
+    }
+    let want = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&path).unwrap()).unwrap();
+    let got = resvg::tiny_skia::Pixmap::decode_png(png).unwrap();
+    assert_eq!((got.width(), got.height()), (want.width(), want.height()));
+    // Tolerance: at most 0.5% of pixels may differ by more than 8 in any channel
+    // (anti-aliasing differences between float implementations).
+    let differing = got
+        .data()
+        .chunks_exact(4)
+        .zip(want.data().chunks_exact(4))
+        .filter(|(a, b)| a.iter().zip(*b).any(|(x, y)| x.abs_diff(*y) > 8))
+        .count();
+    let share = differing as f64 / (got.width() * got.height()) as f64;
+    assert!(
+        share <= 0.005,
+        "{name}: {:.2}% of pixels differ",
+        share * 100.0
+    );
+}
+
+#[test]
+fn gm_imd_png_matches_the_stored_expectation() {
+    let ws = Workspace::open(sample()).unwrap();
+    let mut spec = imd_spec(recipe::Overrides {
+        outlines: vec!["lad16".into()],
+        ..Default::default()
+    });
+    spec.page.size = PageSize::Pixels {
+        width: 800,
+        height: 566,
+    };
+    spec.page.dpi = 96.0;
+    let scene = map::scene(&ws, &spec).unwrap();
+    let png = map::encode(&[scene], &spec, Format::Png).unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert_eq!((pixmap.width(), pixmap.height()), (800, 566));
+    // The map is coloured: some pixels are strongly red (the darkest YlOrRd class) and the
+    // page corner is white.
+    let reds = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() > 150 && p.green() < 60 && p.blue() < 80)
+        .count();
+    assert!(reds > 500, "{reds} dark-red pixels");
+    let corner = pixmap.pixel(2, 2).unwrap();
+    assert_eq!(
+        (corner.red(), corner.green(), corner.blue()),
+        (255, 255, 255)
+    );
+    compare_with_golden("gm_imd_800x566.png", &png);
+}
+
+#[test]
+fn gm_pdf_is_vector_with_the_title_as_text() {
+    let ws = Workspace::open(sample()).unwrap();
+    let spec = imd_spec(recipe::Overrides::default());
+    let scene = map::scene(&ws, &spec).unwrap();
+    let pdf = map::encode(&[scene], &spec, Format::Pdf).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), 1);
+    let page_id = *pages.values().next().unwrap();
+    let media = doc
+        .get_dictionary(page_id)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            o.as_float()
+                .map(f64::from)
+                .or_else(|_| o.as_i64().map(|i| i as f64))
+                .unwrap()
+        })
+        .collect::<Vec<f64>>();
+    assert!((media[2] - media[0] - 595.28).abs() < 0.5, "{media:?}");
+    assert!((media[3] - media[1] - 841.89).abs() < 0.5, "{media:?}");
+    let mut content = Vec::new();
+    for (_, object) in doc.objects.iter() {
+        if let Ok(stream) = object.as_stream() {
+            content.extend(
+                stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone()),
+            );
+        }
+    }
+    let text = String::from_utf8_lossy(&content);
+    assert!(
+        text.contains(" re") || text.contains(" l\n") || text.contains(" l "),
+        "vector paths"
+    );
+    assert!(
+        text.contains("BT") && (text.contains("Tj") || text.contains("TJ")),
+        "real text"
+    );
+    let fonts = format!("{:?}", doc.objects);
+    assert!(fonts.contains("DejaVu"), "embedded bundled font");
+}
+
+#[test]
+fn a_saved_recipe_renders_new_data_when_it_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    let spec = imd_spec(recipe::Overrides::default());
+    let out = dir.path().join("before.svg");
+    map::run(&mut ws, &spec, &out, Some("Deprivation")).unwrap();
+    let before = std::fs::read_to_string(&out).unwrap();
+    assert!(before.contains("lsoa11, 2019"));
+    // A new period arrives: every LSOA's IMD score for "2025" (doubled, so the breaks move).
+    let csv = std::fs::read_to_string(common::seeds().join("gm_iod2019_lsoa_wide.csv")).unwrap();
+    let new = common::write(dir.path(), "imd2025.csv", csv);
+    let opts = IndicatorOptions {
+        geography: "lsoa11".into(),
+        wide: true,
+        period: Some("2025".into()),
+        ..Default::default()
+    };
+    import_indicators(&mut ws, &new, &opts).unwrap();
+    let saved = recipe::load(&ws, "Deprivation").unwrap();
+    assert_eq!(saved, spec);
+    let out2 = dir.path().join("after.svg");
+    map::run(&mut ws, &saved, &out2, None).unwrap();
+    let after = std::fs::read_to_string(&out2).unwrap();
+    assert!(after.contains("lsoa11, 2025"), "the latest period is drawn");
+}
+
+#[test]
+fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let before = common::sha256(&path);
+    let mut ws = Workspace::open(&path).unwrap();
+    let out = dir.path().join("map.png");
+    let spec = imd_spec(recipe::Overrides {
+        indicator: Some("no_such_indicator".into()),
+        ..Default::default()
+    });
+    let err = map::run(&mut ws, &spec, &out, Some("x"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no_such_indicator"), "{err}");
+    let spec = imd_spec(recipe::Overrides {
+        palette: Some("Rainbow".into()),
+        ..Default::default()
+    });
+    let err = map::run(&mut ws, &spec, &out, None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Rainbow") && err.contains("YlOrRd"), "{err}");
+    let err = map::run(
+        &mut ws,
+        &imd_spec(Default::default()),
+        &dir.path().join("map.jpg"),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(".png, .svg or .pdf"), "{err}");
+    let err = map::run(&mut ws, &imd_spec(Default::default()), &out, Some("\u{7}"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("recipe name"), "{err}");
+    assert!(!out.exists(), "no output after a failure");
+    drop(ws);
+    assert_eq!(common::sha256(&path), before, "workspace unchanged");
+}
+
+#[test]
+fn atlas_writes_one_safe_file_per_district_and_a_multi_page_pdf() {
+    let ws = Workspace::open(sample()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("atlas.pdf");
+    let req = AtlasRequest {
+        spec: imd_spec(recipe::Overrides::default()),
+        per: "lad16".into(),
+        out_dir: dir.path().join("pages"),
+        format: Format::Svg,
+        pdf_single: Some(single.clone()),
+        files: true,
+    };
+    let r = map::atlas(&ws, &req, &Silent).unwrap();
+    assert_eq!(r.pages, 10);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 10);
+    assert!(
+        names.iter().any(|n| n == "E08000003_Manchester.svg"),
+        "{names:?}"
+    );
+    let manchester =
+        std::fs::read_to_string(dir.path().join("pages/E08000003_Manchester.svg")).unwrap();
+    assert!(
+        manchester.contains("Manchester (E08000003)"),
+        "area named in the subtitle"
+    );
+    assert!(manchester.contains("id=\"inset\""), "locator inset");
+    let doc = lopdf::Document::load(&single).unwrap();
+    assert_eq!(doc.get_pages().len(), 10);
+}
+
+#[test]
+fn lisa_clusters_map_with_conventional_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    let req = local_atlas::ops::stats::StatsRequest {
+        statistic: local_atlas::ops::stats::Statistic::Lisa,
+        geography: "lsoa11".into(),
+        indicator: "imd_score".into(),
+        period: None,
+        weights: local_atlas::ops::indicator_data::WeightsKind::Queen,
+        permutations: 99,
+        seed: 12345,
+        alpha: 0.05,
+        fdr: false,
+        two_sided: false,
+        save: true,
+    };
+    local_atlas::ops::stats::run(&mut ws, &req, &Silent).unwrap();
+    let spec = MapSpec {
+        layers: vec![LayerSpec::Clusters {
+            geography: "lsoa11".into(),
+            indicator: "imd_score_lisa_cluster".into(),
+            period: None,
+            scheme: ClusterScheme::Lisa,
+        }],
+        ..MapSpec::default()
+    };
+    let svg = svg_of(&ws, &spec);
+    assert!(svg.contains("High–High"));
+    assert!(svg.contains("#ff0000"), "HH red");
+    assert!(svg.contains("#0000ff"), "LL blue");
+}
