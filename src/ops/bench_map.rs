@@ -24,40 +24,42 @@ fn reference_ms(dataset: &str, job: &str) -> Option<f64> {
     }
 }
 
-/// A workspace with one geography `areas` and one indicator `value`.
-fn workspace(
-    dir: &Path,
-    name: &str,
-    boundaries: &Path,
+/// Where a benchmark workspace comes from: boundaries and one wide indicator column.
+struct Source<'a> {
+    name: &'a str,
+    boundaries: &'a Path,
     crs: Option<Crs>,
-    code_field: Option<&str>,
-    values: &Path,
-    value_column: &str,
-    value_code: Option<&str>,
-) -> Result<std::path::PathBuf> {
-    let path = dir.join(format!("{name}.gpkg"));
+    code_field: Option<&'a str>,
+    values: &'a Path,
+    value_column: &'a str,
+    value_code: Option<&'a str>,
+}
+
+/// A workspace with one geography `areas` and one indicator.
+fn workspace(dir: &Path, src: &Source<'_>) -> Result<std::path::PathBuf> {
+    let path = dir.join(format!("{}.gpkg", src.name));
     let _ = std::fs::remove_file(&path);
     let mut ws = Workspace::create(&path)?;
     import_boundaries(
         &mut ws,
-        boundaries,
+        src.boundaries,
         &BoundaryOptions {
             geography: "areas".into(),
-            code_field: code_field.map(str::to_string),
-            source_crs: crs,
+            code_field: src.code_field.map(str::to_string),
+            source_crs: src.crs,
             ..Default::default()
         },
     )?;
     let opts = IndicatorOptions {
         geography: "areas".into(),
-        code_field: value_code.map(str::to_string),
+        code_field: src.value_code.map(str::to_string),
         wide: true,
         period: Some("2019".into()),
-        columns: Some(vec![value_column.into()]),
+        columns: Some(vec![src.value_column.into()]),
         allow_unmatched: true,
         ..Default::default()
     };
-    import_indicators(&mut ws, values, &opts)?;
+    import_indicators(&mut ws, src.values, &opts)?;
     Ok(path)
 }
 
@@ -151,44 +153,50 @@ pub fn run(
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let mut out = Vec::new();
     feedback.stage("maps: GM");
+    let (gm_shapes, gm_values) = (
+        seeds.join("gm_lsoa2011_bgc.geojson"),
+        seeds.join("gm_iod2019_lsoa_wide.csv"),
+    );
     let gm = workspace(
         &dir,
-        "gm",
-        &seeds.join("gm_lsoa2011_bgc.geojson"),
-        None,
-        None,
-        &seeds.join("gm_iod2019_lsoa_wide.csv"),
-        "imd_score",
-        None,
+        &Source {
+            name: "gm",
+            boundaries: &gm_shapes,
+            crs: None,
+            code_field: None,
+            values: &gm_values,
+            value_column: "imd_score",
+            value_code: None,
+        },
     )?;
     jobs("gm", (&gm, "imd_score"), &dir, repeat, &mut out)?;
     if let Some((shp, csv)) = london {
         feedback.stage("maps: London");
-        let ws = workspace(
-            &dir,
-            "london",
-            shp,
-            None,
-            Some("LSOA11CD"),
-            csv,
-            "IMD_rank",
-            Some("lsoa_code"),
-        )?;
+        let source = Source {
+            name: "london",
+            boundaries: shp,
+            crs: None,
+            code_field: Some("LSOA11CD"),
+            values: csv,
+            value_column: "IMD_rank",
+            value_code: Some("lsoa_code"),
+        };
+        let ws = workspace(&dir, &source)?;
         jobs("london", (&ws, "IMD_rank"), &dir, repeat, &mut out)?;
     }
     if with_synthetic {
         feedback.stage("maps: synthetic 35k");
         let (g, v) = synthetic_files(&dir)?;
-        let ws = workspace(
-            &dir,
-            "synthetic",
-            &g,
-            Some(Crs::Bng),
-            Some("code"),
-            &v,
-            "value",
-            Some("code"),
-        )?;
+        let source = Source {
+            name: "synthetic",
+            boundaries: &g,
+            crs: Some(Crs::Bng),
+            code_field: Some("code"),
+            values: &v,
+            value_column: "value",
+            value_code: Some("code"),
+        };
+        let ws = workspace(&dir, &source)?;
         jobs("synthetic_35k", (&ws, "value"), &dir, repeat, &mut out)?;
     }
     let _ = std::fs::remove_dir_all(&dir);

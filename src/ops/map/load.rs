@@ -67,11 +67,16 @@ impl LoadedLayer {
     }
 }
 
+/// A geography's areas and an interior point per area.
+pub(crate) type GeographyData = (Rc<Vec<Area>>, Rc<Vec<Coord<f64>>>);
+/// An indicator read for a geography: areas, metadata, period, values in area order.
+type Values = (Rc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>);
+
 /// Everything a recipe needs, read once.
 pub(crate) struct Loaded {
     pub layers: Vec<LoadedLayer>,
     /// Geography name → its areas and an interior point per area (for "in focus" tests).
-    pub geographies: HashMap<String, (Rc<Vec<Area>>, Rc<Vec<Coord<f64>>>)>,
+    pub geographies: HashMap<String, GeographyData>,
     /// Attribution lines of the geographies used, in layer order.
     pub attributions: Vec<String>,
 }
@@ -135,12 +140,7 @@ impl Reader<'_> {
     }
 
     /// Values of `indicator` for every area of `geography`, in area order, with status.
-    fn values(
-        &mut self,
-        geography: &str,
-        indicator: &str,
-        period: Option<&str>,
-    ) -> Result<(Rc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>)> {
+    fn values(&mut self, geography: &str, indicator: &str, period: Option<&str>) -> Result<Values> {
         let meta = query::indicator_meta(self.ws, indicator)?;
         let period = query::resolve_period(self.ws, indicator, geography, period)?;
         let areas = self.areas(geography)?;

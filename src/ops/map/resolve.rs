@@ -462,9 +462,7 @@ fn source_lines(loaded: &Loaded, spec: &MapSpec) -> Vec<String> {
             | LoadedLayer::Hatch { meta, .. } => meta,
             _ => continue,
         };
-        let line = if meta.licence.contains("Source:") {
-            meta.licence.clone()
-        } else if meta.source.is_empty() {
+        let line = if meta.licence.contains("Source:") || meta.source.is_empty() {
             meta.licence.clone()
         } else {
             format!("Source: {}. {}", meta.source, meta.licence)
