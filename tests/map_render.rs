@@ -64,9 +64,9 @@ fn gm_imd_svg_has_layers_legend_title_and_attribution() {
     for id in ["legend", "scale-bar", "north-arrow"] {
         assert!(svg.contains(&format!("id=\"{id}\"")), "group {id}");
     }
-    // Every LSOA is a path with its code (the choropleth, plus the hatched ones again).
-    let coded = svg.matches("data-code=\"E0100").count();
-    assert!(coded >= 1673, "{coded} coded LSOA paths");
+    // Every LSOA is a path with its code, and the ⌈1673 × 10%⌉ = 168 hatched ones again.
+    let coded = svg.matches("data-code=\"E01").count();
+    assert_eq!(coded, 1673 + 168, "coded LSOA paths");
     assert!(
         svg.contains("Index of Multiple Deprivation: score"),
         "title"

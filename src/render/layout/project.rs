@@ -86,7 +86,8 @@ impl Projection {
 }
 
 /// A ring on the page, dropping vertices closer than `tolerance_mm` to the last kept one and
-/// non-finite ones; `None` when fewer than 3 remain.
+/// non-finite ones. A ring that would collapse below 3 vertices keeps all of its own; `None`
+/// only for a degenerate ring.
 ///
 /// ```
 /// use local_atlas::render::layout::project::{Projection, project_ring};
@@ -126,7 +127,18 @@ pub fn project_ring(
     {
         out.pop();
     }
-    (out.len() >= 3).then_some(out)
+    if out.len() >= 3 {
+        return Some(out);
+    }
+    // A ring smaller than the tolerance keeps its own vertices: a tiny area must still show
+    // (and keep its code in the SVG), not leave a hole in the map.
+    let all: Vec<PointMm> = ring
+        .0
+        .iter()
+        .filter(|c| c.x.is_finite() && c.y.is_finite())
+        .map(|c| p.to_page(*c))
+        .collect();
+    (all.len() >= 4).then_some(all)
 }
 
 /// Every ring (outer and holes) of a multipolygon on the page.
@@ -148,4 +160,35 @@ pub fn project_multipolygon(
         );
     }
     rings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    #[test]
+    fn a_ring_smaller_than_the_tolerance_is_kept() {
+        let p = Projection::fit(
+            Rect::new(coord! {x: 0.0, y: 0.0}, coord! {x: 100_000.0, y: 100_000.0}),
+            RectMm {
+                x: 0.0,
+                y: 0.0,
+                width: 100.0,
+                height: 100.0,
+            },
+            0.0,
+        )
+        .unwrap(); // 1 mm per km: a 20 m square is 0.02 mm across
+        let ring = LineString::from(vec![
+            (0.0, 0.0),
+            (20.0, 0.0),
+            (20.0, 20.0),
+            (0.0, 20.0),
+            (0.0, 0.0),
+        ]);
+        assert_eq!(project_ring(&p, &ring, 0.1).map(|r| r.len()), Some(5));
+        let line = LineString::from(vec![(0.0, 0.0), (20.0, 0.0)]);
+        assert!(project_ring(&p, &line, 0.1).is_none());
+    }
 }

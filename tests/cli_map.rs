@@ -1,0 +1,164 @@
+//! `map` and `atlas` through the real binary: the JSON contract, recipes, flag errors.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_local-atlas"))
+        .args(args)
+        .output()
+        .expect("run local-atlas")
+}
+
+fn ok(args: &[&str]) -> Value {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn sample(dir: &Path) -> PathBuf {
+    let out = run(&["sample", &dir.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("greater-manchester.gpkg")
+}
+
+#[test]
+fn map_writes_every_format_and_saves_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path()).display().to_string();
+    let png = dir.path().join("imd.png").display().to_string();
+    let r = ok(&[
+        "map",
+        &ws,
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "income_score",
+        "--method",
+        "quantile",
+        "--classes",
+        "4",
+        "--palette",
+        "Blues",
+        "--width",
+        "600",
+        "--height",
+        "400",
+        "--outline",
+        "lad16",
+        "--save-recipe",
+        "Income",
+        "--out",
+        &png,
+        "--json",
+    ]);
+    assert_eq!(r["format"], "png");
+    assert_eq!(
+        (r["width_px"].as_u64(), r["height_px"].as_u64()),
+        (Some(600), Some(400))
+    );
+    assert_eq!(r["saved_recipe"], "Income");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let info = ok(&["info", &ws, "--json"]);
+    let recipes: Vec<&str> = info["recipes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        recipes.contains(&"Income") && recipes.contains(&"IMD 2019"),
+        "{recipes:?}"
+    );
+    // The saved recipe with one flag changed, to SVG and PDF.
+    let svg = dir.path().join("income.svg").display().to_string();
+    let r = ok(&[
+        "map",
+        &ws,
+        "--recipe",
+        "Income",
+        "--title",
+        "Income & <poverty>",
+        "--out",
+        &svg,
+        "--json",
+    ]);
+    assert_eq!(r["format"], "svg");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Income &amp; &lt;poverty&gt;"));
+    assert_eq!(
+        text.matches("data-code=\"E01").count(),
+        1673,
+        "one path per LSOA"
+    );
+    let pdf = dir.path().join("imd.pdf").display().to_string();
+    let r = ok(&[
+        "map",
+        &ws,
+        "--recipe",
+        "IMD 2019",
+        "--page",
+        "a3",
+        "--landscape",
+        "--out",
+        &pdf,
+        "--json",
+    ]);
+    assert!((r["width_mm"].as_f64().unwrap() - 420.0).abs() < 1e-9);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn atlas_and_flag_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path()).display().to_string();
+    let out = dir.path().join("districts").display().to_string();
+    let r = ok(&[
+        "atlas", &ws, "--recipe", "IMD 2019", "--per", "lad16", "--out", &out, "--format", "svg",
+        "--json",
+    ]);
+    assert_eq!(r["pages"], 10);
+    assert_eq!(r["files"].as_array().unwrap().len(), 10);
+    assert!(r["pdf_single"].is_null());
+    for (args, expected) in [
+        (
+            vec!["map", &ws, "--indicator", "imd_score", "--out", "x.png"],
+            "--geography",
+        ),
+        (
+            vec!["map", &ws, "--recipe", "Nope", "--out", "x.png"],
+            "saved recipes: Child poverty (IDACI), IMD 2019",
+        ),
+        (
+            vec![
+                "map",
+                &ws,
+                "--recipe",
+                "IMD 2019",
+                "--hatch",
+                "imd_score",
+                "--out",
+                "x.png",
+            ],
+            "INDICATOR:PERCENT",
+        ),
+        (
+            vec!["atlas", &ws, "--recipe", "IMD 2019", "--per", "lad16"],
+            "--out DIR",
+        ),
+    ] {
+        let o = run(&args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
