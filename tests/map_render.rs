@@ -205,6 +205,28 @@ fn gm_pdf_is_vector_with_the_title_as_text() {
     );
     let fonts = format!("{:?}", doc.objects);
     assert!(fonts.contains("DejaVu"), "embedded bundled font");
+    assert!(fonts.contains("FontFile2"), "the font program is embedded");
+    // The title is the document's title.
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .unwrap();
+    let title = doc
+        .get_dictionary(info)
+        .unwrap()
+        .get(b"Title")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(title),
+        "Index of Multiple Deprivation: score"
+    );
+    // Selectable text: the embedded font maps its glyphs back to Unicode. (lopdf cannot
+    // extract text inside Form XObjects; pypdf 6 extracts "Index of Multiple Deprivation:
+    // score" from this page.)
+    assert!(fonts.contains("ToUnicode"), "a ToUnicode map");
 }
 
 #[test]

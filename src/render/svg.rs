@@ -337,15 +337,9 @@ impl Writer {
         self.out.push_str("\"/>\n");
     }
 
+    /// One `<text>` per item; a halo is its stroke painted under the fill (`paint-order`,
+    /// honoured by resvg, svg2pdf and Inkscape), so PDF text is not duplicated.
     fn text(&mut self, t: &TextItem) {
-        if let Some(halo) = t.halo {
-            // The halo is a stroked copy underneath (paint-order is not honoured everywhere).
-            self.text_element(t, Some(halo));
-        }
-        self.text_element(t, None);
-    }
-
-    fn text_element(&mut self, t: &TextItem, halo: Option<Colour>) {
         self.out.push_str("<text x=\"");
         num(&mut self.out, t.pos.x);
         self.out.push_str("\" y=\"");
@@ -361,23 +355,18 @@ impl Writer {
             Anchor::Middle => self.out.push_str(" text-anchor=\"middle\""),
             Anchor::End => self.out.push_str(" text-anchor=\"end\""),
         }
-        match halo {
-            Some(h) => {
-                let _ = write!(
-                    self.out,
-                    " fill=\"{}\" stroke=\"{}\" stroke-width=\"{HALO_MM}\" stroke-linejoin=\"round\"",
-                    h.hex(),
-                    h.hex()
-                );
-            }
-            None => {
-                let _ = write!(
-                    self.out,
-                    " fill=\"{}\"{}",
-                    t.colour.hex(),
-                    opacity_attr("fill-opacity", t.colour)
-                );
-            }
+        let _ = write!(
+            self.out,
+            " fill=\"{}\"{}",
+            t.colour.hex(),
+            opacity_attr("fill-opacity", t.colour)
+        );
+        if let Some(h) = t.halo {
+            let _ = write!(
+                self.out,
+                " stroke=\"{}\" stroke-width=\"{HALO_MM}\" stroke-linejoin=\"round\" paint-order=\"stroke\"",
+                h.hex()
+            );
         }
         let _ = writeln!(
             self.out,
