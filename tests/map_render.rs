@@ -98,19 +98,10 @@ fn user_text_is_escaped() {
     assert!(!svg.contains("<ASB>"));
 }
 
-/// The stored expectation is written when missing or when LOCAL_ATLAS_BLESS=1.
-fn compare_with_golden(name: &str, png: &[u8]) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if !path.exists() || std::env::var_os("LOCAL_ATLAS_BLESS").is_some() {
-        std::fs::write(&path, png).unwrap();
-    }
-    let want = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&path).unwrap()).unwrap();
-    let got = resvg::tiny_skia::Pixmap::decode_png(png).unwrap();
+/// The one pixel tolerance of the map tests: at most 0.5% of pixels may differ by more than 8
+/// in any channel (anti-aliased edges move by a fraction of a pixel between float paths).
+fn assert_close(name: &str, got: &resvg::tiny_skia::Pixmap, want: &resvg::tiny_skia::Pixmap) {
     assert_eq!((got.width(), got.height()), (want.width(), want.height()));
-    // Tolerance: at most 0.5% of pixels may differ by more than 8 in any channel
-    // (anti-aliasing differences between float implementations).
     let differing = got
         .data()
         .chunks_exact(4)
@@ -123,6 +114,19 @@ fn compare_with_golden(name: &str, png: &[u8]) {
         "{name}: {:.2}% of pixels differ",
         share * 100.0
     );
+}
+
+/// The stored expectation is written when missing or when LOCAL_ATLAS_BLESS=1.
+fn compare_with_golden(name: &str, png: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if !path.exists() || std::env::var_os("LOCAL_ATLAS_BLESS").is_some() {
+        std::fs::write(&path, png).unwrap();
+    }
+    let want = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&path).unwrap()).unwrap();
+    let got = resvg::tiny_skia::Pixmap::decode_png(png).unwrap();
+    assert_close(name, &got, &want);
 }
 
 #[test]
@@ -155,6 +159,32 @@ fn gm_imd_png_matches_the_stored_expectation() {
         (255, 255, 255)
     );
     compare_with_golden("gm_imd_800x566.png", &png);
+}
+
+/// The PNG backend draws plain polygon layers itself; the result must be the SVG's pixels.
+#[test]
+fn png_is_the_svg_rendered() {
+    let ws = Workspace::open(sample()).unwrap();
+    let mut spec = imd_spec(recipe::Overrides {
+        outlines: vec!["lad16".into()],
+        hatch: Some(("imd_score".into(), 10.0)),
+        ..Default::default()
+    });
+    spec.page.size = PageSize::Pixels {
+        width: 700,
+        height: 500,
+    };
+    spec.page.dpi = 96.0;
+    let scene = map::scene(&ws, &spec).unwrap();
+    let png = local_atlas::render::raster::to_pixmap(&scene, 700, 500).unwrap();
+    let svg = local_atlas::render::svg::to_svg(&scene);
+    let tree =
+        resvg::usvg::Tree::from_str(&svg, &local_atlas::render::raster::usvg_options()).unwrap();
+    let mut from_svg = resvg::tiny_skia::Pixmap::new(700, 500).unwrap();
+    let size = tree.size();
+    let ts = resvg::tiny_skia::Transform::from_scale(700.0 / size.width(), 500.0 / size.height());
+    resvg::render(&tree, ts, &mut from_svg.as_mut());
+    assert_close("native vs SVG", &png, &from_svg);
 }
 
 #[test]

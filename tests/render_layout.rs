@@ -168,7 +168,11 @@ fn groups_come_in_drawing_order_and_map_layers_are_clipped_to_the_frame() {
     for id in ["north-arrow", "scale-bar", "frame", "legend", "source"] {
         pos(id);
     }
-    let frame = group(&scene, "layer-cells").clip.expect("clipped");
+    let frame = bounds(&group(&scene, "frame").items);
+    assert!(
+        group(&scene, "layer-cells").clip.is_none(),
+        "nothing reaches outside: no clip"
+    );
     let cells = bounds(&group(&scene, "layer-cells").items);
     assert!(cells.x >= frame.x - 1e-6 && cells.right() <= frame.right() + 1e-6);
     assert!(cells.y >= frame.y - 1e-6 && cells.bottom() <= frame.bottom() + 1e-6);
@@ -182,6 +186,27 @@ fn groups_come_in_drawing_order_and_map_layers_are_clipped_to_the_frame() {
 }
 
 #[test]
+fn a_zoomed_extent_clips_the_layers_to_the_frame() {
+    let mut i = input(Page::default());
+    i.extent_bng = Rect::new(
+        Coord {
+            x: 402_000.0,
+            y: 302_000.0,
+        },
+        Coord {
+            x: 404_000.0,
+            y: 304_000.0,
+        },
+    );
+    let scene = layout(&i).unwrap();
+    let frame = bounds(&group(&scene, "frame").items);
+    let clip = group(&scene, "layer-cells").clip.expect("clipped");
+    assert!((clip.x - frame.x).abs() < 1e-9 && (clip.width - frame.width).abs() < 1e-9);
+    // Cells far outside the view are not drawn at all.
+    assert!(group(&scene, "layer-cells").items.len() < 100);
+}
+
+#[test]
 fn the_legend_goes_below_on_portrait_and_right_on_landscape() {
     let portrait = layout(&input(Page::default())).unwrap();
     let landscape = layout(&input(Page {
@@ -190,7 +215,7 @@ fn the_legend_goes_below_on_portrait_and_right_on_landscape() {
     }))
     .unwrap();
     for (scene, below) in [(&portrait, true), (&landscape, false)] {
-        let frame = group(scene, "layer-cells").clip.unwrap();
+        let frame = bounds(&group(scene, "frame").items);
         let legend = bounds(&group(scene, "legend").items);
         if below {
             assert!(legend.y >= frame.bottom(), "{legend:?} below {frame:?}");

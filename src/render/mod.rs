@@ -14,4 +14,5 @@ pub use error::RenderError;
 pub mod layout;
 pub mod pdf;
 pub mod raster;
+pub mod raster_native;
 pub mod svg;

@@ -168,11 +168,18 @@ impl Writer {
         }
         head.push_str(&defs);
         head.push_str("</defs>\n");
-        let _ = write!(head, "<rect id=\"page\" x=\"0\" y=\"0\" width=\"");
-        num(&mut head, w);
-        head.push_str("\" height=\"");
-        num(&mut head, h);
-        let _ = writeln!(head, "\" fill=\"{}\"/>", scene.background.hex());
+        if scene.background.a > 0 {
+            let _ = write!(head, "<rect id=\"page\" x=\"0\" y=\"0\" width=\"");
+            num(&mut head, w);
+            head.push_str("\" height=\"");
+            num(&mut head, h);
+            let _ = writeln!(
+                head,
+                "\" fill=\"{}\"{}/>",
+                scene.background.hex(),
+                opacity_attr("fill-opacity", scene.background)
+            );
+        }
         head.push_str(&body);
         head.push_str("</svg>\n");
         self.out = head;

@@ -11,6 +11,7 @@ use crate::render::scene::{Colour, Stroke};
 use crate::render::spec::{ClusterScheme, LayerSpec, MapSpec, Symbol};
 use crate::render::symbology::{self, AreaValue, Worse, palette};
 use geo::{Coord, InteriorPoint, Point};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -67,8 +68,9 @@ impl LoadedLayer {
     }
 }
 
-/// A geography's areas and an interior point per area.
-pub(crate) type GeographyData = (Rc<Vec<Area>>, Rc<Vec<Coord<f64>>>);
+/// A geography's areas and an interior point per area (computed when first needed: only pages
+/// focused on some areas use them).
+pub(crate) type GeographyData = (Rc<Vec<Area>>, Rc<OnceCell<Vec<Coord<f64>>>>);
 /// An indicator read for a geography: areas, metadata, period, values in area order.
 type Values = (Rc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>);
 
@@ -83,10 +85,25 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub fn interior_points(&self, areas: &Rc<Vec<Area>>) -> Option<Rc<Vec<Coord<f64>>>> {
-        self.geographies
+        let (_, cell) = self
+            .geographies
             .values()
-            .find(|(a, _)| Rc::ptr_eq(a, areas))
-            .map(|(_, p)| p.clone())
+            .find(|(a, _)| Rc::ptr_eq(a, areas))?;
+        let points = cell.get_or_init(|| {
+            areas
+                .iter()
+                .map(|a| {
+                    a.geometry_bng.interior_point().map_or(
+                        Coord {
+                            x: f64::NAN,
+                            y: f64::NAN,
+                        },
+                        |p| p.0,
+                    )
+                })
+                .collect()
+        });
+        Some(Rc::new(points.clone()))
     }
 }
 
@@ -117,25 +134,14 @@ impl Reader<'_> {
             return Ok(areas.clone());
         }
         let areas = Rc::new(query::areas(self.ws, geography)?);
-        let points: Vec<Coord<f64>> = areas
-            .iter()
-            .map(|a| {
-                a.geometry_bng.interior_point().map_or(
-                    Coord {
-                        x: f64::NAN,
-                        y: f64::NAN,
-                    },
-                    |p| p.0,
-                )
-            })
-            .collect();
         let line = query::geography_attribution(self.ws, geography)?;
         if !line.is_empty() && !self.loaded.attributions.contains(&line) {
             self.loaded.attributions.push(line);
         }
-        self.loaded
-            .geographies
-            .insert(geography.to_string(), (areas.clone(), Rc::new(points)));
+        self.loaded.geographies.insert(
+            geography.to_string(),
+            (areas.clone(), Rc::new(OnceCell::new())),
+        );
         Ok(areas)
     }
 

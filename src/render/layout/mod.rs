@@ -275,10 +275,17 @@ fn place_legend(blocks: &[&LegendBlock], content: RectMm, scale: f64) -> (RectMm
     }
 }
 
-/// One layer's group: its features on the page, clipped to the frame.
+/// One layer's group: its features on the page, clipped to the frame when anything reaches
+/// outside it (clipping costs the rasteriser an off-screen layer, so whole-area maps skip it).
 fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
     let mut g = Group::new(format!("layer-{}", layer.id), layer.label.clone());
-    g.clip = Some(p.frame);
+    let mut inside = true;
+    let mut check = |x: f64, y: f64, r: f64| {
+        inside &= x - r >= p.frame.x
+            && x + r <= p.frame.right()
+            && y - r >= p.frame.y
+            && y + r <= p.frame.bottom();
+    };
     match &layer.features {
         Features::Polygons(features) => {
             for f in features {
@@ -292,6 +299,8 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
                 if rings.is_empty() {
                     continue;
                 }
+                let r = f.stroke.as_ref().map_or(0.0, |s| s.width_mm / 2.0);
+                rings.iter().flatten().for_each(|q| check(q.x, q.y, r));
                 g.items.push(Item::Path(PathItem {
                     rings,
                     fill: f.fill.clone(),
@@ -307,6 +316,7 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
                 if !(c.x.is_finite() && c.y.is_finite()) {
                     continue;
                 }
+                check(c.x, c.y, pt.size_mm);
                 g.items.push(Item::Symbol(SymbolItem {
                     centre: c,
                     symbol: pt.symbol,
@@ -317,6 +327,9 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
                 }));
             }
         }
+    }
+    if !inside {
+        g.clip = Some(p.frame);
     }
     g
 }
