@@ -58,7 +58,8 @@ pub fn to_pixmap(scene: &Scene, width_px: u32, height_px: u32) -> Result<Pixmap,
     for group in &scene.groups {
         if raster_native::can_draw(group) {
             draw_svg(scene, std::mem::take(&mut pending), &mut pixmap, ts)?;
-            raster_native::draw(group, &mut pixmap, ts, None);
+            let width = pixmap.width();
+            raster_native::draw(group, pixmap.data_mut(), width, ts);
         } else {
             pending.push(group.clone());
         }
