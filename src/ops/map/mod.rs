@@ -11,7 +11,7 @@ use crate::data::query;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
 use crate::render::scene::Scene;
-use crate::render::spec::{Extent, MapSpec};
+use crate::render::spec::{Extent, LayerSpec, MapSpec};
 use crate::render::{layout, pdf, raster, svg};
 use geo::{Coord, Rect};
 use resolve::Focus;
@@ -250,13 +250,13 @@ pub struct AtlasRequest {
 /// One map per area of `req.per`, zoomed to the area with the other areas greyed; breaks and
 /// colours are those of the whole map, so pages compare; legend counts are per page.
 pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Result<AtlasResponse> {
-    let loaded = load::load(ws, &req.spec)?;
+    let spec = atlas_spec(&req.spec, &req.per);
+    let loaded = load::load(ws, &spec)?;
     let mut areas = query::areas(ws, &req.per)?;
     areas.sort_by(|a, b| a.code.cmp(&b.code));
     if req.files {
         std::fs::create_dir_all(&req.out_dir).map_err(|e| Error::io(&req.out_dir, e))?;
     }
-    let spec = atlas_spec(&req.spec);
     let today = today();
     let mut files = Vec::new();
     let mut pages = Vec::new();
@@ -305,9 +305,22 @@ pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Res
 }
 
 /// The recipe of an atlas page: the area is named in the subtitle unless the recipe already
-/// places `{area}` itself; a locator inset is on.
-fn atlas_spec(spec: &MapSpec) -> MapSpec {
+/// places `{area}` itself; a locator inset is on; the boundaries of the `per` geography are
+/// drawn on top (unless the recipe already outlines it), so the page's area stands out.
+fn atlas_spec(spec: &MapSpec, per: &str) -> MapSpec {
     let mut spec = spec.clone();
+    let outlined = spec
+        .layers
+        .iter()
+        .any(|l| matches!(l, LayerSpec::Outline { geography, .. } if geography == per));
+    if !outlined {
+        spec.layers.push(LayerSpec::Outline {
+            geography: per.to_string(),
+            colour: "#000000".into(),
+            width_mm: 0.6,
+            labels: false,
+        });
+    }
     if !spec.title.contains("{area}") && !spec.subtitle.contains("{area}") {
         spec.subtitle = if spec.subtitle.is_empty() {
             "{area} ({area_code})".into()
