@@ -162,3 +162,74 @@ fn atlas_and_flag_errors() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn lisa_cluster_maps_and_recipe_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path()).display().to_string();
+    ok(&[
+        "stats",
+        &ws,
+        "lisa",
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score",
+        "--permutations",
+        "99",
+        "--save",
+        "--json",
+    ]);
+    let svg = dir.path().join("lisa.svg").display().to_string();
+    ok(&[
+        "map",
+        &ws,
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score_lisa_cluster",
+        "--save-recipe",
+        "LISA",
+        "--out",
+        &svg,
+        "--json",
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("High–High") && text.contains("fill=\"#ff0000\""),
+        "LISA colours"
+    );
+    // A recipe edited as a file: the cluster layer with a new title on A3.
+    let recipe = dir.path().join("lisa.json");
+    let spec = r#"{"title": "Deprivation clusters", "page": {"size": "a3"},
+        "layers": [{"kind": "clusters", "geography": "lsoa11", "indicator": "imd_score_lisa_cluster", "scheme": "lisa"}]}"#;
+    std::fs::write(&recipe, spec).unwrap();
+    let pdf = dir.path().join("lisa.pdf").display().to_string();
+    let r = ok(&[
+        "map",
+        &ws,
+        "--recipe-file",
+        &recipe.display().to_string(),
+        "--out",
+        &pdf,
+        "--json",
+    ]);
+    assert!(
+        (r["height_mm"].as_f64().unwrap() - 420.0).abs() < 1e-9,
+        "A3 portrait"
+    );
+    std::fs::write(&recipe, "{\"layers\": 3}").unwrap();
+    let o = run(&[
+        "map",
+        &ws,
+        "--recipe-file",
+        &recipe.display().to_string(),
+        "--out",
+        &pdf,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("lisa.json"),
+        "names the file"
+    );
+}

@@ -21,12 +21,16 @@ pub enum Paper {
 #[derive(Args, Debug, Default)]
 pub struct MapOptions {
     /// Start from this saved recipe; the other options override it.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "recipe_file")]
     pub recipe: Option<String>,
+    /// Start from a recipe in a JSON file (the format `--save-recipe` stores; see README).
+    #[arg(long)]
+    pub recipe_file: Option<PathBuf>,
     /// Geography of the choropleth (e.g. lsoa11).
     #[arg(long)]
     pub geography: Option<String>,
-    /// Indicator to map (e.g. imd_score).
+    /// Indicator to map (e.g. imd_score); a saved `…_lisa_cluster` or `…_gistar_class`
+    /// indicator is drawn as a cluster map with the conventional colours.
     #[arg(long)]
     pub indicator: Option<String>,
     /// Period (default: the latest).
@@ -134,9 +138,14 @@ impl MapOptions {
 
     /// The recipe (saved one or default) with the options applied.
     pub fn spec(&self, ws: &Workspace) -> Result<MapSpec> {
-        let mut spec = match &self.recipe {
-            Some(name) => recipe::load(ws, name)?,
-            None => MapSpec::default(),
+        let mut spec = match (&self.recipe, &self.recipe_file) {
+            (Some(name), _) => recipe::load(ws, name)?,
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the recipe {}", path.display()))?;
+                recipe::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            (None, None) => MapSpec::default(),
         };
         recipe::apply(&mut spec, &self.overrides()?)?;
         Ok(spec)

@@ -4,7 +4,8 @@ use crate::analysis::classify::Method;
 use crate::data::{Workspace, recipes};
 use crate::error::{Error, Result};
 use crate::render::spec::{
-    ClassificationSpec, LayerSpec, MapSpec, PageSize, PaletteSpec, SPEC_VERSION, Symbol,
+    ClassificationSpec, ClusterScheme, LayerSpec, MapSpec, PageSize, PaletteSpec, SPEC_VERSION,
+    Symbol,
 };
 
 /// Saves `spec` as recipe `name` (replacing one of that name).
@@ -65,6 +66,67 @@ pub struct Overrides {
 /// Applies `o` to `spec`. `--indicator` changes the first choropleth layer (creating it at the
 /// bottom when the recipe has none, which needs `--geography`).
 pub fn apply(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
+    if let Some(scheme) = o.indicator.as_deref().and_then(cluster_scheme) {
+        return apply_clusters(spec, o, scheme);
+    }
+    apply_choropleth(spec, o)
+}
+
+/// The cluster scheme of an indicator saved by `stats lisa|gistar --save`, by its code.
+///
+/// ```
+/// use local_atlas::ops::map::recipe::cluster_scheme;
+/// use local_atlas::render::spec::ClusterScheme;
+/// assert_eq!(cluster_scheme("imd_score_lisa_cluster"), Some(ClusterScheme::Lisa));
+/// assert_eq!(cluster_scheme("imd_score_gistar_class"), Some(ClusterScheme::GiStar));
+/// assert_eq!(cluster_scheme("imd_score"), None);
+/// ```
+pub fn cluster_scheme(indicator: &str) -> Option<ClusterScheme> {
+    if indicator.ends_with("_lisa_cluster") {
+        Some(ClusterScheme::Lisa)
+    } else if indicator.ends_with("_gistar_class") {
+        Some(ClusterScheme::GiStar)
+    } else {
+        None
+    }
+}
+
+/// `--indicator X_lisa_cluster` (or `_gistar_class`) maps the saved result with the
+/// conventional colours: it replaces the recipe's first choropleth or cluster layer.
+fn apply_clusters(spec: &mut MapSpec, o: &Overrides, scheme: ClusterScheme) -> Result<()> {
+    let first = spec
+        .layers
+        .iter()
+        .position(|l| matches!(l, LayerSpec::Choropleth { .. } | LayerSpec::Clusters { .. }));
+    let existing = first.and_then(|i| match spec.layers.get(i) {
+        Some(LayerSpec::Choropleth { geography, .. } | LayerSpec::Clusters { geography, .. }) => {
+            Some(geography.clone())
+        }
+        _ => None,
+    });
+    let geography = o.geography.clone().or(existing).ok_or_else(|| {
+        Error::Invalid("--indicator needs --geography (e.g. --geography lsoa11)".into())
+    })?;
+    let layer = LayerSpec::Clusters {
+        geography,
+        indicator: o.indicator.clone().unwrap_or_default(),
+        period: o.period.clone(),
+        scheme,
+    };
+    match first {
+        Some(i) => spec.layers[i] = layer,
+        None => spec.layers.insert(0, layer),
+    }
+    let rest = Overrides {
+        indicator: None,
+        geography: None,
+        period: None,
+        ..o.clone()
+    };
+    apply_choropleth(spec, &rest)
+}
+
+fn apply_choropleth(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
     let first = spec
         .layers
         .iter()
