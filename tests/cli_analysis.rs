@@ -3,36 +3,7 @@
 
 mod common;
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn ok(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_local-atlas"))
-        .args(args)
-        .output()
-        .expect("run local-atlas");
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn sample(dir: &Path) -> PathBuf {
-    let out = Command::new(env!("CARGO_BIN_EXE_local-atlas"))
-        .arg("sample")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join("greater-manchester.gpkg")
-}
+use common::{cli_ok as ok, cli_sample as sample};
 
 #[test]
 fn classify_weights_and_stats_follow_the_json_contract() {

@@ -1,35 +1,9 @@
 //! `map` and `atlas` through the real binary: the JSON contract, recipes, flag errors.
 
+mod common;
+
+use common::{cli as run, cli_ok as ok, cli_sample as sample};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_local-atlas"))
-        .args(args)
-        .output()
-        .expect("run local-atlas")
-}
-
-fn ok(args: &[&str]) -> Value {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn sample(dir: &Path) -> PathBuf {
-    let out = run(&["sample", &dir.display().to_string()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join("greater-manchester.gpkg")
-}
 
 #[test]
 fn map_writes_every_format_and_saves_recipes() {

@@ -66,3 +66,33 @@ pub fn squares_geojson(codes: &[&str]) -> String {
         features.join(",")
     )
 }
+
+/// Runs the real `local-atlas` binary.
+pub fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_local-atlas"))
+        .args(args)
+        .output()
+        .expect("run local-atlas")
+}
+
+/// Runs the binary, asserts success and parses its JSON output.
+pub fn cli_ok(args: &[&str]) -> serde_json::Value {
+    let out = cli(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+/// Builds the GM sample workspace in `dir` with `local-atlas sample` and returns its path.
+pub fn cli_sample(dir: &Path) -> PathBuf {
+    let out = cli(&["sample", &dir.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("greater-manchester.gpkg")
+}

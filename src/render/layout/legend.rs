@@ -4,7 +4,7 @@
 use super::furniture::rect_item;
 use crate::render::font::{ascent_descent_mm, text_width_mm, wrap};
 use crate::render::input::{LegendBlock, Swatch};
-use crate::render::scene::{Anchor, Colour, Item, LineItem, PointMm, RectMm, SymbolItem, TextItem};
+use crate::render::scene::{Item, LineItem, PointMm, RectMm, SymbolItem};
 
 /// Type sizes and spacing at scale 1 (A4), in points and millimetres.
 const HEADING_PT: f64 = 8.5;
@@ -91,12 +91,8 @@ pub fn flow(
                 Row::Heading(_) => {
                     let size = HEADING_PT * scale;
                     let (ascent, _) = ascent_descent_mm(size);
-                    items.push(text_item(
-                        PointMm::new(x, y + ascent),
-                        text.clone(),
-                        size,
-                        true,
-                    ));
+                    let pos = PointMm::new(x, y + ascent);
+                    items.push(super::text(pos, text.clone(), size, true, super::INK));
                     text_width_mm(&text, size, true)
                 }
                 Row::Entry(e) => {
@@ -111,12 +107,8 @@ pub fn flow(
                     let (ascent, descent) = ascent_descent_mm(size);
                     let baseline = key.y + key.height / 2.0 + (ascent - descent) / 2.0;
                     let tx = x + (SWATCH_W_MM + GAP_MM) * scale;
-                    items.push(text_item(
-                        PointMm::new(tx, baseline),
-                        text.clone(),
-                        size,
-                        false,
-                    ));
+                    let pos = PointMm::new(tx, baseline);
+                    items.push(super::text(pos, text.clone(), size, false, super::INK));
                     (SWATCH_W_MM + GAP_MM) * scale + text_width_mm(&text, size, false)
                 }
             };
@@ -127,18 +119,6 @@ pub fn flow(
         }
     }
     (items, total_w, total_h)
-}
-
-fn text_item(pos: PointMm, text: String, size_pt: f64, bold: bool) -> Item {
-    Item::Text(TextItem {
-        pos,
-        text,
-        size_pt,
-        bold,
-        anchor: Anchor::Start,
-        colour: Colour::rgb(0x1a, 0x1a, 0x1a),
-        halo: None,
-    })
 }
 
 fn swatch(s: &Swatch, key: RectMm) -> Item {
@@ -171,7 +151,7 @@ fn swatch(s: &Swatch, key: RectMm) -> Item {
 mod tests {
     use super::*;
     use crate::render::input::LegendEntry;
-    use crate::render::scene::Fill;
+    use crate::render::scene::{Colour, Fill};
 
     fn block(n: usize) -> LegendBlock {
         LegendBlock {

@@ -160,6 +160,7 @@ pub fn layout(input: &MapInput) -> Result<Scene, RenderError> {
     })
 }
 
+/// One line of text, anchored at its start.
 fn text(pos: PointMm, text: String, size_pt: f64, bold: bool, colour: Colour) -> Item {
     Item::Text(TextItem {
         pos,
