@@ -62,6 +62,7 @@ fn map_writes_every_format_and_saves_recipes() {
         "Income",
         "--title",
         "Income & <poverty>",
+        "--no-counts",
         "--out",
         &svg,
         "--json",
@@ -69,6 +70,14 @@ fn map_writes_every_format_and_saves_recipes() {
     assert_eq!(r["format"], "svg");
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("Income &amp; &lt;poverty&gt;"));
+    let counted = text.split("</text>").any(|t| {
+        t.strip_suffix(')')
+            .and_then(|t| t.rsplit_once('('))
+            .is_some_and(|(_, n)| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',')
+            })
+    });
+    assert!(!counted, "--no-counts: no '(n)' in the legend");
     assert_eq!(
         text.matches("data-code=\"E01").count(),
         1673,

@@ -85,6 +85,12 @@ pub struct MapOptions {
     /// Leave the legend out.
     #[arg(long)]
     pub no_legend: bool,
+    /// Leave the number of areas per class out of the legend.
+    #[arg(long)]
+    pub no_counts: bool,
+    /// List only the classes that hold at least one area.
+    #[arg(long)]
+    pub present_classes: bool,
 }
 
 impl MapOptions {
@@ -133,6 +139,8 @@ impl MapOptions {
             hatch,
             inset: self.inset.then_some(true),
             legend: self.no_legend.then_some(false),
+            legend_counts: self.no_counts.then_some(false),
+            all_classes: self.present_classes.then_some(false),
         })
     }
 

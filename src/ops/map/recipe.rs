@@ -61,6 +61,8 @@ pub struct Overrides {
     pub hatch: Option<(String, f64)>,
     pub inset: Option<bool>,
     pub legend: Option<bool>,
+    pub legend_counts: Option<bool>,
+    pub all_classes: Option<bool>,
 }
 
 /// Applies `o` to `spec`. `--indicator` changes the first choropleth layer (creating it at the
@@ -252,6 +254,12 @@ fn apply_page(spec: &mut MapSpec, o: &Overrides) {
     }
     if let Some(l) = o.legend {
         spec.legend.show = l;
+    }
+    if let Some(c) = o.legend_counts {
+        spec.legend.counts = c;
+    }
+    if let Some(a) = o.all_classes {
+        spec.legend.all_classes = a;
     }
 }
 
