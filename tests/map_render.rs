@@ -323,6 +323,21 @@ fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("recipe name"), "{err}");
+    let mut zero_dpi = imd_spec(Default::default());
+    zero_dpi.page.dpi = 0.0;
+    let err = map::run(&mut ws, &zero_dpi, &out, None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("dpi"), "{err}");
+    let mut huge = imd_spec(Default::default());
+    huge.page.size = PageSize::Custom {
+        width_mm: f64::NAN,
+        height_mm: 100.0,
+    };
+    let err = map::run(&mut ws, &huge, &out, None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("page"), "{err}");
     assert!(!out.exists(), "no output after a failure");
     drop(ws);
     assert_eq!(common::sha256(&path), before, "workspace unchanged");

@@ -11,7 +11,7 @@ use crate::data::query;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
 use crate::render::scene::Scene;
-use crate::render::spec::{Extent, LayerSpec, MapSpec};
+use crate::render::spec::{Extent, LayerSpec, MapSpec, PageSize};
 use crate::render::{layout, pdf, raster, svg};
 use geo::{Coord, Rect};
 use resolve::Focus;
@@ -148,8 +148,52 @@ fn focus_of(ws: &Workspace, spec: &MapSpec) -> Result<Focus> {
     })
 }
 
+/// Checks the page of a recipe: resolution 10–2400 dpi, margins 0–100 mm, sizes up to 5 m or
+/// 20,000 px a side.
+fn check_page(spec: &MapSpec) -> Result<()> {
+    let page = &spec.page;
+    let bad = |what: String| Err(Error::Invalid(format!("page: {what}")));
+    if !(page.dpi.is_finite() && (10.0..=2400.0).contains(&page.dpi)) {
+        return bad(format!(
+            "{} dpi is not usable; use 10 to 2400 (e.g. 150 for print, 96 for screens)",
+            page.dpi
+        ));
+    }
+    if !(page.margin_mm.is_finite() && (0.0..=100.0).contains(&page.margin_mm)) {
+        return bad(format!(
+            "a margin of {} mm is not usable; use 0 to 100",
+            page.margin_mm
+        ));
+    }
+    match page.size {
+        PageSize::Custom {
+            width_mm,
+            height_mm,
+        } if !(width_mm.is_finite()
+            && height_mm.is_finite()
+            && width_mm > 0.0
+            && height_mm > 0.0
+            && width_mm <= 5000.0
+            && height_mm <= 5000.0) =>
+        {
+            bad(format!(
+                "{width_mm} × {height_mm} mm is not usable; use sizes up to 5000 mm"
+            ))
+        }
+        PageSize::Pixels { width, height }
+            if width == 0 || height == 0 || width > 20_000 || height > 20_000 =>
+        {
+            bad(format!(
+                "{width} × {height} px is not usable; use 1 to 20,000 pixels a side"
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Lays out the map of `spec` (one page).
 pub fn scene(ws: &Workspace, spec: &MapSpec) -> Result<Scene> {
+    check_page(spec)?;
     let loaded = load::load(ws, spec)?;
     let focus = focus_of(ws, spec)?;
     let input = resolve::page(&loaded, spec, &focus, &today())?;
@@ -251,6 +295,7 @@ pub struct AtlasRequest {
 /// colours are those of the whole map, so pages compare; legend counts are per page.
 pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Result<AtlasResponse> {
     let spec = atlas_spec(&req.spec, &req.per);
+    check_page(&spec)?;
     let loaded = load::load(ws, &spec)?;
     let mut areas = query::areas(ws, &req.per)?;
     areas.sort_by(|a, b| a.code.cmp(&b.code));
