@@ -1,122 +1,277 @@
-//! The app state: one workspace, the map of IMD 2019 score by LSOA with a legend.
+//! The app state: one workspace; an indicator browser (themes → indicators, with search), a
+//! classification panel (method, classes, palette) and the map coloured by the very symbology
+//! the exports use (`ops::map::resolve`), with its legend.
 
 use super::map_view::{MapArea, MapView};
-use crate::analysis::classify::{class_of, quantile_breaks};
+use crate::analysis::classify::Method;
 use crate::data::Workspace;
-use crate::data::query;
+use crate::data::query::{self, IndicatorInfo};
 use crate::error::Result;
+use crate::ops::map;
+use crate::render::input::{Features, LegendBlock, Swatch};
+use crate::render::scene::{Colour, Fill};
+use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
+use crate::render::symbology::palette;
 use egui::Color32;
-use std::collections::HashMap;
 use std::path::Path;
 
-/// What the minimal app shows: the first geography's areas coloured by an indicator.
-pub struct AtlasApp {
-    title: String,
-    attribution: String,
-    map: MapView,
-    labels: Vec<(String, String, Option<f64>)>,
-    legend: Vec<(Color32, String)>,
-}
-
-const NO_DATA: Color32 = Color32::from_rgb(200, 200, 200);
 /// The indicator the app opens on when the workspace has it.
 const DEFAULT_INDICATOR: &str = "imd_score";
 
+/// What is mapped and how (the app's part of a map recipe).
+#[derive(Debug, Clone, PartialEq)]
+struct Choice {
+    indicator: IndicatorInfo,
+    method: Method,
+    classes: usize,
+    /// `None` = the polarity-aware default.
+    palette: Option<String>,
+    reverse: bool,
+}
+
+/// One hoverable area: code, name and the text shown for its value.
+struct AreaLabel {
+    code: String,
+    name: String,
+    value: String,
+}
+
+/// The desktop app.
+pub struct AtlasApp {
+    ws: Workspace,
+    indicators: Vec<IndicatorInfo>,
+    search: String,
+    choice: Option<Choice>,
+    title: String,
+    attribution: Vec<String>,
+    map: MapView,
+    labels: Vec<AreaLabel>,
+    legend: Vec<LegendBlock>,
+    error: Option<String>,
+}
+
+fn colour32(c: Colour) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+}
+
+/// The screen colour of a fill (a hatch shows as its line colour, lightened).
+fn fill32(fill: &Fill) -> Color32 {
+    match fill {
+        Fill::None => Color32::TRANSPARENT,
+        Fill::Solid(c) => colour32(*c),
+        Fill::Hatch { colour, .. } => colour32(*colour).gamma_multiply(0.35),
+    }
+}
+
 impl AtlasApp {
-    /// Reads what the map needs from the workspace.
+    /// Opens the workspace and maps its default indicator.
     pub fn open(path: &Path) -> Result<Self> {
         let ws = Workspace::open(path)?;
         let indicators = query::indicators(&ws)?;
-        let chosen = indicators
+        let choice = indicators
             .iter()
             .find(|i| i.code == DEFAULT_INDICATOR)
             .or_else(|| indicators.first())
-            .cloned();
-        let geography = match &chosen {
-            Some(i) => i.geography.clone(),
-            None => query::geographies(&ws)?
-                .first()
-                .map(|g| g.name.clone())
-                .unwrap_or_default(),
+            .map(|i| Choice {
+                indicator: i.clone(),
+                method: Method::Jenks,
+                classes: 5,
+                palette: None,
+                reverse: false,
+            });
+        let mut app = Self {
+            ws,
+            indicators,
+            search: String::new(),
+            choice,
+            title: String::new(),
+            attribution: Vec::new(),
+            map: MapView::new(Vec::new()),
+            labels: Vec::new(),
+            legend: Vec::new(),
+            error: None,
         };
-        let areas = if geography.is_empty() {
-            Vec::new()
-        } else {
-            query::areas(&ws, &geography)?
-        };
-        let (values, meta, period) = match &chosen {
-            Some(i) => {
-                let period = i.periods.last().cloned().unwrap_or_default();
-                let vals: HashMap<String, Option<f64>> =
-                    query::values(&ws, &i.code, &i.geography, &period)?
-                        .into_iter()
-                        .map(|v| (v.area_code, v.value))
-                        .collect();
-                (vals, Some(query::indicator_meta(&ws, &i.code)?), period)
-            }
-            None => (HashMap::new(), None, String::new()),
-        };
-        let finite: Vec<f64> = values.values().filter_map(|v| *v).collect();
-        let breaks = quantile_breaks(&finite, 5);
-        let lower_is_better = meta
-            .as_ref()
-            .is_some_and(|m| m.polarity == crate::data::import::metadata::Polarity::LowerIsBetter);
-        let palette = colorous::YELLOW_ORANGE_RED;
-        let colour = |class: usize| {
-            let n = breaks.len().max(2);
-            let t = class as f64 / (n - 1) as f64;
-            let t = if lower_is_better { t } else { 1.0 - t };
-            let c = palette.eval_continuous(0.1 + 0.85 * t);
-            Color32::from_rgb(c.r, c.g, c.b)
-        };
-        let decimals = meta
-            .as_ref()
-            .map(|m| m.decimals.clamp(0, 6) as usize)
-            .unwrap_or(1);
-        let mut legend: Vec<(Color32, String)> = Vec::new();
-        let mut lower = finite.iter().copied().fold(f64::INFINITY, f64::min);
-        for (i, b) in breaks.iter().enumerate() {
-            legend.push((colour(i), format!("{lower:.decimals$} – {b:.decimals$}")));
-            lower = *b;
+        app.refresh();
+        Ok(app)
+    }
+
+    fn spec(choice: &Choice) -> MapSpec {
+        MapSpec {
+            layers: vec![LayerSpec::Choropleth {
+                geography: choice.indicator.geography.clone(),
+                indicator: choice.indicator.code.clone(),
+                period: choice.indicator.periods.last().cloned(),
+                classification: ClassificationSpec {
+                    method: choice.method,
+                    k: choice.classes,
+                    breaks: Vec::new(),
+                },
+                palette: PaletteSpec {
+                    name: choice.palette.clone(),
+                    reverse: choice.reverse,
+                },
+            }],
+            ..MapSpec::default()
         }
-        legend.push((NO_DATA, "no data".into()));
-        let labels = areas
-            .iter()
-            .map(|a| {
-                (
-                    a.code.clone(),
-                    a.name.clone().unwrap_or_default(),
-                    values.get(&a.code).copied().flatten(),
-                )
-            })
-            .collect();
-        let map_areas = areas
-            .into_iter()
-            .map(|a| {
-                let fill = values
-                    .get(&a.code)
-                    .copied()
-                    .flatten()
-                    .and_then(|v| class_of(v, &breaks))
-                    .map(colour)
-                    .unwrap_or(NO_DATA);
-                MapArea {
-                    geometry_bng: a.geometry_bng,
-                    fill,
-                }
-            })
-            .collect();
-        let title = match &meta {
-            Some(m) => format!("{} ({}), {geography}", m.title, period),
-            None => format!("{geography}: no indicators yet"),
+    }
+
+    /// Re-reads and re-symbolises the map after the choice changed; errors are shown, the
+    /// previous map stays.
+    fn refresh(&mut self) {
+        let Some(choice) = &self.choice else {
+            self.title = "No indicators yet: import some (see README)".into();
+            return;
         };
-        Ok(Self {
-            title,
-            attribution: meta.map(|m| m.licence).unwrap_or_default(),
-            map: MapView::new(map_areas),
-            labels,
-            legend,
-        })
+        let spec = Self::spec(choice);
+        match map::resolve(&self.ws, &spec) {
+            Ok(input) => {
+                self.error = None;
+                self.title = format!("{} — {}", input.title, input.subtitle);
+                self.attribution = input.source_lines.clone();
+                self.legend = input
+                    .layers
+                    .iter()
+                    .filter_map(|l| l.legend.clone())
+                    .collect();
+                let values: std::collections::HashMap<String, Option<f64>> = query::values(
+                    &self.ws,
+                    &choice.indicator.code,
+                    &choice.indicator.geography,
+                    choice
+                        .indicator
+                        .periods
+                        .last()
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                )
+                .map(|v| v.into_iter().map(|s| (s.area_code, s.value)).collect())
+                .unwrap_or_default();
+                let mut areas = Vec::new();
+                self.labels.clear();
+                for layer in input.layers {
+                    if let Features::Polygons(features) = layer.features {
+                        for f in features {
+                            let value = values.get(&f.code).copied().flatten();
+                            self.labels.push(AreaLabel {
+                                code: f.code.clone(),
+                                name: f.name.clone().unwrap_or_default(),
+                                value: value.map_or("no data".into(), |v| format!("{v}")),
+                            });
+                            areas.push(MapArea {
+                                geometry_bng: f.geometry_bng,
+                                fill: fill32(&f.fill),
+                            });
+                        }
+                    }
+                }
+                self.map = MapView::new(areas);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Themes → indicators, filtered by the search box. Returns the clicked indicator.
+    fn browser_ui(&mut self, ui: &mut egui::Ui) -> Option<IndicatorInfo> {
+        ui.heading("Indicators");
+        ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("Search indicators"));
+        let needle = self.search.to_lowercase();
+        let mut themes: Vec<&str> = self.indicators.iter().map(|i| i.theme.as_str()).collect();
+        themes.dedup();
+        themes.sort_unstable();
+        themes.dedup();
+        let current = self.choice.as_ref().map(|c| c.indicator.code.clone());
+        let mut clicked = None;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for theme in themes {
+                let matching: Vec<&IndicatorInfo> = self
+                    .indicators
+                    .iter()
+                    .filter(|i| i.theme == theme)
+                    .filter(|i| {
+                        needle.is_empty()
+                            || i.title.to_lowercase().contains(&needle)
+                            || i.code.to_lowercase().contains(&needle)
+                    })
+                    .collect();
+                if matching.is_empty() {
+                    continue;
+                }
+                egui::CollapsingHeader::new(theme)
+                    .default_open(
+                        !needle.is_empty()
+                            || matching.iter().any(|i| Some(&i.code) == current.as_ref()),
+                    )
+                    .show(ui, |ui| {
+                        for i in matching {
+                            let selected = Some(&i.code) == current.as_ref();
+                            if ui
+                                .selectable_label(selected, &i.title)
+                                .on_hover_text(&i.code)
+                                .clicked()
+                            {
+                                clicked = Some(i.clone());
+                            }
+                        }
+                    });
+            }
+        });
+        clicked
+    }
+
+    /// Method, classes, palette and reverse. Returns whether anything changed.
+    fn classification_ui(ui: &mut egui::Ui, choice: &mut Choice) -> bool {
+        let before = choice.clone();
+        ui.heading("Classification");
+        egui::ComboBox::from_label("Method")
+            .selected_text(choice.method.as_str())
+            .show_ui(ui, |ui| {
+                for m in Method::ALL.into_iter().filter(|m| *m != Method::Manual) {
+                    ui.selectable_value(&mut choice.method, m, m.as_str());
+                }
+            });
+        if choice.method.uses_k() {
+            ui.add(egui::Slider::new(&mut choice.classes, 2..=9).text("Classes"));
+        }
+        let shown = choice
+            .palette
+            .clone()
+            .unwrap_or_else(|| "default (by polarity)".into());
+        egui::ComboBox::from_label("Palette")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut choice.palette, None, "default (by polarity)");
+                for p in palette::palettes() {
+                    let label = if p.colour_blind_safe_up_to >= choice.classes {
+                        format!("{} ✔ colour-blind safe", p.name)
+                    } else {
+                        p.name.to_string()
+                    };
+                    ui.selectable_value(&mut choice.palette, Some(p.name.to_string()), label);
+                }
+            });
+        ui.checkbox(&mut choice.reverse, "Reverse colours");
+        *choice != before
+    }
+
+    fn legend_ui(&self, ui: &mut egui::Ui) {
+        for block in &self.legend {
+            if !block.title.is_empty() {
+                ui.strong(&block.title);
+            }
+            for entry in &block.entries {
+                ui.horizontal(|ui| {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
+                    if let Swatch::Area { fill, .. } = &entry.swatch {
+                        ui.painter().rect_filled(rect, 0.0, fill32(fill));
+                    }
+                    match entry.count {
+                        Some(n) => ui.label(format!("{} ({n})", entry.label)),
+                        None => ui.label(&entry.label),
+                    };
+                });
+            }
+        }
     }
 }
 
@@ -124,45 +279,49 @@ impl eframe::App for AtlasApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("title").show(ui, |ui| {
             ui.heading(&self.title);
+            if let Some(e) = &self.error {
+                ui.colored_label(Color32::from_rgb(180, 30, 30), e);
+            }
         });
         egui::Panel::bottom("attribution").show(ui, |ui| {
-            ui.small(format!(
-                "{}  Contains National Statistics and OS data © Crown copyright and database right 2011–2019.",
-                self.attribution
-            ));
+            for line in &self.attribution {
+                ui.small(line);
+            }
+        });
+        egui::Panel::left("browser").show(ui, |ui| {
+            if let Some(picked) = self.browser_ui(ui)
+                && let Some(choice) = &mut self.choice
+            {
+                choice.indicator = picked;
+                self.refresh();
+            }
         });
         egui::Panel::right("legend").show(ui, |ui| {
-            ui.strong("Legend (quintiles)");
-            for (colour, label) in &self.legend {
-                ui.horizontal(|ui| {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
-                    ui.painter().rect_filled(rect, 0.0, *colour);
-                    ui.label(label);
-                });
+            let changed = match &mut self.choice {
+                Some(choice) => Self::classification_ui(ui, choice),
+                None => false,
+            };
+            if changed {
+                self.refresh();
             }
+            ui.separator();
+            self.legend_ui(ui);
             ui.separator();
             ui.small("Drag to pan, scroll to zoom, double-click to fit.");
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            let hovered = self.map.show(ui).and_then(|i| self.labels.get(i));
-            {
-                if let Some((code, name, value)) = hovered {
-                    let v = value
-                        .map(|v| format!("{v}"))
-                        .unwrap_or_else(|| "no data".into());
-                    egui::Tooltip::always_open(
-                        ui.ctx().clone(),
-                        ui.layer_id(),
-                        ui.scope_id().with("hover"),
-                        egui::PopupAnchor::Pointer,
-                    )
-                    .show(|ui| {
-                        ui.strong(name);
-                        ui.label(code);
-                        ui.label(v);
-                    });
-                }
+            if let Some(area) = self.map.show(ui).and_then(|i| self.labels.get(i)) {
+                egui::Tooltip::always_open(
+                    ui.ctx().clone(),
+                    ui.layer_id(),
+                    ui.scope_id().with("hover"),
+                    egui::PopupAnchor::Pointer,
+                )
+                .show(|ui| {
+                    ui.strong(&area.name);
+                    ui.label(&area.code);
+                    ui.label(&area.value);
+                });
             }
         });
     }

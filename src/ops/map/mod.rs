@@ -10,6 +10,7 @@ use crate::data::Workspace;
 use crate::data::query;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
+use crate::render::input::MapInput;
 use crate::render::scene::Scene;
 use crate::render::spec::{Extent, LayerSpec, MapSpec, PageSize};
 use crate::render::{layout, pdf, raster, svg};
@@ -191,13 +192,18 @@ fn check_page(spec: &MapSpec) -> Result<()> {
     }
 }
 
+/// The symbolised layers of `spec` (fills, legends, extent, expanded title): what the layout
+/// draws, and what the desktop map colours its areas with, so screen and export agree.
+pub fn resolve(ws: &Workspace, spec: &MapSpec) -> Result<MapInput> {
+    let loaded = load::load(ws, spec)?;
+    let focus = focus_of(ws, spec)?;
+    resolve::page(&loaded, spec, &focus, &today())
+}
+
 /// Lays out the map of `spec` (one page).
 pub fn scene(ws: &Workspace, spec: &MapSpec) -> Result<Scene> {
     check_page(spec)?;
-    let loaded = load::load(ws, spec)?;
-    let focus = focus_of(ws, spec)?;
-    let input = resolve::page(&loaded, spec, &focus, &today())?;
-    Ok(layout::layout(&input)?)
+    Ok(layout::layout(&resolve(ws, spec)?)?)
 }
 
 /// Encodes pages in `format` (SVG and PNG take the first page only).
