@@ -176,7 +176,6 @@ impl AtlasApp {
         ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("Search indicators"));
         let needle = self.search.to_lowercase();
         let mut themes: Vec<&str> = self.indicators.iter().map(|i| i.theme.as_str()).collect();
-        themes.dedup();
         themes.sort_unstable();
         themes.dedup();
         let current = self.choice.as_ref().map(|c| c.indicator.code.clone());
