@@ -177,6 +177,10 @@ pub enum Command {
         /// analysis core.
         #[arg(long)]
         maps: bool,
+        /// Time the desktop map's frames while panning and zooming (GM, London, synthetic 35k;
+        /// needs the `gui` feature).
+        #[arg(long, conflicts_with = "maps")]
+        frames: bool,
         /// England IMD 2019 ranks CSV for the London maps (default: ../shared/data/…).
         #[arg(long)]
         england_imd: Option<PathBuf>,

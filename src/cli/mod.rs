@@ -170,6 +170,7 @@ pub fn run(cli: Cli) -> Result<()> {
             london,
             no_synthetic,
             maps,
+            frames,
             england_imd,
             repeat,
             json,
@@ -180,6 +181,9 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let london =
                 london.or_else(|| shared("../shared/data/london/london-2011-lsoa-gen20.shp"));
+            if frames {
+                return bench_frames(london.as_deref(), !no_synthetic, repeat, json);
+            }
             let bar = progress::Bar::new();
             let r = if maps {
                 let england = england_imd
@@ -232,6 +236,44 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Gui { workspace } => crate::open_gui(workspace)?,
     }
     Ok(())
+}
+
+#[cfg(feature = "gui")]
+fn bench_frames(
+    london: Option<&std::path::Path>,
+    synthetic: bool,
+    repeat: usize,
+    json: bool,
+) -> Result<()> {
+    let bar = progress::Bar::new();
+    let frames = (repeat * 40).max(40);
+    let r =
+        local_atlas::ui::bench::frames(&ops::sample::seeds_dir(), london, synthetic, frames, &bar)?;
+    drop(bar);
+    emit(json, &r, || {
+        let mut s = String::from(
+            "dataset          areas   vertices  prepare   pan median/p95     zoom median/p95   (target 16 ms)\n",
+        );
+        for f in &r {
+            s.push_str(&format!(
+                "{:<14} {:>7} {:>10} {:>7.0} ms {:>6.1} / {:>5.1} ms {:>6.1} / {:>5.1} ms\n",
+                f.dataset,
+                f.areas,
+                f.triangle_vertices,
+                f.prepare_ms,
+                f.pan_median_ms,
+                f.pan_p95_ms,
+                f.zoom_median_ms,
+                f.zoom_p95_ms
+            ));
+        }
+        s
+    })
+}
+
+#[cfg(not(feature = "gui"))]
+fn bench_frames(_: Option<&std::path::Path>, _: bool, _: usize, _: bool) -> Result<()> {
+    anyhow::bail!("--frames needs the desktop app (build with the default `gui` feature)")
 }
 
 fn run_import(import: ImportCommand) -> Result<()> {

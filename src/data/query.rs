@@ -405,3 +405,45 @@ pub fn labelled_points(
 fn sql_text(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
+
+/// One row of the import log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportRecord {
+    /// ISO 8601 UTC.
+    pub at: String,
+    pub file: String,
+    pub rows: i64,
+}
+
+/// The latest import that wrote values of `indicator` (from the import log), if any.
+pub fn last_import(ws: &Workspace, indicator: &str) -> Result<Option<ImportRecord>> {
+    let pattern = format!("%\"{}\"%", indicator.replace(['%', '_'], ""));
+    Ok(ws
+        .conn()
+        .query_row(
+            "SELECT at, file, rows FROM atlas_import_log WHERE kind = 'indicators' AND detail LIKE ?1 \
+             ORDER BY id DESC LIMIT 1",
+            [pattern],
+            |r| {
+                Ok(ImportRecord {
+                    at: r.get(0)?,
+                    file: r.get(1)?,
+                    rows: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// How an indicator was made (import file, or the statistic and its parameters).
+pub fn provenance(ws: &Workspace, indicator: &str) -> Result<String> {
+    Ok(ws
+        .conn()
+        .query_row(
+            "SELECT provenance FROM atlas_indicators WHERE code = ?1",
+            [indicator],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default())
+}

@@ -143,6 +143,23 @@ fn synthetic() -> Dataset {
     }
 }
 
+/// The benchmark's areas (GM, London when given, the synthetic 35k tessellation) as
+/// (name, polygons in BNG metres, a value per area), for the app's frame-time benchmark.
+pub fn bench_areas(
+    seeds: &Path,
+    london_shp: Option<&Path>,
+    with_synthetic: bool,
+) -> Result<Vec<(String, Vec<geo::MultiPolygon<f64>>, Vec<f64>)>> {
+    let mut out = vec![gm(seeds)?];
+    if let Some(shp) = london_shp {
+        out.push(london(shp)?);
+    }
+    if with_synthetic {
+        out.push(synthetic());
+    }
+    Ok(out.into_iter().map(|d| (d.name, d.polygons, d.y)).collect())
+}
+
 fn run_dataset(d: &Dataset, repeat: usize, feedback: &dyn Feedback) -> Result<Vec<BenchResult>> {
     let mut out = Vec::new();
     let mut push = |job: &str, (median_ms, min_ms): (f64, f64)| {

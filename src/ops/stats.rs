@@ -120,12 +120,19 @@ pub struct LisaArea {
     pub quadrant: Option<Quadrant>,
     pub p_sim: Option<f64>,
     pub cluster: Cluster,
+    /// Standardised value zᵢ and its spatial lag (the Moran scatterplot's axes).
+    pub z: f64,
+    pub lag: f64,
 }
 
 /// `stats lisa` JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct LisaResponse {
     pub n: usize,
+    /// Global Moran's I, Σ zᵢ·lagᵢ / Σ zᵢ² (row-standardised weights): the slope of the Moran
+    /// scatterplot.
+    #[serde(rename = "moran_I")]
+    pub moran_i: f64,
     pub cutoff: f64,
     pub counts: BTreeMap<&'static str, usize>,
     pub areas: Vec<LisaArea>,
@@ -328,10 +335,15 @@ fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
                 .get(i)
                 .copied()
                 .unwrap_or(Cluster::NotSignificant),
+            z: l.z.get(i).copied().unwrap_or(f64::NAN),
+            lag: l.lag.get(i).copied().unwrap_or(f64::NAN),
         })
         .collect();
+    let zz: f64 = l.z.iter().map(|z| z * z).sum();
+    let zl: f64 = l.z.iter().zip(&l.lag).map(|(z, w)| z * w).sum();
     LisaResponse {
         n: l.n,
+        moran_i: if zz > 0.0 { zl / zz } else { f64::NAN },
         cutoff: l.cutoff,
         counts,
         areas,
@@ -484,7 +496,8 @@ fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -
     )
 }
 
-fn cluster_code(c: Cluster) -> f64 {
+/// The code `stats lisa --save` stores for a cluster (0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 island).
+pub fn cluster_code(c: Cluster) -> f64 {
     match c {
         Cluster::NotSignificant => 0.0,
         Cluster::HighHigh => 1.0,
@@ -540,7 +553,8 @@ fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> 
     )
 }
 
-fn hotspot_code(h: HotSpot) -> f64 {
+/// The code `stats gistar --save` stores for a class (3 = hot 99% … −3 = cold 99%).
+pub fn hotspot_code(h: HotSpot) -> f64 {
     match h {
         HotSpot::Hot99 => 3.0,
         HotSpot::Hot95 => 2.0,

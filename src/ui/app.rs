@@ -1,61 +1,57 @@
-//! The app state: one workspace; an indicator browser (themes → indicators, with search), a
-//! classification panel (method, classes, palette) and the map coloured by the very symbology
-//! the exports use (`ops::map::resolve`), with its legend.
+//! The app: one open workspace and one map recipe (`MapSpec`) that every view reads. The
+//! recipe's first layer is the indicator being explored; the classification panel, the
+//! export dialog and the hotspot panel all edit that same recipe, and the map, legend, charts
+//! and exports are drawn from `ops::map::explore` of it, so what is on screen is what is
+//! exported. Panels return [`Command`]s that [`AtlasApp::apply`] carries out in one place.
 
-use super::map_view::{MapArea, MapView};
+use super::export::ExportDialog;
+use super::hotspot::HotspotPanel;
+use super::import::ImportDialog;
+use super::map_layer::{MapLayer, mercator_unit};
+use super::map_view::{MapView, PointLayer};
+use super::prefs::Prefs;
 use crate::analysis::classify::Method;
 use crate::data::Workspace;
-use crate::data::query::{self, IndicatorInfo};
+use crate::data::crs::{Crs, Transformer};
+use crate::data::query::{self, IndicatorInfo, LayerInfo};
 use crate::error::Result;
-use crate::ops::map;
-use crate::render::input::{Features, LegendBlock, Swatch};
+use crate::ops::map::explore::{Explore, explore};
+use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
-use crate::render::symbology::palette;
 use egui::Color32;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// The indicator the app opens on when the workspace has it.
 const DEFAULT_INDICATOR: &str = "imd_score";
 
-/// What is mapped and how (the app's part of a map recipe).
+/// What panels ask the app to do.
 #[derive(Debug, Clone, PartialEq)]
-struct Choice {
-    indicator: IndicatorInfo,
-    method: Method,
-    classes: usize,
-    /// `None` = the polarity-aware default.
-    palette: Option<String>,
-    reverse: bool,
-}
-
-/// One hoverable area: code, name and the text shown for its value.
-struct AreaLabel {
-    code: String,
-    name: String,
-    value: String,
-}
-
-/// The desktop app.
-pub struct AtlasApp {
-    ws: Workspace,
-    indicators: Vec<IndicatorInfo>,
-    search: String,
-    choice: Option<Choice>,
-    title: String,
-    attribution: Vec<String>,
-    map: MapView,
-    labels: Vec<AreaLabel>,
-    legend: Vec<LegendBlock>,
-    error: Option<String>,
-}
-
-fn colour32(c: Colour) -> Color32 {
-    Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+pub enum Command {
+    PickIndicator(IndicatorInfo),
+    SetPeriod(String),
+    /// The classification or palette in the recipe changed.
+    Reclassify,
+    SetOutline(Option<String>),
+    TogglePoints(String),
+    Select(Vec<usize>),
+    AddToSelection(Vec<usize>),
+    ToggleSelected(usize),
+    ClearSelection,
+    ZoomToSelection,
+    FitAll,
+    /// Select an area and zoom to it.
+    FlyTo(usize),
+    OpenWorkspace(PathBuf),
+    CreateWorkspace(PathBuf),
+    /// Re-read the indicator list (after an import or a saved result).
+    Reload,
+    ShowIndicator(String),
 }
 
 /// The screen colour of a fill (a hatch shows as its line colour, lightened).
-fn fill32(fill: &Fill) -> Color32 {
+pub fn fill32(fill: &Fill) -> Color32 {
     match fill {
         Fill::None => Color32::TRANSPARENT,
         Fill::Solid(c) => colour32(*c),
@@ -63,265 +59,406 @@ fn fill32(fill: &Fill) -> Color32 {
     }
 }
 
+pub fn colour32(c: Colour) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+}
+
+/// The desktop app.
+pub struct AtlasApp {
+    pub(super) ws: Workspace,
+    pub(super) indicators: Vec<IndicatorInfo>,
+    pub(super) layers: Vec<LayerInfo>,
+    pub(super) geographies: Vec<String>,
+    pub(super) search: String,
+    pub(super) area_search: String,
+    pub(super) spec: MapSpec,
+    pub(super) current: Option<Explore>,
+    /// Fill of each area of the explored layer (hotspot overlay applied).
+    pub(super) fills: Vec<Color32>,
+    pub(super) legend: Vec<LegendBlock>,
+    pub(super) selection: BTreeSet<usize>,
+    pub(super) map: MapView,
+    map_geography: Option<String>,
+    outline_geography: Option<String>,
+    pub(super) hovered: Option<usize>,
+    pub(super) error: Option<String>,
+    pub(super) status: String,
+    pub(super) prefs: Prefs,
+    pub(super) charts: super::charts::ChartsState,
+    pub(super) classify_ui: super::classify_panel::ClassifyState,
+    pub(super) hotspot: HotspotPanel,
+    pub(super) export: ExportDialog,
+    pub(super) import: ImportDialog,
+    pub(super) show_help: bool,
+    pub(super) open_path: Option<String>,
+    pub(super) basemap: Option<walkers::HttpTiles>,
+    pub(super) focus_area_search: bool,
+    pub(super) card: super::browser::Card,
+    pub(super) fonts_installed: bool,
+}
+
+fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
+    spec.layers.iter().find_map(|l| match l {
+        LayerSpec::Choropleth {
+            geography,
+            indicator,
+            ..
+        }
+        | LayerSpec::Clusters {
+            geography,
+            indicator,
+            ..
+        } => Some((geography.as_str(), indicator.as_str())),
+        _ => None,
+    })
+}
+
+/// The recipe for exploring `indicator` (natural breaks, 5 classes, default palette; a saved
+/// cluster indicator is drawn as a cluster map).
+pub fn spec_for(indicator: &IndicatorInfo) -> MapSpec {
+    let layer = match crate::ops::map::recipe::cluster_scheme(&indicator.code) {
+        Some(scheme) => LayerSpec::Clusters {
+            geography: indicator.geography.clone(),
+            indicator: indicator.code.clone(),
+            period: None,
+            scheme,
+        },
+        None => LayerSpec::Choropleth {
+            geography: indicator.geography.clone(),
+            indicator: indicator.code.clone(),
+            period: None,
+            classification: ClassificationSpec {
+                method: Method::Jenks,
+                k: 5,
+                breaks: Vec::new(),
+            },
+            palette: PaletteSpec::default(),
+        },
+    };
+    MapSpec {
+        layers: vec![layer],
+        ..MapSpec::default()
+    }
+}
+
 impl AtlasApp {
     /// Opens the workspace and maps its default indicator.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, Prefs::default())
+    }
+
+    /// As [`AtlasApp::open`], with the UI preferences eframe restored.
+    pub fn open_with(path: &Path, mut prefs: Prefs) -> Result<Self> {
         let ws = Workspace::open(path)?;
-        let indicators = query::indicators(&ws)?;
-        let choice = indicators
-            .iter()
-            .find(|i| i.code == DEFAULT_INDICATOR)
-            .or_else(|| indicators.first())
-            .map(|i| Choice {
-                indicator: i.clone(),
-                method: Method::Jenks,
-                classes: 5,
-                palette: None,
-                reverse: false,
-            });
+        prefs.remember(path);
         let mut app = Self {
             ws,
-            indicators,
+            indicators: Vec::new(),
+            layers: Vec::new(),
+            geographies: Vec::new(),
             search: String::new(),
-            choice,
-            title: String::new(),
-            attribution: Vec::new(),
-            map: MapView::new(Vec::new()),
-            labels: Vec::new(),
+            area_search: String::new(),
+            spec: MapSpec::default(),
+            current: None,
+            fills: Vec::new(),
             legend: Vec::new(),
+            selection: BTreeSet::new(),
+            map: MapView::default(),
+            map_geography: None,
+            outline_geography: None,
+            hovered: None,
             error: None,
+            status: String::new(),
+            prefs,
+            charts: Default::default(),
+            classify_ui: Default::default(),
+            hotspot: HotspotPanel::default(),
+            export: ExportDialog::default(),
+            import: ImportDialog::default(),
+            show_help: false,
+            open_path: None,
+            basemap: None,
+            focus_area_search: false,
+            card: Default::default(),
+            fonts_installed: false,
         };
+        app.reload_catalog();
+        let first = app
+            .indicators
+            .iter()
+            .find(|i| i.code == DEFAULT_INDICATOR)
+            .or_else(|| app.indicators.first())
+            .cloned();
+        if let Some(i) = first {
+            app.spec = spec_for(&i);
+        }
         app.refresh();
         Ok(app)
     }
 
-    fn spec(choice: &Choice) -> MapSpec {
-        MapSpec {
-            layers: vec![LayerSpec::Choropleth {
-                geography: choice.indicator.geography.clone(),
-                indicator: choice.indicator.code.clone(),
-                period: choice.indicator.periods.last().cloned(),
-                classification: ClassificationSpec {
-                    method: choice.method,
-                    k: choice.classes,
-                    breaks: Vec::new(),
-                },
-                palette: PaletteSpec {
-                    name: choice.palette.clone(),
-                    reverse: choice.reverse,
-                },
-            }],
-            ..MapSpec::default()
+    pub fn workspace_path(&self) -> &Path {
+        self.ws.path()
+    }
+
+    /// The indicator being explored, if any.
+    pub fn current_indicator(&self) -> Option<&IndicatorInfo> {
+        let (geography, code) = first_data_layer(&self.spec)?;
+        self.indicators
+            .iter()
+            .find(|i| i.code == code && i.geography == geography)
+    }
+
+    /// Codes of the selected areas, in area order.
+    pub fn selected_codes(&self) -> Vec<String> {
+        let Some(ex) = &self.current else {
+            return Vec::new();
+        };
+        self.selection
+            .iter()
+            .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
+            .collect()
+    }
+
+    /// Cluster (or hot/cold spot) counts of the last hotspot run, by class name.
+    pub fn hotspot_counts(&self) -> std::collections::BTreeMap<String, usize> {
+        self.hotspot.counts()
+    }
+
+    fn reload_catalog(&mut self) {
+        match (
+            query::indicators(&self.ws),
+            query::layers(&self.ws),
+            query::geographies(&self.ws),
+        ) {
+            (Ok(i), Ok(l), Ok(g)) => {
+                self.indicators = i;
+                self.layers = l.into_iter().filter(|l| l.kind == "points").collect();
+                self.geographies = g.into_iter().map(|g| g.name).collect();
+            }
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.error = Some(e.to_string()),
         }
     }
 
-    /// Re-reads and re-symbolises the map after the choice changed; errors are shown, the
+    /// Re-reads and re-symbolises the map after the recipe changed; errors are shown and the
     /// previous map stays.
-    fn refresh(&mut self) {
-        let Some(choice) = &self.choice else {
-            self.title = "No indicators yet: import some (see README)".into();
+    pub(super) fn refresh(&mut self) {
+        if first_data_layer(&self.spec).is_none() {
+            self.status =
+                "No indicators yet: drop a boundary file or CSV on the window to import".into();
             return;
-        };
-        let spec = Self::spec(choice);
-        match map::resolve(&self.ws, &spec) {
-            Ok(input) => {
+        }
+        match explore(&self.ws, &self.spec) {
+            Ok(ex) => {
                 self.error = None;
-                self.title = format!("{} — {}", input.title, input.subtitle);
-                self.attribution = input.source_lines.clone();
-                self.legend = input
-                    .layers
-                    .iter()
-                    .filter_map(|l| l.legend.clone())
-                    .collect();
-                let values: std::collections::HashMap<String, Option<f64>> = query::values(
-                    &self.ws,
-                    &choice.indicator.code,
-                    &choice.indicator.geography,
-                    choice
-                        .indicator
-                        .periods
-                        .last()
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                )
-                .map(|v| v.into_iter().map(|s| (s.area_code, s.value)).collect())
-                .unwrap_or_default();
-                let mut areas = Vec::new();
-                self.labels.clear();
-                for layer in input.layers {
-                    if let Features::Polygons(features) = layer.features {
-                        for f in features {
-                            let value = values.get(&f.code).copied().flatten();
-                            self.labels.push(AreaLabel {
-                                code: f.code.clone(),
-                                name: f.name.clone().unwrap_or_default(),
-                                value: value.map_or("no data".into(), |v| format!("{v}")),
-                            });
-                            areas.push(MapArea {
-                                geometry_bng: f.geometry_bng,
-                                fill: fill32(&f.fill),
-                            });
-                        }
-                    }
-                }
-                self.map = MapView::new(areas);
+                self.install(ex);
             }
             Err(e) => self.error = Some(e.to_string()),
         }
     }
 
-    /// Themes → indicators, filtered by the search box. Returns the clicked indicator.
-    fn browser_ui(&mut self, ui: &mut egui::Ui) -> Option<IndicatorInfo> {
-        ui.heading("Indicators");
-        ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("Search indicators"));
-        let needle = self.search.to_lowercase();
-        let mut themes: Vec<&str> = self.indicators.iter().map(|i| i.theme.as_str()).collect();
-        themes.sort_unstable();
-        themes.dedup();
-        let current = self.choice.as_ref().map(|c| c.indicator.code.clone());
-        let mut clicked = None;
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for theme in themes {
-                let matching: Vec<&IndicatorInfo> = self
-                    .indicators
-                    .iter()
-                    .filter(|i| i.theme == theme)
-                    .filter(|i| {
-                        needle.is_empty()
-                            || i.title.to_lowercase().contains(&needle)
-                            || i.code.to_lowercase().contains(&needle)
-                    })
-                    .collect();
-                if matching.is_empty() {
-                    continue;
-                }
-                egui::CollapsingHeader::new(theme)
-                    .default_open(
-                        !needle.is_empty()
-                            || matching.iter().any(|i| Some(&i.code) == current.as_ref()),
-                    )
-                    .show(ui, |ui| {
-                        for i in matching {
-                            let selected = Some(&i.code) == current.as_ref();
-                            if ui
-                                .selectable_label(selected, &i.title)
-                                .on_hover_text(&i.code)
-                                .clicked()
-                            {
-                                clicked = Some(i.clone());
-                            }
-                        }
-                    });
-            }
-        });
-        clicked
-    }
-
-    /// Method, classes, palette and reverse. Returns whether anything changed.
-    fn classification_ui(ui: &mut egui::Ui, choice: &mut Choice) -> bool {
-        let before = choice.clone();
-        ui.heading("Classification");
-        egui::ComboBox::from_label("Method")
-            .selected_text(choice.method.as_str())
-            .show_ui(ui, |ui| {
-                for m in Method::ALL.into_iter().filter(|m| *m != Method::Manual) {
-                    ui.selectable_value(&mut choice.method, m, m.as_str());
-                }
-            });
-        if choice.method.uses_k() {
-            ui.add(egui::Slider::new(&mut choice.classes, 2..=9).text("Classes"));
-        }
-        let shown = choice
-            .palette
-            .clone()
-            .unwrap_or_else(|| "default (by polarity)".into());
-        egui::ComboBox::from_label("Palette")
-            .selected_text(shown)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut choice.palette, None, "default (by polarity)");
-                for p in palette::palettes() {
-                    let label = if p.colour_blind_safe_up_to >= choice.classes {
-                        format!("{} ✔ colour-blind safe", p.name)
-                    } else {
-                        p.name.to_string()
-                    };
-                    ui.selectable_value(&mut choice.palette, Some(p.name.to_string()), label);
-                }
-            });
-        ui.checkbox(&mut choice.reverse, "Reverse colours");
-        *choice != before
-    }
-
-    fn legend_ui(&self, ui: &mut egui::Ui) {
-        for block in &self.legend {
-            if !block.title.is_empty() {
-                ui.strong(&block.title);
-            }
-            for entry in &block.entries {
-                ui.horizontal(|ui| {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
-                    if let Swatch::Area { fill, .. } = &entry.swatch {
-                        ui.painter().rect_filled(rect, 0.0, fill32(fill));
-                    }
-                    match entry.count {
-                        Some(n) => ui.label(format!("{} ({n})", entry.label)),
-                        None => ui.label(&entry.label),
-                    };
-                });
-            }
-        }
-    }
-}
-
-impl eframe::App for AtlasApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.heading(&self.title);
-            if let Some(e) = &self.error {
-                ui.colored_label(Color32::from_rgb(180, 30, 30), e);
-            }
-        });
-        egui::Panel::bottom("attribution").show(ui, |ui| {
-            for line in &self.attribution {
-                ui.small(line);
-            }
-        });
-        egui::Panel::left("browser").show(ui, |ui| {
-            if let Some(picked) = self.browser_ui(ui)
-                && let Some(choice) = &mut self.choice
+    fn install(&mut self, ex: Explore) {
+        let geography = first_data_layer(&self.spec).map(|(g, _)| g.to_string());
+        if geography != self.map_geography {
+            self.selection.clear();
+            self.map_geography = geography;
+            if let Some(Features::Polygons(f)) =
+                ex.input.layers.get(ex.layer_index).map(|l| &l.features)
             {
-                choice.indicator = picked;
+                let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
+                self.map.areas = Some(MapLayer::new(&shapes));
+                self.map.fit_next_frame();
+            }
+        }
+        self.install_overlays(&ex);
+        self.fills = match ex.input.layers.get(ex.layer_index).map(|l| &l.features) {
+            Some(Features::Polygons(f)) => f.iter().map(|a| fill32(&a.fill)).collect(),
+            _ => Vec::new(),
+        };
+        self.legend = ex
+            .input
+            .layers
+            .iter()
+            .filter_map(|l| l.legend.clone())
+            .collect();
+        self.hotspot.forget_if_other(&ex);
+        self.current = Some(ex);
+        if let Some((fills, legend)) = self.hotspot_overlay() {
+            self.fills = fills;
+            self.legend = vec![legend];
+        }
+    }
+
+    fn install_overlays(&mut self, ex: &Explore) {
+        let outline = self.spec.layers.iter().find_map(|l| match l {
+            LayerSpec::Outline { geography, .. } => Some(geography.clone()),
+            _ => None,
+        });
+        if outline != self.outline_geography {
+            self.outline_geography = outline.clone();
+            self.map.outline = outline.and_then(|g| {
+                ex.input.layers.iter().find_map(|l| match &l.features {
+                    Features::Polygons(f) if l.id.ends_with(&format!("-outline-{g}")) => {
+                        let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
+                        Some(MapLayer::new(&shapes))
+                    }
+                    _ => None,
+                })
+            });
+        }
+        let Ok(t) = Transformer::new(Crs::Bng, Crs::Wgs84) else {
+            return;
+        };
+        self.map.points = ex
+            .input
+            .layers
+            .iter()
+            .filter_map(|l| match &l.features {
+                Features::Points(p) => Some(PointLayer {
+                    name: l.label.clone(),
+                    points_unit: p
+                        .iter()
+                        .filter_map(|f| t.point(f.point_bng.x, f.point_bng.y).ok())
+                        .map(|(lon, lat)| mercator_unit(lon, lat))
+                        .collect(),
+                    colour: colour32(p.first().map_or(Colour::rgb(30, 30, 30), |f| f.fill)),
+                }),
+                _ => None,
+            })
+            .collect();
+    }
+
+    /// Carries out a panel's command.
+    pub(super) fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::PickIndicator(i) => self.pick_indicator(&i),
+            Command::SetPeriod(p) => {
+                if let Some(
+                    LayerSpec::Choropleth { period, .. } | LayerSpec::Clusters { period, .. },
+                ) = self.spec.layers.first_mut()
+                {
+                    *period = Some(p);
+                }
                 self.refresh();
             }
-        });
-        egui::Panel::right("legend").show(ui, |ui| {
-            let changed = match &mut self.choice {
-                Some(choice) => Self::classification_ui(ui, choice),
-                None => false,
-            };
-            if changed {
+            Command::Reclassify => self.refresh(),
+            Command::SetOutline(g) => {
+                self.spec
+                    .layers
+                    .retain(|l| !matches!(l, LayerSpec::Outline { .. }));
+                if let Some(geography) = g {
+                    self.spec.layers.push(LayerSpec::Outline {
+                        geography,
+                        colour: "#333333".into(),
+                        width_mm: 0.35,
+                        labels: false,
+                    });
+                }
                 self.refresh();
             }
-            ui.separator();
-            self.legend_ui(ui);
-            ui.separator();
-            ui.small("Drag to pan, scroll to zoom, double-click to fit.");
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(area) = self.map.show(ui).and_then(|i| self.labels.get(i)) {
-                egui::Tooltip::always_open(
-                    ui.ctx().clone(),
-                    ui.layer_id(),
-                    ui.scope_id().with("hover"),
-                    egui::PopupAnchor::Pointer,
-                )
-                .show(|ui| {
-                    ui.strong(&area.name);
-                    ui.label(&area.code);
-                    ui.label(&area.value);
-                });
+            Command::TogglePoints(name) => {
+                let before = self.spec.layers.len();
+                self.spec
+                    .layers
+                    .retain(|l| !matches!(l, LayerSpec::Points { layer, .. } if *layer == name));
+                if self.spec.layers.len() == before {
+                    self.spec.layers.push(LayerSpec::Points {
+                        layer: name,
+                        symbol: Default::default(),
+                        size_mm: 2.5,
+                        colour: "#1f1f1f".into(),
+                        label_field: None,
+                        title: None,
+                    });
+                }
+                self.refresh();
             }
-        });
+            Command::Select(v) => self.selection = v.into_iter().collect(),
+            Command::AddToSelection(v) => self.selection.extend(v),
+            Command::ToggleSelected(i) => {
+                if !self.selection.remove(&i) {
+                    self.selection.insert(i);
+                }
+            }
+            Command::ClearSelection => self.selection.clear(),
+            Command::ZoomToSelection => {
+                let sel: Vec<usize> = self.selection.iter().copied().collect();
+                self.map.zoom_to_areas(sel);
+            }
+            Command::FitAll => self.map.fit_next_frame(),
+            Command::FlyTo(i) => {
+                self.selection = std::iter::once(i).collect();
+                self.map.zoom_to_areas([i]);
+            }
+            Command::OpenWorkspace(p) => self.switch_workspace(&p, false),
+            Command::CreateWorkspace(p) => self.switch_workspace(&p, true),
+            Command::Reload => {
+                self.reload_catalog();
+                self.refresh();
+            }
+            Command::ShowIndicator(code) => {
+                self.reload_catalog();
+                if let Some(i) = self.indicators.iter().find(|i| i.code == code).cloned() {
+                    self.pick_indicator(&i);
+                }
+            }
+        }
+    }
+
+    fn pick_indicator(&mut self, i: &IndicatorInfo) {
+        let keep: Vec<LayerSpec> = self
+            .spec
+            .layers
+            .iter()
+            .filter(|l| matches!(l, LayerSpec::Outline { .. } | LayerSpec::Points { .. }))
+            .cloned()
+            .collect();
+        let old = self.spec.layers.first().cloned();
+        let mut spec = spec_for(i);
+        // Keep the classification the user chose when moving between indicators.
+        if let (
+            Some(LayerSpec::Choropleth {
+                classification: c0,
+                palette: p0,
+                ..
+            }),
+            Some(LayerSpec::Choropleth {
+                classification,
+                palette,
+                ..
+            }),
+        ) = (old, spec.layers.first_mut())
+        {
+            if c0.method != Method::Manual {
+                *classification = c0;
+            }
+            palette.reverse = p0.reverse;
+            palette.name = p0.name;
+        }
+        spec.layers.extend(keep);
+        self.spec = MapSpec {
+            layers: spec.layers,
+            ..self.spec.clone()
+        };
+        self.hotspot.clear();
+        self.refresh();
+    }
+
+    fn switch_workspace(&mut self, path: &Path, create: bool) {
+        let opened = if create {
+            Workspace::create(path)
+                .map(drop)
+                .and_then(|()| Self::open_with(path, self.prefs.clone()))
+        } else {
+            Self::open_with(path, self.prefs.clone())
+        };
+        match opened {
+            Ok(app) => {
+                let prefs = app.prefs.clone();
+                *self = app;
+                self.prefs = prefs;
+                self.status = format!("Opened {}", path.display());
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 }

@@ -1,151 +1,378 @@
-//! The map canvas: polygons triangulated once (earcut, so holes and concave shapes are filled
-//! correctly) and cached in British National Grid metres; each frame only maps the cached
-//! vertices to the screen. Drag to pan, scroll to zoom, hover for the area under the pointer.
+//! The live map: a walkers slippy map (no basemap unless switched on, so it works offline)
+//! with the choropleth, an outline layer and point layers drawn by a plugin from cached
+//! meshes ([`MapLayer`]). Drag pans, scroll zooms; hover shows an area, click selects it,
+//! ctrl-click adds or removes it; the box and lasso tools select by dragging.
 
-use egui::{Color32, Mesh, Pos2, Rect, Sense, Shape, Stroke, Vec2, epaint::Vertex};
-use geo::{BoundingRect, Contains, MultiPolygon, Point, TriangulateEarcut};
+use super::map_layer::{LOCAL_SCALE, MapLayer, ScreenTransform, lonlat_from_unit, mercator_unit};
+use egui::{Color32, DragPanButtons, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2};
+use std::collections::BTreeSet;
+use std::time::Instant;
+use walkers::{HttpTiles, Map, MapMemory, Plugin, Projector, lon_lat};
 
-/// One area ready to draw.
-pub struct MapArea {
-    pub geometry_bng: MultiPolygon<f64>,
-    pub fill: Color32,
+/// What a drag on the map does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tool {
+    #[default]
+    Pan,
+    Box,
+    Lasso,
 }
 
-/// Triangulated areas plus the view (centre and scale).
+impl Tool {
+    pub const ALL: [Tool; 3] = [Tool::Pan, Tool::Box, Tool::Lasso];
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::Pan => "Pan",
+            Tool::Box => "Box select",
+            Tool::Lasso => "Lasso select",
+        }
+    }
+}
+
+/// What happened on the map this frame.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MapEvents {
+    pub hovered: Option<usize>,
+    /// An area was clicked; `true` = ctrl/cmd held (toggle it in the selection).
+    pub clicked: Option<(usize, bool)>,
+    /// A click on no area (clears the selection).
+    pub clicked_empty: bool,
+    /// Areas caught by a box or lasso; `true` = add to the selection.
+    pub region: Option<(Vec<usize>, bool)>,
+    /// Where the pointer is, in Mercator unit coordinates.
+    pub pointer_unit: Option<[f64; 2]>,
+}
+
+/// A point layer on the map, in Mercator unit coordinates.
+pub struct PointLayer {
+    pub name: String,
+    pub points_unit: Vec<[f64; 2]>,
+    pub colour: Color32,
+}
+
+/// The map's persistent state.
 pub struct MapView {
-    areas: Vec<MapArea>,
-    /// Triangle vertices in BNG metres, with their fill colour.
-    vertices_bng: Vec<([f64; 2], Color32)>,
-    indices: Vec<u32>,
-    bboxes: Vec<geo::Rect<f64>>,
-    centre_bng: [f64; 2],
-    metres_per_px: f64,
-    fitted: bool,
+    memory: MapMemory,
+    pub areas: Option<MapLayer>,
+    pub outline: Option<MapLayer>,
+    pub points: Vec<PointLayer>,
+    pub tool: Tool,
+    drag_path: Vec<Pos2>,
+    fit_pending: bool,
+    /// The rect of the map widget last frame (for fitting before the first draw).
+    last_rect: Option<Rect>,
+    /// Time spent building the map's meshes last frame, in milliseconds.
+    pub last_draw_ms: f64,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self {
+            memory: MapMemory::default(),
+            areas: None,
+            outline: None,
+            points: Vec::new(),
+            tool: Tool::Pan,
+            drag_path: Vec::new(),
+            fit_pending: true,
+            last_rect: None,
+            last_draw_ms: 0.0,
+        }
+    }
+}
+
+/// The screen transform of local units of `layer` under `projector`.
+fn transform_for(layer: &MapLayer, projector: &Projector) -> ScreenTransform {
+    let a = layer.origin;
+    let b = [a[0] + 0.01, a[1] + 0.01];
+    let pa = projector.project(lonlat_pos(a));
+    let pb = projector.project(lonlat_pos(b));
+    let per_unit = Vec2::new(
+        ((pb.x - pa.x) as f64 / (0.01 * LOCAL_SCALE)) as f32,
+        ((pb.y - pa.y) as f64 / (0.01 * LOCAL_SCALE)) as f32,
+    );
+    ScreenTransform {
+        scale: per_unit,
+        offset: pa,
+    }
+}
+
+fn lonlat_pos(unit: [f64; 2]) -> walkers::Position {
+    let (lon, lat) = lonlat_from_unit(unit);
+    lon_lat(lon, lat)
+}
+
+/// Point-in-polygon (even–odd) in screen space, for the lasso.
+fn in_polygon(p: Pos2, poly: &[Pos2]) -> bool {
+    let mut inside = false;
+    let n = poly.len();
+    for i in 0..n {
+        let (Some(a), Some(b)) = (poly.get(i), poly.get((i + n - 1) % n)) else {
+            continue;
+        };
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Everything the plugin draws this frame.
+struct AreasPlugin<'a> {
+    view: &'a mut MapView,
+    fills: &'a [Color32],
+    selected: &'a BTreeSet<usize>,
+    highlight: Option<usize>,
+    events: &'a mut MapEvents,
+}
+
+impl Plugin for AreasPlugin<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let started = Instant::now();
+        let screen = response.rect;
+        let painter = ui.painter().with_clip_rect(screen);
+        let view = self.view;
+        let Some(layer) = &view.areas else {
+            return;
+        };
+        let t = transform_for(layer, projector);
+        let fills = self.fills;
+        painter.add(Shape::mesh(layer.fill_mesh(&t, screen, |i| {
+            fills.get(i).copied().unwrap_or(Color32::TRANSPARENT)
+        })));
+        let edge = Stroke::new(0.5, Color32::from_gray(110));
+        painter.add(Shape::mesh(
+            layer.outline_mesh(&t, screen, 6.0, |_| Some(edge)),
+        ));
+        if let Some(outline) = &view.outline {
+            let ot = transform_for(outline, projector);
+            let s = Stroke::new(1.6, Color32::from_gray(25));
+            painter.add(Shape::mesh(
+                outline.outline_mesh(&ot, screen, 0.0, |_| Some(s)),
+            ));
+        }
+        let selected = self.selected;
+        let sel = Stroke::new(2.5, Color32::from_rgb(0, 200, 255));
+        painter.add(Shape::mesh(layer.outline_mesh(&t, screen, 0.0, |i| {
+            selected.contains(&i).then_some(sel)
+        })));
+        for pl in &view.points {
+            for p in &pl.points_unit {
+                let s = projector.project(lonlat_pos(*p)).to_pos2();
+                if screen.contains(s) {
+                    painter.circle(s, 4.5, pl.colour, Stroke::new(1.0, Color32::WHITE));
+                }
+            }
+        }
+        let hovered = response.hover_pos().and_then(|p| layer.hit(&t, p));
+        if let Some(h) = hovered.or(self.highlight) {
+            let hs = Stroke::new(2.0, Color32::BLACK);
+            painter.add(Shape::mesh(
+                layer.outline_mesh(&t, screen, 0.0, |i| (i == h).then_some(hs)),
+            ));
+        }
+        self.events.hovered = hovered;
+        self.events.pointer_unit = response.hover_pos().map(|p| layer.unit_of(t.invert(p)));
+        handle_tools(view, ui, response, &t, &painter, self.events);
+        view.last_draw_ms = started.elapsed().as_secs_f64() * 1000.0;
+    }
+}
+
+fn handle_tools(
+    view: &mut MapView,
+    ui: &Ui,
+    response: &Response,
+    t: &ScreenTransform,
+    painter: &egui::Painter,
+    events: &mut MapEvents,
+) {
+    let Some(layer) = &view.areas else {
+        return;
+    };
+    let additive = ui.input(|i| i.modifiers.command || i.modifiers.shift);
+    if response.clicked() {
+        match response
+            .interact_pointer_pos()
+            .and_then(|p| layer.hit(t, p))
+        {
+            Some(i) => events.clicked = Some((i, ui.input(|i| i.modifiers.command))),
+            None => events.clicked_empty = true,
+        }
+    }
+    if view.tool == Tool::Pan {
+        return;
+    }
+    if response.drag_started()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        view.drag_path = vec![p];
+    }
+    if response.dragged()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        view.drag_path.push(p);
+    }
+    let style = Stroke::new(1.5, Color32::from_rgb(0, 120, 215));
+    let fill = Color32::from_rgba_unmultiplied(0, 120, 215, 40);
+    match (view.tool, view.drag_path.first(), view.drag_path.last()) {
+        (Tool::Box, Some(a), Some(b)) => {
+            painter.rect(
+                Rect::from_two_pos(*a, *b),
+                0.0,
+                fill,
+                style,
+                egui::StrokeKind::Middle,
+            );
+        }
+        (Tool::Lasso, Some(_), Some(_)) if view.drag_path.len() > 2 => {
+            painter.add(Shape::closed_line(view.drag_path.clone(), style));
+        }
+        _ => {}
+    }
+    if response.drag_stopped() && view.drag_path.len() > 1 {
+        let path = std::mem::take(&mut view.drag_path);
+        let caught = match (view.tool, path.first(), path.last()) {
+            (Tool::Box, Some(a), Some(b)) => {
+                let r = Rect::from_two_pos(*a, *b);
+                layer.select_where(t, |c| r.contains(c))
+            }
+            (Tool::Lasso, _, _) => layer.select_where(t, |c| in_polygon(c, &path)),
+            _ => Vec::new(),
+        };
+        events.region = Some((caught, additive));
+    }
 }
 
 impl MapView {
-    pub fn new(areas: Vec<MapArea>) -> Self {
-        let mut vertices_bng = Vec::new();
-        let mut indices = Vec::new();
-        for a in &areas {
-            for poly in &a.geometry_bng.0 {
-                let tri = poly.earcut_triangles_raw();
-                let base = vertices_bng.len() as u32;
-                vertices_bng.extend(tri.vertices.iter().map(|v| (*v, a.fill)));
-                indices.extend(tri.triangle_indices.iter().map(|i| base + *i as u32));
-            }
-        }
-        let bboxes = areas
-            .iter()
-            .map(|a| {
-                a.geometry_bng
-                    .bounding_rect()
-                    .unwrap_or(geo::Rect::new((0., 0.), (0., 0.)))
-            })
-            .collect();
-        Self {
-            areas,
-            vertices_bng,
-            indices,
-            bboxes,
-            centre_bng: [0.0, 0.0],
-            metres_per_px: 1.0,
-            fitted: false,
-        }
+    /// Fits the view to the areas on the next frame.
+    pub fn fit_next_frame(&mut self) {
+        self.fit_pending = true;
     }
 
-    fn fit(&mut self, screen: Rect) {
-        let Some(ext) = self.bboxes.iter().copied().reduce(|a, b| {
-            geo::Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        }) else {
+    /// Centres and zooms on a bbox given in the areas' local units.
+    pub fn zoom_to_local(&mut self, bbox: [f32; 4], rect: Rect) {
+        let Some(layer) = &self.areas else {
             return;
         };
-        self.centre_bng = [ext.center().x, ext.center().y];
-        let sx = ext.width() / f64::from(screen.width().max(1.0));
-        let sy = ext.height() / f64::from(screen.height().max(1.0));
-        self.metres_per_px = (sx.max(sy) * 1.05).max(1e-3);
-        self.fitted = true;
+        let a = layer.unit_of([bbox[0], bbox[1]]);
+        let b = layer.unit_of([bbox[2], bbox[3]]);
+        let centre = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        let dx = (b[0] - a[0]).abs().max(1e-9);
+        let dy = (b[1] - a[1]).abs().max(1e-9);
+        let world_px = (f64::from(rect.width()) / dx).min(f64::from(rect.height()) / dy) * 0.9;
+        let zoom = (world_px / 256.0).log2().clamp(0.0, 19.0);
+        let _ = self.memory.set_zoom(zoom);
+        self.memory.center_at(lonlat_pos(centre));
     }
 
-    fn to_screen(&self, screen: Rect, p: [f64; 2]) -> Pos2 {
-        let c = screen.center();
-        Pos2::new(
-            c.x + ((p[0] - self.centre_bng[0]) / self.metres_per_px) as f32,
-            c.y - ((p[1] - self.centre_bng[1]) / self.metres_per_px) as f32,
-        )
-    }
-
-    fn to_bng(&self, screen: Rect, p: Pos2) -> [f64; 2] {
-        let c = screen.center();
-        [
-            self.centre_bng[0] + f64::from(p.x - c.x) * self.metres_per_px,
-            self.centre_bng[1] - f64::from(p.y - c.y) * self.metres_per_px,
-        ]
-    }
-
-    /// Draws the map filling the available space; returns the index of the hovered area.
-    pub fn show(&mut self, ui: &mut egui::Ui) -> Option<usize> {
-        let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
-        let screen = response.rect;
-        if !self.fitted {
-            self.fit(screen);
-        }
-        if response.dragged() {
-            let d: Vec2 = response.drag_delta();
-            self.centre_bng[0] -= f64::from(d.x) * self.metres_per_px;
-            self.centre_bng[1] += f64::from(d.y) * self.metres_per_px;
-        }
-        if response.hovered() {
-            let scroll = ui.input(|i| i.smooth_scroll_delta.y);
-            if let Some(pointer) = response.hover_pos().filter(|_| scroll != 0.0) {
-                {
-                    let before = self.to_bng(screen, pointer);
-                    self.metres_per_px *= f64::from((-scroll / 400.0).exp());
-                    let after = self.to_bng(screen, pointer);
-                    self.centre_bng[0] += before[0] - after[0];
-                    self.centre_bng[1] += before[1] - after[1];
-                }
-            }
-        }
-        if response.double_clicked() {
-            self.fit(screen);
-        }
-        let mesh = Mesh {
-            vertices: self
-                .vertices_bng
-                .iter()
-                .map(|(p, color)| Vertex {
-                    pos: self.to_screen(screen, *p),
-                    uv: egui::epaint::WHITE_UV,
-                    color: *color,
-                })
-                .collect(),
-            indices: self.indices.clone(),
-            ..Default::default()
+    /// Zooms to the union of the bboxes of `areas`.
+    pub fn zoom_to_areas(&mut self, areas: impl IntoIterator<Item = usize>) {
+        let (Some(layer), Some(rect)) = (&self.areas, self.last_rect) else {
+            return;
         };
-        painter.add(Shape::mesh(mesh));
-        let outline = Stroke::new(0.4, Color32::from_gray(90));
-        for a in &self.areas {
-            for poly in &a.geometry_bng.0 {
-                for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                    let pts: Vec<Pos2> = ring
-                        .0
-                        .iter()
-                        .map(|c| self.to_screen(screen, [c.x, c.y]))
-                        .collect();
-                    painter.add(Shape::line(pts, outline));
-                }
-            }
+        let bbox = areas
+            .into_iter()
+            .filter_map(|i| layer.area_bbox(i))
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            });
+        if let Some(bbox) = bbox {
+            self.zoom_to_local(bbox, rect);
         }
-        let pointer = response.hover_pos()?;
-        let p = self.to_bng(screen, pointer);
-        let pt = Point::new(p[0], p[1]);
-        self.bboxes
-            .iter()
-            .zip(&self.areas)
-            .position(|(b, a)| b.contains(&pt) && a.geometry_bng.contains(&pt))
+    }
+
+    /// Zoom level of the slippy map.
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// Pans by a screen offset (keyboard arrows, benchmarks).
+    pub fn pan_by(&mut self, delta_px: Vec2) {
+        let Some(layer) = &self.areas else {
+            return;
+        };
+        let world_px = 256.0 * 2f64.powf(self.memory.zoom());
+        let centre = self
+            .memory
+            .detached()
+            .map(|p| mercator_unit(p.x(), p.y()))
+            .unwrap_or_else(|| {
+                layer.unit_of([
+                    (layer.bbox[0] + layer.bbox[2]) / 2.0,
+                    (layer.bbox[1] + layer.bbox[3]) / 2.0,
+                ])
+            });
+        let moved = [
+            centre[0] + f64::from(delta_px.x) / world_px,
+            centre[1] + f64::from(delta_px.y) / world_px,
+        ];
+        self.memory.center_at(lonlat_pos(moved));
+    }
+
+    /// Zooms in (positive) or out by `steps` zoom levels.
+    pub fn zoom_by(&mut self, steps: f64) {
+        let z = (self.memory.zoom() + steps).clamp(0.0, 19.0);
+        let _ = self.memory.set_zoom(z);
+    }
+
+    /// Draws the map filling the space left in `ui`.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        basemap: Option<&mut HttpTiles>,
+        fills: &[Color32],
+        selected: &BTreeSet<usize>,
+        highlight: Option<usize>,
+    ) -> (MapEvents, Rect) {
+        let rect = Rect::from_min_size(ui.cursor().min, ui.available_size());
+        self.last_rect = Some(rect);
+        if self.fit_pending
+            && let Some(layer) = &self.areas
+        {
+            let bbox = layer.bbox;
+            self.zoom_to_local(bbox, rect);
+            self.fit_pending = false;
+        }
+        let mut events = MapEvents::default();
+        let centre = self.areas.as_ref().map_or(lon_lat(-2.24, 53.48), |l| {
+            lonlat_pos(l.unit_of([(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0]))
+        });
+        let pan_buttons = if self.tool == Tool::Pan {
+            DragPanButtons::PRIMARY | DragPanButtons::MIDDLE
+        } else {
+            DragPanButtons::MIDDLE | DragPanButtons::SECONDARY
+        };
+        let tool = self.tool;
+        let mut memory = std::mem::take(&mut self.memory);
+        let tiles = basemap.map(|t| t as &mut dyn walkers::Tiles);
+        let response = {
+            let plugin = AreasPlugin {
+                view: self,
+                fills,
+                selected,
+                highlight,
+                events: &mut events,
+            };
+            let map = Map::new(tiles, &mut memory, centre)
+                .with_plugin(plugin)
+                .drag_pan_buttons(pan_buttons)
+                .zoom_with_ctrl(false)
+                .double_click_to_zoom(tool == Tool::Pan);
+            ui.add(map)
+        };
+        self.memory = memory;
+        let _ = response;
+        (events, rect)
     }
 }

@@ -66,6 +66,10 @@ pub struct IndicatorReport {
     pub file: String,
     pub geography: String,
     pub form: String,
+    /// The column read as area codes.
+    pub code_field: String,
+    /// Distinct area codes that match a boundary of the geography.
+    pub matched: usize,
     pub indicators: Vec<String>,
     pub periods: Vec<String>,
     pub values: usize,
@@ -110,6 +114,12 @@ pub fn import_indicators(
         .filter(|r| codes.contains(&r.area_code))
         .collect();
     let mut report = summarise(&file, opts, form, &rows, skipped);
+    report.code_field = table.headers.get(code_col).cloned().unwrap_or_default();
+    report.matched = rows
+        .iter()
+        .map(|r| r.area_code.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
     report.unmatched = unmatched.len();
     report.unmatched_examples = unmatched.iter().take(5).cloned().collect();
     report.skipped_rows = all_rows - rows.len();
@@ -406,6 +416,8 @@ fn summarise(
         file: file.to_string(),
         geography: opts.geography.clone(),
         form: form.to_string(),
+        code_field: String::new(),
+        matched: 0,
         indicators,
         periods: periods.into_iter().map(String::from).collect(),
         values: rows.len(),

@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod lookup;
 pub mod metadata;
 pub mod points;
+pub mod preview;
 
 use crate::error::{Error, InputError, Result};
 use rusqlite::Transaction;

@@ -1,6 +1,7 @@
 //! `map` and `atlas`: render a recipe (`MapSpec`) from the workspace to PNG, SVG or PDF, one
 //! map or one page per area of a geography. The same functions serve the CLI and the app.
 
+pub mod explore;
 mod load;
 pub mod names;
 pub mod recipe;

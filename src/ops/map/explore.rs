@@ -1,0 +1,186 @@
+//! What an interactive map needs beyond the page: for the first data layer of a recipe (a
+//! choropleth or a cluster map), one row per area with its value, status, class and rank, in
+//! the same order as that layer's features in [`MapInput`], plus the breaks. Loaded once with
+//! the page itself, so the screen's colours, legend and tooltips all come from one read.
+
+use super::load::{self, LoadedLayer};
+use super::{focus_of, resolve, today};
+use crate::data::Workspace;
+use crate::data::import::metadata::IndicatorMeta;
+use crate::error::{Error, Result};
+use crate::render::input::MapInput;
+use crate::render::spec::MapSpec;
+use crate::render::symbology::AreaValue;
+
+/// One area of the explored layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub code: String,
+    pub name: String,
+    pub value: AreaValue,
+    /// 0-based class (`None` for areas without a value).
+    pub class: Option<usize>,
+    /// 1 = the highest value; ties share the best rank ("competition" ranking).
+    pub rank: Option<usize>,
+}
+
+/// A resolved map page plus the table of its data layer.
+#[derive(Debug, Clone)]
+pub struct Explore {
+    pub input: MapInput,
+    /// Index in `input.layers` of the data layer the rows describe.
+    pub layer_index: usize,
+    pub rows: Vec<AreaRow>,
+    /// Upper class bounds (empty for cluster maps).
+    pub breaks: Vec<f64>,
+    pub meta: IndicatorMeta,
+    pub period: String,
+    /// Plain-language remarks of the classification.
+    pub notes: Vec<String>,
+}
+
+impl Explore {
+    /// Number of areas that have a value.
+    pub fn valued(&self) -> usize {
+        self.rows.iter().filter(|r| r.rank.is_some()).count()
+    }
+}
+
+/// Ranks (1 = highest) of the values, `None` where there is none.
+///
+/// ```
+/// use local_atlas::ops::map::explore::ranks_high_first;
+/// assert_eq!(
+///     ranks_high_first(&[Some(2.0), None, Some(5.0), Some(2.0)]),
+///     vec![Some(2), None, Some(1), Some(2)]
+/// );
+/// ```
+pub fn ranks_high_first(values: &[Option<f64>]) -> Vec<Option<usize>> {
+    let mut order: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.filter(|x| x.is_finite()).map(|x| (i, x)))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut out = vec![None; values.len()];
+    let mut rank = 0;
+    let mut previous = None;
+    for (pos, (i, v)) in order.iter().enumerate() {
+        if previous != Some(*v) {
+            rank = pos + 1;
+            previous = Some(*v);
+        }
+        if let Some(slot) = out.get_mut(*i) {
+            *slot = Some(rank);
+        }
+    }
+    out
+}
+
+fn plain(v: &AreaValue) -> Option<f64> {
+    match v {
+        AreaValue::Value(x) => Some(*x),
+        _ => None,
+    }
+}
+
+/// The columns of a data layer, in area order.
+struct LayerTable<'a> {
+    areas: &'a [crate::data::query::Area],
+    meta: &'a IndicatorMeta,
+    period: &'a str,
+    values: Vec<AreaValue>,
+    classes: Vec<Option<usize>>,
+    breaks: Vec<f64>,
+    notes: Vec<String>,
+}
+
+fn table_of(layer: &LoadedLayer) -> Option<LayerTable<'_>> {
+    match layer {
+        LoadedLayer::Choropleth {
+            areas,
+            meta,
+            period,
+            values,
+            classification,
+            ..
+        } => Some(LayerTable {
+            areas,
+            meta,
+            period,
+            values: values.clone(),
+            classes: classification.classes.clone(),
+            breaks: classification.breaks.clone(),
+            notes: classification.notes.clone(),
+        }),
+        LoadedLayer::Clusters {
+            areas,
+            meta,
+            period,
+            codes,
+            scheme,
+        } => Some(LayerTable {
+            areas,
+            meta,
+            period,
+            values: codes
+                .iter()
+                .map(|c| c.map_or(AreaValue::Missing, AreaValue::Value))
+                .collect(),
+            // The class is the legend row of the code, as for choropleths.
+            classes: codes
+                .iter()
+                .map(|c| {
+                    let table = crate::render::symbology::clusters::classes(*scheme);
+                    c.and_then(|v| table.iter().position(|(k, _, _)| *k as f64 == v))
+                })
+                .collect(),
+            breaks: Vec::new(),
+            notes: Vec::new(),
+        }),
+        _ => None,
+    }
+}
+
+/// Resolves `spec` (as [`super::resolve`]) and tabulates its first choropleth or cluster layer.
+pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
+    let loaded = load::load(ws, spec)?;
+    let focus = focus_of(ws, spec)?;
+    let input = resolve::page(&loaded, spec, &focus, &today())?;
+    let (layer_index, table) = loaded
+        .layers
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| table_of(l).map(|t| (i, t)))
+        .ok_or_else(|| Error::Invalid("the map has no choropleth or cluster layer".into()))?;
+    let LayerTable {
+        areas,
+        meta,
+        period,
+        values,
+        classes,
+        breaks,
+        notes,
+    } = table;
+    let ranks = ranks_high_first(&values.iter().map(plain).collect::<Vec<_>>());
+    let rows = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| AreaRow {
+            code: a.code.clone(),
+            name: a.name.clone().unwrap_or_default(),
+            value: values.get(i).cloned().unwrap_or(AreaValue::Missing),
+            class: classes.get(i).copied().flatten(),
+            rank: ranks.get(i).copied().flatten(),
+        })
+        .collect();
+    Ok(Explore {
+        input,
+        layer_index,
+        rows,
+        breaks,
+        meta: meta.clone(),
+        period: period.to_string(),
+        notes,
+    })
+}

@@ -1,0 +1,137 @@
+//! Frame-time benchmark of the map view (`local-atlas bench --frames`): GM, London and the
+//! synthetic 35k tessellation drawn in a headless egui context at 1280×800 while panning and
+//! zooming. A frame's time is the app's CPU work for it: running the UI (walkers, the map
+//! plugin building meshes from the cached triangles) plus egui's tessellation into GPU-ready
+//! primitives; GPU upload and rasterisation are not included (they depend on the graphics
+//! card; on this machine there is none).
+
+use super::map_layer::MapLayer;
+use super::map_view::MapView;
+use crate::analysis::classify::{ClassifyOptions, Method, classify};
+use crate::error::Result;
+use crate::feedback::Feedback;
+use crate::render::symbology::palette;
+use egui::Color32;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Instant;
+
+/// One dataset's frame times.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameResult {
+    pub dataset: String,
+    pub areas: usize,
+    pub triangle_vertices: usize,
+    /// Reprojection and triangulation, once per layer.
+    pub prepare_ms: f64,
+    pub pan_median_ms: f64,
+    pub pan_p95_ms: f64,
+    pub zoom_median_ms: f64,
+    pub zoom_p95_ms: f64,
+    pub target_ms: f64,
+}
+
+fn fills(values: &[f64]) -> Result<Vec<Color32>> {
+    let opts = ClassifyOptions {
+        method: Method::Jenks,
+        k: 5,
+        ..Default::default()
+    };
+    let plain: Vec<Option<f64>> = values.iter().copied().map(Some).collect();
+    let c = classify(&plain, &opts).map_err(|e| crate::Error::Invalid(e.to_string()))?;
+    let colours = palette::colours("YlOrRd", c.breaks.len(), false)?;
+    Ok(c.classes
+        .iter()
+        .map(|k| {
+            k.and_then(|k| colours.get(k))
+                .map_or(Color32::GRAY, |c| Color32::from_rgb(c.r, c.g, c.b))
+        })
+        .collect())
+}
+
+fn percentile(ms: &mut [f64], q: f64) -> f64 {
+    ms.sort_by(f64::total_cmp);
+    let i = ((ms.len() as f64 - 1.0) * q).round() as usize;
+    ms.get(i).copied().unwrap_or(f64::NAN)
+}
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    }
+}
+
+/// Times `frames` frames of `step`-ed views; returns per-frame milliseconds.
+fn run_frames(
+    ctx: &egui::Context,
+    view: &mut MapView,
+    fills: &[Color32],
+    frames: usize,
+    mut step: impl FnMut(&mut MapView, usize),
+) -> Vec<f64> {
+    let selected = BTreeSet::new();
+    let mut ms = Vec::with_capacity(frames);
+    for k in 0..frames {
+        step(view, k);
+        let t = Instant::now();
+        let out = ctx.run_ui(input(), |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                view.show(ui, None, fills, &selected, None);
+            });
+        });
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        std::hint::black_box(prims);
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms
+}
+
+/// Runs the benchmark on the datasets of `ops::bench::bench_areas`.
+pub fn frames(
+    seeds: &Path,
+    london: Option<&Path>,
+    synthetic: bool,
+    frames: usize,
+    feedback: &dyn Feedback,
+) -> Result<Vec<FrameResult>> {
+    let mut out = Vec::new();
+    for (name, polygons, values) in crate::ops::bench::bench_areas(seeds, london, synthetic)? {
+        feedback.stage(&format!("{name}: frames"));
+        let t = Instant::now();
+        let refs: Vec<_> = polygons.iter().collect();
+        let layer = MapLayer::new(&refs);
+        let prepare_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let vertices = layer.vertex_count();
+        let colours = fills(&values)?;
+        let ctx = egui::Context::default();
+        let mut view = MapView::default();
+        view.areas = Some(layer);
+        // Warm up (fits the view, builds font atlases).
+        run_frames(&ctx, &mut view, &colours, 3, |_, _| {});
+        let mut pan = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
+            let dir = if (k / 20) % 2 == 0 { 1.0 } else { -1.0 };
+            v.pan_by(egui::vec2(12.0 * dir, 7.0 * dir));
+        });
+        view.fit_next_frame();
+        let mut zoom = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
+            v.zoom_by(if (k / 20) % 2 == 0 { 0.08 } else { -0.08 });
+        });
+        out.push(FrameResult {
+            dataset: name,
+            areas: polygons.len(),
+            triangle_vertices: vertices,
+            prepare_ms,
+            pan_median_ms: percentile(&mut pan, 0.5),
+            pan_p95_ms: percentile(&mut pan, 0.95),
+            zoom_median_ms: percentile(&mut zoom, 0.5),
+            zoom_p95_ms: percentile(&mut zoom, 0.95),
+            target_ms: 16.0,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,178 @@
+//! The indicator browser: themes → indicators → periods, with a search box, and the metadata
+//! card of the indicator on the map (definition, unit, polarity, source, licence, how it was
+//! made, last import).
+
+use super::app::{AtlasApp, Command};
+use crate::data::query::{self, IndicatorInfo};
+
+/// The card's contents, read when the indicator changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Card {
+    pub code: String,
+    pub lines: Vec<(&'static str, String)>,
+}
+
+impl AtlasApp {
+    /// Themes → indicators, filtered by the search box.
+    pub(super) fn browser_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.heading("Indicators");
+        ui.horizontal(|ui| {
+            let label = ui.label("Find");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .hint_text("Search indicators")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
+        let needle = self.search.to_lowercase();
+        let mut themes: Vec<&str> = self.indicators.iter().map(|i| i.theme.as_str()).collect();
+        themes.sort_unstable();
+        themes.dedup();
+        let mut held: Vec<&str> = self
+            .indicators
+            .iter()
+            .map(|i| i.geography.as_str())
+            .collect();
+        held.sort_unstable();
+        held.dedup();
+        let several = held.len() > 1;
+        let current = self
+            .current_indicator()
+            .map(|i| (i.code.clone(), i.geography.clone()));
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() * 0.55)
+            .show(ui, |ui| {
+                for theme in themes {
+                    let matching: Vec<&IndicatorInfo> = self
+                        .indicators
+                        .iter()
+                        .filter(|i| i.theme == theme)
+                        .filter(|i| {
+                            needle.is_empty()
+                                || i.title.to_lowercase().contains(&needle)
+                                || i.code.to_lowercase().contains(&needle)
+                        })
+                        .collect();
+                    if matching.is_empty() {
+                        continue;
+                    }
+                    let open = !needle.is_empty()
+                        || matching.iter().any(|i| {
+                            Some((&i.code, &i.geography)) == current.as_ref().map(|(c, g)| (c, g))
+                        });
+                    egui::CollapsingHeader::new(theme)
+                        .default_open(open)
+                        .open(if needle.is_empty() { None } else { Some(true) })
+                        .show(ui, |ui| {
+                            for i in matching {
+                                let selected = current.as_ref()
+                                    == Some(&(i.code.clone(), i.geography.clone()));
+                                let label = if several {
+                                    format!("{} ({})", i.title, i.geography)
+                                } else {
+                                    i.title.clone()
+                                };
+                                if ui
+                                    .selectable_label(selected, label)
+                                    .on_hover_text(&i.code)
+                                    .clicked()
+                                {
+                                    out.push(Command::PickIndicator(i.clone()));
+                                }
+                            }
+                        });
+                }
+            });
+        ui.separator();
+        out.extend(self.period_ui(ui));
+        self.card_ui(ui);
+        out
+    }
+
+    fn period_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        let Some(info) = self.current_indicator().cloned() else {
+            return out;
+        };
+        let shown = self
+            .current
+            .as_ref()
+            .map(|c| c.period.clone())
+            .unwrap_or_default();
+        egui::ComboBox::from_label("Period")
+            .selected_text(&shown)
+            .show_ui(ui, |ui| {
+                for p in &info.periods {
+                    if ui.selectable_label(*p == shown, p).clicked() {
+                        out.push(Command::SetPeriod(p.clone()));
+                    }
+                }
+            });
+        out
+    }
+
+    fn card_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(ex) = &self.current else {
+            return;
+        };
+        if self.card.code != ex.meta.code {
+            self.card = read_card(self, &ex.meta.code);
+        }
+        egui::CollapsingHeader::new("About this indicator")
+            .default_open(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("card").show(ui, |ui| {
+                    for (k, v) in &self.card.lines {
+                        if v.is_empty() {
+                            continue;
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            ui.strong(format!("{k}:"));
+                            ui.label(v);
+                        });
+                    }
+                });
+            });
+    }
+}
+
+fn read_card(app: &AtlasApp, code: &str) -> Card {
+    let Some(ex) = &app.current else {
+        return Card::default();
+    };
+    let m = &ex.meta;
+    let polarity = match m.polarity {
+        crate::data::import::metadata::Polarity::HigherIsBetter => "higher is better",
+        crate::data::import::metadata::Polarity::LowerIsBetter => "lower is better",
+        crate::data::import::metadata::Polarity::Neutral => "neutral",
+    };
+    let last = query::last_import(&app.ws, code)
+        .ok()
+        .flatten()
+        .map(|r| format!("{} from {} ({} values)", r.at, r.file, r.rows))
+        .unwrap_or_default();
+    Card {
+        code: code.to_string(),
+        lines: vec![
+            ("Title", m.title.clone()),
+            ("Code", m.code.clone()),
+            ("Theme", m.theme.clone()),
+            ("Definition", m.definition.clone()),
+            ("Unit", m.unit.clone()),
+            ("Polarity", polarity.to_string()),
+            ("Source", m.source.clone()),
+            ("Licence", m.licence.clone()),
+            (
+                "Made by",
+                query::provenance(&app.ws, code).unwrap_or_default(),
+            ),
+            ("Last import", last),
+            (
+                "Areas with a value",
+                format!("{} of {}", ex.valued(), ex.rows.len()),
+            ),
+        ],
+    }
+}

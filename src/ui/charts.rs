@@ -1,0 +1,402 @@
+//! Linked views (egui_plot): a ranked bar chart, a scatter of two indicators, the time series
+//! of the selected areas across periods, and the Moran scatterplot of a LISA run. The
+//! selection is shared with the map both ways: brushing (dragging a box) or clicking points
+//! selects areas; selected areas are highlighted in every view.
+
+use super::app::{AtlasApp, Command};
+use crate::ops::series;
+use crate::render::symbology::AreaValue;
+use egui::Color32;
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoint, PlotPoints, PlotUi, Points, Polygon};
+use std::collections::BTreeSet;
+
+/// Which linked view is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Ranked,
+    Scatter,
+    TimeSeries,
+    Moran,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Ranked, Tab::Scatter, Tab::TimeSeries, Tab::Moran];
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Ranked => "Ranked",
+            Tab::Scatter => "Scatter",
+            Tab::TimeSeries => "Time series",
+            Tab::Moran => "Moran scatterplot",
+        }
+    }
+}
+
+/// The views' state and the data they read on demand.
+#[derive(Debug, Clone, Default)]
+pub struct ChartsState {
+    pub tab: Tab,
+    /// The scatter's y indicator (code).
+    pub scatter_y: Option<String>,
+    /// (indicator, geography, area count) the cached y values belong to.
+    y_key: Option<(String, String, usize)>,
+    y_values: Vec<Option<f64>>,
+    y_period: String,
+    /// Brushing: the drag's start in plot coordinates.
+    brush_start: Option<PlotPoint>,
+    series_key: Option<(String, Vec<usize>)>,
+    series: Vec<series::PeriodValues>,
+}
+
+const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
+
+/// A scatter plot with brushing; returns the selection command, if any.
+fn brush_scatter(
+    ui: &mut egui::Ui,
+    id: &str,
+    points: &[(usize, [f64; 2])],
+    colour: impl Fn(usize) -> Color32,
+    selected: &BTreeSet<usize>,
+    brush: &mut Option<PlotPoint>,
+    (x_label, y_label): (&str, &str),
+    extra: impl FnOnce(&mut PlotUi<'_>),
+) -> Option<Command> {
+    let mut cmd = None;
+    let additive = ui.input(|i| i.modifiers.command || i.modifiers.shift);
+    let mut by_colour: Vec<(Color32, Vec<[f64; 2]>)> = Vec::new();
+    let mut sel = Vec::new();
+    for (i, p) in points {
+        if selected.contains(i) {
+            sel.push(*p);
+            continue;
+        }
+        let c = colour(*i);
+        match by_colour.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, v)) => v.push(*p),
+            None => by_colour.push((c, vec![*p])),
+        }
+    }
+    Plot::new(id)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(true)
+        .x_axis_label(x_label)
+        .y_axis_label(y_label)
+        .show(ui, |plot_ui| {
+            for (k, (c, pts)) in by_colour.into_iter().enumerate() {
+                plot_ui.points(
+                    Points::new(format!("areas {k}"), PlotPoints::from(pts))
+                        .color(c)
+                        .radius(2.5),
+                );
+            }
+            plot_ui.points(
+                Points::new("selected", PlotPoints::from(sel))
+                    .color(SELECTED)
+                    .radius(4.0),
+            );
+            extra(plot_ui);
+            let resp = plot_ui.response().clone();
+            let pointer = plot_ui.pointer_coordinate();
+            if resp.drag_started() {
+                *brush = pointer;
+            }
+            if let (Some(a), Some(b)) = (*brush, pointer) {
+                let rect = vec![[a.x, a.y], [b.x, a.y], [b.x, b.y], [a.x, b.y]];
+                plot_ui.polygon(
+                    Polygon::new("brush", PlotPoints::from(rect))
+                        .fill_color(SELECTED.gamma_multiply(0.2))
+                        .stroke(egui::Stroke::new(1.0, SELECTED)),
+                );
+                if resp.drag_stopped() {
+                    let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+                    let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+                    let caught: Vec<usize> = points
+                        .iter()
+                        .filter(|(_, p)| p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1)
+                        .map(|(i, _)| *i)
+                        .collect();
+                    cmd = Some(if additive {
+                        Command::AddToSelection(caught)
+                    } else {
+                        Command::Select(caught)
+                    });
+                    *brush = None;
+                }
+            }
+            if resp.clicked()
+                && let Some(pos) = resp.interact_pointer_pos()
+            {
+                let nearest = points
+                    .iter()
+                    .map(|(i, p)| {
+                        let s = plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1]));
+                        (*i, s.distance(pos))
+                    })
+                    .filter(|(_, d)| *d < 6.0)
+                    .min_by(|a, b| a.1.total_cmp(&b.1));
+                cmd = Some(match nearest {
+                    Some((i, _)) if additive => Command::ToggleSelected(i),
+                    Some((i, _)) => Command::Select(vec![i]),
+                    None => Command::ClearSelection,
+                });
+            }
+        });
+    cmd
+}
+
+fn value(v: &AreaValue) -> Option<f64> {
+    match v {
+        AreaValue::Value(x) => Some(*x),
+        _ => None,
+    }
+}
+
+impl AtlasApp {
+    pub(super) fn charts_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.horizontal(|ui| {
+            for t in Tab::ALL {
+                ui.selectable_value(&mut self.charts.tab, t, t.label());
+            }
+            ui.separator();
+            ui.label(format!("{} selected", self.selection.len()));
+            if !self.selection.is_empty() && ui.button("Clear selection").clicked() {
+                out.push(Command::ClearSelection);
+            }
+        });
+        let cmd = match self.charts.tab {
+            Tab::Ranked => self.ranked_ui(ui),
+            Tab::Scatter => self.scatter_ui(ui),
+            Tab::TimeSeries => {
+                self.time_series_ui(ui);
+                None
+            }
+            Tab::Moran => self.moran_ui(ui),
+        };
+        out.extend(cmd);
+        out
+    }
+
+    fn ranked_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
+        let ex = self.current.as_ref()?;
+        let mut order: Vec<(usize, f64)> = ex
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| value(&r.value).map(|v| (i, v)))
+            .collect();
+        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let bars: Vec<Bar> = order
+            .iter()
+            .enumerate()
+            .map(|(pos, (i, v))| {
+                let fill = if self.selection.contains(i) {
+                    SELECTED
+                } else {
+                    self.fills.get(*i).copied().unwrap_or(Color32::GRAY)
+                };
+                Bar::new(pos as f64 + 1.0, *v)
+                    .width(1.0)
+                    .fill(fill)
+                    .name(ex.rows.get(*i).map_or("", |r| r.name.as_str()))
+            })
+            .collect();
+        let mut cmd = None;
+        let additive = ui.input(|i| i.modifiers.command);
+        Plot::new("ranked")
+            .allow_drag(false)
+            .allow_boxed_zoom(false)
+            .x_axis_label("rank (1 = highest)")
+            .y_axis_label(ex.meta.unit.clone())
+            .show(ui, |plot_ui| {
+                plot_ui.bar_chart(BarChart::new("ranked", bars));
+                let resp = plot_ui.response().clone();
+                if resp.clicked()
+                    && let Some(p) = plot_ui.pointer_coordinate()
+                {
+                    let pos = p.x.round() as i64 - 1;
+                    if let Some((i, _)) = usize::try_from(pos).ok().and_then(|k| order.get(k)) {
+                        cmd = Some(if additive {
+                            Command::ToggleSelected(*i)
+                        } else {
+                            Command::Select(vec![*i])
+                        });
+                    }
+                }
+            });
+        cmd
+    }
+
+    fn scatter_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
+        let ex = self.current.as_ref()?;
+        let geography = self.current_indicator()?.geography.clone();
+        let choices: Vec<(String, String)> = self
+            .indicators
+            .iter()
+            .filter(|i| i.geography == geography && i.code != ex.meta.code)
+            .map(|i| (i.code.clone(), i.title.clone()))
+            .collect();
+        if self.charts.scatter_y.is_none() {
+            self.charts.scatter_y = choices.first().map(|c| c.0.clone());
+        }
+        let y_code = self.charts.scatter_y.clone()?;
+        let y_title = choices
+            .iter()
+            .find(|c| c.0 == y_code)
+            .map_or(y_code.clone(), |c| c.1.clone());
+        egui::ComboBox::from_label("against")
+            .selected_text(&y_title)
+            .show_ui(ui, |ui| {
+                for (code, title) in &choices {
+                    ui.selectable_value(&mut self.charts.scatter_y, Some(code.clone()), title);
+                }
+            });
+        let key = (y_code.clone(), geography.clone(), ex.rows.len());
+        if self.charts.y_key.as_ref() != Some(&key) {
+            let codes: Vec<String> = ex.rows.iter().map(|r| r.code.clone()).collect();
+            match series::aligned(&self.ws, &y_code, &geography, None, &codes) {
+                Ok((period, v)) => {
+                    self.charts.y_values = v;
+                    self.charts.y_period = period;
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            }
+            self.charts.y_key = Some(key);
+        }
+        let points: Vec<(usize, [f64; 2])> = ex
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let x = value(&r.value)?;
+                let y = self.charts.y_values.get(i).copied().flatten()?;
+                Some((i, [x, y]))
+            })
+            .collect();
+        let fills = &self.fills;
+        let x_label = ex.meta.title.clone();
+        let y_label = format!("{y_title} ({})", self.charts.y_period);
+        brush_scatter(
+            ui,
+            "scatter",
+            &points,
+            |i| fills.get(i).copied().unwrap_or(Color32::GRAY),
+            &self.selection,
+            &mut self.charts.brush_start,
+            (&x_label, &y_label),
+            |_| {},
+        )
+    }
+
+    fn time_series_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(ex) = self.current.as_ref() else {
+            return;
+        };
+        let Some(info) = self.current_indicator().cloned() else {
+            return;
+        };
+        let chosen: Vec<usize> = self.selection.iter().copied().take(12).collect();
+        let key = (info.code.clone(), chosen.clone());
+        if self.charts.series_key.as_ref() != Some(&key) {
+            let codes: Vec<String> = if chosen.is_empty() {
+                ex.rows.iter().map(|r| r.code.clone()).collect()
+            } else {
+                chosen
+                    .iter()
+                    .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
+                    .collect()
+            };
+            match series::time_series(&self.ws, &info.code, &info.geography, &codes) {
+                Ok(s) => self.charts.series = s,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+            self.charts.series_key = Some(key);
+        }
+        let periods: Vec<String> = self
+            .charts
+            .series
+            .iter()
+            .map(|p| p.period.clone())
+            .collect();
+        if periods.len() < 2 {
+            ui.label(format!(
+                "{} has one period ({}): import more periods to see a trend.",
+                info.title,
+                periods.join(", ")
+            ));
+        }
+        let names: Vec<String> = if chosen.is_empty() {
+            vec!["mean of all areas".into()]
+        } else {
+            chosen
+                .iter()
+                .filter_map(|i| ex.rows.get(*i).map(|r| format!("{} {}", r.code, r.name)))
+                .collect()
+        };
+        let series = &self.charts.series;
+        let labels = periods.clone();
+        Plot::new("series")
+            .legend(egui_plot::Legend::default())
+            .x_axis_formatter(move |m, _| {
+                labels
+                    .get(m.value.round() as usize)
+                    .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .show(ui, |plot_ui| {
+                for (k, name) in names.iter().enumerate() {
+                    let pts: Vec<[f64; 2]> = series
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(x, p)| {
+                            let y = if chosen.is_empty() {
+                                let v: Vec<f64> = p.values.iter().flatten().copied().collect();
+                                (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+                            } else {
+                                p.values.get(k).copied().flatten()
+                            };
+                            y.map(|y| [x as f64, y])
+                        })
+                        .collect();
+                    plot_ui.line(Line::new(name.clone(), PlotPoints::from(pts.clone())));
+                    plot_ui.points(Points::new(name.clone(), PlotPoints::from(pts)).radius(3.5));
+                }
+            });
+    }
+
+    fn moran_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
+        let Some(res) = self.lisa_points() else {
+            ui.label("Run LISA in the Hotspots panel to see its Moran scatterplot.");
+            return None;
+        };
+        let (points, slope, colours) = res;
+        ui.label(format!(
+            "Moran's I = {slope:.4} (the slope of the spatial lag on the standardised value)"
+        ));
+        let (lo, hi) = points.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, p)| {
+            (lo.min(p[0]), hi.max(p[0]))
+        });
+        brush_scatter(
+            ui,
+            "moran",
+            &points,
+            |i| colours.get(i).copied().unwrap_or(Color32::GRAY),
+            &self.selection,
+            &mut self.charts.brush_start,
+            ("standardised value z", "spatial lag of z"),
+            |plot_ui| {
+                plot_ui.line(
+                    Line::new(
+                        "Moran's I",
+                        PlotPoints::from(vec![[lo, lo * slope], [hi, hi * slope]]),
+                    )
+                    .color(Color32::BLACK),
+                );
+                plot_ui.hline(egui_plot::HLine::new("0", 0.0).color(Color32::GRAY));
+                plot_ui.vline(egui_plot::VLine::new("0 ", 0.0).color(Color32::GRAY));
+            },
+        )
+    }
+}

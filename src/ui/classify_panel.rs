@@ -1,0 +1,288 @@
+//! The classification panel: method, number of classes, ColorBrewer palette (colour-blind
+//! safe ones marked) with reverse, manual breaks, and a histogram of the values with the
+//! breaks drawn on it. Dragging a break turns the classification into manual breaks and the
+//! map follows while dragging.
+
+use super::app::{AtlasApp, Command};
+use crate::analysis::classify::Method;
+use crate::render::spec::LayerSpec;
+use crate::render::symbology::{AreaValue, palette};
+use egui::Color32;
+use egui_plot::{Bar, BarChart, Plot, VLine};
+
+/// The panel's own state (not part of the recipe).
+#[derive(Debug, Clone, Default)]
+pub struct ClassifyState {
+    /// The break being dragged (index into the breaks).
+    dragging: Option<usize>,
+    /// The manual-breaks text box.
+    manual_text: String,
+}
+
+/// A plain-language name of a method.
+pub fn method_label(m: Method) -> &'static str {
+    match m {
+        Method::Equal => "Equal interval",
+        Method::Quantile => "Quantiles",
+        Method::Jenks => "Natural breaks (Jenks)",
+        Method::Stddev => "Standard deviation",
+        Method::Pretty => "Pretty breaks",
+        Method::Maxbreaks => "Maximum breaks",
+        Method::Box => "Box map",
+        Method::Percentile => "Percentile map",
+        Method::Headtail => "Head/tail breaks",
+        Method::Manual => "Manual breaks",
+    }
+}
+
+fn format_breaks(b: &[f64]) -> String {
+    b.iter()
+        .map(|v| format!("{v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses "1, 2.5, 10" (commas or spaces).
+fn parse_breaks(text: &str) -> Option<Vec<f64>> {
+    let v: Option<Vec<f64>> = text
+        .split([',', ' ', ';'])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect();
+    v.filter(|v| !v.is_empty())
+}
+
+impl AtlasApp {
+    pub(super) fn classification_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.heading("Classification");
+        let breaks_now = self
+            .current
+            .as_ref()
+            .map(|c| c.breaks.clone())
+            .unwrap_or_default();
+        let Some(LayerSpec::Choropleth {
+            classification,
+            palette: pal,
+            ..
+        }) = self.spec.layers.first_mut()
+        else {
+            ui.label("A cluster map: its classes and colours are fixed by convention.");
+            return out;
+        };
+        let before = (classification.clone(), pal.clone());
+        egui::ComboBox::from_label("Method")
+            .selected_text(method_label(classification.method))
+            .show_ui(ui, |ui| {
+                for m in Method::ALL {
+                    ui.selectable_value(&mut classification.method, m, method_label(m));
+                }
+            });
+        if classification.method.uses_k() {
+            ui.add(egui::Slider::new(&mut classification.k, 2..=9).text("Classes"));
+        }
+        if classification.method == Method::Manual {
+            if self.classify_ui.manual_text.is_empty() {
+                let b = if classification.breaks.is_empty() {
+                    breaks_now
+                        .split_last()
+                        .map(|(_, r)| r.to_vec())
+                        .unwrap_or_default()
+                } else {
+                    classification.breaks.clone()
+                };
+                self.classify_ui.manual_text = format_breaks(&b);
+            }
+            ui.horizontal(|ui| {
+                let l = ui.label("Breaks");
+                ui.text_edit_singleline(&mut self.classify_ui.manual_text)
+                    .labelled_by(l.id);
+                if ui.button("Apply").clicked() {
+                    match parse_breaks(&self.classify_ui.manual_text) {
+                        Some(b) => classification.breaks = b,
+                        None => {
+                            self.error = Some(
+                                "manual breaks: write numbers separated by commas, e.g. 10, 20, 40"
+                                    .into(),
+                            )
+                        }
+                    }
+                }
+            });
+        } else {
+            self.classify_ui.manual_text.clear();
+        }
+        let k = breaks_now.len().max(3);
+        let shown = pal
+            .name
+            .clone()
+            .unwrap_or_else(|| "default (by polarity)".into());
+        egui::ComboBox::from_label("Palette")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut pal.name, None, "default (by polarity)");
+                for p in palette::palettes() {
+                    let label = if p.colour_blind_safe_up_to >= k {
+                        format!("{} ✔ colour-blind safe", p.name)
+                    } else {
+                        p.name.to_string()
+                    };
+                    ui.selectable_value(&mut pal.name, Some(p.name.to_string()), label);
+                }
+            });
+        ui.checkbox(&mut pal.reverse, "Reverse colours");
+        if (classification.clone(), pal.clone()) != before {
+            if classification.method == Method::Manual && classification.breaks.is_empty() {
+                classification.breaks = breaks_now
+                    .split_last()
+                    .map(|(_, r)| r.to_vec())
+                    .unwrap_or_default();
+            }
+            out.push(Command::Reclassify);
+        }
+        if let Some(c) = &self.current {
+            for n in &c.notes {
+                ui.small(n);
+            }
+        }
+        out.extend(self.histogram_ui(ui));
+        out
+    }
+
+    /// Histogram of the values with the class breaks; drag a break to move it.
+    fn histogram_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        let Some(ex) = &self.current else {
+            return out;
+        };
+        let values: Vec<f64> = ex
+            .rows
+            .iter()
+            .filter_map(|r| match r.value {
+                AreaValue::Value(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        let (Some(min), Some(max)) = (
+            values.iter().copied().reduce(f64::min),
+            values.iter().copied().reduce(f64::max),
+        ) else {
+            return out;
+        };
+        let bins = 30usize;
+        let width = ((max - min) / bins as f64).max(f64::EPSILON);
+        let mut counts = vec![0usize; bins];
+        for v in &values {
+            let b = (((v - min) / width) as usize).min(bins - 1);
+            if let Some(c) = counts.get_mut(b) {
+                *c += 1;
+            }
+        }
+        let breaks = ex.breaks.clone();
+        let colour_of = |x: f64| -> Color32 {
+            let class = breaks
+                .iter()
+                .position(|b| x <= *b)
+                .unwrap_or(breaks.len().saturating_sub(1));
+            ex.rows
+                .iter()
+                .zip(&self.fills)
+                .find(|(r, _)| r.class == Some(class))
+                .map_or(Color32::GRAY, |(_, f)| *f)
+        };
+        let bars: Vec<Bar> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mid = min + width * (i as f64 + 0.5);
+                Bar::new(mid, *c as f64)
+                    .width(width)
+                    .fill(colour_of(mid))
+                    .stroke(egui::Stroke::new(0.5, Color32::from_gray(80)))
+            })
+            .collect();
+        let mut dragged_to: Option<(usize, f64)> = None;
+        let mut released = false;
+        let dragging = self.classify_ui.dragging;
+        let response = Plot::new("histogram")
+            .height(150.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_y(false)
+            .y_axis_label("areas")
+            .show(ui, |plot_ui| {
+                plot_ui.bar_chart(BarChart::new("values", bars));
+                // The last break is the maximum: not draggable.
+                let movable = breaks.len().saturating_sub(1);
+                for (i, b) in breaks.iter().enumerate().take(movable) {
+                    let hot = dragging == Some(i);
+                    plot_ui.vline(
+                        VLine::new(format!("break {}", i + 1), *b)
+                            .color(if hot { Color32::RED } else { Color32::BLACK })
+                            .width(if hot { 2.5 } else { 1.5 }),
+                    );
+                }
+                let resp = plot_ui.response().clone();
+                let pointer = plot_ui.pointer_coordinate();
+                if resp.drag_started()
+                    && let Some(p) = resp.interact_pointer_pos()
+                {
+                    let nearest = breaks
+                        .iter()
+                        .take(movable)
+                        .enumerate()
+                        .map(|(i, b)| {
+                            let s = plot_ui.screen_from_plot(egui_plot::PlotPoint::new(*b, 0.0));
+                            (i, (s.x - p.x).abs())
+                        })
+                        .filter(|(_, d)| *d < 8.0)
+                        .min_by(|a, b| a.1.total_cmp(&b.1));
+                    if let Some((i, _)) = nearest {
+                        dragged_to = Some((i, breaks.get(i).copied().unwrap_or(min)));
+                    }
+                } else if let (Some(i), true, Some(p)) = (dragging, resp.dragged(), pointer) {
+                    let lo = if i == 0 {
+                        min
+                    } else {
+                        breaks.get(i - 1).copied().unwrap_or(min)
+                    };
+                    let hi = breaks.get(i + 1).copied().unwrap_or(max);
+                    let x = p.x.clamp(lo + (hi - lo) * 1e-3, hi - (hi - lo) * 1e-3);
+                    dragged_to = Some((i, x));
+                }
+                if resp.drag_stopped() {
+                    released = true;
+                }
+            });
+        let _ = response;
+        if let Some((i, x)) = dragged_to {
+            self.classify_ui.dragging = Some(i);
+            let mut manual: Vec<f64> = breaks
+                .split_last()
+                .map(|(_, r)| r.to_vec())
+                .unwrap_or_default();
+            if let Some(slot) = manual.get_mut(i) {
+                *slot = x;
+            }
+            if let Some(LayerSpec::Choropleth { classification, .. }) = self.spec.layers.first_mut()
+            {
+                let moved =
+                    classification.method != Method::Manual || classification.breaks != manual;
+                classification.method = Method::Manual;
+                classification.breaks = manual.clone();
+                self.classify_ui.manual_text = format_breaks(&manual);
+                if moved {
+                    out.push(Command::Reclassify);
+                }
+            }
+        }
+        if released {
+            self.classify_ui.dragging = None;
+        }
+        ui.small("Drag a black break line to move it (the map follows).");
+        out
+    }
+}

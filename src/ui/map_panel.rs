@@ -1,0 +1,177 @@
+//! The central panel: the map toolbar (tools, find an area, zoom to selection, outline and
+//! point layers), the map itself with its legend, and the hover tooltip (name, code, value
+//! with unit, rank, class).
+
+use super::app::{AtlasApp, Command};
+use super::map_view::Tool;
+use crate::render::symbology::AreaValue;
+
+/// Up to this many areas are listed as search matches.
+const MATCHES: usize = 8;
+
+impl AtlasApp {
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            for t in Tool::ALL {
+                ui.selectable_value(&mut self.map.tool, t, t.label());
+            }
+            ui.separator();
+            if ui
+                .add_enabled(!self.selection.is_empty(), egui::Button::new("Zoom to selection"))
+                .clicked()
+            {
+                out.push(Command::ZoomToSelection);
+            }
+            if ui.button("Show all").clicked() {
+                out.push(Command::FitAll);
+            }
+            ui.separator();
+            let current = self.current_indicator().map(|i| i.geography.clone());
+            let outline = self.spec.layers.iter().find_map(|l| match l {
+                crate::render::spec::LayerSpec::Outline { geography, .. } => Some(geography.clone()),
+                _ => None,
+            });
+            egui::ComboBox::from_label("Outline")
+                .selected_text(outline.clone().unwrap_or_else(|| "none".into()))
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(outline.is_none(), "none").clicked() {
+                        out.push(Command::SetOutline(None));
+                    }
+                    for g in self.geographies.iter().filter(|g| Some(*g) != current.as_ref()) {
+                        if ui.selectable_label(outline.as_ref() == Some(g), g).clicked() {
+                            out.push(Command::SetOutline(Some(g.clone())));
+                        }
+                    }
+                });
+            for l in &self.layers {
+                let mut on = self.spec.layers.iter().any(|s| {
+                    matches!(s, crate::render::spec::LayerSpec::Points { layer, .. } if *layer == l.name)
+                });
+                if ui.checkbox(&mut on, format!("{} ({})", l.name, l.features)).changed() {
+                    out.push(Command::TogglePoints(l.name.clone()));
+                }
+            }
+        });
+        out.extend(self.area_search_ui(ui));
+        out
+    }
+
+    fn area_search_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        ui.horizontal(|ui| {
+            let l = ui.label("Find area");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut self.area_search).hint_text("name or code"))
+                .labelled_by(l.id);
+            if self.focus_area_search {
+                r.request_focus();
+                self.focus_area_search = false;
+            }
+            let Some(ex) = &self.current else {
+                return;
+            };
+            let needle = self.area_search.trim().to_lowercase();
+            if needle.len() < 2 {
+                return;
+            }
+            let matches: Vec<usize> = ex
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    a.code.to_lowercase().contains(&needle)
+                        || a.name.to_lowercase().contains(&needle)
+                })
+                .map(|(i, _)| i)
+                .take(MATCHES)
+                .collect();
+            if r.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some(first) = matches.first()
+            {
+                out.push(Command::FlyTo(*first));
+            }
+            for i in matches {
+                if let Some(a) = ex.rows.get(i)
+                    && ui.button(format!("{} {}", a.name, a.code)).clicked()
+                {
+                    out.push(Command::FlyTo(i));
+                }
+            }
+        });
+        out
+    }
+
+    pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        if !self.prefs.presenter {
+            out.extend(self.toolbar_ui(ui));
+        }
+        let fills = std::mem::take(&mut self.fills);
+        let (events, rect) =
+            self.map
+                .show(ui, self.basemap.as_mut(), &fills, &self.selection, None);
+        self.fills = fills;
+        self.hovered = events.hovered;
+        if let Some((i, toggle)) = events.clicked {
+            out.push(if toggle {
+                Command::ToggleSelected(i)
+            } else {
+                Command::Select(vec![i])
+            });
+        } else if events.clicked_empty {
+            out.push(Command::ClearSelection);
+        }
+        if let Some((areas, add)) = events.region {
+            out.push(if add {
+                Command::AddToSelection(areas)
+            } else {
+                Command::Select(areas)
+            });
+        }
+        if let Some(i) = events.hovered {
+            self.tooltip(ui, i);
+        }
+        out.extend(self.map_legend_ui(ui, rect));
+        out
+    }
+
+    fn tooltip(&self, ui: &egui::Ui, i: usize) {
+        let Some(ex) = &self.current else {
+            return;
+        };
+        let Some(row) = ex.rows.get(i) else {
+            return;
+        };
+        let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
+        let value = match row.value {
+            AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
+                .trim()
+                .to_string(),
+            AreaValue::Missing => "no data".into(),
+            AreaValue::Suppressed => "suppressed".into(),
+        };
+        let class = row.class.and_then(|c| {
+            let entry = self.legend.first()?.entries.get(c)?;
+            Some(entry.label.clone())
+        });
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            ui.layer_id(),
+            egui::Id::unique("area-tooltip"),
+            egui::PopupAnchor::Pointer,
+        )
+        .show(|ui| {
+            ui.strong(&row.name);
+            ui.label(&row.code);
+            ui.label(format!("{}: {value}", ex.meta.title));
+            if let Some(r) = row.rank {
+                ui.label(format!("rank {r} of {} (1 = highest)", ex.valued()));
+            }
+            if let Some(c) = class {
+                ui.label(format!("class {c}"));
+            }
+        });
+    }
+}

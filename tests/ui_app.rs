@@ -1,0 +1,126 @@
+//! The desktop app driven through egui_kittest by accessibility role and label (no GPU, no
+//! window, no network): the analyst's round trip on the sample project.
+#![cfg(feature = "gui")]
+
+mod common;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use local_atlas::ui::AtlasApp;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn harness(path: &Path) -> Harness<'static, AtlasApp> {
+    let path = path.to_path_buf();
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(move |_cc| AtlasApp::open(&path).expect("open the sample workspace"))
+}
+
+/// A few frames (the app may keep asking for repaints while jobs run, so no `run()`).
+fn settle(h: &mut Harness<'_, AtlasApp>) {
+    for _ in 0..6 {
+        h.step();
+    }
+}
+
+/// Steps until a node whose label contains `text` exists (background jobs finish on their
+/// own threads), or fails after `secs`.
+fn wait_for(h: &mut Harness<'_, AtlasApp>, text: &str, secs: u64) {
+    let start = Instant::now();
+    while h.query_all_by_label_contains(text).next().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "'{text}' did not appear within {secs} s"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = common::cli_sample(dir.path());
+    (dir, ws)
+}
+
+/// Class rows of the map legend: labels "a – b (n)".
+fn legend_rows(h: &Harness<'_, AtlasApp>) -> usize {
+    h.query_all_by_role(Role::Button)
+        .filter(|n| {
+            let l = n.accesskit_node().label().unwrap_or_default();
+            l.contains(" – ") && l.ends_with(')')
+        })
+        .count()
+}
+
+#[test]
+fn analyst_round_trip_on_the_sample_project() {
+    let (dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    // Opens on the IMD score with 5 natural-breaks classes.
+    h.get_by_label_contains("Index of Multiple Deprivation: score —");
+    assert_eq!(legend_rows(&h), 5);
+
+    // Pick an indicator from the browser: search, then theme → indicator.
+    h.get_by_role_and_label(Role::TextInput, "Find")
+        .set_text_value_accesskit("income deprivation");
+    settle(&mut h);
+    assert!(
+        h.query_by_label("Crime: score").is_none(),
+        "the search filters"
+    );
+    h.get_by_label("Income deprivation: score").click();
+    settle(&mut h);
+    h.get_by_label_contains("Income deprivation: score —");
+
+    // Natural breaks with 7 classes: the legend shows 7 classes.
+    h.get_by_role_and_label(Role::ComboBox, "Method").click();
+    settle(&mut h);
+    h.get_by_label("Natural breaks (Jenks)").click();
+    settle(&mut h);
+    h.get_by_role(Role::Slider).set_value_accesskit(7.0);
+    settle(&mut h);
+    assert_eq!(legend_rows(&h), 7, "the legend lists 7 classes");
+
+    // Find an area by name and select it (the charts' header counts the selection).
+    h.get_by_role_and_label(Role::TextInput, "Find area")
+        .set_text_value_accesskit("Bolton 001A");
+    settle(&mut h);
+    h.get_by_label_contains("Bolton 001A E0").click();
+    settle(&mut h);
+    h.get_by_label("1 selected");
+    assert_eq!(h.state().selected_codes().len(), 1);
+
+    // LISA (the panel's default statistic) on a background thread: cluster counts appear.
+    h.get_by_role_and_label(Role::Button, "Run").click();
+    wait_for(&mut h, "High–High", 60);
+    h.get_by_label_contains("LISA on 1673 areas");
+    let counts = h.state().hotspot_counts();
+    assert_eq!(counts.values().sum::<usize>(), 1673);
+    assert!(counts["HH"] > 0 && counts["LL"] > 0, "{counts:?}");
+
+    // Export a PNG through the layout dialog.
+    let out = dir.path().join("income.png");
+    h.get_by_role_and_label(Role::Button, "Export map…").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::TextInput, "Title")
+        .set_text_value_accesskit("Income deprivation in Greater Manchester");
+    h.get_by_role_and_label(Role::TextInput, "File")
+        .set_text_value_accesskit(&out.display().to_string());
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Export").click();
+    settle(&mut h);
+    h.get_by_label_contains("Exported");
+    let bytes = std::fs::read(&out).expect("the PNG was written");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let info = decoder
+        .read_info()
+        .expect("a PNG that decodes")
+        .info()
+        .clone();
+    // A4 portrait at the recipe's 150 dpi.
+    assert_eq!((info.width, info.height), (1240, 1754));
+}
