@@ -124,3 +124,32 @@ fn analyst_round_trip_on_the_sample_project() {
     // A4 portrait at the recipe's 150 dpi.
     assert_eq!((info.width, info.height), (1240, 1754));
 }
+
+/// Brushing a box in the scatter plot selects the areas under it, and the map shares the
+/// selection.
+#[test]
+fn brushing_the_scatter_selects_areas() {
+    let (_dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Scatter").click();
+    settle(&mut h);
+    let plot = h.get_by_label_contains("against").rect();
+    // The plot sits under the "against" combo; drag across its middle.
+    let y0 = plot.bottom() + 30.0;
+    let from = egui::pos2(plot.left() + 120.0, y0);
+    let to = egui::pos2(plot.left() + 900.0, y0 + 160.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=8 {
+        h.hover_at(from + (to - from) * (k as f32 / 8.0));
+        h.step();
+    }
+    h.drop_at(to);
+    settle(&mut h);
+    let n = h.state().selected_codes().len();
+    assert!(n > 10, "the brush selected {n} areas");
+    h.get_by_label(&format!("{n} selected"));
+}

@@ -76,6 +76,9 @@ pub struct AtlasApp {
     /// Fill of each area of the explored layer (hotspot overlay applied).
     pub(super) fills: Vec<Color32>,
     pub(super) legend: Vec<LegendBlock>,
+    /// The choropleth's own fills and legend (before any hotspot overlay).
+    pub(super) base_fills: Vec<Color32>,
+    pub(super) base_legend: Vec<LegendBlock>,
     pub(super) selection: BTreeSet<usize>,
     pub(super) map: MapView,
     map_geography: Option<String>,
@@ -162,6 +165,8 @@ impl AtlasApp {
             current: None,
             fills: Vec::new(),
             legend: Vec::new(),
+            base_fills: Vec::new(),
+            base_legend: Vec::new(),
             selection: BTreeSet::new(),
             map: MapView::default(),
             map_geography: None,
@@ -280,6 +285,8 @@ impl AtlasApp {
             .iter()
             .filter_map(|l| l.legend.clone())
             .collect();
+        self.base_fills = self.fills.clone();
+        self.base_legend = self.legend.clone();
         self.hotspot.forget_if_other(&ex);
         self.current = Some(ex);
         if let Some((fills, legend)) = self.hotspot_overlay() {

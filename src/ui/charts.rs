@@ -78,6 +78,7 @@ fn brush_scatter(
     }
     Plot::new(id)
         .allow_drag(false)
+        .allow_axis_zoom_drag(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(true)
         .x_axis_label(x_label)
@@ -99,7 +100,11 @@ fn brush_scatter(
             let resp = plot_ui.response().clone();
             let pointer = plot_ui.pointer_coordinate();
             if resp.drag_started() {
-                *brush = pointer;
+                *brush = plot_ui
+                    .ctx()
+                    .input(|i| i.pointer.press_origin())
+                    .map(|p| plot_ui.plot_from_screen(p))
+                    .or(pointer);
             }
             if let (Some(a), Some(b)) = (*brush, pointer) {
                 let rect = vec![[a.x, a.y], [b.x, a.y], [b.x, b.y], [a.x, b.y]];

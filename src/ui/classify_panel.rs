@@ -186,7 +186,7 @@ impl AtlasApp {
                 .unwrap_or(breaks.len().saturating_sub(1));
             ex.rows
                 .iter()
-                .zip(&self.fills)
+                .zip(&self.base_fills)
                 .find(|(r, _)| r.class == Some(class))
                 .map_or(Color32::GRAY, |(_, f)| *f)
         };
@@ -207,6 +207,7 @@ impl AtlasApp {
         let response = Plot::new("histogram")
             .height(150.0)
             .allow_drag(false)
+            .allow_axis_zoom_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
             .allow_boxed_zoom(false)

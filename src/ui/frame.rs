@@ -275,9 +275,11 @@ impl AtlasApp {
             egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
             egui::Panel::left("browser")
                 .default_size(260.0)
+                .size_range(200.0..=360.0)
                 .show(ui, |ui| cmds.extend(self.browser_ui(ui)));
             egui::Panel::right("side")
                 .default_size(300.0)
+                .size_range(260.0..=380.0)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         cmds.extend(self.classification_ui(ui));

@@ -203,6 +203,33 @@ impl AtlasApp {
         self.hotspot.symbolised(&self.current.as_ref()?.rows)
     }
 
+    /// The hotspot class of an area, as the legend names it, when a result is on the map.
+    pub(super) fn hotspot_label(&self, code: &str) -> Option<String> {
+        if !self.hotspot.show_on_map {
+            return None;
+        }
+        let (req, resp) = self.hotspot.result.as_ref()?;
+        let (value, scheme) = match resp {
+            StatsResponse::Lisa(l) => (
+                stats::cluster_code(l.areas.iter().find(|a| a.code == code)?.cluster),
+                ClusterScheme::Lisa,
+            ),
+            StatsResponse::Gistar(g) => (
+                stats::hotspot_code(g.areas.iter().find(|a| a.code == code)?.class),
+                ClusterScheme::GiStar,
+            ),
+            StatsResponse::Moran(_) => return None,
+        };
+        let (_, label, _) = clusters::classes(scheme)
+            .iter()
+            .find(|(k, _, _)| *k as f64 == value)?;
+        Some(
+            format!("{:?} ({}): {label}", req.statistic, req.weights)
+                .replace("Lisa", "LISA")
+                .replace("Gistar", "Gi*"),
+        )
+    }
+
     /// Points for the Moran scatterplot.
     pub(super) fn lisa_points(&self) -> Option<(Vec<(usize, [f64; 2])>, f64, Vec<Color32>)> {
         self.hotspot.scatter(&self.current.as_ref()?.rows)

@@ -153,7 +153,7 @@ impl AtlasApp {
             AreaValue::Suppressed => "suppressed".into(),
         };
         let class = row.class.and_then(|c| {
-            let entry = self.legend.first()?.entries.get(c)?;
+            let entry = self.base_legend.first()?.entries.get(c)?;
             Some(entry.label.clone())
         });
         egui::Tooltip::always_open(
@@ -171,6 +171,9 @@ impl AtlasApp {
             }
             if let Some(c) = class {
                 ui.label(format!("class {c}"));
+            }
+            if let Some(h) = self.hotspot_label(&row.code) {
+                ui.label(h);
             }
         });
     }

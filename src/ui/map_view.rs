@@ -209,7 +209,9 @@ fn handle_tools(
         return;
     }
     if response.drag_started()
-        && let Some(p) = response.interact_pointer_pos()
+        && let Some(p) = ui
+            .input(|i| i.pointer.press_origin())
+            .or(response.interact_pointer_pos())
     {
         view.drag_path = vec![p];
     }
