@@ -45,6 +45,17 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
     (dir, ws)
 }
 
+/// Whether some node's label or value (long wrapped text is exposed as a value) contains
+/// `text`.
+fn shows(h: &Harness<'_, AtlasApp>, text: &str) -> bool {
+    let text = text.to_string();
+    h.query_all_by(move |n| {
+        n.label().is_some_and(|l| l.contains(&text)) || n.value().is_some_and(|v| v.contains(&text))
+    })
+    .next()
+    .is_some()
+}
+
 /// Class rows of the map legend: labels "a – b (n)".
 fn legend_rows(h: &Harness<'_, AtlasApp>) -> usize {
     h.query_all_by_role(Role::Button)
@@ -152,4 +163,66 @@ fn brushing_the_scatter_selects_areas() {
     let n = h.state().selected_codes().len();
     assert!(n > 10, "the brush selected {n} areas");
     h.get_by_label(&format!("{n} selected"));
+}
+
+/// A file dropped on the window (egui's dropped-file handle, as eframe delivers it).
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Dropping a CSV opens the import dialog: it proposes the geography and code column, shows
+/// matched / unmatched counts from a trial import without touching the workspace, and
+/// imports when asked; the new indicator is then on the map.
+#[test]
+fn dropping_a_csv_imports_it_after_a_check() {
+    let (dir, ws) = sample();
+    // Three real GM LSOAs and one code that is not in the workspace.
+    let csv = common::write(
+        dir.path(),
+        "childcare.csv",
+        "LSOA code,places_per_100\nE01004766,12.5\nE01004767,8\nE01005295,20\nE09999999,4\n",
+    );
+    let before = common::sha256(&ws);
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(csv.clone())));
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Window, "Import");
+    h.get_by_label_contains("4 rows, 2 columns");
+    // A one-column-per-indicator file needs its period: the check says so in plain words.
+    assert!(shows(&h, "needs a period"));
+    h.get_by_role_and_label(Role::TextInput, "Period")
+        .set_text_value_accesskit("2024");
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    settle(&mut h);
+    assert!(shows(
+        &h,
+        "Check: 3 matched area codes, 1 unmatched (e.g. E09999999)"
+    ));
+    assert_eq!(
+        common::sha256(&ws),
+        before,
+        "the check leaves the workspace untouched"
+    );
+    // Import stays disabled until the unmatched code is to be skipped.
+    h.get_by_role_and_label(Role::CheckBox, "Skip rows whose codes match no area")
+        .click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    settle(&mut h);
+    h.get_by_label_contains("places_per_100 —");
+    assert!(legend_rows(&h) > 0);
 }

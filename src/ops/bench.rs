@@ -143,13 +143,16 @@ fn synthetic() -> Dataset {
     }
 }
 
+/// A benchmark dataset: name, polygons in BNG metres, one value per area.
+pub type BenchAreas = (String, Vec<geo::MultiPolygon<f64>>, Vec<f64>);
+
 /// The benchmark's areas (GM, London when given, the synthetic 35k tessellation) as
 /// (name, polygons in BNG metres, a value per area), for the app's frame-time benchmark.
 pub fn bench_areas(
     seeds: &Path,
     london_shp: Option<&Path>,
     with_synthetic: bool,
-) -> Result<Vec<(String, Vec<geo::MultiPolygon<f64>>, Vec<f64>)>> {
+) -> Result<Vec<BenchAreas>> {
     let mut out = vec![gm(seeds)?];
     if let Some(shp) = london_shp {
         out.push(london(shp)?);

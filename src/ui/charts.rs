@@ -51,6 +51,7 @@ pub struct ChartsState {
 const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
 
 /// A scatter plot with brushing; returns the selection command, if any.
+#[allow(clippy::too_many_arguments)]
 fn brush_scatter(
     ui: &mut egui::Ui,
     id: &str,
@@ -242,8 +243,22 @@ impl AtlasApp {
             .filter(|i| i.geography == geography && i.code != ex.meta.code)
             .map(|i| (i.code.clone(), i.title.clone()))
             .collect();
-        if self.charts.scatter_y.is_none() {
-            self.charts.scatter_y = choices.first().map(|c| c.0.clone());
+        if self
+            .charts
+            .scatter_y
+            .as_ref()
+            .is_none_or(|y| !choices.iter().any(|c| &c.0 == y))
+        {
+            // Another theme's score makes a more telling first scatter than a rank of the
+            // same measure.
+            let theme = &ex.meta.theme;
+            self.charts.scatter_y = self
+                .indicators
+                .iter()
+                .filter(|i| i.geography == geography && &i.theme != theme)
+                .find(|i| i.code.ends_with("_score"))
+                .map(|i| i.code.clone())
+                .or_else(|| choices.first().map(|c| c.0.clone()));
         }
         let y_code = self.charts.scatter_y.clone()?;
         let y_title = choices

@@ -265,6 +265,7 @@ impl AtlasApp {
     /// Draws one frame.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        let presenter = self.prefs.presenter;
         self.apply_style(&ctx);
         self.ensure_basemap(&ctx);
         self.dropped_files(&ctx);
@@ -307,6 +308,10 @@ impl AtlasApp {
         self.help_window(&ctx);
         for c in cmds {
             self.apply(c);
+        }
+        if self.prefs.presenter != presenter {
+            // Presenter mode is a clean full-screen map.
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.prefs.presenter));
         }
     }
 

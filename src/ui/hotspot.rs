@@ -18,6 +18,9 @@ use egui::Color32;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// The Moran scatterplot: (area index, [z, lag]), Moran's I, each area's cluster colour.
+pub type MoranScatter = (Vec<(usize, [f64; 2])>, f64, Vec<Color32>);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WeightsChoice {
     Queen,
@@ -158,10 +161,7 @@ impl HotspotPanel {
 
     /// The Moran scatterplot of a LISA result: (area, [z, lag]) by area index of `rows`,
     /// Moran's I, and each area's cluster colour.
-    pub fn scatter(
-        &self,
-        rows: &[crate::ops::map::explore::AreaRow],
-    ) -> Option<(Vec<(usize, [f64; 2])>, f64, Vec<Color32>)> {
+    pub fn scatter(&self, rows: &[crate::ops::map::explore::AreaRow]) -> Option<MoranScatter> {
         let Some((_, StatsResponse::Lisa(l))) = &self.result else {
             return None;
         };
@@ -231,7 +231,7 @@ impl AtlasApp {
     }
 
     /// Points for the Moran scatterplot.
-    pub(super) fn lisa_points(&self) -> Option<(Vec<(usize, [f64; 2])>, f64, Vec<Color32>)> {
+    pub(super) fn lisa_points(&self) -> Option<MoranScatter> {
         self.hotspot.scatter(&self.current.as_ref()?.rows)
     }
 

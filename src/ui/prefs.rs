@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 pub const KEY: &str = "local-atlas-prefs";
 const RECENT: usize = 8;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Prefs {
     /// Most recent first.
@@ -18,17 +18,6 @@ pub struct Prefs {
     pub presenter: bool,
     /// OpenStreetMap tiles under the areas (needs a network; off by default).
     pub basemap: bool,
-}
-
-impl Default for Prefs {
-    fn default() -> Self {
-        Self {
-            recent: Vec::new(),
-            dark: false,
-            presenter: false,
-            basemap: false,
-        }
-    }
 }
 
 impl Prefs {

@@ -175,7 +175,7 @@ fn csv_preview(ws: &Workspace, file: String, table: Table, stem: &str) -> FilePr
                 });
             }
         }
-        matches.sort_by(|a, b| b.matched.cmp(&a.matched));
+        matches.sort_by_key(|m| std::cmp::Reverse(m.matched));
     }
     FilePreview {
         file,
