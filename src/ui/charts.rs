@@ -50,18 +50,31 @@ pub struct ChartsState {
 
 const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
 
+/// What a brushable scatter plot shows: (area index, [x, y]) points, each area's colour, and
+/// the axis titles.
+struct Scatter<'a> {
+    id: &'a str,
+    points: &'a [(usize, [f64; 2])],
+    colour: &'a dyn Fn(usize) -> Color32,
+    x_label: &'a str,
+    y_label: &'a str,
+}
+
 /// A scatter plot with brushing; returns the selection command, if any.
-#[allow(clippy::too_many_arguments)]
 fn brush_scatter(
     ui: &mut egui::Ui,
-    id: &str,
-    points: &[(usize, [f64; 2])],
-    colour: impl Fn(usize) -> Color32,
+    plot: Scatter<'_>,
     selected: &BTreeSet<usize>,
     brush: &mut Option<PlotPoint>,
-    (x_label, y_label): (&str, &str),
     extra: impl FnOnce(&mut PlotUi<'_>),
 ) -> Option<Command> {
+    let Scatter {
+        id,
+        points,
+        colour,
+        x_label,
+        y_label,
+    } = plot;
     let mut cmd = None;
     let additive = ui.input(|i| i.modifiers.command || i.modifiers.shift);
     let mut by_colour: Vec<(Color32, Vec<[f64; 2]>)> = Vec::new();
@@ -297,14 +310,19 @@ impl AtlasApp {
         let fills = &self.fills;
         let x_label = ex.meta.title.clone();
         let y_label = format!("{y_title} ({})", self.charts.y_period);
+        let colour = |i: usize| fills.get(i).copied().unwrap_or(Color32::GRAY);
+        let plot = Scatter {
+            id: "scatter",
+            points: &points,
+            colour: &colour,
+            x_label: &x_label,
+            y_label: &y_label,
+        };
         brush_scatter(
             ui,
-            "scatter",
-            &points,
-            |i| fills.get(i).copied().unwrap_or(Color32::GRAY),
+            plot,
             &self.selection,
             &mut self.charts.brush_start,
-            (&x_label, &y_label),
             |_| {},
         )
     }
@@ -398,14 +416,19 @@ impl AtlasApp {
         let (lo, hi) = points.iter().fold((0.0f64, 0.0f64), |(lo, hi), (_, p)| {
             (lo.min(p[0]), hi.max(p[0]))
         });
+        let colour = |i: usize| colours.get(i).copied().unwrap_or(Color32::GRAY);
+        let plot = Scatter {
+            id: "moran",
+            points: &points,
+            colour: &colour,
+            x_label: "standardised value z",
+            y_label: "spatial lag of z",
+        };
         brush_scatter(
             ui,
-            "moran",
-            &points,
-            |i| colours.get(i).copied().unwrap_or(Color32::GRAY),
+            plot,
             &self.selection,
             &mut self.charts.brush_start,
-            ("standardised value z", "spatial lag of z"),
             |plot_ui| {
                 plot_ui.line(
                     Line::new(

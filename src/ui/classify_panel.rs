@@ -201,6 +201,28 @@ impl AtlasApp {
                     .stroke(egui::Stroke::new(0.5, Color32::from_gray(80)))
             })
             .collect();
+        // Selected areas per bin, drawn over the bars (the selection is shared with the map).
+        let mut selected_counts = vec![0usize; bins];
+        for i in &self.selection {
+            if let Some(AreaValue::Value(v)) = ex.rows.get(*i).map(|r| &r.value) {
+                let b = (((v - min) / width) as usize).min(bins - 1);
+                if let Some(c) = selected_counts.get_mut(b) {
+                    *c += 1;
+                }
+            }
+        }
+        let selected_bars: Vec<Bar> = selected_counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| {
+                Bar::new(min + width * (i as f64 + 0.5), *c as f64)
+                    .width(width * 0.6)
+                    .fill(Color32::from_rgb(0, 160, 230))
+            })
+            .collect();
+        let bin_of = |x: f64| (((x - min) / width).floor().max(0.0) as usize).min(bins - 1);
+        let mut clicked_bin: Option<usize> = None;
         let mut dragged_to: Option<(usize, f64)> = None;
         let mut released = false;
         let dragging = self.classify_ui.dragging;
@@ -216,6 +238,7 @@ impl AtlasApp {
             .y_axis_label("areas")
             .show(ui, |plot_ui| {
                 plot_ui.bar_chart(BarChart::new("values", bars));
+                plot_ui.bar_chart(BarChart::new("selected", selected_bars));
                 // The last break is the maximum: not draggable.
                 let movable = breaks.len().saturating_sub(1);
                 for (i, b) in breaks.iter().enumerate().take(movable) {
@@ -257,7 +280,22 @@ impl AtlasApp {
                 if resp.drag_stopped() {
                     released = true;
                 }
+                if resp.clicked()
+                    && let Some(p) = pointer.filter(|p| p.x >= min && p.x <= max)
+                {
+                    clicked_bin = Some(bin_of(p.x));
+                }
             });
+        if let Some(b) = clicked_bin {
+            let areas = ex
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| matches!(r.value, AreaValue::Value(v) if bin_of(v) == b))
+                .map(|(i, _)| i)
+                .collect();
+            out.push(Command::Select(areas));
+        }
         let _ = response;
         if let Some((i, x)) = dragged_to {
             self.classify_ui.dragging = Some(i);
@@ -283,7 +321,7 @@ impl AtlasApp {
         if released {
             self.classify_ui.dragging = None;
         }
-        ui.small("Drag a black break line to move it (the map follows).");
+        ui.small("Drag a black break line to move it (the map follows); click a bar to select its areas.");
         out
     }
 }
