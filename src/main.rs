@@ -3,6 +3,11 @@
 
 mod cli;
 
+/// mimalloc keeps freed memory mapped, so the map's per-frame mesh buffers cost no page faults.
+#[cfg(feature = "gui")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 

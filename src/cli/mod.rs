@@ -252,19 +252,22 @@ fn bench_frames(
     drop(bar);
     emit(json, &r, || {
         let mut s = String::from(
-            "dataset          areas   vertices  prepare   pan median/p95     zoom median/p95   (target 16 ms)\n",
+            "dataset        areas   vertices  prepare  pan median/p95 (drawn)     zoom median/p95 (drawn)    target\n",
         );
         for f in &r {
             s.push_str(&format!(
-                "{:<14} {:>7} {:>10} {:>7.0} ms {:>6.1} / {:>5.1} ms {:>6.1} / {:>5.1} ms\n",
+                "{:<13} {:>6} {:>10} {:>6.0} ms {:>5.1} / {:>5.1} ms ({:>7}) {:>5.1} / {:>5.1} ms ({:>7}) < {} ms\n",
                 f.dataset,
                 f.areas,
                 f.triangle_vertices,
                 f.prepare_ms,
                 f.pan_median_ms,
                 f.pan_p95_ms,
+                f.pan_vertices,
                 f.zoom_median_ms,
-                f.zoom_p95_ms
+                f.zoom_p95_ms,
+                f.zoom_vertices,
+                f.target_ms
             ));
         }
         s

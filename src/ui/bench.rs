@@ -29,6 +29,11 @@ pub struct FrameResult {
     pub pan_p95_ms: f64,
     pub zoom_median_ms: f64,
     pub zoom_p95_ms: f64,
+    /// Mean vertices drawn per frame (after culling and level of detail).
+    pub pan_vertices: usize,
+    pub zoom_vertices: usize,
+    /// Slippy-map zoom level at the start of the pan (the whole layer in view).
+    pub pan_zoom_level: f64,
     pub target_ms: f64,
 }
 
@@ -73,9 +78,10 @@ fn run_frames(
     fills: &[Color32],
     frames: usize,
     mut step: impl FnMut(&mut MapView, usize),
-) -> Vec<f64> {
+) -> (Vec<f64>, usize) {
     let selected = BTreeSet::new();
     let mut ms = Vec::with_capacity(frames);
+    let mut vertices = 0;
     for k in 0..frames {
         step(view, k);
         let t = Instant::now();
@@ -87,8 +93,9 @@ fn run_frames(
         let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
         std::hint::black_box(prims);
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        vertices += view.last_vertices;
     }
-    ms
+    (ms, vertices / frames.max(1))
 }
 
 /// Runs the benchmark on the datasets of `ops::bench::bench_areas`.
@@ -113,12 +120,14 @@ pub fn frames(
         view.areas = Some(layer);
         // Warm up (fits the view, builds font atlases).
         run_frames(&ctx, &mut view, &colours, 3, |_, _| {});
-        let mut pan = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
+        let pan_zoom_level = view.zoom();
+        let (mut pan, pan_vertices) = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
             let dir = if (k / 20) % 2 == 0 { 1.0 } else { -1.0 };
             v.pan_by(egui::vec2(12.0 * dir, 7.0 * dir));
         });
         view.fit_next_frame();
-        let mut zoom = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
+        run_frames(&ctx, &mut view, &colours, 1, |_, _| {});
+        let (mut zoom, zoom_vertices) = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
             v.zoom_by(if (k / 20) % 2 == 0 { 0.08 } else { -0.08 });
         });
         out.push(FrameResult {
@@ -130,6 +139,9 @@ pub fn frames(
             pan_p95_ms: percentile(&mut pan, 0.95),
             zoom_median_ms: percentile(&mut zoom, 0.5),
             zoom_p95_ms: percentile(&mut zoom, 0.95),
+            pan_vertices,
+            zoom_vertices,
+            pan_zoom_level,
             target_ms: 16.0,
         });
     }

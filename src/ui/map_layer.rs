@@ -9,7 +9,10 @@
 use crate::data::crs::{Crs, Transformer};
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Rect, Stroke, Vec2};
-use geo::{Contains, Coord, MultiPolygon, Point, TriangulateEarcut};
+use geo::{
+    BoundingRect, Contains, Coord, LineString, MapCoords, MultiPolygon, Point, Polygon, Simplify,
+    TriangulateEarcut,
+};
 use rayon::prelude::*;
 
 /// Web Mercator in unit square coordinates (x east 0…1 from −180°, y south 0…1 from the north
@@ -65,25 +68,106 @@ impl ScreenTransform {
 /// at street zoom (2²⁰ units ≈ 38 m at the equator per unit).
 pub const LOCAL_SCALE: f64 = 1_048_576.0;
 
-/// One area's slices of the cached buffers.
+/// One area's slices of a level's buffers.
 #[derive(Debug, Clone)]
 struct AreaSpan {
     vertices: std::ops::Range<u32>,
+    /// Indices are relative to the area's first vertex.
     indices: std::ops::Range<usize>,
     rings: std::ops::Range<usize>,
-    /// min x, min y, max x, max y in local units.
-    bbox: [f32; 4],
 }
 
-/// A triangulated polygon layer in local Mercator units.
+/// Every area's triangles and rings at one level of detail: rings simplified (Ramer–Douglas–
+/// Peucker) to `tolerance` local units, then triangulated. Level 0 is exact.
+struct Lod {
+    tolerance: f32,
+    vertices: Vec<[f32; 2]>,
+    indices: Vec<u32>,
+    rings: Vec<Vec<[f32; 2]>>,
+    spans: Vec<AreaSpan>,
+}
+
+/// Triangles (area-relative indices) and rings of one area.
+type AreaMesh = (Vec<[f32; 2]>, Vec<u32>, Vec<Vec<[f32; 2]>>);
+
+fn bbox_polygon(p: &Polygon<f64>) -> Option<Polygon<f64>> {
+    let r = p.bounding_rect()?;
+    Some(r.to_polygon())
+}
+
+/// One area simplified to `tolerance` and triangulated. A part that simplifies away keeps its
+/// bounding box, so small areas never vanish at coarse zooms; holes that collapse are dropped.
+fn area_mesh(mp: &MultiPolygon<f64>, tolerance: f64) -> AreaMesh {
+    let mut vertices = Vec::new();
+    let mut indices = Vec::new();
+    let mut rings = Vec::new();
+    for poly in &mp.0 {
+        let poly = if tolerance > 0.0 {
+            let s = poly.simplify(tolerance);
+            if s.exterior().0.len() < 4 {
+                match bbox_polygon(poly) {
+                    Some(b) => b,
+                    None => continue,
+                }
+            } else {
+                let holes: Vec<LineString<f64>> = s
+                    .interiors()
+                    .iter()
+                    .filter(|r| r.0.len() >= 4)
+                    .cloned()
+                    .collect();
+                Polygon::new(s.exterior().clone(), holes)
+            }
+        } else {
+            poly.clone()
+        };
+        let tri = poly.earcut_triangles_raw();
+        let base = vertices.len() as u32;
+        vertices.extend(tri.vertices.iter().map(|[x, y]| [*x as f32, *y as f32]));
+        indices.extend(tri.triangle_indices.iter().map(|i| base + *i as u32));
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            rings.push(ring.0.iter().map(|c| [c.x as f32, c.y as f32]).collect());
+        }
+    }
+    (vertices, indices, rings)
+}
+
+impl Lod {
+    fn build(areas: &[MultiPolygon<f64>], tolerance: f64) -> Self {
+        let meshes: Vec<AreaMesh> = areas
+            .par_iter()
+            .map(|mp| area_mesh(mp, tolerance))
+            .collect();
+        let mut lod = Lod {
+            tolerance: tolerance as f32,
+            vertices: Vec::new(),
+            indices: Vec::new(),
+            rings: Vec::new(),
+            spans: Vec::with_capacity(meshes.len()),
+        };
+        for (v, i, r) in meshes {
+            let span = AreaSpan {
+                vertices: lod.vertices.len() as u32..(lod.vertices.len() + v.len()) as u32,
+                indices: lod.indices.len()..lod.indices.len() + i.len(),
+                rings: lod.rings.len()..lod.rings.len() + r.len(),
+            };
+            lod.vertices.extend(v);
+            lod.indices.extend(i);
+            lod.rings.extend(r);
+            lod.spans.push(span);
+        }
+        lod
+    }
+}
+
+/// A triangulated polygon layer in local Mercator units, at several levels of detail.
 pub struct MapLayer {
     /// Mercator unit coordinates of the local origin.
     pub origin: [f64; 2],
-    vertices: Vec<[f32; 2]>,
-    indices: Vec<u32>,
-    /// Each ring's points (closed: the last equals the first).
-    rings: Vec<Vec<[f32; 2]>>,
-    spans: Vec<AreaSpan>,
+    /// Finest first; tolerances grow by 2× a level.
+    lods: Vec<Lod>,
+    /// Each area's min x, min y, max x, max y in local units.
+    bboxes: Vec<[f32; 4]>,
     /// The areas in local units, for hit tests.
     shapes: Vec<MultiPolygon<f32>>,
     /// Whole-layer bbox in local units.
@@ -91,7 +175,6 @@ pub struct MapLayer {
 }
 
 fn project_area(t: &Transformer, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use geo::MapCoords;
     mp.map_coords(|c| {
         let (lon, lat) = t.point(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
         let [x, y] = mercator_unit(lon, lat);
@@ -99,8 +182,11 @@ fn project_area(t: &Transformer, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     })
 }
 
+/// Number of coarser levels above the exact one; each doubles the tolerance.
+const COARSER_LEVELS: i32 = 8;
+
 impl MapLayer {
-    /// Prepares `areas_bng` (in area order). Reprojection runs on all cores.
+    /// Prepares `areas_bng` (in area order). Reprojection and triangulation run on all cores.
     pub fn new(areas_bng: &[&MultiPolygon<f64>]) -> Self {
         let merc: Vec<MultiPolygon<f64>> = areas_bng
             .par_chunks(256)
@@ -121,87 +207,89 @@ impl MapLayer {
             .flat_map(|p| p.exterior().0.first())
             .find(|c| c.x.is_finite() && c.y.is_finite())
             .map_or([0.5, 0.5], |c| [c.x, c.y]);
-        let local = |c: &Coord<f64>| {
-            [
-                ((c.x - origin[0]) * LOCAL_SCALE) as f32,
-                ((c.y - origin[1]) * LOCAL_SCALE) as f32,
-            ]
-        };
-        let mut layer = MapLayer {
-            origin,
-            vertices: Vec::new(),
-            indices: Vec::new(),
-            rings: Vec::new(),
-            spans: Vec::with_capacity(merc.len()),
-            shapes: Vec::with_capacity(merc.len()),
-            bbox: [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
-        };
-        for mp in &merc {
-            let v0 = layer.vertices.len() as u32;
-            let i0 = layer.indices.len();
-            let r0 = layer.rings.len();
-            let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
-            for poly in &mp.0 {
-                let tri = poly.earcut_triangles_raw();
-                let base = layer.vertices.len() as u32;
-                layer.vertices.extend(
-                    tri.vertices
-                        .iter()
-                        .map(|[x, y]| local(&Coord { x: *x, y: *y })),
-                );
-                layer
-                    .indices
-                    .extend(tri.triangle_indices.iter().map(|i| base + *i as u32));
-                for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                    let pts: Vec<[f32; 2]> = ring.0.iter().map(local).collect();
-                    for p in &pts {
-                        bbox = [
-                            bbox[0].min(p[0]),
-                            bbox[1].min(p[1]),
-                            bbox[2].max(p[0]),
-                            bbox[3].max(p[1]),
-                        ];
-                    }
-                    layer.rings.push(pts);
-                }
-            }
-            layer.bbox = [
-                layer.bbox[0].min(bbox[0]),
-                layer.bbox[1].min(bbox[1]),
-                layer.bbox[2].max(bbox[2]),
-                layer.bbox[3].max(bbox[3]),
-            ];
-            layer.spans.push(AreaSpan {
-                vertices: v0..layer.vertices.len() as u32,
-                indices: i0..layer.indices.len(),
-                rings: r0..layer.rings.len(),
-                bbox,
+        let local: Vec<MultiPolygon<f64>> = merc
+            .par_iter()
+            .map(|mp| {
+                mp.map_coords(|c| Coord {
+                    x: (c.x - origin[0]) * LOCAL_SCALE,
+                    y: (c.y - origin[1]) * LOCAL_SCALE,
+                })
+            })
+            .collect();
+        let bboxes: Vec<[f32; 4]> = local
+            .iter()
+            .map(|mp| {
+                mp.bounding_rect().map_or([0.0; 4], |r| {
+                    [
+                        r.min().x as f32,
+                        r.min().y as f32,
+                        r.max().x as f32,
+                        r.max().y as f32,
+                    ]
+                })
+            })
+            .collect();
+        let bbox = bboxes
+            .iter()
+            .fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
             });
-            use geo::MapCoords;
-            layer.shapes.push(mp.map_coords(|c| {
-                let [x, y] = local(&c);
-                Coord { x, y }
-            }));
+        let extent = f64::from((bbox[2] - bbox[0]).max(bbox[3] - bbox[1]).max(1e-6));
+        let base = extent / 8192.0;
+        let lods = std::iter::once(0.0)
+            .chain((0..COARSER_LEVELS).map(|k| base * 2f64.powi(k)))
+            .map(|tol| Lod::build(&local, tol))
+            .collect();
+        let shapes = local
+            .iter()
+            .map(|mp| {
+                mp.map_coords(|c| Coord {
+                    x: c.x as f32,
+                    y: c.y as f32,
+                })
+            })
+            .collect();
+        MapLayer {
+            origin,
+            lods,
+            bboxes,
+            shapes,
+            bbox,
         }
-        layer
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.bboxes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.bboxes.is_empty()
     }
 
-    /// Number of cached triangle vertices (for the frame benchmark's report).
+    /// Number of cached triangle vertices at the exact level (for the benchmark's report).
     pub fn vertex_count(&self) -> usize {
-        self.vertices.len()
+        self.lods.first().map_or(0, |l| l.vertices.len())
+    }
+
+    /// The coarsest level whose simplification stays under half a pixel at this scale.
+    fn lod_for(&self, t: &ScreenTransform) -> Option<&Lod> {
+        let px_per_unit = t.scale.x.abs().max(1e-12);
+        let allowed = 0.5 / px_per_unit;
+        self.lods
+            .iter()
+            .rev()
+            .find(|l| l.tolerance <= allowed)
+            .or(self.lods.first())
     }
 
     /// The bbox of area `i` in local units.
     pub fn area_bbox(&self, i: usize) -> Option<[f32; 4]> {
-        self.spans.get(i).map(|s| s.bbox)
+        self.bboxes.get(i).copied()
     }
 
     /// Mercator unit coordinates of a local point.
@@ -226,32 +314,39 @@ impl MapLayer {
         screen: Rect,
         fill: impl Fn(usize) -> Color32 + Sync,
     ) -> Mesh {
-        let parts: Vec<(Vec<Vertex>, Vec<u32>)> = self
+        let Some(lod) = self.lod_for(t) else {
+            return Mesh::default();
+        };
+        let parts: Vec<(Vec<Vertex>, Vec<u32>)> = lod
             .spans
-            .par_chunks(512)
+            .par_chunks(CHUNK)
             .enumerate()
             .map(|(chunk, spans)| {
                 let mut vertices = Vec::new();
                 let mut indices = Vec::new();
                 for (k, span) in spans.iter().enumerate() {
-                    let colour = fill(chunk * 512 + k);
-                    if colour == Color32::TRANSPARENT || !Self::visible(&span.bbox, t, screen) {
+                    let area = chunk * CHUNK + k;
+                    let colour = fill(area);
+                    let shown = self
+                        .bboxes
+                        .get(area)
+                        .is_some_and(|b| Self::visible(b, t, screen));
+                    if colour == Color32::TRANSPARENT || !shown {
                         continue;
                     }
                     let base = vertices.len() as u32;
                     let v = span.vertices.start as usize..span.vertices.end as usize;
-                    vertices.extend(self.vertices.get(v).unwrap_or(&[]).iter().map(|p| Vertex {
+                    vertices.extend(lod.vertices.get(v).unwrap_or(&[]).iter().map(|p| Vertex {
                         pos: t.apply(*p),
                         uv: WHITE_UV,
                         color: colour,
                     }));
-                    let shift = span.vertices.start;
                     indices.extend(
-                        self.indices
+                        lod.indices
                             .get(span.indices.clone())
                             .unwrap_or(&[])
                             .iter()
-                            .map(|i| i - shift + base),
+                            .map(|i| i + base),
                     );
                 }
                 (vertices, indices)
@@ -259,7 +354,9 @@ impl MapLayer {
             .collect();
         let mut mesh = Mesh::default();
         let total: usize = parts.iter().map(|p| p.0.len()).sum();
+        let total_indices: usize = parts.iter().map(|p| p.1.len()).sum();
         mesh.vertices.reserve(total);
+        mesh.indices.reserve(total_indices);
         for (vertices, indices) in parts {
             let base = mesh.vertices.len() as u32;
             mesh.vertices.extend(vertices);
@@ -269,8 +366,8 @@ impl MapLayer {
     }
 
     /// Outlines of the areas for which `stroke(i)` is `Some`, as one mesh of thin quads (points
-    /// closer than `min_step_px` to the last kept one are dropped; areas smaller than
-    /// `min_size_px` are left out).
+    /// closer than 0.75 px to the last kept one are dropped; areas smaller than `min_size_px`
+    /// are left out).
     pub fn outline_mesh(
         &self,
         t: &ScreenTransform,
@@ -278,21 +375,25 @@ impl MapLayer {
         min_size_px: f32,
         stroke: impl Fn(usize) -> Option<Stroke> + Sync,
     ) -> Mesh {
-        let parts: Vec<Mesh> = self
+        let Some(lod) = self.lod_for(t) else {
+            return Mesh::default();
+        };
+        let parts: Vec<Mesh> = lod
             .spans
-            .par_chunks(512)
+            .par_chunks(CHUNK)
             .enumerate()
             .map(|(chunk, spans)| {
                 let mut mesh = Mesh::default();
                 for (k, span) in spans.iter().enumerate() {
-                    let Some(s) = stroke(chunk * 512 + k) else {
+                    let area = chunk * CHUNK + k;
+                    let (Some(s), Some(b)) = (stroke(area), self.bboxes.get(area)) else {
                         continue;
                     };
-                    let size = (span.bbox[2] - span.bbox[0]) * t.scale.x.abs();
-                    if size < min_size_px || !Self::visible(&span.bbox, t, screen) {
+                    let size = (b[2] - b[0]) * t.scale.x.abs();
+                    if size < min_size_px || !Self::visible(b, t, screen) {
                         continue;
                     }
-                    for ring in self.rings.get(span.rings.clone()).unwrap_or(&[]) {
+                    for ring in lod.rings.get(span.rings.clone()).unwrap_or(&[]) {
                         ring_quads(&mut mesh, ring, t, s);
                     }
                 }
@@ -310,39 +411,42 @@ impl MapLayer {
     pub fn hit(&self, t: &ScreenTransform, pos: Pos2) -> Option<usize> {
         let [x, y] = t.invert(pos);
         let pt = Point::new(x, y);
-        self.spans.iter().zip(&self.shapes).position(|(s, shape)| {
-            x >= s.bbox[0]
-                && x <= s.bbox[2]
-                && y >= s.bbox[1]
-                && y <= s.bbox[3]
-                && shape.contains(&pt)
+        self.bboxes.iter().zip(&self.shapes).position(|(b, shape)| {
+            x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && shape.contains(&pt)
         })
     }
 
-    /// Areas whose interior point (bbox centre of the largest part is close enough for
-    /// selection) falls inside `contains` (a screen-space test).
+    /// Areas whose bbox centre falls inside `contains` (a screen-space test), for box and
+    /// lasso selection.
     pub fn select_where(&self, t: &ScreenTransform, contains: impl Fn(Pos2) -> bool) -> Vec<usize> {
-        self.spans
+        self.bboxes
             .iter()
             .enumerate()
-            .filter(|(_, s)| {
-                let c = t.apply([(s.bbox[0] + s.bbox[2]) / 2.0, (s.bbox[1] + s.bbox[3]) / 2.0]);
-                contains(c)
-            })
+            .filter(|(_, b)| contains(t.apply([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])))
             .map(|(i, _)| i)
             .collect()
     }
 }
 
-/// Appends a polyline as thin quads (no feathering: crisp hairlines cost four vertices a
-/// segment), skipping points less than 0.75 px from the previous kept one.
+/// Areas per parallel work item when building a frame's meshes.
+const CHUNK: usize = 512;
+
+/// Appends a polyline as a strip of thin quads sharing their end vertices (no feathering:
+/// crisp hairlines cost two vertices a point), skipping points less than 0.75 px from the
+/// previous kept one.
 fn ring_quads(mesh: &mut Mesh, ring: &[[f32; 2]], t: &ScreenTransform, stroke: Stroke) {
     let half = stroke.width / 2.0;
-    let mut last: Option<Pos2> = None;
+    let vertex = |pos: Pos2| Vertex {
+        pos,
+        uv: WHITE_UV,
+        color: stroke.color,
+    };
+    // The last kept point and the index of its first vertex (None until it has been emitted).
+    let mut last: Option<(Pos2, Option<u32>)> = None;
     for p in ring {
         let s = t.apply(*p);
-        let Some(a) = last else {
-            last = Some(s);
+        let Some((a, a_base)) = last else {
+            last = Some((s, None));
             continue;
         };
         let d = s - a;
@@ -351,16 +455,15 @@ fn ring_quads(mesh: &mut Mesh, ring: &[[f32; 2]], t: &ScreenTransform, stroke: S
             continue;
         }
         let n = Vec2::new(-d.y, d.x) / len * half;
-        let base = mesh.vertices.len() as u32;
-        for q in [a + n, a - n, s - n, s + n] {
-            mesh.vertices.push(Vertex {
-                pos: q,
-                uv: WHITE_UV,
-                color: stroke.color,
-            });
-        }
+        let a_base = a_base.unwrap_or_else(|| {
+            let base = mesh.vertices.len() as u32;
+            mesh.vertices.extend([vertex(a + n), vertex(a - n)]);
+            base
+        });
+        let s_base = mesh.vertices.len() as u32;
+        mesh.vertices.extend([vertex(s + n), vertex(s - n)]);
         mesh.indices
-            .extend([base, base + 1, base + 2, base, base + 2, base + 3]);
-        last = Some(s);
+            .extend([a_base, a_base + 1, s_base + 1, a_base, s_base + 1, s_base]);
+        last = Some((s, Some(s_base)));
     }
 }

@@ -63,6 +63,9 @@ pub struct MapView {
     last_rect: Option<Rect>,
     /// Time spent building the map's meshes last frame, in milliseconds.
     pub last_draw_ms: f64,
+    /// Vertices of the meshes drawn last frame (fills and outlines).
+    pub last_vertices: usize,
+    cache: super::frame_cache::FrameCache,
 }
 
 impl Default for MapView {
@@ -77,6 +80,8 @@ impl Default for MapView {
             fit_pending: true,
             last_rect: None,
             last_draw_ms: 0.0,
+            last_vertices: 0,
+            cache: Default::default(),
         }
     }
 }
@@ -142,14 +147,12 @@ impl Plugin for AreasPlugin<'_> {
             return;
         };
         let t = transform_for(layer, projector);
-        let fills = self.fills;
-        painter.add(Shape::mesh(layer.fill_mesh(&t, screen, |i| {
-            fills.get(i).copied().unwrap_or(Color32::TRANSPARENT)
-        })));
-        let edge = Stroke::new(0.5, Color32::from_gray(110));
-        painter.add(Shape::mesh(
-            layer.outline_mesh(&t, screen, 6.0, |_| Some(edge)),
-        ));
+        let (fill, edges, chosen) = view
+            .cache
+            .meshes(layer, &t, screen, self.fills, self.selected);
+        let vertices = fill.vertices.len() + edges.vertices.len();
+        painter.add(Shape::Mesh(fill));
+        painter.add(Shape::Mesh(edges));
         if let Some(outline) = &view.outline {
             let ot = transform_for(outline, projector);
             let s = Stroke::new(1.6, Color32::from_gray(25));
@@ -157,11 +160,7 @@ impl Plugin for AreasPlugin<'_> {
                 outline.outline_mesh(&ot, screen, 0.0, |_| Some(s)),
             ));
         }
-        let selected = self.selected;
-        let sel = Stroke::new(2.5, Color32::from_rgb(0, 200, 255));
-        painter.add(Shape::mesh(layer.outline_mesh(&t, screen, 0.0, |i| {
-            selected.contains(&i).then_some(sel)
-        })));
+        painter.add(Shape::Mesh(chosen));
         for pl in &view.points {
             for p in &pl.points_unit {
                 let s = projector.project(lonlat_pos(*p)).to_pos2();
@@ -181,6 +180,7 @@ impl Plugin for AreasPlugin<'_> {
         self.events.pointer_unit = response.hover_pos().map(|p| layer.unit_of(t.invert(p)));
         handle_tools(view, ui, response, &t, &painter, self.events);
         view.last_draw_ms = started.elapsed().as_secs_f64() * 1000.0;
+        view.last_vertices = vertices;
     }
 }
 
@@ -292,6 +292,11 @@ impl MapView {
         if let Some(bbox) = bbox {
             self.zoom_to_local(bbox, rect);
         }
+    }
+
+    /// Whether last frame rebuilt, re-mapped or reused the cached meshes.
+    pub fn last_reuse(&self) -> super::frame_cache::Reuse {
+        self.cache.last
     }
 
     /// Zoom level of the slippy map.

@@ -9,6 +9,7 @@ mod charts;
 mod classify_panel;
 mod export;
 mod frame;
+pub mod frame_cache;
 mod hotspot;
 mod import;
 pub mod jobs;
