@@ -1,5 +1,6 @@
 //! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
 
+pub mod cost_matrix;
 pub mod crs;
 pub mod derived;
 pub mod feature_table;

@@ -1,0 +1,584 @@
+//! `index`: a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec over
+//! the workspace's indicators, optionally with weight sensitivity, saved as indicators with the
+//! whole spec as provenance so it can be rebuilt, mapped and exported like any indicator.
+//!
+//! The spec format is documented in README.md ("Deprivation indices and service siting").
+
+use crate::analysis::composite::presets::preset;
+use crate::analysis::composite::sensitivity::{SensitivityOptions, weight_sensitivity};
+use crate::analysis::composite::{
+    Column, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input,
+    MissingPolicy, Transform, composite_index,
+};
+use crate::data::Workspace;
+use crate::data::import::indicators::{Status, ValueRow};
+use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::query::{self, Area};
+use crate::error::{Error, InputError, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The index recipe (the TOML file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    pub name: String,
+    pub geography: String,
+    /// Period of the inputs (default: each indicator's latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `imd2019`, `townsend` or `carstairs`: fills weight, input and transform of domains
+    /// whose `name` is one of the preset's roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityOptions>,
+    #[serde(rename = "domain")]
+    pub domains: Vec<DomainSpec>,
+}
+
+/// One `[[domain]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Input>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<Transform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Instead of `indicator`: components combined (by their weights) into the domain score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<DomainSpec>,
+}
+
+/// The request: a spec and whether/under which name to save.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexRequest {
+    pub spec: IndexSpec,
+    /// Save as indicators `<save>_score`, `_rank`, `_decile`, `_quintile` (and the sensitivity
+    /// results).
+    pub save: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexArea {
+    pub code: String,
+    pub score: Option<f64>,
+    pub rank: Option<usize>,
+    pub decile: Option<usize>,
+    pub quintile: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_low: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_high: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decile_change_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivitySummary {
+    pub draws: usize,
+    pub concentration: f64,
+    pub seed: u64,
+    pub interval: f64,
+    pub mean_share_changing_decile: f64,
+    pub unstable_share: f64,
+    pub unstable: Vec<String>,
+}
+
+/// `index --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexResponse {
+    pub name: String,
+    pub geography: String,
+    pub period: String,
+    pub n: usize,
+    pub areas: Vec<IndexArea>,
+    pub excluded: Vec<String>,
+    pub missing: Vec<DomainMissing>,
+    pub weights_sum: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivitySummary>,
+    pub saved: Vec<String>,
+    /// The resolved recipe: the spec with every default filled in and the period of each input.
+    pub recipe: serde_json::Value,
+}
+
+/// Reads a spec file; errors name the file and line.
+pub fn read_spec(path: &Path) -> Result<IndexSpec> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_spec(&file, &text)
+}
+
+/// Parses spec text (`file` names it in errors).
+pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
+    toml::from_str::<IndexSpec>(text).map_err(|e| {
+        let mut err = InputError::new(file, e.message().to_string()).hint(
+            "see README.md, \"Deprivation indices and service siting\", for the index spec format",
+        );
+        if let Some(span) = e.span() {
+            let line = text[..span.start.min(text.len())].matches('\n').count() as u64 + 1;
+            err = err.line(line);
+        }
+        err.into()
+    })
+}
+
+/// A domain with every default resolved.
+struct Resolved {
+    name: String,
+    weight: f64,
+    columns: Vec<(ColumnSpec, f64)>,
+    combined_transform: Option<Transform>,
+}
+
+#[derive(Clone, Serialize)]
+struct ColumnSpec {
+    indicator: String,
+    input: Input,
+    of: Option<f64>,
+    direction: Direction,
+    transform: Transform,
+    period: String,
+}
+
+fn resolve(ws: &Workspace, spec: &IndexSpec) -> Result<Vec<Resolved>> {
+    if spec.domains.is_empty() {
+        return Err(Error::Invalid(format!(
+            "index '{}' has no [[domain]]",
+            spec.name
+        )));
+    }
+    let preset = match &spec.preset {
+        Some(p) => Some(preset(p).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown preset '{p}': use imd2019, townsend or carstairs"
+            ))
+        })?),
+        None => None,
+    };
+    spec.domains
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let name = d
+                .name
+                .clone()
+                .or_else(|| d.indicator.clone())
+                .unwrap_or_else(|| format!("domain {}", k + 1));
+            let from_preset = preset
+                .as_ref()
+                .and_then(|p| p.domains.iter().find(|r| r.role == name));
+            let mut d = d.clone();
+            if let Some(p) = from_preset {
+                d.weight = d.weight.or(Some(p.weight));
+                d.input = d.input.or(Some(p.input));
+                d.transform = d.transform.or(Some(p.transform));
+                d.direction = d.direction.or(Some(p.direction));
+            }
+            let weight = d.weight.ok_or_else(|| {
+                Error::Invalid(format!("domain '{name}' needs a weight"))
+            })?;
+            if d.components.is_empty() {
+                let c = column(ws, spec, &name, &d)?;
+                Ok(Resolved {
+                    name,
+                    weight,
+                    columns: vec![(c, 1.0)],
+                    combined_transform: None,
+                })
+            } else {
+                if d.indicator.is_some() {
+                    return Err(Error::Invalid(format!(
+                        "domain '{name}' has both an indicator and components: give one"
+                    )));
+                }
+                let columns = d
+                    .components
+                    .iter()
+                    .map(|c| {
+                        let w = c.weight.ok_or_else(|| {
+                            Error::Invalid(format!("a component of domain '{name}' needs a weight"))
+                        })?;
+                        Ok((column(ws, spec, &name, c)?, w))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Resolved {
+                    name,
+                    weight,
+                    columns,
+                    combined_transform: Some(d.transform.unwrap_or(Transform::Exponential)),
+                })
+            }
+        })
+        .collect()
+}
+
+fn column(ws: &Workspace, spec: &IndexSpec, domain: &str, d: &DomainSpec) -> Result<ColumnSpec> {
+    let indicator = d.indicator.clone().ok_or_else(|| {
+        Error::Invalid(format!(
+            "domain '{domain}' needs an `indicator` (or `components`)"
+        ))
+    })?;
+    let meta = query::indicator_meta(ws, &indicator)?;
+    let input = d.input.unwrap_or(Input::Score);
+    let direction = match (d.direction, input) {
+        (Some(dir), _) => dir,
+        (None, Input::Rank) => Direction::HigherIsWorse,
+        (None, Input::Score) => match meta.polarity {
+            Polarity::LowerIsBetter => Direction::HigherIsWorse,
+            Polarity::HigherIsBetter => Direction::LowerIsWorse,
+            Polarity::Neutral => {
+                return Err(Error::Invalid(format!(
+                    "domain '{domain}': indicator '{indicator}' is neutral, so say which end is deprived with direction = \"higher_is_worse\" or \"lower_is_worse\""
+                )));
+            }
+        },
+    };
+    let transform = d.transform.ok_or_else(|| {
+        Error::Invalid(format!(
+            "domain '{domain}' needs a transform: exponential, normal, zscore, log_zscore or none"
+        ))
+    })?;
+    let period = query::resolve_period(ws, &indicator, &spec.geography, spec.period.as_deref())?;
+    Ok(ColumnSpec {
+        indicator,
+        input,
+        of: d.of,
+        direction,
+        transform,
+        period,
+    })
+}
+
+fn load_values(
+    ws: &Workspace,
+    geography: &str,
+    c: &ColumnSpec,
+    areas: &[Area],
+) -> Result<Vec<Option<f64>>> {
+    let by_code: HashMap<String, Option<f64>> = query::values(ws, &c.indicator, geography, &c.period)?
+        .into_iter()
+        .map(|v| (v.area_code, v.value))
+        .collect();
+    Ok(areas
+        .iter()
+        .map(|a| by_code.get(&a.code).copied().flatten())
+        .collect())
+}
+
+/// Builds the index (and saves it when asked).
+pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
+    let spec = &req.spec;
+    let resolved = resolve(ws, spec)?;
+    let areas = query::areas(ws, &spec.geography)?;
+    if areas.is_empty() {
+        return Err(Error::Invalid(format!(
+            "geography '{}' has no areas",
+            spec.geography
+        )));
+    }
+    let mut domains = Vec::new();
+    for r in &resolved {
+        let mut cols = Vec::new();
+        for (c, w) in &r.columns {
+            let values = load_values(ws, &spec.geography, c, &areas)?;
+            cols.push((
+                Column {
+                    values,
+                    input: c.input,
+                    of: c.of,
+                    direction: c.direction,
+                    transform: c.transform,
+                },
+                *w,
+            ));
+        }
+        let source = match r.combined_transform {
+            None => DomainSource::Single(cols.remove(0).0),
+            Some(transform) => DomainSource::Combined {
+                components: cols,
+                transform,
+            },
+        };
+        domains.push(Domain {
+            name: r.name.clone(),
+            weight: r.weight,
+            source,
+        });
+    }
+    let index = composite_index(&domains, spec.missing)
+        .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
+    let sensitivity = spec
+        .sensitivity
+        .map(|o| (o, weight_sensitivity(&index.domain_values, &index.weights, &o)));
+    let period = spec
+        .period
+        .clone()
+        .or_else(|| resolved.first().and_then(|r| r.columns.first()).map(|c| c.0.period.clone()))
+        .unwrap_or_default();
+    let recipe = recipe_json(spec, &resolved);
+    let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
+    let mut saved = Vec::new();
+    if let Some(name) = &req.save {
+        saved = save(ws, spec, name, &period, &codes, &index, sensitivity.as_ref(), &recipe)?;
+    }
+    let areas_out = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| IndexArea {
+            code: code.clone(),
+            score: index.score[i],
+            rank: index.rank[i],
+            decile: index.decile[i],
+            quintile: index.quintile[i],
+            rank_low: sensitivity.as_ref().and_then(|(_, s)| s.rank_low[i]),
+            rank_high: sensitivity.as_ref().and_then(|(_, s)| s.rank_high[i]),
+            decile_change_share: sensitivity.as_ref().and_then(|(_, s)| s.decile_change_share[i]),
+        })
+        .collect();
+    Ok(IndexResponse {
+        name: spec.name.clone(),
+        geography: spec.geography.clone(),
+        period,
+        n: index.score.iter().flatten().count(),
+        areas: areas_out,
+        excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
+        missing: index.missing.clone(),
+        weights_sum: index.weights.iter().sum(),
+        sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
+            draws: s.draws,
+            concentration: o.concentration,
+            seed: o.seed,
+            interval: o.interval,
+            mean_share_changing_decile: s.mean_share_changing_decile,
+            unstable_share: o.unstable_share,
+            unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
+        }),
+        saved,
+        recipe,
+    })
+}
+
+fn recipe_json(spec: &IndexSpec, resolved: &[Resolved]) -> serde_json::Value {
+    serde_json::json!({
+        "tool": format!("local-atlas {}", env!("CARGO_PKG_VERSION")),
+        "spec": spec,
+        "resolved": resolved.iter().map(|r| serde_json::json!({
+            "domain": r.name,
+            "weight": r.weight,
+            "combined_transform": r.combined_transform,
+            "columns": r.columns.iter().map(|(c, w)| serde_json::json!({"column": c, "weight": w})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A valid indicator code prefix: lower-case letters, digits and `_`, starting with a letter.
+pub(crate) fn check_code(name: &str) -> Result<()> {
+    let ok = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "'{name}' cannot name indicators: use lower-case letters, digits and _, starting with a letter (e.g. imd_local)"
+        )))
+    }
+}
+
+pub(crate) fn value_row(indicator: &str, code: &str, period: &str, value: Option<f64>) -> ValueRow {
+    ValueRow {
+        indicator: indicator.into(),
+        area_code: code.into(),
+        period: period.into(),
+        status: if value.is_some() {
+            Status::Ok
+        } else {
+            Status::Missing
+        },
+        value,
+        numerator: None,
+        denominator: None,
+        lower_ci: None,
+        upper_ci: None,
+        line: 0,
+    }
+}
+
+pub(crate) fn derived_meta(
+    code: String,
+    title: String,
+    theme: &str,
+    definition: String,
+    unit: &str,
+    decimals: i64,
+    polarity: Polarity,
+) -> IndicatorMeta {
+    IndicatorMeta {
+        code,
+        title,
+        theme: theme.into(),
+        definition,
+        unit: unit.into(),
+        decimals,
+        polarity,
+        source: "Computed by Local Atlas".into(),
+        licence: String::new(),
+        sensitivity: "public".into(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn save(
+    ws: &mut Workspace,
+    spec: &IndexSpec,
+    name: &str,
+    period: &str,
+    codes: &[String],
+    index: &CompositeIndex,
+    sensitivity: Option<&(SensitivityOptions, crate::analysis::composite::sensitivity::Sensitivity)>,
+    recipe: &serde_json::Value,
+) -> Result<Vec<String>> {
+    check_code(name)?;
+    let what = format!("composite index '{}'", spec.name);
+    let as_f = |v: &[Option<usize>]| v.iter().map(|r| r.map(|r| r as f64)).collect::<Vec<_>>();
+    let mut series: Vec<(String, String, String, &str, i64, Polarity, Vec<Option<f64>>)> = vec![
+        (
+            "score".into(),
+            format!("{}: score", spec.name),
+            format!("{what}: weighted sum of the transformed domains; higher = more deprived"),
+            "score",
+            3,
+            Polarity::LowerIsBetter,
+            index.score.clone(),
+        ),
+        (
+            "rank".into(),
+            format!("{}: rank", spec.name),
+            format!("{what}: rank among the {} areas with a score; 1 = most deprived", index.score.iter().flatten().count()),
+            "rank (1 = most deprived)",
+            0,
+            Polarity::HigherIsBetter,
+            as_f(&index.rank),
+        ),
+        (
+            "decile".into(),
+            format!("{}: decile", spec.name),
+            format!("{what}: decile ⌈10·rank/n⌉; 1 = most deprived 10%"),
+            "decile",
+            0,
+            Polarity::HigherIsBetter,
+            as_f(&index.decile),
+        ),
+        (
+            "quintile".into(),
+            format!("{}: quintile", spec.name),
+            format!("{what}: quintile ⌈5·rank/n⌉; 1 = most deprived 20%"),
+            "quintile",
+            0,
+            Polarity::HigherIsBetter,
+            as_f(&index.quintile),
+        ),
+    ];
+    if let Some((o, s)) = sensitivity {
+        let how = format!(
+            "{} Dirichlet weight draws (concentration {}, seed {})",
+            o.draws, o.concentration, o.seed
+        );
+        series.push((
+            "rank_low".into(),
+            format!("{}: rank, low end of {:.0}% interval", spec.name, 100.0 * o.interval),
+            format!("{what}: lower end of the central {:.0}% interval of ranks over {how}", 100.0 * o.interval),
+            "rank",
+            0,
+            Polarity::HigherIsBetter,
+            as_f(&s.rank_low),
+        ));
+        series.push((
+            "rank_high".into(),
+            format!("{}: rank, high end of {:.0}% interval", spec.name, 100.0 * o.interval),
+            format!("{what}: upper end of the central {:.0}% interval of ranks over {how}", 100.0 * o.interval),
+            "rank",
+            0,
+            Polarity::HigherIsBetter,
+            as_f(&s.rank_high),
+        ));
+        series.push((
+            "decile_change".into(),
+            format!("{}: share of weight draws changing decile", spec.name),
+            format!("{what}: share of {how} in which the area's decile differs from the chosen weights' decile"),
+            "share",
+            3,
+            Polarity::Neutral,
+            s.decile_change_share.clone(),
+        ));
+        let unstable: Vec<Option<f64>> = s
+            .decile_change_share
+            .iter()
+            .map(|v| v.map(|v| if v >= o.unstable_share { 1.0 } else { 0.0 }))
+            .collect();
+        series.push((
+            "unstable".into(),
+            format!("{}: unstable decile", spec.name),
+            format!("{what}: 1 when the decile changes in at least {:.0}% of {how}, else 0", 100.0 * o.unstable_share),
+            "flag",
+            0,
+            Polarity::Neutral,
+            unstable,
+        ));
+    }
+    let mut metas = Vec::new();
+    let mut rows = Vec::new();
+    let mut saved = Vec::new();
+    for (suffix, title, definition, unit, decimals, polarity, values) in series {
+        let code = format!("{name}_{suffix}");
+        for (c, v) in codes.iter().zip(&values) {
+            rows.push(value_row(&code, c, period, *v));
+        }
+        metas.push(derived_meta(code.clone(), title, "Deprivation", definition, unit, decimals, polarity));
+        saved.push(code);
+    }
+    crate::data::derived::save_indicators(ws, &spec.geography, &metas, &rows, &recipe.to_string())?;
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_parses_the_issue_form_and_reports_lines() {
+        let text = r#"
+name = "IMD 2019 rebuilt"
+geography = "lsoa11"
+[[domain]]
+indicator = "income_rank"
+input = "rank"
+of = 32844
+direction = "higher_is_worse"
+transform = "exponential"
+weight = 0.225
+"#;
+        let spec = parse_spec("x.toml", text).unwrap();
+        assert_eq!(spec.domains.len(), 1);
+        assert_eq!(spec.domains[0].of, Some(32844.0));
+        let bad = parse_spec("x.toml", "name = \"a\"\ngeography = \"g\"\n[[domain]]\ntransform = \"cubic\"\n");
+        let msg = bad.unwrap_err().to_string();
+        assert!(msg.contains("x.toml, line 4"), "{msg}");
+    }
+}
