@@ -261,7 +261,8 @@ pub enum Command {
         /// Write the sites (.geojson) or the demand areas (.csv).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Save per-area results as indicators NAME_covered, NAME_covered_before, NAME_cost.
+        /// Save per-area results as indicators NAME_status (0 no demand, 1 not covered, 2 covered
+        /// by existing sites, 3 newly covered), NAME_covered_before, NAME_covered, NAME_cost.
         #[arg(long)]
         save: Option<String>,
         #[arg(long)]

@@ -12,13 +12,17 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// `--population areas`: every LSOA weighs 1 (unweighted means; for when no population
+/// indicator is at hand — the published IoD summaries are population-weighted).
+pub const UNWEIGHTED: &str = "areas";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DeprivationRequest {
     /// LSOA score (e.g. `imd_score`).
     pub score: String,
     /// National rank, 1 = most deprived (default: the score's code with `_score` → `_rank`).
     pub rank: Option<String>,
-    /// Population of each LSOA (total, or the domain's own denominator).
+    /// Population of each LSOA (total, or the domain's own denominator), or [`UNWEIGHTED`].
     pub population: String,
     pub from: String,
     pub to: String,
@@ -93,14 +97,22 @@ pub fn run(ws: &mut Workspace, req: &DeprivationRequest) -> Result<DeprivationRe
     let lookup = query::lookup(ws, &req.from, &req.to)?;
     let (period, scores) = values_by_code(ws, &req.score, &req.from, req.period.as_deref())?;
     let (_, ranks) = values_by_code(ws, &rank, &req.from, Some(&period))?;
-    let pop_periods = query::periods(ws, &req.population, &req.from)?;
+    let pop_periods = if req.population == UNWEIGHTED {
+        Vec::new()
+    } else {
+        query::periods(ws, &req.population, &req.from)?
+    };
     let pop_period = if pop_periods.contains(&period) {
         Some(period.as_str())
     } else {
         None // the population's latest
     };
-    let (_, population) = values_by_code(ws, &req.population, &req.from, pop_period)?;
     let areas = query::areas(ws, &req.from)?;
+    let population = if req.population == UNWEIGHTED {
+        areas.iter().map(|a| (a.code.clone(), Some(1.0))).collect()
+    } else {
+        values_by_code(ws, &req.population, &req.from, pop_period)?.1
+    };
     let not_in_lookup = areas
         .iter()
         .filter(|a| !lookup.contains_key(&a.code))

@@ -100,7 +100,8 @@ pub struct SiteRequest {
     pub model: Model,
     pub heuristic: bool,
     pub work_limit: u64,
-    /// Save per-area results as `<save>_covered`, `<save>_covered_before`, `<save>_cost`.
+    /// Save per-area results as `<save>_status` (0 no demand, 1 not covered, 2 covered by the
+    /// existing sites, 3 newly covered), `<save>_covered_before`, `<save>_covered`, `<save>_cost`.
     pub save: Option<String>,
 }
 
@@ -113,7 +114,7 @@ pub struct SiteOut {
     pub northing: f64,
     pub longitude: f64,
     pub latitude: f64,
-    /// Demand areas whose nearest open site this is.
+    /// Demand areas (with demand > 0) whose nearest open site this is.
     pub areas: usize,
     pub demand: f64,
     /// Of that, demand within reach.
@@ -414,7 +415,8 @@ pub fn run(
             .zip(&demand)
             .filter(|(f, _)| **f)
             .map(|(_, a)| a)
-            .sum()
+            .sum::<f64>()
+            + 0.0
     };
     let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
     let site_out = |j: usize, kind: &'static str| -> Result<SiteOut> {
@@ -423,6 +425,7 @@ pub fn run(
         let mine: Vec<(usize, f64)> = assignment
             .iter()
             .enumerate()
+            .filter(|(i, _)| demand[*i] > 0.0)
             .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
             .collect();
         Ok(SiteOut {
@@ -434,12 +437,13 @@ pub fn run(
             longitude: lon,
             latitude: lat,
             areas: mine.len(),
-            demand: mine.iter().map(|(i, _)| demand[*i]).sum(),
+            demand: mine.iter().map(|(i, _)| demand[*i]).sum::<f64>() + 0.0,
             covered_demand: mine
                 .iter()
                 .filter(|(_, c)| *c <= req.reach_m)
                 .map(|(i, _)| demand[*i])
-                .sum(),
+                .sum::<f64>()
+                + 0.0,
         })
     };
     let chosen = solution
@@ -526,7 +530,7 @@ pub fn run(
         response.out = Some(path.display().to_string());
     }
     if let Some(name) = &req.save {
-        response.saved = save(ws, req, name, &codes, &before, &after, &assignment, &sites)?;
+        response.saved = save(ws, req, name, &codes, &demand, &before, &after, &assignment, &sites)?;
     }
     Ok(response)
 }
@@ -616,6 +620,7 @@ fn save(
     req: &SiteRequest,
     name: &str,
     codes: &[&str],
+    demand: &[f64],
     before: &[bool],
     after: &[bool],
     assignment: &[Option<(usize, f64)>],
@@ -631,7 +636,21 @@ fn save(
         if req.matrix.is_some() { "matrix" } else { "straight-line metres" }
     );
     let flag = |b: &bool| Some(if *b { 1.0 } else { 0.0 });
+    let status: Vec<Option<f64>> = (0..codes.len())
+        .map(|i| {
+            Some(if demand[i] <= 0.0 {
+                0.0
+            } else if before[i] {
+                2.0
+            } else if after[i] {
+                3.0
+            } else {
+                1.0
+            })
+        })
+        .collect();
     let series: Vec<(&str, String, &str, i64, Vec<Option<f64>>)> = vec![
+        ("status", format!("0 no demand, 1 demand not covered, 2 covered by the existing sites, 3 newly covered: {what}"), "class", 0, status),
         ("covered_before", format!("covered by the existing sites: {what}"), "flag", 0, before.iter().map(flag).collect()),
         ("covered", format!("covered after opening the chosen sites: {what}"), "flag", 0, after.iter().map(flag).collect()),
         ("cost", format!("cost (distance or time) to the nearest open site: {what}"), "m or minutes", 0, assignment.iter().map(|a| a.map(|(_, c)| c)).collect()),

@@ -183,7 +183,8 @@ impl Siting {
             .zip(&self.demand)
             .filter(|(c, _)| **c)
             .map(|(_, a)| a)
-            .sum()
+            .sum::<f64>()
+            + 0.0 // an empty f64 sum is −0.0
     }
 
     /// The cost charged for an unreachable pair in the p-median: twice the largest finite cost.
