@@ -126,7 +126,9 @@ pub struct CurvePoint {
     pub new_sites: usize,
     pub covered: f64,
     pub share: f64,
+    /// The best MCLP with this many new sites was proven optimal; else `bound` caps it.
     pub optimal: bool,
+    pub bound: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -392,11 +394,18 @@ pub fn run(
     let total = problem.total_demand();
     let share = |c: f64| if total > 0.0 { c / total } else { 0.0 };
     let mut coverage_curve = Vec::new();
+    // Each point is an MCLP of its own, on a thousandth of the budget: a curve with many
+    // points stays quick, and a point not proven optimal says so (with its bound).
+    let curve_opts = SolveOptions {
+        work_limit: opts.work_limit / 1000,
+        ..opts
+    };
     for k in 0..=curve_max {
         let s = if k == curve_max && matches!(req.model, Model::Mclp { .. }) {
             solution.clone()
         } else {
-            solve(&problem, Model::Mclp { p: k }, &opts).map_err(|e| Error::Invalid(e.to_string()))?
+            solve(&problem, Model::Mclp { p: k }, &curve_opts)
+                .map_err(|e| Error::Invalid(e.to_string()))?
         };
         let covered = problem.coverage(&s.open);
         coverage_curve.push(CurvePoint {
@@ -404,6 +413,7 @@ pub fn run(
             covered,
             share: share(covered),
             optimal: s.optimal,
+            bound: s.bound,
         });
     }
     let before = problem.covered(&[]);

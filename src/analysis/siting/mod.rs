@@ -272,7 +272,8 @@ pub(crate) mod tests {
         let mut u = || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let demand_xy: Vec<(f64, f64)> = (0..n).map(|_| (1000.0 * u(), 1000.0 * u())).collect();
         let site_xy: Vec<(f64, f64)> = (0..m).map(|_| (1000.0 * u(), 1000.0 * u())).collect();
-        let demand: Vec<f64> = (0..n).map(|_| (1.0 + 9.0 * u()).floor()).collect();
+        // Integer demands 0–9: some points have none, as outside a deprived-only filter.
+        let demand: Vec<f64> = (0..n).map(|_| (10.0 * u()).floor()).collect();
         let cost = demand_xy
             .iter()
             .flat_map(|a| {
