@@ -39,7 +39,8 @@ fn published_gm_scores() -> HashMap<String, f64> {
 #[test]
 fn imd2019_rebuilt_for_all_of_england() {
     let Some(shared) = shared_data() else { return };
-    let mut r = csv::Reader::from_path(shared.join("england_imd2019_lsoa_ranks_deciles.csv")).unwrap();
+    let mut r =
+        csv::Reader::from_path(shared.join("england_imd2019_lsoa_ranks_deciles.csv")).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
@@ -97,7 +98,10 @@ fn imd2019_rebuilt_for_all_of_england() {
     // The published scores are rounded to 3 dp and the inputs are integer ranks.
     assert!(worst_score < 0.001, "{worst_score}");
     // Near-ties in the (unpublished) unrounded scores swap neighbouring ranks.
-    assert!(rank_off <= 150 && worst_rank <= 2, "{rank_off} {worst_rank}");
+    assert!(
+        rank_off <= 150 && worst_rank <= 2,
+        "{rank_off} {worst_rank}"
+    );
     assert!(decile_off <= 10, "{decile_off}");
 }
 
@@ -109,7 +113,15 @@ fn index_command_rebuilds_gm_imd_and_saves_it() {
     let ws = sample(dir.path());
     let ws = ws.to_str().unwrap();
     let spec = spec_path("imd2019.toml");
-    let r = ok(&["index", ws, "--spec", &spec, "--save", "imd_rebuilt", "--json"]);
+    let r = ok(&[
+        "index",
+        ws,
+        "--spec",
+        &spec,
+        "--save",
+        "imd_rebuilt",
+        "--json",
+    ]);
     let published = published_gm_scores();
     let areas = r["areas"].as_array().unwrap();
     assert_eq!(areas.len(), 1673);
@@ -123,7 +135,12 @@ fn index_command_rebuilds_gm_imd_and_saves_it() {
     assert_eq!(top["code"], "E01005482");
     assert!(areas.iter().all(|a| a["decile"].as_u64().unwrap() <= 10));
     assert_eq!(r["recipe"]["spec"]["domain"].as_array().unwrap().len(), 7);
-    assert!(r["sensitivity"]["mean_share_changing_decile"].as_f64().unwrap() > 0.0);
+    assert!(
+        r["sensitivity"]["mean_share_changing_decile"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     let saved: Vec<&str> = r["saved"]
         .as_array()
         .unwrap()
@@ -133,8 +150,17 @@ fn index_command_rebuilds_gm_imd_and_saves_it() {
     assert!(saved.contains(&"imd_rebuilt_score") && saved.contains(&"imd_rebuilt_unstable"));
     // The saved score is an ordinary indicator: classify it.
     let c = ok(&[
-        "classify", ws, "--geography", "lsoa11", "--indicator", "imd_rebuilt_score", "--method",
-        "quantile", "--classes", "5", "--json",
+        "classify",
+        ws,
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_rebuilt_score",
+        "--method",
+        "quantile",
+        "--classes",
+        "5",
+        "--json",
     ]);
     assert_eq!(c["missing"], 0);
     // Same seed, same sensitivity.
@@ -142,7 +168,13 @@ fn index_command_rebuilds_gm_imd_and_saves_it() {
     assert_eq!(again["sensitivity"], r["sensitivity"]);
 
     // A local index from scores with components and imputation.
-    let local = ok(&["index", ws, "--spec", &spec_path("local_income_health.toml"), "--json"]);
+    let local = ok(&[
+        "index",
+        ws,
+        "--spec",
+        &spec_path("local_income_health.toml"),
+        "--json",
+    ]);
     assert_eq!(local["n"], 1673);
 }
 
@@ -180,8 +212,18 @@ fn deprivation_aggregate_matches_published_district_shares() {
     let ws = sample(dir.path());
     let ws = ws.to_str().unwrap();
     let r = ok(&[
-        "deprivation-aggregate", ws, "--score", "imd_score", "--population", "areas", "--from",
-        "lsoa11", "--to", "lad16", "--save", "--json",
+        "deprivation-aggregate",
+        ws,
+        "--score",
+        "imd_score",
+        "--population",
+        "areas",
+        "--from",
+        "lsoa11",
+        "--to",
+        "lad16",
+        "--save",
+        "--json",
     ]);
     let groups = r["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 10);
@@ -214,12 +256,32 @@ fn gm_siting_scenario() {
     let ws = ws.to_str().unwrap();
     let out = dir.path().join("sites.geojson");
     let base = [
-        "site", ws, "--geography", "lsoa11", "--demand", "areas", "--deprived-only", "imd_rank:30",
-        "--deprived-of", "32844", "--candidates", "centroids:ward17", "--reach-m", "1600",
+        "site",
+        ws,
+        "--geography",
+        "lsoa11",
+        "--demand",
+        "areas",
+        "--deprived-only",
+        "imd_rank:30",
+        "--deprived-of",
+        "32844",
+        "--candidates",
+        "centroids:ward17",
+        "--reach-m",
+        "1600",
     ];
     let r = ok(&[
         &base[..],
-        &["--mclp", "5", "--out", out.to_str().unwrap(), "--save", "cc5", "--json"],
+        &[
+            "--mclp",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+            "--save",
+            "cc5",
+            "--json",
+        ],
     ]
     .concat());
     assert_eq!(r["total_demand"], 828.0); // GM LSOAs in the national 30% most deprived
@@ -236,8 +298,7 @@ fn gm_siting_scenario() {
     );
     let e = &r["equity"];
     assert!((e["deprived_share_covered_after"].as_f64().unwrap() - 116.0 / 828.0).abs() < 1e-12);
-    let geojson: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let geojson: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(geojson["features"].as_array().unwrap().len(), 5);
     for c in r["chosen"].as_array().unwrap() {
         assert!(c["id"].as_str().unwrap().starts_with("E05"));
@@ -246,7 +307,15 @@ fn gm_siting_scenario() {
 
     // The chosen sites become existing services: nothing more to gain from the same sites,
     // and coverage before = the MCLP's coverage after.
-    ok(&["import", "points", ws, out.to_str().unwrap(), "--layer", "cc", "--json"]);
+    ok(&[
+        "import",
+        "points",
+        ws,
+        out.to_str().unwrap(),
+        "--layer",
+        "cc",
+        "--json",
+    ]);
     let again = ok(&[&base[..], &["--existing", "cc:id", "--mclp", "1", "--json"]].concat());
     assert_eq!(again["covered_before"], 116.0);
     assert!(again["covered_after"].as_f64().unwrap() > 116.0);
@@ -268,39 +337,95 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
     let ws = path.to_str().unwrap();
     let codes = ["A1", "A2", "A3", "A4"];
     let g = common::write(dir.path(), "a.geojson", common::squares_geojson(&codes));
-    ok(&["import", "boundaries", ws, g.to_str().unwrap(), "--geography", "zone", "--json"]);
-    let demand = common::write(dir.path(), "d.csv", "area_code,kids\nA1,10\nA2,20\nA3,30\nA4,40\n");
     ok(&[
-        "import", "indicators", ws, demand.to_str().unwrap(), "--geography", "zone", "--wide",
-        "--period", "2024", "--json",
+        "import",
+        "boundaries",
+        ws,
+        g.to_str().unwrap(),
+        "--geography",
+        "zone",
+        "--json",
+    ]);
+    let demand = common::write(
+        dir.path(),
+        "d.csv",
+        "area_code,kids\nA1,10\nA2,20\nA3,30\nA4,40\n",
+    );
+    ok(&[
+        "import",
+        "indicators",
+        ws,
+        demand.to_str().unwrap(),
+        "--geography",
+        "zone",
+        "--wide",
+        "--period",
+        "2024",
+        "--json",
     ]);
     // Minutes from each zone to each zone-centroid candidate: A4 is central.
     let mut m = String::from("origin,site,minutes\n");
     for (i, o) in codes.iter().enumerate() {
         for (j, s) in codes.iter().enumerate() {
-            let minutes = if j == 3 { 5 } else { 5 + 10 * (i as i64 - j as i64).abs() };
+            let minutes = if j == 3 {
+                5
+            } else {
+                5 + 10 * (i as i64 - j as i64).abs()
+            };
             m.push_str(&format!("{o},{s},{minutes}\n"));
         }
     }
     let matrix = common::write(dir.path(), "m.csv", m);
     let r = ok(&[
-        "site", ws, "--geography", "zone", "--demand", "kids", "--candidates", "centroids",
-        "--matrix", matrix.to_str().unwrap(), "--reach-m", "10", "--pmedian", "1", "--json",
+        "site",
+        ws,
+        "--geography",
+        "zone",
+        "--demand",
+        "kids",
+        "--candidates",
+        "centroids",
+        "--matrix",
+        matrix.to_str().unwrap(),
+        "--reach-m",
+        "10",
+        "--pmedian",
+        "1",
+        "--json",
     ]);
     assert_eq!(r["chosen"][0]["id"], "A4");
     assert_eq!(r["objective"], 5.0 * 100.0);
     assert_eq!(r["optimal"], true);
     assert_eq!(r["reach_units"], "minutes");
     let mclp = ok(&[
-        "site", ws, "--geography", "zone", "--demand", "kids", "--matrix",
-        matrix.to_str().unwrap(), "--reach-m", "15", "--mclp", "1", "--json",
+        "site",
+        ws,
+        "--geography",
+        "zone",
+        "--demand",
+        "kids",
+        "--matrix",
+        matrix.to_str().unwrap(),
+        "--reach-m",
+        "15",
+        "--mclp",
+        "1",
+        "--json",
     ]);
     assert_eq!(mclp["covered_after"], 100.0);
     // A bad cell is named.
     let bad = common::write(dir.path(), "bad.csv", "origin,site,minutes\nA1,A1,soon\n");
     let out = cli(&[
-        "site", ws, "--geography", "zone", "--demand", "kids", "--matrix",
-        bad.to_str().unwrap(), "--mclp", "1",
+        "site",
+        ws,
+        "--geography",
+        "zone",
+        "--demand",
+        "kids",
+        "--matrix",
+        bad.to_str().unwrap(),
+        "--mclp",
+        "1",
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv, line 2, column 'minutes'"));

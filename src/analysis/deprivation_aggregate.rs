@@ -158,7 +158,13 @@ fn group_measures(group: &str, members: &[&SmallArea<'_>], n: f64) -> GroupDepri
     g.population = Some(pop);
     g.average_score = Some(complete.iter().map(|c| c.0 * c.2).sum::<f64>() / pop);
     g.average_rank = Some(complete.iter().map(|c| (n + 1.0 - c.1) * c.2).sum::<f64>() / pop);
-    g.extent = Some(complete.iter().map(|c| extent_weight(c.1, n) * c.2).sum::<f64>() / pop);
+    g.extent = Some(
+        complete
+            .iter()
+            .map(|c| extent_weight(c.1, n) * c.2)
+            .sum::<f64>()
+            / pop,
+    );
     g.local_concentration = Some(local_concentration(&complete, n, pop));
     g.share_most_deprived_10 = Some(share(1));
     g.share_most_deprived_20 = Some(share(2));

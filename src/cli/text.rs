@@ -219,7 +219,11 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
         r.reach,
         r.reach_units,
         r.objective,
-        if r.optimal { "optimal" } else { "not proven optimal" },
+        if r.optimal {
+            "optimal"
+        } else {
+            "not proven optimal"
+        },
         r.method,
         r.gap
     );

@@ -38,10 +38,12 @@ pub fn read_cost_matrix(path: &Path) -> Result<CostMatrix> {
 pub fn parse_cost_matrix(file: &str, text: &str) -> Result<CostMatrix> {
     let table = Table::parse(file, text)?;
     if table.headers.len() < 3 {
-        return Err(InputError::new(file, "needs three columns: origin code, site id and cost")
-            .line(1)
-            .hint("e.g. a header `origin,site,minutes`")
-            .into());
+        return Err(
+            InputError::new(file, "needs three columns: origin code, site id and cost")
+                .line(1)
+                .hint("e.g. a header `origin,site,minutes`")
+                .into(),
+        );
     }
     let origin = table
         .find(&["origin", "from", "origin_code", "code", "area_code"])
@@ -61,13 +63,17 @@ pub fn parse_cost_matrix(file: &str, text: &str) -> Result<CostMatrix> {
         let cell = |k: usize| row.get(k).map(|s| s.trim()).unwrap_or_default();
         let key = (cell(origin).to_string(), cell(site).to_string());
         let raw = cell(cost);
-        let value: f64 = raw.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-            Error::from(
-                InputError::new(file, format!("'{raw}' is not a cost (a number ≥ 0)"))
-                    .line(*line)
-                    .column(cost_column.clone()),
-            )
-        })?;
+        let value: f64 = raw
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| {
+                Error::from(
+                    InputError::new(file, format!("'{raw}' is not a cost (a number ≥ 0)"))
+                        .line(*line)
+                        .column(cost_column.clone()),
+                )
+            })?;
         if let Some(first) = lines.insert(key.clone(), *line) {
             return Err(InputError::new(
                 file,
@@ -95,8 +101,12 @@ mod tests {
         assert_eq!(m.get("E02", "S2"), None);
         assert_eq!(m.cost_column, "minutes");
         let e = parse_cost_matrix("m.csv", "origin,site,minutes\nE01,S1,far\n").unwrap_err();
-        assert!(e.to_string().contains("m.csv, line 2, column 'minutes'"), "{e}");
-        let e = parse_cost_matrix("m.csv", "origin,site,minutes\nE01,S1,1\nE01,S1,2\n").unwrap_err();
+        assert!(
+            e.to_string().contains("m.csv, line 2, column 'minutes'"),
+            "{e}"
+        );
+        let e =
+            parse_cost_matrix("m.csv", "origin,site,minutes\nE01,S1,1\nE01,S1,2\n").unwrap_err();
         assert!(e.to_string().contains("lines 2 and 3"), "{e}");
     }
 }

@@ -7,8 +7,8 @@
 use crate::analysis::composite::presets::preset;
 use crate::analysis::composite::sensitivity::{SensitivityOptions, weight_sensitivity};
 use crate::analysis::composite::{
-    Column, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input,
-    MissingPolicy, Transform, composite_index,
+    Column, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input, MissingPolicy,
+    Transform, composite_index,
 };
 use crate::data::Workspace;
 use crate::data::import::indicators::{Status, ValueRow};
@@ -189,9 +189,9 @@ fn resolve(ws: &Workspace, spec: &IndexSpec) -> Result<Vec<Resolved>> {
                 d.transform = d.transform.or(Some(p.transform));
                 d.direction = d.direction.or(Some(p.direction));
             }
-            let weight = d.weight.ok_or_else(|| {
-                Error::Invalid(format!("domain '{name}' needs a weight"))
-            })?;
+            let weight = d
+                .weight
+                .ok_or_else(|| Error::Invalid(format!("domain '{name}' needs a weight")))?;
             if d.components.is_empty() {
                 let c = column(ws, spec, &name, &d)?;
                 Ok(Resolved {
@@ -270,10 +270,11 @@ fn load_values(
     c: &ColumnSpec,
     areas: &[Area],
 ) -> Result<Vec<Option<f64>>> {
-    let by_code: HashMap<String, Option<f64>> = query::values(ws, &c.indicator, geography, &c.period)?
-        .into_iter()
-        .map(|v| (v.area_code, v.value))
-        .collect();
+    let by_code: HashMap<String, Option<f64>> =
+        query::values(ws, &c.indicator, geography, &c.period)?
+            .into_iter()
+            .map(|v| (v.area_code, v.value))
+            .collect();
     Ok(areas
         .iter()
         .map(|a| by_code.get(&a.code).copied().flatten())
@@ -322,19 +323,36 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
     }
     let index = composite_index(&domains, spec.missing)
         .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
-    let sensitivity = spec
-        .sensitivity
-        .map(|o| (o, weight_sensitivity(&index.domain_values, &index.weights, &o)));
+    let sensitivity = spec.sensitivity.map(|o| {
+        (
+            o,
+            weight_sensitivity(&index.domain_values, &index.weights, &o),
+        )
+    });
     let period = spec
         .period
         .clone()
-        .or_else(|| resolved.first().and_then(|r| r.columns.first()).map(|c| c.0.period.clone()))
+        .or_else(|| {
+            resolved
+                .first()
+                .and_then(|r| r.columns.first())
+                .map(|c| c.0.period.clone())
+        })
         .unwrap_or_default();
     let recipe = recipe_json(spec, &resolved);
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let mut saved = Vec::new();
     if let Some(name) = &req.save {
-        saved = save(ws, spec, name, &period, &codes, &index, sensitivity.as_ref(), &recipe)?;
+        saved = save(
+            ws,
+            spec,
+            name,
+            &period,
+            &codes,
+            &index,
+            sensitivity.as_ref(),
+            &recipe,
+        )?;
     }
     let areas_out = codes
         .iter()
@@ -347,7 +365,9 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             quintile: index.quintile[i],
             rank_low: sensitivity.as_ref().and_then(|(_, s)| s.rank_low[i]),
             rank_high: sensitivity.as_ref().and_then(|(_, s)| s.rank_high[i]),
-            decile_change_share: sensitivity.as_ref().and_then(|(_, s)| s.decile_change_share[i]),
+            decile_change_share: sensitivity
+                .as_ref()
+                .and_then(|(_, s)| s.decile_change_share[i]),
         })
         .collect();
     Ok(IndexResponse {
@@ -443,6 +463,17 @@ pub(crate) fn derived_meta(
     }
 }
 
+/// One saved series: (code suffix, title, definition, unit, decimals, polarity, values).
+type Series<'a> = (
+    String,
+    String,
+    String,
+    &'a str,
+    i64,
+    Polarity,
+    Vec<Option<f64>>,
+);
+
 #[allow(clippy::too_many_arguments)]
 fn save(
     ws: &mut Workspace,
@@ -451,13 +482,16 @@ fn save(
     period: &str,
     codes: &[String],
     index: &CompositeIndex,
-    sensitivity: Option<&(SensitivityOptions, crate::analysis::composite::sensitivity::Sensitivity)>,
+    sensitivity: Option<&(
+        SensitivityOptions,
+        crate::analysis::composite::sensitivity::Sensitivity,
+    )>,
     recipe: &serde_json::Value,
 ) -> Result<Vec<String>> {
     check_code(name)?;
     let what = format!("composite index '{}'", spec.name);
     let as_f = |v: &[Option<usize>]| v.iter().map(|r| r.map(|r| r as f64)).collect::<Vec<_>>();
-    let mut series: Vec<(String, String, String, &str, i64, Polarity, Vec<Option<f64>>)> = vec![
+    let mut series: Vec<Series<'_>> = vec![
         (
             "score".into(),
             format!("{}: score", spec.name),
@@ -470,7 +504,10 @@ fn save(
         (
             "rank".into(),
             format!("{}: rank", spec.name),
-            format!("{what}: rank among the {} areas with a score; 1 = most deprived", index.score.iter().flatten().count()),
+            format!(
+                "{what}: rank among the {} areas with a score; 1 = most deprived",
+                index.score.iter().flatten().count()
+            ),
             "rank (1 = most deprived)",
             0,
             Polarity::HigherIsBetter,
@@ -502,8 +539,15 @@ fn save(
         );
         series.push((
             "rank_low".into(),
-            format!("{}: rank, low end of {:.0}% interval", spec.name, 100.0 * o.interval),
-            format!("{what}: lower end of the central {:.0}% interval of ranks over {how}", 100.0 * o.interval),
+            format!(
+                "{}: rank, low end of {:.0}% interval",
+                spec.name,
+                100.0 * o.interval
+            ),
+            format!(
+                "{what}: lower end of the central {:.0}% interval of ranks over {how}",
+                100.0 * o.interval
+            ),
             "rank",
             0,
             Polarity::HigherIsBetter,
@@ -511,8 +555,15 @@ fn save(
         ));
         series.push((
             "rank_high".into(),
-            format!("{}: rank, high end of {:.0}% interval", spec.name, 100.0 * o.interval),
-            format!("{what}: upper end of the central {:.0}% interval of ranks over {how}", 100.0 * o.interval),
+            format!(
+                "{}: rank, high end of {:.0}% interval",
+                spec.name,
+                100.0 * o.interval
+            ),
+            format!(
+                "{what}: upper end of the central {:.0}% interval of ranks over {how}",
+                100.0 * o.interval
+            ),
             "rank",
             0,
             Polarity::HigherIsBetter,
@@ -535,7 +586,10 @@ fn save(
         series.push((
             "unstable".into(),
             format!("{}: unstable decile", spec.name),
-            format!("{what}: 1 when the decile changes in at least {:.0}% of {how}, else 0", 100.0 * o.unstable_share),
+            format!(
+                "{what}: 1 when the decile changes in at least {:.0}% of {how}, else 0",
+                100.0 * o.unstable_share
+            ),
             "flag",
             0,
             Polarity::Neutral,
@@ -550,7 +604,15 @@ fn save(
         for (c, v) in codes.iter().zip(&values) {
             rows.push(value_row(&code, c, period, *v));
         }
-        metas.push(derived_meta(code.clone(), title, "Deprivation", definition, unit, decimals, polarity));
+        metas.push(derived_meta(
+            code.clone(),
+            title,
+            "Deprivation",
+            definition,
+            unit,
+            decimals,
+            polarity,
+        ));
         saved.push(code);
     }
     crate::data::derived::save_indicators(ws, &spec.geography, &metas, &rows, &recipe.to_string())?;
@@ -577,7 +639,10 @@ weight = 0.225
         let spec = parse_spec("x.toml", text).unwrap();
         assert_eq!(spec.domains.len(), 1);
         assert_eq!(spec.domains[0].of, Some(32844.0));
-        let bad = parse_spec("x.toml", "name = \"a\"\ngeography = \"g\"\n[[domain]]\ntransform = \"cubic\"\n");
+        let bad = parse_spec(
+            "x.toml",
+            "name = \"a\"\ngeography = \"g\"\n[[domain]]\ntransform = \"cubic\"\n",
+        );
         let msg = bad.unwrap_err().to_string();
         assert!(msg.contains("x.toml, line 4"), "{msg}");
     }

@@ -6,7 +6,7 @@
 //! reach; writes GeoJSON (sites) or CSV (demand areas) and can save per-area results.
 
 use super::index::{check_code, derived_meta, value_row};
-use crate::analysis::siting::{Model, Siting, SolveOptions, Solution, solve};
+use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve};
 use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
 use crate::data::cost_matrix::{CostMatrix, read_cost_matrix};
@@ -25,7 +25,10 @@ use std::path::{Path, PathBuf};
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PointSource {
     /// A point layer; ids from `field` (else `LAYER#n`, n = feature order from 1).
-    Layer { layer: String, field: Option<String> },
+    Layer {
+        layer: String,
+        field: Option<String>,
+    },
     /// Area centroids of `geography` (default: the demand geography); ids are area codes.
     Centroids { geography: Option<String> },
 }
@@ -230,7 +233,12 @@ fn indicator_values(
 }
 
 /// Deprived flags per area.
-fn deprived_flags(ws: &Workspace, req: &SiteRequest, d: &Deprived, areas: &[Area]) -> Result<Vec<bool>> {
+fn deprived_flags(
+    ws: &Workspace,
+    req: &SiteRequest,
+    d: &Deprived,
+    areas: &[Area],
+) -> Result<Vec<bool>> {
     let values = indicator_values(ws, &d.indicator, &req.geography, req.period.as_deref())?;
     let v: Vec<Option<f64>> = areas
         .iter()
@@ -314,7 +322,9 @@ pub fn run(
         })
         .collect();
     let demand_xy: Vec<[f64; 2]> = match &req.demand_points {
-        None | Some(PointSource::Centroids { .. }) => area_points(&areas).iter().map(|p| p.xy).collect(),
+        None | Some(PointSource::Centroids { .. }) => {
+            area_points(&areas).iter().map(|p| p.xy).collect()
+        }
         Some(PointSource::Layer { layer, field }) => {
             let field = field.as_deref().ok_or_else(|| {
                 Error::Invalid(format!(
@@ -335,7 +345,12 @@ pub fn run(
                     "demand point layer '{layer}' has no point for {} area(s) of '{}' (e.g. {})",
                     missing.len(),
                     req.geography,
-                    missing.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                    missing
+                        .iter()
+                        .take(5)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
             areas.iter().map(|a| pts[&a.code]).collect()
@@ -365,7 +380,9 @@ pub fn run(
         }
     }
     if let Some(m) = &matrix
-        && !sites.iter().any(|s| codes.iter().any(|c| m.get(c, &s.id).is_some()))
+        && !sites
+            .iter()
+            .any(|s| codes.iter().any(|c| m.get(c, &s.id).is_some()))
     {
         return Err(Error::Invalid(format!(
             "the matrix pairs no area of '{}' with any site id (site ids here look like '{}'): check its origin and site columns",
@@ -536,11 +553,31 @@ pub fn run(
         saved: Vec::new(),
     };
     if let Some(path) = out {
-        write_out(path, &response, &codes, &demand, deprived.as_deref(), &before, &after, &assignment, &sites)?;
+        write_out(
+            path,
+            &response,
+            &codes,
+            &demand,
+            deprived.as_deref(),
+            &before,
+            &after,
+            &assignment,
+            &sites,
+        )?;
         response.out = Some(path.display().to_string());
     }
     if let Some(name) = &req.save {
-        response.saved = save(ws, req, name, &codes, &demand, &before, &after, &assignment, &sites)?;
+        response.saved = save(
+            ws,
+            req,
+            name,
+            &codes,
+            &demand,
+            &before,
+            &after,
+            &assignment,
+            &sites,
+        )?;
     }
     Ok(response)
 }
@@ -589,7 +626,13 @@ fn write_out(
             let mut w = csv::Writer::from_writer(Vec::new());
             let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
             w.write_record([
-                "area_code", "demand", "deprived", "covered_before", "covered_after", "site", "cost",
+                "area_code",
+                "demand",
+                "deprived",
+                "covered_before",
+                "covered_after",
+                "site",
+                "cost",
             ])
             .map_err(werr)?;
             for i in 0..codes.len() {
@@ -624,6 +667,9 @@ fn write_out(
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// One saved series: (code suffix, definition, unit, decimals, values).
+type Series<'a> = (&'a str, String, &'a str, i64, Vec<Option<f64>>);
+
 #[allow(clippy::too_many_arguments)]
 fn save(
     ws: &mut Workspace,
@@ -643,7 +689,11 @@ fn save(
         serde_json::to_string(&req.model).unwrap_or_default(),
         req.demand,
         req.reach_m,
-        if req.matrix.is_some() { "matrix" } else { "straight-line metres" }
+        if req.matrix.is_some() {
+            "matrix"
+        } else {
+            "straight-line metres"
+        }
     );
     let flag = |b: &bool| Some(if *b { 1.0 } else { 0.0 });
     let status: Vec<Option<f64>> = (0..codes.len())
@@ -659,11 +709,37 @@ fn save(
             })
         })
         .collect();
-    let series: Vec<(&str, String, &str, i64, Vec<Option<f64>>)> = vec![
-        ("status", format!("0 no demand, 1 demand not covered, 2 covered by the existing sites, 3 newly covered: {what}"), "class", 0, status),
-        ("covered_before", format!("covered by the existing sites: {what}"), "flag", 0, before.iter().map(flag).collect()),
-        ("covered", format!("covered after opening the chosen sites: {what}"), "flag", 0, after.iter().map(flag).collect()),
-        ("cost", format!("cost (distance or time) to the nearest open site: {what}"), "m or minutes", 0, assignment.iter().map(|a| a.map(|(_, c)| c)).collect()),
+    let series: Vec<Series<'_>> = vec![
+        (
+            "status",
+            format!(
+                "0 no demand, 1 demand not covered, 2 covered by the existing sites, 3 newly covered: {what}"
+            ),
+            "class",
+            0,
+            status,
+        ),
+        (
+            "covered_before",
+            format!("covered by the existing sites: {what}"),
+            "flag",
+            0,
+            before.iter().map(flag).collect(),
+        ),
+        (
+            "covered",
+            format!("covered after opening the chosen sites: {what}"),
+            "flag",
+            0,
+            after.iter().map(flag).collect(),
+        ),
+        (
+            "cost",
+            format!("cost (distance or time) to the nearest open site: {what}"),
+            "m or minutes",
+            0,
+            assignment.iter().map(|a| a.map(|(_, c)| c)).collect(),
+        ),
     ];
     let provenance = serde_json::json!({
         "tool": format!("local-atlas {}", env!("CARGO_PKG_VERSION")),

@@ -34,9 +34,7 @@ pub mod sensitivity;
 pub mod transform;
 
 use serde::{Deserialize, Serialize};
-use transform::{
-    descending_ranks, exponential, mid_ranks, rank_group, z_scores,
-};
+use transform::{descending_ranks, exponential, mid_ranks, rank_group, z_scores};
 
 /// What an input column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -122,9 +120,7 @@ pub enum CompositeError {
     },
     #[error("domain '{0}' has a weight that is negative or not a number")]
     BadWeight(String),
-    #[error(
-        "domain '{domain}': rank {rank} is outside 1..={of} (the size of its ranking, `of`)"
-    )]
+    #[error("domain '{domain}': rank {rank} is outside 1..={of} (the size of its ranking, `of`)")]
     RankOutOfRange { domain: String, rank: f64, of: f64 },
     #[error("domain '{domain}': {what}")]
     BadInput { domain: String, what: String },
@@ -189,16 +185,13 @@ pub fn composite_index(
         }
         transformed.push(domain_values(d, n)?);
     }
-    let complete: Vec<bool> = (0..n)
-        .map(|i| transformed.iter().all(|t| t[i].is_some()))
-        .collect();
     let mut counts = Vec::new();
-    let mut excluded = Vec::new();
-    for i in 0..n {
-        if missing == MissingPolicy::Exclude && !complete[i] {
-            excluded.push(i);
-        }
-    }
+    let mut excluded: Vec<usize> = match missing {
+        MissingPolicy::Exclude => (0..n)
+            .filter(|&i| transformed.iter().any(|t| t[i].is_none()))
+            .collect(),
+        MissingPolicy::ImputeMean => Vec::new(),
+    };
     for (d, t) in domains.iter().zip(transformed.iter_mut()) {
         let missing_here = t.iter().filter(|v| v.is_none()).count();
         let mut imputed = 0;
@@ -252,10 +245,9 @@ pub fn composite_index(
 pub fn weighted_sum(columns: &[Vec<Option<f64>>], weights: &[f64], n: usize) -> Vec<Option<f64>> {
     (0..n)
         .map(|i| {
-            columns
-                .iter()
-                .zip(weights)
-                .try_fold(0.0, |acc, (c, w)| c.get(i).copied().flatten().map(|v| acc + w * v))
+            columns.iter().zip(weights).try_fold(0.0, |acc, (c, w)| {
+                c.get(i).copied().flatten().map(|v| acc + w * v)
+            })
         })
         .collect()
 }
@@ -267,8 +259,14 @@ pub fn rank_deciles(
 ) -> (Vec<Option<usize>>, Vec<Option<usize>>, Vec<Option<usize>>) {
     let rank = descending_ranks(score);
     let n = score.iter().flatten().count();
-    let decile = rank.iter().map(|r| r.map(|r| rank_group(r, n, 10))).collect();
-    let quintile = rank.iter().map(|r| r.map(|r| rank_group(r, n, 5))).collect();
+    let decile = rank
+        .iter()
+        .map(|r| r.map(|r| rank_group(r, n, 10)))
+        .collect();
+    let quintile = rank
+        .iter()
+        .map(|r| r.map(|r| rank_group(r, n, 5)))
+        .collect();
     (rank, decile, quintile)
 }
 
@@ -348,7 +346,10 @@ fn column_values(name: &str, c: &Column, n: usize) -> Result<Vec<Option<f64>>, C
                     });
                 }
                 Ok((
-                    values.iter().map(|r| r.map(|r| (of + 1.0 - r) / of)).collect(),
+                    values
+                        .iter()
+                        .map(|r| r.map(|r| (of + 1.0 - r) / of))
+                        .collect(),
                     of,
                 ))
             }
@@ -441,7 +442,12 @@ mod tests {
         let d = [single(
             "a",
             1.0,
-            col(&[Some(1.0), Some(2.0), Some(3.0)], Input::Rank, None, Transform::Normal),
+            col(
+                &[Some(1.0), Some(2.0), Some(3.0)],
+                Input::Rank,
+                None,
+                Transform::Normal,
+            ),
         )];
         let idx = composite_index(&d, MissingPolicy::Exclude).unwrap();
         // rank 1 (most deprived) of 3 → Φ⁻¹(3/4).
@@ -459,8 +465,18 @@ mod tests {
 
     #[test]
     fn missing_policies_count_and_act() {
-        let a = col(&[Some(1.0), None, Some(3.0)], Input::Score, None, Transform::None);
-        let b = col(&[Some(2.0), Some(2.0), Some(4.0)], Input::Score, None, Transform::None);
+        let a = col(
+            &[Some(1.0), None, Some(3.0)],
+            Input::Score,
+            None,
+            Transform::None,
+        );
+        let b = col(
+            &[Some(2.0), Some(2.0), Some(4.0)],
+            Input::Score,
+            None,
+            Transform::None,
+        );
         let d = [single("a", 1.0, a), single("b", 1.0, b)];
         let ex = composite_index(&d, MissingPolicy::Exclude).unwrap();
         assert_eq!(ex.score, vec![Some(3.0), None, Some(7.0)]);
@@ -484,7 +500,12 @@ mod tests {
     #[test]
     fn combined_domain_uses_component_weights() {
         let a = col(&[Some(1.0), Some(3.0)], Input::Score, None, Transform::None);
-        let b = col(&[Some(10.0), Some(0.0)], Input::Score, None, Transform::None);
+        let b = col(
+            &[Some(10.0), Some(0.0)],
+            Input::Score,
+            None,
+            Transform::None,
+        );
         let d = Domain {
             name: "ab".into(),
             weight: 1.0,

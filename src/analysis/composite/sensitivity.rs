@@ -80,7 +80,12 @@ pub fn weight_sensitivity(
     let base = weighted_sum(domain_values, weights, n);
     let areas: Vec<usize> = (0..n).filter(|&i| base[i].is_some()).collect();
     let m = areas.len();
-    let base_decile = deciles(&areas.iter().map(|&i| base[i].unwrap_or(0.0)).collect::<Vec<_>>());
+    let base_decile = deciles(
+        &areas
+            .iter()
+            .map(|&i| base[i].unwrap_or(0.0))
+            .collect::<Vec<_>>(),
+    );
     let total: f64 = weights.iter().sum();
     let alpha: Vec<f64> = weights
         .iter()
@@ -120,7 +125,8 @@ pub fn weight_sensitivity(
         if opts.draws > 0 {
             let row = &mut ranks[k * opts.draws..(k + 1) * opts.draws];
             row.sort_unstable();
-            let at = |q: f64| row[((q * (opts.draws - 1) as f64).round() as usize).min(opts.draws - 1)];
+            let at =
+                |q: f64| row[((q * (opts.draws - 1) as f64).round() as usize).min(opts.draws - 1)];
             rank_low[i] = Some(at(tail) as usize);
             rank_high[i] = Some(at(1.0 - tail) as usize);
             let share = changed[k] as f64 / opts.draws as f64;
@@ -215,7 +221,10 @@ mod tests {
             let draws: Vec<f64> = (0..40_000).map(|_| gamma(shape, &mut rng)).collect();
             let mean = draws.iter().sum::<f64>() / draws.len() as f64;
             let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / draws.len() as f64;
-            assert!((mean / shape - 1.0).abs() < 0.03, "shape {shape}: mean {mean}");
+            assert!(
+                (mean / shape - 1.0).abs() < 0.03,
+                "shape {shape}: mean {mean}"
+            );
             assert!((var / shape - 1.0).abs() < 0.06, "shape {shape}: var {var}");
         }
     }

@@ -169,6 +169,9 @@ mod tests {
 
     #[test]
     fn z_scores_of_constant_are_zero() {
-        assert_eq!(z_scores(&[Some(2.0), Some(2.0)]), vec![Some(0.0), Some(0.0)]);
+        assert_eq!(
+            z_scores(&[Some(2.0), Some(2.0)]),
+            vec![Some(0.0), Some(0.0)]
+        );
     }
 }

@@ -64,15 +64,18 @@ impl Cover<'_> {
             return;
         }
         let mut gains: Vec<(f64, usize)> = free.iter().map(|&j| (self.gain(j), j)).collect();
-        self.work += free.iter().map(|&j| self.covers[j].len() as u64).sum::<u64>() + 1;
+        self.work += free
+            .iter()
+            .map(|&j| self.covers[j].len() as u64)
+            .sum::<u64>()
+            + 1;
         gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let tol = eps(self.s.total_demand());
         if value > self.best + tol {
             self.best = value;
             self.best_open = chosen.clone();
             // Pad with free sites: more sites never cover less.
-            self.best_open
-                .extend(gains.iter().take(r).map(|g| g.1));
+            self.best_open.extend(gains.iter().take(r).map(|g| g.1));
             self.best_open.sort_unstable();
             self.improved = true;
             if self.stop_on_improve {
@@ -229,7 +232,11 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
                     open: search.best_open,
                     objective: k as f64,
                     optimal,
-                    bound: if optimal { k as f64 } else { proven_below as f64 },
+                    bound: if optimal {
+                        k as f64
+                    } else {
+                        proven_below as f64
+                    },
                     gap: if optimal {
                         0.0
                     } else {
@@ -305,7 +312,13 @@ impl Median<'_> {
     }
 
     /// (lower bound, savings sorted descending) at a node.
-    fn bound(&mut self, dist: &[f64], free: &[usize], r: usize, value: f64) -> (f64, Vec<(f64, usize)>) {
+    fn bound(
+        &mut self,
+        dist: &[f64],
+        free: &[usize],
+        r: usize,
+        value: f64,
+    ) -> (f64, Vec<(f64, usize)>) {
         let n = self.active.len();
         let mut all_open = dist.to_vec();
         let mut savings: Vec<(f64, usize)> = free
@@ -501,9 +514,7 @@ pub fn pmedian(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let mut lambda: Vec<f64> = m
         .active
         .iter()
-        .map(|&i| {
-            s.demand[i] * (0..s.sites).map(|j| m.c(i, j)).fold(penalty, f64::min)
-        })
+        .map(|&i| s.demand[i] * (0..s.sites).map(|j| m.c(i, j)).fold(penalty, f64::min))
         .collect();
     let root = cheap.max(m.lagrangian(&[], &candidates, p, &mut lambda, 400));
     let tol = eps(h_cost);

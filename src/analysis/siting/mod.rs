@@ -242,11 +242,9 @@ impl Siting {
 pub fn solve(s: &Siting, model: Model, opts: &SolveOptions) -> Result<Solution, SitingError> {
     let candidates = s.candidates().len();
     match model {
-        Model::Mclp { p } | Model::Pmedian { p } if p > candidates => {
-            Err(SitingError::Invalid(format!(
-                "{p} new sites were asked for but there are only {candidates} candidates"
-            )))
-        }
+        Model::Mclp { p } | Model::Pmedian { p } if p > candidates => Err(SitingError::Invalid(
+            format!("{p} new sites were asked for but there are only {candidates} candidates"),
+        )),
         Model::Mclp { p } => Ok(exact::mclp(s, p, opts)),
         Model::Pmedian { p } => Ok(exact::pmedian(s, p, opts)),
         Model::Lscp { percent } => {
@@ -377,7 +375,10 @@ pub(crate) mod tests {
         let h = solve(&s, Model::Mclp { p: 3 }, &opts).unwrap();
         assert_eq!(h.open.len(), 3);
         assert!(h.objective <= exact.objective + 1e-9);
-        assert!(h.bound >= exact.objective - 1e-9, "the bound bounds the optimum");
+        assert!(
+            h.bound >= exact.objective - 1e-9,
+            "the bound bounds the optimum"
+        );
         let hp = solve(&s, Model::Pmedian { p: 3 }, &opts).unwrap();
         let ep = solve(&s, Model::Pmedian { p: 3 }, &SolveOptions::default()).unwrap();
         assert!(hp.objective >= ep.objective - 1e-6);
