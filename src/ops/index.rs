@@ -127,7 +127,7 @@ pub fn read_spec(path: &Path) -> Result<IndexSpec> {
 pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
     toml::from_str::<IndexSpec>(text).map_err(|e| {
         let mut err = InputError::new(file, e.message().to_string()).hint(
-            "see README.md, \"Deprivation indices and service siting\", for the index spec format",
+            "See README.md, \"Deprivation indices and service siting\", for the index spec format",
         );
         if let Some(span) = e.span() {
             let line = text[..span.start.min(text.len())].matches('\n').count() as u64 + 1;
