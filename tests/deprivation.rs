@@ -430,3 +430,90 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv, line 2, column 'minutes'"));
 }
+
+/// `[rank_against]`: GM's rebuilt scores ranked against the rebuilt national scores give the
+/// published national ranks and deciles.
+#[test]
+fn index_ranked_against_national_scores() {
+    let Some(shared) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // National scores, rebuilt with the library from the England domain ranks.
+    let mut r =
+        csv::Reader::from_path(shared.join("england_imd2019_lsoa_ranks_deciles.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let names = [
+        "Income_rank",
+        "Employment_rank",
+        "Education_rank",
+        "Health_rank",
+        "Crime_rank",
+        "Housing_and_Access_rank",
+        "Environment_rank",
+    ];
+    let domains: Vec<Domain> = imd2019()
+        .domains
+        .iter()
+        .zip(names)
+        .map(|(p, c)| Domain {
+            name: p.role.into(),
+            weight: p.weight,
+            source: DomainSource::Single(Column {
+                values: rows.iter().map(|r| r[col(c)].parse().ok()).collect(),
+                input: p.input,
+                of: Some(32844.0),
+                direction: p.direction,
+                transform: p.transform,
+            }),
+        })
+        .collect();
+    let national = composite_index(&domains, MissingPolicy::Exclude).unwrap();
+    let mut csv_text = String::from("lsoa_code,score\n");
+    for (row, s) in rows.iter().zip(&national.score) {
+        csv_text.push_str(&format!("{},{}\n", &row[col("lsoa_code")], s.unwrap()));
+    }
+    common::write(dir.path(), "england.csv", csv_text);
+    let spec = std::fs::read_to_string(spec_path("imd2019.toml")).unwrap();
+    let spec = spec.replace(
+        "# Optional: perturb",
+        "[rank_against]\nfile = \"england.csv\"\ncolumn = \"score\"\n\n# Optional: perturb",
+    );
+    let spec = common::write(dir.path(), "imd_national.toml", spec);
+    let ws = sample(dir.path());
+    let out = ok(&[
+        "index",
+        ws.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out["ranking"], "reference");
+    assert_eq!(out["ranking_size"], 32844);
+    let mut published = HashMap::new();
+    let mut w = csv::Reader::from_path(common::seeds().join("gm_iod2019_lsoa_wide.csv")).unwrap();
+    let wh = w.headers().unwrap().clone();
+    let wc = |name: &str| wh.iter().position(|c| c == name).unwrap();
+    for rec in w.records() {
+        let rec = rec.unwrap();
+        published.insert(
+            rec[wc("lsoa11cd")].to_string(),
+            (
+                rec[wc("imd_rank")].parse::<i64>().unwrap(),
+                rec[wc("imd_decile")].parse::<u64>().unwrap(),
+            ),
+        );
+    }
+    let (mut off, mut worst) = (0, 0);
+    for a in out["areas"].as_array().unwrap() {
+        let (rank, decile) = published[a["code"].as_str().unwrap()];
+        let got = a["rank"].as_i64().unwrap();
+        if got != rank {
+            off += 1;
+            worst = worst.max((got - rank).abs());
+        }
+        assert_eq!(a["decile"].as_u64().unwrap(), decile, "{}", a["code"]);
+    }
+    eprintln!("GM against national: {off} of 1,673 ranks differ, by at most {worst}");
+    assert!(off <= 20 && worst <= 2, "{off} {worst}");
+}

@@ -8,6 +8,7 @@ pub mod gpkg_geom;
 pub mod import;
 pub mod query;
 pub mod recipes;
+pub mod reference_scores;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;

@@ -8,12 +8,13 @@ use crate::analysis::composite::presets::preset;
 use crate::analysis::composite::sensitivity::{SensitivityOptions, weight_sensitivity};
 use crate::analysis::composite::{
     Column, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input, MissingPolicy,
-    Transform, composite_index,
+    Transform, composite_index, rank_deciles_against,
 };
 use crate::data::Workspace;
 use crate::data::import::indicators::{Status, ValueRow};
 use crate::data::import::metadata::{IndicatorMeta, Polarity};
 use crate::data::query::{self, Area};
+use crate::data::reference_scores::read_reference_scores;
 use crate::error::{Error, InputError, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -36,8 +37,20 @@ pub struct IndexSpec {
     pub missing: MissingPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivityOptions>,
+    /// Rank the scores against a supplied (e.g. national) set of scores instead of among the
+    /// workspace's areas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank_against: Option<RankAgainst>,
     #[serde(rename = "domain")]
     pub domains: Vec<DomainSpec>,
+}
+
+/// `[rank_against]`: a CSV column of reference scores (a path relative to the spec file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankAgainst {
+    pub file: std::path::PathBuf,
+    pub column: String,
 }
 
 /// One `[[domain]]`.
@@ -109,6 +122,10 @@ pub struct IndexResponse {
     pub excluded: Vec<String>,
     pub missing: Vec<DomainMissing>,
     pub weights_sum: f64,
+    /// `workspace` (ranks among the areas scored) or `reference` (against `[rank_against]`).
+    pub ranking: &'static str,
+    /// Size of the ranking the ranks and deciles refer to.
+    pub ranking_size: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivitySummary>,
     pub saved: Vec<String>,
@@ -120,7 +137,14 @@ pub struct IndexResponse {
 pub fn read_spec(path: &Path) -> Result<IndexSpec> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse_spec(&file, &text)
+    let mut spec = parse_spec(&file, &text)?;
+    if let Some(r) = &mut spec.rank_against
+        && r.file.is_relative()
+        && let Some(dir) = path.parent()
+    {
+        r.file = dir.join(&r.file);
+    }
+    Ok(spec)
 }
 
 /// Parses spec text (`file` names it in errors).
@@ -321,8 +345,17 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             source,
         });
     }
-    let index = composite_index(&domains, spec.missing)
+    let mut index = composite_index(&domains, spec.missing)
         .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
+    let mut ranking = ("workspace", index.score.iter().flatten().count());
+    if let Some(r) = &spec.rank_against {
+        let reference = read_reference_scores(&r.file, &r.column)?;
+        let (rank, decile, quintile) = rank_deciles_against(&index.score, &reference);
+        index.rank = rank;
+        index.decile = decile;
+        index.quintile = quintile;
+        ranking = ("reference", reference.len());
+    }
     let sensitivity = spec.sensitivity.map(|o| {
         (
             o,
@@ -350,6 +383,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             &period,
             &codes,
             &index,
+            ranking.1,
             sensitivity.as_ref(),
             &recipe,
         )?;
@@ -379,6 +413,8 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
         excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
         missing: index.missing.clone(),
         weights_sum: index.weights.iter().sum(),
+        ranking: ranking.0,
+        ranking_size: ranking.1,
         sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
             draws: s.draws,
             concentration: o.concentration,
@@ -482,6 +518,7 @@ fn save(
     period: &str,
     codes: &[String],
     index: &CompositeIndex,
+    ranking_size: usize,
     sensitivity: Option<&(
         SensitivityOptions,
         crate::analysis::composite::sensitivity::Sensitivity,
@@ -505,8 +542,12 @@ fn save(
             "rank".into(),
             format!("{}: rank", spec.name),
             format!(
-                "{what}: rank among the {} areas with a score; 1 = most deprived",
-                index.score.iter().flatten().count()
+                "{what}: rank among {ranking_size} {}; 1 = most deprived",
+                if spec.rank_against.is_some() {
+                    "reference scores"
+                } else {
+                    "areas with a score"
+                }
             ),
             "rank (1 = most deprived)",
             0,

@@ -270,6 +270,44 @@ pub fn rank_deciles(
     (rank, decile, quintile)
 }
 
+/// Ranks, deciles and quintiles against a reference set of scores (e.g. the national ones):
+/// rank = 1 + the number of reference scores strictly higher, decile ⌈10·rank/N⌉ with N the
+/// size of the reference. The areas themselves need not be in the reference.
+///
+/// ```
+/// use local_atlas::analysis::composite::rank_deciles_against;
+/// let reference: Vec<f64> = (1..=100).map(f64::from).collect();
+/// let (rank, decile, _) = rank_deciles_against(&[Some(95.5), None], &reference);
+/// assert_eq!(rank, vec![Some(6), None]); // 96..=100 are higher
+/// assert_eq!(decile, vec![Some(1), None]);
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn rank_deciles_against(
+    score: &[Option<f64>],
+    reference: &[f64],
+) -> (Vec<Option<usize>>, Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut desc: Vec<f64> = reference
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    desc.sort_by(|a, b| b.total_cmp(a));
+    let n = desc.len();
+    let rank: Vec<Option<usize>> = score
+        .iter()
+        .map(|s| s.map(|s| transform::rank_against(s, &desc).min(n.max(1))))
+        .collect();
+    let decile = rank
+        .iter()
+        .map(|r| r.map(|r| rank_group(r, n, 10)))
+        .collect();
+    let quintile = rank
+        .iter()
+        .map(|r| r.map(|r| rank_group(r, n, 5)))
+        .collect();
+    (rank, decile, quintile)
+}
+
 fn source_len(s: &DomainSource) -> usize {
     match s {
         DomainSource::Single(c) => c.values.len(),
