@@ -320,6 +320,19 @@ fn gm_siting_scenario() {
     assert_eq!(again["covered_before"], 116.0);
     assert!(again["covered_after"].as_f64().unwrap() > 116.0);
 
+    // Capacity is reported, not enforced: with 20 per site some of the five are over.
+    let cap = ok(&[&base[..], &["--mclp", "5", "--capacity", "20", "--json"]].concat());
+    let over: Vec<bool> = cap["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["over_capacity"].as_bool().unwrap())
+        .collect();
+    assert!(
+        over.iter().any(|o| *o) && !over.iter().all(|o| *o),
+        "{over:?}"
+    );
+
     let lscp = ok(&[&base[..], &["--lscp", "25", "--json"]].concat());
     assert_eq!(lscp["optimal"], true);
     assert!(lscp["covered_after"].as_f64().unwrap() >= 0.25 * 828.0);

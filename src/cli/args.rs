@@ -258,6 +258,10 @@ pub enum Command {
         /// Work budget of the exact search (demand–site evaluations).
         #[arg(long, default_value_t = 2_000_000_000)]
         work_limit: u64,
+        /// Capacity per site in demand units (e.g. 800): sites whose covered demand exceeds it
+        /// are reported (`over_capacity`); the models do not enforce it.
+        #[arg(long)]
+        capacity: Option<f64>,
         /// Write the sites (.geojson) or the demand areas (.csv).
         #[arg(long)]
         out: Option<PathBuf>,

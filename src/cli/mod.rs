@@ -223,6 +223,7 @@ pub fn run(cli: Cli) -> Result<()> {
             pmedian,
             heuristic,
             work_limit,
+            capacity,
             out,
             save,
             json,
@@ -253,6 +254,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 model,
                 heuristic,
                 work_limit,
+                capacity,
                 save,
             };
             let spinner = progress::Spinner::start("siting");

@@ -229,11 +229,16 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
     );
     for c in &r.chosen {
         s.push_str(&format!(
-            "\n  new site {} {}: {} areas, demand {:.1} within reach",
+            "\n  new site {} {}: {} areas, demand {:.1} within reach{}",
             c.id,
             c.name.as_deref().unwrap_or(""),
             c.areas,
-            c.covered_demand
+            c.covered_demand,
+            if c.over_capacity == Some(true) {
+                " (over capacity)"
+            } else {
+                ""
+            }
         ));
     }
     s.push_str("\ncoverage curve:");

@@ -103,6 +103,9 @@ pub struct SiteRequest {
     pub model: Model,
     pub heuristic: bool,
     pub work_limit: u64,
+    /// A capacity per site (in demand units, e.g. 800 under-5s): reported per site as
+    /// `over_capacity`; the models do not enforce it.
+    pub capacity: Option<f64>,
     /// Save per-area results as `<save>_status` (0 no demand, 1 not covered, 2 covered by the
     /// existing sites, 3 newly covered), `<save>_covered_before`, `<save>_covered`, `<save>_cost`.
     pub save: Option<String>,
@@ -122,6 +125,9 @@ pub struct SiteOut {
     pub demand: f64,
     /// Of that, demand within reach.
     pub covered_demand: f64,
+    /// With a capacity: covered demand above it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_capacity: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -273,6 +279,13 @@ pub fn run(
     out: Option<&Path>,
     feedback: &dyn Feedback,
 ) -> Result<SiteResponse> {
+    if let Some(cap) = req.capacity
+        && !(cap.is_finite() && cap > 0.0)
+    {
+        return Err(Error::Invalid(format!(
+            "the capacity must be a number > 0, got {cap}"
+        )));
+    }
     if !(req.reach_m.is_finite() && req.reach_m >= 0.0) {
         return Err(Error::Invalid(format!(
             "the reach must be a distance ≥ 0, got {}",
@@ -455,7 +468,14 @@ pub fn run(
             .filter(|(i, _)| demand[*i] > 0.0)
             .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
             .collect();
+        let covered_demand = mine
+            .iter()
+            .filter(|(_, c)| *c <= req.reach_m)
+            .map(|(i, _)| demand[*i])
+            .sum::<f64>()
+            + 0.0;
         Ok(SiteOut {
+            over_capacity: req.capacity.map(|cap| covered_demand > cap),
             id: s.id.clone(),
             name: s.name.clone(),
             kind,
@@ -465,12 +485,7 @@ pub fn run(
             latitude: lat,
             areas: mine.len(),
             demand: mine.iter().map(|(i, _)| demand[*i]).sum::<f64>() + 0.0,
-            covered_demand: mine
-                .iter()
-                .filter(|(_, c)| *c <= req.reach_m)
-                .map(|(i, _)| demand[*i])
-                .sum::<f64>()
-                + 0.0,
+            covered_demand,
         })
     };
     let chosen = solution
