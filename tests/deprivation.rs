@@ -426,6 +426,39 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
         "--json",
     ]);
     assert_eq!(mclp["covered_after"], 100.0);
+    // Demand at supplied points (e.g. population-weighted centroids): all four zones' demand
+    // sits in the middle of A1, so A1's centroid covers it all within 100 m.
+    let pts = common::write(
+        dir.path(),
+        "pts.csv",
+        "code,longitude,latitude\nA1,-2.295,53.405\nA2,-2.295,53.405\nA3,-2.295,53.405\nA4,-2.295,53.405\n",
+    );
+    ok(&[
+        "import",
+        "points",
+        ws,
+        pts.to_str().unwrap(),
+        "--layer",
+        "popc",
+        "--json",
+    ]);
+    let at = ok(&[
+        "site",
+        ws,
+        "--geography",
+        "zone",
+        "--demand",
+        "kids",
+        "--demand-points",
+        "popc:code",
+        "--reach-m",
+        "100",
+        "--mclp",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(at["chosen"][0]["id"], "A1");
+    assert_eq!(at["covered_after"], 100.0);
     // A bad cell is named.
     let bad = common::write(dir.path(), "bad.csv", "origin,site,minutes\nA1,A1,soon\n");
     let out = cli(&[

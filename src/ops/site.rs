@@ -335,6 +335,12 @@ pub fn run(
         })
         .collect();
     let demand_xy: Vec<[f64; 2]> = match &req.demand_points {
+        Some(PointSource::Centroids { geography: Some(g) }) if *g != req.geography => {
+            return Err(Error::Invalid(format!(
+                "demand sits at the centroids of '{}' itself, not of '{g}': drop --demand-points or give a point layer LAYER:CODE_FIELD",
+                req.geography
+            )));
+        }
         None | Some(PointSource::Centroids { .. }) => {
             area_points(&areas).iter().map(|p| p.xy).collect()
         }

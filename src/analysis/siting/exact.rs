@@ -30,6 +30,8 @@ struct Cover<'a> {
     count: Vec<u32>,
     best: f64,
     best_open: Vec<usize>,
+    /// The sites actually chosen for `best` (before padding to exactly p).
+    best_core: Vec<usize>,
     improved: bool,
     stop_on_improve: bool,
     work: u64,
@@ -73,6 +75,8 @@ impl Cover<'_> {
         let tol = eps(self.s.total_demand());
         if value > self.best + tol {
             self.best = value;
+            self.best_core = chosen.clone();
+            self.best_core.sort_unstable();
             self.best_open = chosen.clone();
             // Pad with free sites: more sites never cover less.
             self.best_open.extend(gains.iter().take(r).map(|g| g.1));
@@ -116,6 +120,7 @@ fn cover_search<'a>(s: &'a Siting, best: f64, best_open: Vec<usize>, limit: u64)
         count,
         best,
         best_open,
+        best_core: Vec::new(),
         improved: false,
         stop_on_improve: false,
         work: 0,
@@ -227,9 +232,11 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
             search.node(&mut chosen, &candidates, k, base);
             work += search.work;
             if search.improved {
+                // The sites that reach the target (no padding): at most k.
+                let k = search.best_core.len();
                 let optimal = all_proven;
                 return Ok(Solution {
-                    open: search.best_open,
+                    open: search.best_core,
                     objective: k as f64,
                     optimal,
                     bound: if optimal {
