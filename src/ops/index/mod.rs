@@ -5,76 +5,24 @@
 //! The spec format is documented in README.md ("Deprivation indices and service siting").
 
 use crate::analysis::composite::presets::preset;
-use crate::analysis::composite::sensitivity::{SensitivityOptions, weight_sensitivity};
+use crate::analysis::composite::sensitivity::weight_sensitivity;
 use crate::analysis::composite::{
-    Column, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input, MissingPolicy,
-    Transform, composite_index, rank_deciles_against,
+    Column, Direction, Domain, DomainMissing, DomainSource, Input, Transform, composite_index,
+    rank_deciles_against,
 };
 use crate::data::Workspace;
-use crate::data::import::indicators::{Status, ValueRow};
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::import::metadata::Polarity;
 use crate::data::query::{self, Area};
 use crate::data::reference_scores::read_reference_scores;
-use crate::error::{Error, InputError, Result};
-use serde::{Deserialize, Serialize};
+use crate::error::{Error, Result};
+use serde::Serialize;
 use std::collections::HashMap;
-use std::path::Path;
 
-/// The index recipe (the TOML file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexSpec {
-    pub name: String,
-    pub geography: String,
-    /// Period of the inputs (default: each indicator's latest).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<String>,
-    /// `imd2019`, `townsend` or `carstairs`: fills weight, input and transform of domains
-    /// whose `name` is one of the preset's roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preset: Option<String>,
-    #[serde(default)]
-    pub missing: MissingPolicy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sensitivity: Option<SensitivityOptions>,
-    /// Rank the scores against a supplied (e.g. national) set of scores instead of among the
-    /// workspace's areas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rank_against: Option<RankAgainst>,
-    #[serde(rename = "domain")]
-    pub domains: Vec<DomainSpec>,
-}
+mod save;
+mod spec;
 
-/// `[rank_against]`: a CSV column of reference scores (a path relative to the spec file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RankAgainst {
-    pub file: std::path::PathBuf,
-    pub column: String,
-}
-
-/// One `[[domain]]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct DomainSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<Input>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transform: Option<Transform>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// Instead of `indicator`: components combined (by their weights) into the domain score.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub components: Vec<DomainSpec>,
-}
+pub(crate) use save::{check_code, derived_meta, value_row};
+pub use spec::{DomainSpec, IndexSpec, RankAgainst, parse_spec, read_spec};
 
 /// The request: a spec and whether/under which name to save.
 #[derive(Debug, Clone, Serialize)]
@@ -131,34 +79,6 @@ pub struct IndexResponse {
     pub saved: Vec<String>,
     /// The resolved recipe: the spec with every default filled in and the period of each input.
     pub recipe: serde_json::Value,
-}
-
-/// Reads a spec file; errors name the file and line.
-pub fn read_spec(path: &Path) -> Result<IndexSpec> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut spec = parse_spec(&file, &text)?;
-    if let Some(r) = &mut spec.rank_against
-        && r.file.is_relative()
-        && let Some(dir) = path.parent()
-    {
-        r.file = dir.join(&r.file);
-    }
-    Ok(spec)
-}
-
-/// Parses spec text (`file` names it in errors).
-pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
-    toml::from_str::<IndexSpec>(text).map_err(|e| {
-        let mut err = InputError::new(file, e.message().to_string()).hint(
-            "See README.md, \"Deprivation indices and service siting\", for the index spec format",
-        );
-        if let Some(span) = e.span() {
-            let line = text[..span.start.min(text.len())].matches('\n').count() as u64 + 1;
-            err = err.line(line);
-        }
-        err.into()
-    })
 }
 
 /// A domain with every default resolved.
@@ -376,7 +296,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let mut saved = Vec::new();
     if let Some(name) = &req.save {
-        saved = save(
+        saved = save::save(
             ws,
             spec,
             name,
@@ -440,251 +360,4 @@ fn recipe_json(spec: &IndexSpec, resolved: &[Resolved]) -> serde_json::Value {
             "columns": r.columns.iter().map(|(c, w)| serde_json::json!({"column": c, "weight": w})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
-}
-
-/// A valid indicator code prefix: lower-case letters, digits and `_`, starting with a letter.
-pub(crate) fn check_code(name: &str) -> Result<()> {
-    let ok = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Invalid(format!(
-            "'{name}' cannot name indicators: use lower-case letters, digits and _, starting with a letter (e.g. imd_local)"
-        )))
-    }
-}
-
-pub(crate) fn value_row(indicator: &str, code: &str, period: &str, value: Option<f64>) -> ValueRow {
-    ValueRow {
-        indicator: indicator.into(),
-        area_code: code.into(),
-        period: period.into(),
-        status: if value.is_some() {
-            Status::Ok
-        } else {
-            Status::Missing
-        },
-        value,
-        numerator: None,
-        denominator: None,
-        lower_ci: None,
-        upper_ci: None,
-        line: 0,
-    }
-}
-
-pub(crate) fn derived_meta(
-    code: String,
-    title: String,
-    theme: &str,
-    definition: String,
-    unit: &str,
-    decimals: i64,
-    polarity: Polarity,
-) -> IndicatorMeta {
-    IndicatorMeta {
-        code,
-        title,
-        theme: theme.into(),
-        definition,
-        unit: unit.into(),
-        decimals,
-        polarity,
-        source: "Computed by Local Atlas".into(),
-        licence: String::new(),
-        sensitivity: "public".into(),
-    }
-}
-
-/// One saved series: (code suffix, title, definition, unit, decimals, polarity, values).
-type Series<'a> = (
-    String,
-    String,
-    String,
-    &'a str,
-    i64,
-    Polarity,
-    Vec<Option<f64>>,
-);
-
-#[allow(clippy::too_many_arguments)]
-fn save(
-    ws: &mut Workspace,
-    spec: &IndexSpec,
-    name: &str,
-    period: &str,
-    codes: &[String],
-    index: &CompositeIndex,
-    ranking_size: usize,
-    sensitivity: Option<&(
-        SensitivityOptions,
-        crate::analysis::composite::sensitivity::Sensitivity,
-    )>,
-    recipe: &serde_json::Value,
-) -> Result<Vec<String>> {
-    check_code(name)?;
-    let what = format!("composite index '{}'", spec.name);
-    let as_f = |v: &[Option<usize>]| v.iter().map(|r| r.map(|r| r as f64)).collect::<Vec<_>>();
-    let mut series: Vec<Series<'_>> = vec![
-        (
-            "score".into(),
-            format!("{}: score", spec.name),
-            format!("{what}: weighted sum of the transformed domains; higher = more deprived"),
-            "score",
-            3,
-            Polarity::LowerIsBetter,
-            index.score.clone(),
-        ),
-        (
-            "rank".into(),
-            format!("{}: rank", spec.name),
-            format!(
-                "{what}: rank among {ranking_size} {}; 1 = most deprived",
-                if spec.rank_against.is_some() {
-                    "reference scores"
-                } else {
-                    "areas with a score"
-                }
-            ),
-            "rank (1 = most deprived)",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&index.rank),
-        ),
-        (
-            "decile".into(),
-            format!("{}: decile", spec.name),
-            format!("{what}: decile ⌈10·rank/n⌉; 1 = most deprived 10%"),
-            "decile",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&index.decile),
-        ),
-        (
-            "quintile".into(),
-            format!("{}: quintile", spec.name),
-            format!("{what}: quintile ⌈5·rank/n⌉; 1 = most deprived 20%"),
-            "quintile",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&index.quintile),
-        ),
-    ];
-    if let Some((o, s)) = sensitivity {
-        let how = format!(
-            "{} Dirichlet weight draws (concentration {}, seed {})",
-            o.draws, o.concentration, o.seed
-        );
-        series.push((
-            "rank_low".into(),
-            format!(
-                "{}: rank, low end of {:.0}% interval",
-                spec.name,
-                100.0 * o.interval
-            ),
-            format!(
-                "{what}: lower end of the central {:.0}% interval of ranks over {how}",
-                100.0 * o.interval
-            ),
-            "rank",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&s.rank_low),
-        ));
-        series.push((
-            "rank_high".into(),
-            format!(
-                "{}: rank, high end of {:.0}% interval",
-                spec.name,
-                100.0 * o.interval
-            ),
-            format!(
-                "{what}: upper end of the central {:.0}% interval of ranks over {how}",
-                100.0 * o.interval
-            ),
-            "rank",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&s.rank_high),
-        ));
-        series.push((
-            "decile_change".into(),
-            format!("{}: share of weight draws changing decile", spec.name),
-            format!("{what}: share of {how} in which the area's decile differs from the chosen weights' decile"),
-            "share",
-            3,
-            Polarity::Neutral,
-            s.decile_change_share.clone(),
-        ));
-        let unstable: Vec<Option<f64>> = s
-            .decile_change_share
-            .iter()
-            .map(|v| v.map(|v| if v >= o.unstable_share { 1.0 } else { 0.0 }))
-            .collect();
-        series.push((
-            "unstable".into(),
-            format!("{}: unstable decile", spec.name),
-            format!(
-                "{what}: 1 when the decile changes in at least {:.0}% of {how}, else 0",
-                100.0 * o.unstable_share
-            ),
-            "flag",
-            0,
-            Polarity::Neutral,
-            unstable,
-        ));
-    }
-    let mut metas = Vec::new();
-    let mut rows = Vec::new();
-    let mut saved = Vec::new();
-    for (suffix, title, definition, unit, decimals, polarity, values) in series {
-        let code = format!("{name}_{suffix}");
-        for (c, v) in codes.iter().zip(&values) {
-            rows.push(value_row(&code, c, period, *v));
-        }
-        metas.push(derived_meta(
-            code.clone(),
-            title,
-            "Deprivation",
-            definition,
-            unit,
-            decimals,
-            polarity,
-        ));
-        saved.push(code);
-    }
-    crate::data::derived::save_indicators(ws, &spec.geography, &metas, &rows, &recipe.to_string())?;
-    Ok(saved)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spec_parses_the_issue_form_and_reports_lines() {
-        let text = r#"
-name = "IMD 2019 rebuilt"
-geography = "lsoa11"
-[[domain]]
-indicator = "income_rank"
-input = "rank"
-of = 32844
-direction = "higher_is_worse"
-transform = "exponential"
-weight = 0.225
-"#;
-        let spec = parse_spec("x.toml", text).unwrap();
-        assert_eq!(spec.domains.len(), 1);
-        assert_eq!(spec.domains[0].of, Some(32844.0));
-        let bad = parse_spec(
-            "x.toml",
-            "name = \"a\"\ngeography = \"g\"\n[[domain]]\ntransform = \"cubic\"\n",
-        );
-        let msg = bad.unwrap_err().to_string();
-        assert!(msg.contains("x.toml, line 4"), "{msg}");
-    }
 }
