@@ -146,6 +146,16 @@ fn gap(bound: f64, objective: f64) -> f64 {
 }
 
 /// MCLP: exactly `p` new sites maximising covered demand.
+///
+/// ```
+/// use local_atlas::analysis::siting::{Siting, SolveOptions};
+/// // Demand 1, 5, 2 at 0, 10, 20 m; candidate sites at the same places.
+/// let pos = [0.0f64, 10.0, 20.0];
+/// let cost: Vec<f64> = pos.iter().flat_map(|a| pos.iter().map(move |b| (a - b).abs())).collect();
+/// let s = Siting::new(vec![1.0, 5.0, 2.0], cost, 3, vec![false; 3], 5.0).unwrap();
+/// let two = local_atlas::analysis::siting::exact::mclp(&s, 2, &SolveOptions::default());
+/// assert_eq!((two.open, two.objective), (vec![1, 2], 7.0));
+/// ```
 pub fn mclp(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let candidates = s.candidates();
     let base = s.coverage(&[]);
@@ -186,6 +196,17 @@ pub fn mclp(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
 
 /// Partial LSCP: the fewest new sites covering at least `percent`% of the demand. The
 /// solution's `objective` is the number of new sites and `bound` a lower bound on it.
+///
+/// ```
+/// use local_atlas::analysis::siting::{Siting, SolveOptions};
+/// // Demand 1, 5, 2 at 0, 10, 20 m; candidate sites at the same places.
+/// let pos = [0.0f64, 10.0, 20.0];
+/// let cost: Vec<f64> = pos.iter().flat_map(|a| pos.iter().map(move |b| (a - b).abs())).collect();
+/// let s = Siting::new(vec![1.0, 5.0, 2.0], cost, 3, vec![false; 3], 5.0).unwrap();
+/// // 75% of 8 = 6 needs the sites at 10 and 20 m (5 + 2 = 7); one site covers at most 5.
+/// let cover = local_atlas::analysis::siting::exact::lscp(&s, 75.0, &SolveOptions::default()).unwrap();
+/// assert_eq!((cover.open, cover.objective, cover.optimal), (vec![1, 2], 2.0, true));
+/// ```
 pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, SitingError> {
     let total = s.total_demand();
     let tol = eps(total);
@@ -491,6 +512,17 @@ impl Median<'_> {
 }
 
 /// p-median: exactly `p` new sites minimising Σ aᵢ·min cost.
+///
+/// ```
+/// use local_atlas::analysis::siting::{Siting, SolveOptions};
+/// // Demand 1, 5, 2 at 0, 10, 20 m; candidate sites at the same places.
+/// let pos = [0.0f64, 10.0, 20.0];
+/// let cost: Vec<f64> = pos.iter().flat_map(|a| pos.iter().map(move |b| (a - b).abs())).collect();
+/// let s = Siting::new(vec![1.0, 5.0, 2.0], cost, 3, vec![false; 3], 5.0).unwrap();
+/// // One site: at 10 m it costs 1·10 + 2·10 = 30 (at 0 m: 50 + 40, at 20 m: 20 + 50).
+/// let one = local_atlas::analysis::siting::exact::pmedian(&s, 1, &SolveOptions::default());
+/// assert_eq!((one.open, one.objective, one.optimal), (vec![1], 30.0, true));
+/// ```
 pub fn pmedian(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let candidates = s.candidates();
     let (h_open, h_cost) = greedy_interchange(s, p, Objective::Median);

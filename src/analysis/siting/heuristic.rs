@@ -87,6 +87,16 @@ impl<'a> State<'a> {
 
 /// Greedy then interchange; returns the new sites (ascending) and the loss (uncovered demand
 /// or weighted cost).
+///
+/// ```
+/// use local_atlas::analysis::siting::Siting;
+/// use local_atlas::analysis::siting::heuristic::{greedy_interchange, Objective};
+/// let pos = [0.0f64, 10.0, 20.0];
+/// let cost: Vec<f64> = pos.iter().flat_map(|a| pos.iter().map(move |b| (a - b).abs())).collect();
+/// let s = Siting::new(vec![1.0, 5.0, 2.0], cost, 3, vec![false; 3], 5.0).unwrap();
+/// assert_eq!(greedy_interchange(&s, 1, Objective::Median), (vec![1], 30.0));
+/// assert_eq!(greedy_interchange(&s, 1, Objective::Coverage), (vec![1], 3.0)); // 1 + 2 uncovered
+/// ```
 pub fn greedy_interchange(s: &Siting, p: usize, objective: Objective) -> (Vec<usize>, f64) {
     if objective == Objective::Coverage {
         return coverage_greedy_interchange(s, p);
