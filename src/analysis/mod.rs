@@ -3,6 +3,8 @@
 
 pub mod aggregate;
 pub mod classify;
+pub mod composite;
+pub mod deprivation_aggregate;
 pub mod error;
 pub mod getis_ord;
 pub mod kde;
@@ -11,4 +13,5 @@ pub mod moran;
 pub mod multiple_testing;
 pub mod normal;
 pub mod permutation;
+pub mod siting;
 pub mod weights;

@@ -5,6 +5,7 @@ use local_atlas::analysis::classify::Method;
 use local_atlas::data::crs::Crs;
 use local_atlas::data::import::csv_text::TextEncoding;
 use local_atlas::ops::indicator_data::WeightsKind;
+use local_atlas::ops::site::{Deprived, PointSource};
 use local_atlas::ops::stats::Statistic;
 use std::path::PathBuf;
 
@@ -162,6 +163,112 @@ pub enum Command {
         /// Store the per-area results in the workspace as indicators.
         #[arg(long)]
         save: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
+    Index {
+        workspace: PathBuf,
+        /// The index spec (TOML; see README "Deprivation indices and service siting").
+        #[arg(long)]
+        spec: PathBuf,
+        /// Save as indicators NAME_score, NAME_rank, NAME_decile, NAME_quintile (and the
+        /// sensitivity results) with the spec as provenance.
+        #[arg(long)]
+        save: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
+    DeprivationAggregate {
+        workspace: PathBuf,
+        /// The LSOA score (e.g. imd_score).
+        #[arg(long)]
+        score: String,
+        /// The national rank, 1 = most deprived (default: the score code with _score → _rank).
+        #[arg(long)]
+        rank: Option<String>,
+        /// Population of each LSOA (the weight of the averages and the extent).
+        #[arg(long)]
+        population: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        period: Option<String>,
+        /// Size of the national ranking.
+        #[arg(long, default_value_t = 32844.0)]
+        of: f64,
+        /// Store the measures at the --to geography as indicators.
+        #[arg(long)]
+        save: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Service siting: coverage, MCLP, LSCP or p-median.
+    #[command(group(clap::ArgGroup::new("model").required(true).args(["mclp", "lscp", "pmedian"])))]
+    Site {
+        workspace: PathBuf,
+        #[arg(long)]
+        geography: String,
+        /// Demand weight indicator (e.g. under-5 population), or `areas` for one per area.
+        #[arg(long)]
+        demand: String,
+        #[arg(long)]
+        period: Option<String>,
+        /// Only the X% most deprived areas by an indicator count as demand, e.g. imd_rank:30.
+        #[arg(long, value_name = "CODE:PERCENT")]
+        deprived_only: Option<Deprived>,
+        /// With --deprived-only: the indicator is a national rank out of N (deprived when
+        /// rank ≤ N·X/100, e.g. 32844), instead of the X% worst areas of the workspace.
+        #[arg(long, value_name = "N", requires = "deprived_only")]
+        deprived_of: Option<f64>,
+        /// With --deprived-only: keep all demand but multiply the deprived areas' by FACTOR.
+        #[arg(long, value_name = "FACTOR", requires = "deprived_only")]
+        deprived_multiply: Option<f64>,
+        /// Demand locations (e.g. population-weighted centroids): LAYER:AREA_CODE_FIELD
+        /// (default: the areas' centroids).
+        #[arg(long, value_name = "LAYER:FIELD")]
+        demand_points: Option<PointSource>,
+        /// Existing services, kept open: LAYER or LAYER:ID_FIELD.
+        #[arg(long)]
+        existing: Option<PointSource>,
+        /// Candidate sites: LAYER, LAYER:ID_FIELD, centroids or centroids:GEOGRAPHY.
+        #[arg(long, default_value = "centroids")]
+        candidates: PointSource,
+        /// Reach in metres (straight line, BNG), or in the matrix's units with --matrix.
+        #[arg(long, default_value_t = 1600.0)]
+        reach_m: f64,
+        /// Travel-time/distance matrix CSV: origin code, site id, minutes or metres.
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// Maximal covering: the best P new sites.
+        #[arg(long, value_name = "P")]
+        mclp: Option<usize>,
+        /// Set covering: the fewest new sites covering PERCENT% of demand.
+        #[arg(long, value_name = "PERCENT")]
+        lscp: Option<f64>,
+        /// p-median: P new sites minimising demand-weighted distance.
+        #[arg(long, value_name = "P")]
+        pmedian: Option<usize>,
+        /// Greedy + interchange only (no branch-and-bound), with the gap to the bound.
+        #[arg(long)]
+        heuristic: bool,
+        /// Work budget of the exact search (demand–site evaluations).
+        #[arg(long, default_value_t = 2_000_000_000)]
+        work_limit: u64,
+        /// Capacity per site in demand units (e.g. 800): sites whose covered demand exceeds it
+        /// are reported (`over_capacity`); the models do not enforce it.
+        #[arg(long)]
+        capacity: Option<f64>,
+        /// Write the sites (.geojson) or the demand areas (.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Save per-area results as indicators NAME_status (0 no demand, 1 not covered, 2 covered
+        /// by existing sites, 3 newly covered), NAME_covered_before, NAME_covered, NAME_cost.
+        #[arg(long)]
+        save: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -166,6 +166,102 @@ pub fn run(cli: Cli) -> Result<()> {
             drop(bar);
             emit(json, &r, || text::stats(&r, save))?;
         }
+        Command::Index {
+            workspace,
+            spec,
+            save,
+            json,
+        } => {
+            let mut ws = Workspace::open(&workspace)?;
+            let spec = ops::index::read_spec(&spec)?;
+            let r = ops::index::run(&mut ws, &ops::index::IndexRequest { spec, save })?;
+            emit(json, &r, || text::index(&r))?;
+        }
+        Command::DeprivationAggregate {
+            workspace,
+            score,
+            rank,
+            population,
+            from,
+            to,
+            period,
+            of,
+            save,
+            json,
+        } => {
+            let mut ws = Workspace::open(&workspace)?;
+            let r = ops::deprivation::run(
+                &mut ws,
+                &ops::deprivation::DeprivationRequest {
+                    score,
+                    rank,
+                    population,
+                    from,
+                    to,
+                    period,
+                    of,
+                    save,
+                },
+            )?;
+            emit(json, &r, || text::deprivation(&r))?;
+        }
+        Command::Site {
+            workspace,
+            geography,
+            demand,
+            period,
+            deprived_only,
+            deprived_of,
+            deprived_multiply,
+            demand_points,
+            existing,
+            candidates,
+            reach_m,
+            matrix,
+            mclp,
+            lscp,
+            pmedian,
+            heuristic,
+            work_limit,
+            capacity,
+            out,
+            save,
+            json,
+        } => {
+            use local_atlas::analysis::siting::Model;
+            let model = match (mclp, lscp, pmedian) {
+                (Some(p), _, _) => Model::Mclp { p },
+                (_, Some(percent), _) => Model::Lscp { percent },
+                (_, _, Some(p)) => Model::Pmedian { p },
+                _ => anyhow::bail!("give one of --mclp P, --lscp PERCENT or --pmedian P"),
+            };
+            let deprived = deprived_only.map(|d| ops::site::Deprived {
+                of: deprived_of,
+                multiply: deprived_multiply,
+                ..d
+            });
+            let mut ws = Workspace::open(&workspace)?;
+            let req = ops::site::SiteRequest {
+                geography,
+                demand,
+                period,
+                deprived,
+                demand_points,
+                existing,
+                candidates,
+                reach_m,
+                matrix,
+                model,
+                heuristic,
+                work_limit,
+                capacity,
+                save,
+            };
+            let spinner = progress::Spinner::start("siting");
+            let r = ops::site::run(&mut ws, &req, out.as_deref(), &local_atlas::ops::Silent)?;
+            drop(spinner);
+            emit(json, &r, || text::site(&r))?;
+        }
         Command::Bench {
             london,
             no_synthetic,

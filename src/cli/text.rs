@@ -128,3 +128,139 @@ pub fn bench(rows: &[BenchResult]) -> String {
     }
     s
 }
+
+pub fn index(r: &local_atlas::ops::index::IndexResponse) -> String {
+    let mut s = format!(
+        "index '{}' on {} ({}): {} areas scored, {} excluded; weights sum {:.3}",
+        r.name,
+        r.geography,
+        r.period,
+        r.n,
+        r.excluded.len(),
+        r.weights_sum
+    );
+    for m in r.missing.iter().filter(|m| m.missing > 0) {
+        s.push_str(&format!(
+            "\n  domain {}: {} missing, {} imputed",
+            m.domain, m.missing, m.imputed
+        ));
+    }
+    let mut top: Vec<_> = r.areas.iter().filter(|a| a.rank.is_some()).collect();
+    top.sort_by_key(|a| a.rank);
+    s.push_str("\nmost deprived:");
+    for a in top.iter().take(5) {
+        s.push_str(&format!(
+            "\n  {:>5}  {}  {:.3}",
+            a.rank.unwrap_or(0),
+            a.code,
+            a.score.unwrap_or(f64::NAN)
+        ));
+    }
+    if let Some(sens) = &r.sensitivity {
+        s.push_str(&format!(
+            "\nweight sensitivity ({} draws): on average {:.1}% of areas change decile; {} unstable areas",
+            sens.draws,
+            100.0 * sens.mean_share_changing_decile,
+            sens.unstable.len()
+        ));
+    }
+    if !r.saved.is_empty() {
+        s.push_str(&format!("\nsaved: {}", r.saved.join(", ")));
+    }
+    s
+}
+
+pub fn deprivation(r: &local_atlas::ops::deprivation::DeprivationResponse) -> String {
+    let mut s = format!(
+        "{} from {} to {} ({} groups, {} incomplete), population {}, national ranks '{}' of {}\n",
+        r.score,
+        r.from,
+        r.to,
+        r.groups.len(),
+        r.groups_incomplete,
+        r.population,
+        r.rank,
+        r.of
+    );
+    s.push_str("  group       avg score  rank  extent  % in worst 10%\n");
+    for g in &r.groups {
+        s.push_str(&format!(
+            "  {:<10} {:>9} {:>5} {:>7} {:>7}\n",
+            g.group,
+            g.average_score.map_or("-".into(), |v| format!("{v:.3}")),
+            g.rank_average_score.map_or("-".into(), |v| v.to_string()),
+            g.extent.map_or("-".into(), |v| format!("{v:.3}")),
+            g.share_most_deprived_10
+                .map_or("-".into(), |v| format!("{:.1}", 100.0 * v)),
+        ));
+    }
+    if !r.saved.is_empty() {
+        s.push_str(&format!("saved: {}", r.saved.join(", ")));
+    }
+    s
+}
+
+pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
+    let pct = |v: f64| {
+        if r.total_demand > 0.0 {
+            100.0 * v / r.total_demand
+        } else {
+            0.0
+        }
+    };
+    let mut s = format!(
+        "{:?}: covered demand {:.1} → {:.1} of {:.1} ({:.1}% → {:.1}%), reach {} {}; objective {:.3}, {} ({}, gap {:.4})",
+        r.model,
+        r.covered_before,
+        r.covered_after,
+        r.total_demand,
+        pct(r.covered_before),
+        pct(r.covered_after),
+        r.reach,
+        r.reach_units,
+        r.objective,
+        if r.optimal {
+            "optimal"
+        } else {
+            "not proven optimal"
+        },
+        r.method,
+        r.gap
+    );
+    for c in &r.chosen {
+        s.push_str(&format!(
+            "\n  new site {} {}: {} areas, demand {:.1} within reach{}",
+            c.id,
+            c.name.as_deref().unwrap_or(""),
+            c.areas,
+            c.covered_demand,
+            if c.over_capacity == Some(true) {
+                " (over capacity)"
+            } else {
+                ""
+            }
+        ));
+    }
+    s.push_str("\ncoverage curve:");
+    for p in &r.coverage_curve {
+        s.push_str(&format!(
+            " {}→{:.1}%{}",
+            p.new_sites,
+            100.0 * p.share,
+            if p.optimal { "" } else { "*" }
+        ));
+    }
+    if let Some(e) = &r.equity {
+        s.push_str(&format!(
+            "\nequity: most deprived areas' demand covered {:.1}% → {:.1}%, the rest {:.1}% → {:.1}%",
+            100.0 * e.deprived_share_covered_before,
+            100.0 * e.deprived_share_covered_after,
+            100.0 * e.other_share_covered_before,
+            100.0 * e.other_share_covered_after
+        ));
+    }
+    if let Some(out) = &r.out {
+        s.push_str(&format!("\nwrote {out}"));
+    }
+    s
+}

@@ -1,5 +1,6 @@
 //! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
 
+pub mod cost_matrix;
 pub mod crs;
 pub mod derived;
 pub mod feature_table;
@@ -7,6 +8,7 @@ pub mod gpkg_geom;
 pub mod import;
 pub mod query;
 pub mod recipes;
+pub mod reference_scores;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;

@@ -4,12 +4,15 @@ pub mod aggregate;
 pub mod bench;
 pub mod bench_map;
 pub mod classify;
+pub mod deprivation;
 pub mod export;
 pub mod import;
+pub mod index;
 pub mod indicator_data;
 pub mod map;
 pub mod sample;
 pub mod series;
+pub mod site;
 pub mod stats;
 pub mod weights;
 

@@ -1,0 +1,363 @@
+//! `index`: a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec over
+//! the workspace's indicators, optionally with weight sensitivity, saved as indicators with the
+//! whole spec as provenance so it can be rebuilt, mapped and exported like any indicator.
+//!
+//! The spec format is documented in README.md ("Deprivation indices and service siting").
+
+use crate::analysis::composite::presets::preset;
+use crate::analysis::composite::sensitivity::weight_sensitivity;
+use crate::analysis::composite::{
+    Column, Direction, Domain, DomainMissing, DomainSource, Input, Transform, composite_index,
+    rank_deciles_against,
+};
+use crate::data::Workspace;
+use crate::data::import::metadata::Polarity;
+use crate::data::query::{self, Area};
+use crate::data::reference_scores::read_reference_scores;
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+
+mod save;
+mod spec;
+
+pub(crate) use save::{check_code, derived_meta, value_row};
+pub use spec::{DomainSpec, IndexSpec, RankAgainst, parse_spec, read_spec};
+
+/// The request: a spec and whether/under which name to save.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexRequest {
+    pub spec: IndexSpec,
+    /// Save as indicators `<save>_score`, `_rank`, `_decile`, `_quintile` (and the sensitivity
+    /// results).
+    pub save: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexArea {
+    pub code: String,
+    pub score: Option<f64>,
+    pub rank: Option<usize>,
+    pub decile: Option<usize>,
+    pub quintile: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_low: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_high: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decile_change_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivitySummary {
+    pub draws: usize,
+    pub concentration: f64,
+    pub seed: u64,
+    pub interval: f64,
+    pub mean_share_changing_decile: f64,
+    pub unstable_share: f64,
+    pub unstable: Vec<String>,
+}
+
+/// `index --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexResponse {
+    pub name: String,
+    pub geography: String,
+    pub period: String,
+    pub n: usize,
+    pub areas: Vec<IndexArea>,
+    pub excluded: Vec<String>,
+    pub missing: Vec<DomainMissing>,
+    pub weights_sum: f64,
+    /// `workspace` (ranks among the areas scored) or `reference` (against `[rank_against]`).
+    pub ranking: &'static str,
+    /// Size of the ranking the ranks and deciles refer to.
+    pub ranking_size: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivitySummary>,
+    pub saved: Vec<String>,
+    /// The resolved recipe: the spec with every default filled in and the period of each input.
+    pub recipe: serde_json::Value,
+}
+
+/// A domain with every default resolved.
+struct Resolved {
+    name: String,
+    weight: f64,
+    columns: Vec<(ColumnSpec, f64)>,
+    combined_transform: Option<Transform>,
+}
+
+#[derive(Clone, Serialize)]
+struct ColumnSpec {
+    indicator: String,
+    input: Input,
+    of: Option<f64>,
+    direction: Direction,
+    transform: Transform,
+    period: String,
+}
+
+fn resolve(ws: &Workspace, spec: &IndexSpec) -> Result<Vec<Resolved>> {
+    if spec.domains.is_empty() {
+        return Err(Error::Invalid(format!(
+            "index '{}' has no [[domain]]",
+            spec.name
+        )));
+    }
+    let preset = match &spec.preset {
+        Some(p) => Some(preset(p).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown preset '{p}': use imd2019, townsend or carstairs"
+            ))
+        })?),
+        None => None,
+    };
+    spec.domains
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let name = d
+                .name
+                .clone()
+                .or_else(|| d.indicator.clone())
+                .unwrap_or_else(|| format!("domain {}", k + 1));
+            let from_preset = preset
+                .as_ref()
+                .and_then(|p| p.domains.iter().find(|r| r.role == name));
+            let mut d = d.clone();
+            if let Some(p) = from_preset {
+                d.weight = d.weight.or(Some(p.weight));
+                d.input = d.input.or(Some(p.input));
+                d.transform = d.transform.or(Some(p.transform));
+                d.direction = d.direction.or(Some(p.direction));
+            }
+            let weight = d
+                .weight
+                .ok_or_else(|| Error::Invalid(format!("domain '{name}' needs a weight")))?;
+            if d.components.is_empty() {
+                let c = column(ws, spec, &name, &d)?;
+                Ok(Resolved {
+                    name,
+                    weight,
+                    columns: vec![(c, 1.0)],
+                    combined_transform: None,
+                })
+            } else {
+                if d.indicator.is_some() {
+                    return Err(Error::Invalid(format!(
+                        "domain '{name}' has both an indicator and components: give one"
+                    )));
+                }
+                let columns = d
+                    .components
+                    .iter()
+                    .map(|c| {
+                        let w = c.weight.ok_or_else(|| {
+                            Error::Invalid(format!("a component of domain '{name}' needs a weight"))
+                        })?;
+                        Ok((column(ws, spec, &name, c)?, w))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Resolved {
+                    name,
+                    weight,
+                    columns,
+                    combined_transform: Some(d.transform.unwrap_or(Transform::Exponential)),
+                })
+            }
+        })
+        .collect()
+}
+
+fn column(ws: &Workspace, spec: &IndexSpec, domain: &str, d: &DomainSpec) -> Result<ColumnSpec> {
+    let indicator = d.indicator.clone().ok_or_else(|| {
+        Error::Invalid(format!(
+            "domain '{domain}' needs an `indicator` (or `components`)"
+        ))
+    })?;
+    let meta = query::indicator_meta(ws, &indicator)?;
+    let input = d.input.unwrap_or(Input::Score);
+    let direction = match (d.direction, input) {
+        (Some(dir), _) => dir,
+        (None, Input::Rank) => Direction::HigherIsWorse,
+        (None, Input::Score) => match meta.polarity {
+            Polarity::LowerIsBetter => Direction::HigherIsWorse,
+            Polarity::HigherIsBetter => Direction::LowerIsWorse,
+            Polarity::Neutral => {
+                return Err(Error::Invalid(format!(
+                    "domain '{domain}': indicator '{indicator}' is neutral, so say which end is deprived with direction = \"higher_is_worse\" or \"lower_is_worse\""
+                )));
+            }
+        },
+    };
+    let transform = d.transform.ok_or_else(|| {
+        Error::Invalid(format!(
+            "domain '{domain}' needs a transform: exponential, normal, zscore, log_zscore or none"
+        ))
+    })?;
+    let period = query::resolve_period(ws, &indicator, &spec.geography, spec.period.as_deref())?;
+    Ok(ColumnSpec {
+        indicator,
+        input,
+        of: d.of,
+        direction,
+        transform,
+        period,
+    })
+}
+
+fn load_values(
+    ws: &Workspace,
+    geography: &str,
+    c: &ColumnSpec,
+    areas: &[Area],
+) -> Result<Vec<Option<f64>>> {
+    let by_code: HashMap<String, Option<f64>> =
+        query::values(ws, &c.indicator, geography, &c.period)?
+            .into_iter()
+            .map(|v| (v.area_code, v.value))
+            .collect();
+    Ok(areas
+        .iter()
+        .map(|a| by_code.get(&a.code).copied().flatten())
+        .collect())
+}
+
+/// Builds the index (and saves it when asked).
+pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
+    let spec = &req.spec;
+    let resolved = resolve(ws, spec)?;
+    let areas = query::areas(ws, &spec.geography)?;
+    if areas.is_empty() {
+        return Err(Error::Invalid(format!(
+            "geography '{}' has no areas",
+            spec.geography
+        )));
+    }
+    let mut domains = Vec::new();
+    for r in &resolved {
+        let mut cols = Vec::new();
+        for (c, w) in &r.columns {
+            let values = load_values(ws, &spec.geography, c, &areas)?;
+            cols.push((
+                Column {
+                    values,
+                    input: c.input,
+                    of: c.of,
+                    direction: c.direction,
+                    transform: c.transform,
+                },
+                *w,
+            ));
+        }
+        let source = match r.combined_transform {
+            None => DomainSource::Single(cols.remove(0).0),
+            Some(transform) => DomainSource::Combined {
+                components: cols,
+                transform,
+            },
+        };
+        domains.push(Domain {
+            name: r.name.clone(),
+            weight: r.weight,
+            source,
+        });
+    }
+    let mut index = composite_index(&domains, spec.missing)
+        .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
+    let mut ranking = ("workspace", index.score.iter().flatten().count());
+    if let Some(r) = &spec.rank_against {
+        let reference = read_reference_scores(&r.file, &r.column)?;
+        let (rank, decile, quintile) = rank_deciles_against(&index.score, &reference);
+        index.rank = rank;
+        index.decile = decile;
+        index.quintile = quintile;
+        ranking = ("reference", reference.len());
+    }
+    let sensitivity = spec.sensitivity.map(|o| {
+        (
+            o,
+            weight_sensitivity(&index.domain_values, &index.weights, &o),
+        )
+    });
+    let period = spec
+        .period
+        .clone()
+        .or_else(|| {
+            resolved
+                .first()
+                .and_then(|r| r.columns.first())
+                .map(|c| c.0.period.clone())
+        })
+        .unwrap_or_default();
+    let recipe = recipe_json(spec, &resolved);
+    let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
+    let mut saved = Vec::new();
+    if let Some(name) = &req.save {
+        saved = save::save(
+            ws,
+            spec,
+            name,
+            &period,
+            &codes,
+            &index,
+            ranking.1,
+            sensitivity.as_ref(),
+            &recipe,
+        )?;
+    }
+    let areas_out = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| IndexArea {
+            code: code.clone(),
+            score: index.score[i],
+            rank: index.rank[i],
+            decile: index.decile[i],
+            quintile: index.quintile[i],
+            rank_low: sensitivity.as_ref().and_then(|(_, s)| s.rank_low[i]),
+            rank_high: sensitivity.as_ref().and_then(|(_, s)| s.rank_high[i]),
+            decile_change_share: sensitivity
+                .as_ref()
+                .and_then(|(_, s)| s.decile_change_share[i]),
+        })
+        .collect();
+    Ok(IndexResponse {
+        name: spec.name.clone(),
+        geography: spec.geography.clone(),
+        period,
+        n: index.score.iter().flatten().count(),
+        areas: areas_out,
+        excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
+        missing: index.missing.clone(),
+        weights_sum: index.weights.iter().sum(),
+        ranking: ranking.0,
+        ranking_size: ranking.1,
+        sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
+            draws: s.draws,
+            concentration: o.concentration,
+            seed: o.seed,
+            interval: o.interval,
+            mean_share_changing_decile: s.mean_share_changing_decile,
+            unstable_share: o.unstable_share,
+            unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
+        }),
+        saved,
+        recipe,
+    })
+}
+
+fn recipe_json(spec: &IndexSpec, resolved: &[Resolved]) -> serde_json::Value {
+    serde_json::json!({
+        "tool": format!("local-atlas {}", env!("CARGO_PKG_VERSION")),
+        "spec": spec,
+        "resolved": resolved.iter().map(|r| serde_json::json!({
+            "domain": r.name,
+            "weight": r.weight,
+            "combined_transform": r.combined_transform,
+            "columns": r.columns.iter().map(|(c, w)| serde_json::json!({"column": c, "weight": w})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,121 @@
+//! The index spec: the TOML recipe of a composite index (documented in README.md,
+//! "Deprivation indices and service siting").
+
+use crate::analysis::composite::sensitivity::SensitivityOptions;
+use crate::analysis::composite::{Direction, Input, MissingPolicy, Transform};
+use crate::error::{Error, InputError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The index recipe (the TOML file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    pub name: String,
+    pub geography: String,
+    /// Period of the inputs (default: each indicator's latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// `imd2019`, `townsend` or `carstairs`: fills weight, input and transform of domains
+    /// whose `name` is one of the preset's roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityOptions>,
+    /// Rank the scores against a supplied (e.g. national) set of scores instead of among the
+    /// workspace's areas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank_against: Option<RankAgainst>,
+    #[serde(rename = "domain")]
+    pub domains: Vec<DomainSpec>,
+}
+
+/// `[rank_against]`: a CSV column of reference scores (a path relative to the spec file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankAgainst {
+    pub file: std::path::PathBuf,
+    pub column: String,
+}
+
+/// One `[[domain]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Input>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<Transform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Instead of `indicator`: components combined (by their weights) into the domain score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<DomainSpec>,
+}
+
+/// Reads a spec file; errors name the file and line.
+pub fn read_spec(path: &Path) -> Result<IndexSpec> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut spec = parse_spec(&file, &text)?;
+    if let Some(r) = &mut spec.rank_against
+        && r.file.is_relative()
+        && let Some(dir) = path.parent()
+    {
+        r.file = dir.join(&r.file);
+    }
+    Ok(spec)
+}
+
+/// Parses spec text (`file` names it in errors).
+pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
+    toml::from_str::<IndexSpec>(text).map_err(|e| {
+        let mut err = InputError::new(file, e.message().to_string()).hint(
+            "See README.md, \"Deprivation indices and service siting\", for the index spec format",
+        );
+        if let Some(span) = e.span() {
+            let line = text[..span.start.min(text.len())].matches('\n').count() as u64 + 1;
+            err = err.line(line);
+        }
+        err.into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_parses_the_issue_form_and_reports_lines() {
+        let text = r#"
+name = "IMD 2019 rebuilt"
+geography = "lsoa11"
+[[domain]]
+indicator = "income_rank"
+input = "rank"
+of = 32844
+direction = "higher_is_worse"
+transform = "exponential"
+weight = 0.225
+"#;
+        let spec = parse_spec("x.toml", text).unwrap();
+        assert_eq!(spec.domains.len(), 1);
+        assert_eq!(spec.domains[0].of, Some(32844.0));
+        let bad = parse_spec(
+            "x.toml",
+            "name = \"a\"\ngeography = \"g\"\n[[domain]]\ntransform = \"cubic\"\n",
+        );
+        let msg = bad.unwrap_err().to_string();
+        assert!(msg.contains("x.toml, line 4"), "{msg}");
+    }
+}

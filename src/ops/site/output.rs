@@ -1,0 +1,198 @@
+//! What `site` writes: the sites as GeoJSON or the demand areas as CSV, and the per-area
+//! results saved as indicators with the request as provenance.
+
+use super::{SitePoint, SiteRequest, SiteResponse};
+use crate::data::Workspace;
+use crate::data::import::metadata::Polarity;
+use crate::error::{Error, Result};
+use crate::ops::index::{check_code, derived_meta, value_row};
+use std::path::Path;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_out(
+    path: &Path,
+    r: &SiteResponse,
+    codes: &[&str],
+    demand: &[f64],
+    deprived: Option<&[bool]>,
+    before: &[bool],
+    after: &[bool],
+    assignment: &[Option<(usize, f64)>],
+    sites: &[&SitePoint],
+) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let bytes = match ext.as_deref() {
+        Some("geojson") | Some("json") => {
+            let features: Vec<serde_json::Value> = r
+                .existing
+                .iter()
+                .chain(&r.chosen)
+                .map(|s| {
+                    serde_json::json!({
+                        "type": "Feature",
+                        "properties": {
+                            "id": s.id, "name": s.name, "kind": s.kind,
+                            "areas": s.areas, "demand": s.demand, "covered_demand": s.covered_demand,
+                            "easting": s.easting, "northing": s.northing,
+                        },
+                        "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
+                    })
+                })
+                .collect();
+            serde_json::to_vec_pretty(&serde_json::json!({
+                "type": "FeatureCollection",
+                "features": features,
+            }))
+            .map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))?
+        }
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
+            w.write_record([
+                "area_code",
+                "demand",
+                "deprived",
+                "covered_before",
+                "covered_after",
+                "site",
+                "cost",
+            ])
+            .map_err(werr)?;
+            for i in 0..codes.len() {
+                let (site, cost) = match assignment[i] {
+                    Some((j, c)) => (sites[j].id.clone(), format!("{c:.1}")),
+                    None => (String::new(), String::new()),
+                };
+                let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+                w.write_record([
+                    codes[i].to_string(),
+                    demand[i].to_string(),
+                    deprived.map(|d| flag(d[i])).unwrap_or_default(),
+                    flag(before[i]),
+                    flag(after[i]),
+                    site,
+                    cost,
+                ])
+                .map_err(werr)?;
+            }
+            w.into_inner()
+                .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))?
+        }
+        _ => {
+            return Err(Error::Invalid(format!(
+                "{}: --out must end in .geojson (the sites) or .csv (the demand areas)",
+                path.display()
+            )));
+        }
+    };
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// One saved series: (code suffix, definition, unit, decimals, values).
+type Series<'a> = (&'a str, String, &'a str, i64, Vec<Option<f64>>);
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn save(
+    ws: &mut Workspace,
+    req: &SiteRequest,
+    name: &str,
+    codes: &[&str],
+    demand: &[f64],
+    before: &[bool],
+    after: &[bool],
+    assignment: &[Option<(usize, f64)>],
+    sites: &[&SitePoint],
+) -> Result<Vec<String>> {
+    check_code(name)?;
+    let period = "siting".to_string();
+    let what = format!(
+        "{} with demand {} and reach {} ({})",
+        serde_json::to_string(&req.model).unwrap_or_default(),
+        req.demand,
+        req.reach_m,
+        if req.matrix.is_some() {
+            "matrix"
+        } else {
+            "straight-line metres"
+        }
+    );
+    let flag = |b: &bool| Some(if *b { 1.0 } else { 0.0 });
+    let status: Vec<Option<f64>> = (0..codes.len())
+        .map(|i| {
+            Some(if demand[i] <= 0.0 {
+                0.0
+            } else if before[i] {
+                2.0
+            } else if after[i] {
+                3.0
+            } else {
+                1.0
+            })
+        })
+        .collect();
+    let series: Vec<Series<'_>> = vec![
+        (
+            "status",
+            format!(
+                "0 no demand, 1 demand not covered, 2 covered by the existing sites, 3 newly covered: {what}"
+            ),
+            "class",
+            0,
+            status,
+        ),
+        (
+            "covered_before",
+            format!("covered by the existing sites: {what}"),
+            "flag",
+            0,
+            before.iter().map(flag).collect(),
+        ),
+        (
+            "covered",
+            format!("covered after opening the chosen sites: {what}"),
+            "flag",
+            0,
+            after.iter().map(flag).collect(),
+        ),
+        (
+            "cost",
+            format!("cost (distance or time) to the nearest open site: {what}"),
+            "m or minutes",
+            0,
+            assignment.iter().map(|a| a.map(|(_, c)| c)).collect(),
+        ),
+    ];
+    let provenance = serde_json::json!({
+        "tool": format!("local-atlas {}", env!("CARGO_PKG_VERSION")),
+        "operation": "site",
+        "request": req,
+        "nearest_site": assignment.iter().map(|a| a.map(|(j, _)| sites[j].id.clone())).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let mut metas = Vec::new();
+    let mut rows = Vec::new();
+    let mut saved = Vec::new();
+    for (suffix, definition, unit, decimals, values) in series {
+        let code = format!("{name}_{suffix}");
+        for (c, v) in codes.iter().zip(&values) {
+            rows.push(value_row(&code, c, &period, *v));
+        }
+        metas.push(derived_meta(
+            code.clone(),
+            format!("{name}: {suffix}"),
+            "Service siting",
+            definition,
+            unit,
+            decimals,
+            Polarity::Neutral,
+        ));
+        saved.push(code);
+    }
+    crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance)?;
+    Ok(saved)
+}
