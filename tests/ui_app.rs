@@ -226,3 +226,31 @@ fn dropping_a_csv_imports_it_after_a_check() {
     h.get_by_label_contains("places_per_100 —");
     assert!(legend_rows(&h) > 0);
 }
+
+/// The Index builder rebuilds the IMD 2019 from the domain ranks on a background thread and
+/// maps the score; the Site finder puts five sites for the 30% most deprived on the map.
+#[test]
+fn index_builder_and_site_finder_show_their_results_on_the_map() {
+    let (_dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.get_by_label("Index builder").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Build index").click();
+    wait_for(&mut h, "saved imd_rebuilt_score", 120);
+    wait_for(&mut h, "IMD 2019 rebuilt: score —", 10);
+    assert!(legend_rows(&h) >= 3);
+
+    // Fold the builder away so the finder's button is in view.
+    h.get_by_label("Index builder").click();
+    settle(&mut h);
+    h.get_by_label("Site finder").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Find sites")
+        .scroll_to_me();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Find sites").click();
+    wait_for(&mut h, "new site(s): covered", 180);
+    assert!(shows(&h, "proven optimal"));
+    wait_for(&mut h, "site_status", 10);
+}

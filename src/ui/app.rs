@@ -98,6 +98,7 @@ pub struct AtlasApp {
     pub(super) focus_area_search: bool,
     pub(super) card: super::browser::Card,
     pub(super) fonts_installed: bool,
+    pub(super) deprivation: super::deprivation::DeprivationPanels,
 }
 
 fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
@@ -186,6 +187,7 @@ impl AtlasApp {
             focus_area_search: false,
             card: Default::default(),
             fonts_installed: false,
+            deprivation: Default::default(),
         };
         app.reload_catalog();
         let first = app
@@ -332,6 +334,7 @@ impl AtlasApp {
                 _ => None,
             })
             .collect();
+        self.map.points.extend(self.deprivation.site_points());
     }
 
     /// Carries out a panel's command.

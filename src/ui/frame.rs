@@ -288,6 +288,10 @@ impl AtlasApp {
                         egui::CollapsingHeader::new("Hotspots")
                             .default_open(true)
                             .show(ui, |ui| cmds.extend(self.hotspot_ui(ui)));
+                        egui::CollapsingHeader::new("Index builder")
+                            .show(ui, |ui| cmds.extend(self.index_builder_ui(ui)));
+                        egui::CollapsingHeader::new("Site finder")
+                            .show(ui, |ui| cmds.extend(self.site_finder_ui(ui)));
                     });
                 });
             egui::Panel::bottom("charts")

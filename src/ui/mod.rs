@@ -7,6 +7,7 @@ pub mod bench;
 mod browser;
 mod charts;
 mod classify_panel;
+mod deprivation;
 mod export;
 mod frame;
 pub mod frame_cache;
