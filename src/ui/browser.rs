@@ -138,6 +138,14 @@ impl AtlasApp {
     }
 }
 
+/// At most 300 characters (a saved result's provenance can be a long JSON recipe).
+fn short(text: &str) -> String {
+    match text.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 fn read_card(app: &AtlasApp, code: &str) -> Card {
     let Some(ex) = &app.current else {
         return Card::default();
@@ -166,7 +174,7 @@ fn read_card(app: &AtlasApp, code: &str) -> Card {
             ("Licence", m.licence.clone()),
             (
                 "Made by",
-                query::provenance(&app.ws, code).unwrap_or_default(),
+                short(&query::provenance(&app.ws, code).unwrap_or_default()),
             ),
             ("Last import", last),
             (

@@ -95,8 +95,11 @@ impl AtlasApp {
             }
             ui.horizontal(|ui| {
                 let l = ui.label("Breaks");
-                ui.text_edit_singleline(&mut self.classify_ui.manual_text)
-                    .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.classify_ui.manual_text)
+                        .desired_width(150.0),
+                )
+                .labelled_by(l.id);
                 if ui.button("Apply").clicked() {
                     match parse_breaks(&self.classify_ui.manual_text) {
                         Some(b) => classification.breaks = b,

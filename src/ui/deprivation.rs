@@ -139,8 +139,12 @@ impl AtlasApp {
         let d = &mut self.deprivation;
         ui.horizontal(|ui| {
             let l = ui.label("Spec");
-            ui.add(egui::TextEdit::singleline(&mut d.spec_path).hint_text("built-in IMD 2019"))
-                .labelled_by(l.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut d.spec_path)
+                    .hint_text("built-in IMD 2019")
+                    .desired_width(150.0),
+            )
+            .labelled_by(l.id);
             if ui.button("Load").clicked() {
                 let loaded = if d.spec_path.trim().is_empty() {
                     index::parse_spec("imd2019.toml", IMD_SPEC)
@@ -184,7 +188,8 @@ impl AtlasApp {
         }
         ui.horizontal(|ui| {
             let l = ui.label("Save as");
-            ui.text_edit_singleline(&mut d.save_as).labelled_by(l.id);
+            ui.add(egui::TextEdit::singleline(&mut d.save_as).desired_width(150.0))
+                .labelled_by(l.id);
         });
         let running = d.index_job.as_ref().is_some_and(Job::is_running);
         if let Some(job) = &d.index_job {
@@ -275,7 +280,9 @@ impl AtlasApp {
                         .range(1.0..=100.0)
                         .suffix(" %"),
                 );
-                ui.label("of");
+            });
+            ui.horizontal(|ui| {
+                ui.label("ranked out of");
                 ui.add(egui::DragValue::new(&mut d.deprived_of).range(0.0..=1.0e6))
                     .on_hover_text("size of the national ranking (0 = rank within the workspace)");
             });

@@ -296,6 +296,7 @@ impl AtlasApp {
                 });
             egui::Panel::bottom("charts")
                 .default_size(220.0)
+                .min_size(180.0)
                 .resizable(true)
                 .show(ui, |ui| cmds.extend(self.charts_ui(ui)));
         } else {

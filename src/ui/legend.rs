@@ -132,6 +132,23 @@ impl AtlasApp {
                     .fill(ui.visuals().panel_fill.gamma_multiply(0.92))
                     .show(ui, |ui| {
                         out = self.legend_ui(ui, true);
+                        for pl in self.map.points.iter().filter(|p| !p.points_unit.is_empty()) {
+                            ui.horizontal(|ui| {
+                                let (rect, _) = ui.allocate_exact_size(
+                                    egui::vec2(18.0, 12.0),
+                                    egui::Sense::hover(),
+                                );
+                                ui.painter().circle_filled(rect.center(), 4.5, pl.colour);
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "{} ({})",
+                                        pl.name,
+                                        pl.points_unit.len()
+                                    ))
+                                    .small(),
+                                );
+                            });
+                        }
                     });
             });
         out
