@@ -412,3 +412,33 @@ fn lisa_clusters_map_with_conventional_colours() {
     assert!(svg.contains("#ff0000"), "HH red");
     assert!(svg.contains("#0000ff"), "LL blue");
 }
+
+/// `--hatch imd_rank:10:32844` hatches the LSOAs in the most deprived 10% of England (national
+/// rank ≤ 3,284.4), which are exactly those whose published national decile is 1, and says
+/// "nationally" in the legend.
+#[test]
+fn hatching_the_nationally_most_deprived_decile() {
+    let ws = Workspace::open(sample()).unwrap();
+    let spec = imd_spec(recipe::Overrides {
+        hatch: Some(("imd_rank".into(), 10.0)),
+        hatch_of: Some(32_844.0),
+        ..Default::default()
+    });
+    let svg = svg_of(&ws, &spec);
+    let deciles = local_atlas::data::query::values(&ws, "imd_decile", "lsoa11", "2019").unwrap();
+    let first_decile = deciles.iter().filter(|v| v.value == Some(1.0)).count();
+    assert!(
+        first_decile > 300,
+        "GM has many LSOAs in England's most deprived tenth"
+    );
+    let coded = svg.matches("data-code=\"E01").count();
+    assert_eq!(
+        coded,
+        1673 + first_decile,
+        "each nationally most deprived LSOA hatched once"
+    );
+    assert!(
+        svg.contains("Most deprived 10% nationally by"),
+        "legend entry"
+    );
+}

@@ -76,7 +76,9 @@ pub struct MapOptions {
     /// Draw a point layer (repeatable); LAYER or LAYER:FIELD to label points with FIELD.
     #[arg(long)]
     pub points: Vec<String>,
-    /// Hatch the worst X% of areas by an indicator: INDICATOR:PERCENT, e.g. imd_score:10.
+    /// Hatch the worst X% of areas by an indicator: INDICATOR:PERCENT, e.g. imd_score:10, or
+    /// the most deprived X% nationally by a national rank: INDICATOR:PERCENT:OF, e.g.
+    /// imd_rank:10:32844.
     #[arg(long)]
     pub hatch: Option<String>,
     /// Add a locator inset.
@@ -95,16 +97,27 @@ pub struct MapOptions {
 
 impl MapOptions {
     fn overrides(&self) -> Result<recipe::Overrides> {
-        let hatch = match &self.hatch {
-            None => None,
+        let (hatch, hatch_of) = match &self.hatch {
+            None => (None, None),
             Some(text) => {
-                let (indicator, percent) = text
-                    .rsplit_once(':')
-                    .context("--hatch takes INDICATOR:PERCENT, e.g. imd_score:10")?;
+                let parts: Vec<&str> = text.split(':').collect();
+                let (indicator, percent, of) = match parts.as_slice() {
+                    [i, p] => (*i, *p, None),
+                    [i, p, n] => (*i, *p, Some(*n)),
+                    _ => anyhow::bail!(
+                        "--hatch takes INDICATOR:PERCENT (e.g. imd_score:10) or INDICATOR:PERCENT:OF (e.g. imd_rank:10:32844)"
+                    ),
+                };
                 let percent: f64 = percent
                     .parse()
                     .with_context(|| format!("--hatch: '{percent}' is not a percentage"))?;
-                Some((indicator.to_string(), percent))
+                let of = match of {
+                    Some(n) => Some(n.parse::<f64>().with_context(|| {
+                        format!("--hatch: '{n}' is not the size of a national ranking (e.g. 32844)")
+                    })?),
+                    None => None,
+                };
+                (Some((indicator.to_string(), percent)), of)
             }
         };
         Ok(recipe::Overrides {
@@ -137,6 +150,7 @@ impl MapOptions {
                 })
                 .collect(),
             hatch,
+            hatch_of,
             inset: self.inset.then_some(true),
             legend: self.no_legend.then_some(false),
             legend_counts: self.no_counts.then_some(false),

@@ -134,6 +134,7 @@ pub fn sample_recipes() -> Vec<(&'static str, MapSpec)> {
                 indicator: "imd_score".into(),
                 period: None,
                 percent: 10.0,
+                of: None,
                 colour: "#000000".into(),
             },
             districts.clone(),

@@ -113,6 +113,11 @@ pub enum LayerSpec {
         period: Option<String>,
         /// Share of areas hatched, in percent (e.g. 10 for the most deprived decile).
         percent: f64,
+        /// The indicator is a national rank (1 = most deprived) out of this many areas (e.g.
+        /// 32844 English LSOAs): hatch the areas in the most deprived X% nationally (rank ≤
+        /// of·X/100). Without it, the X% worst of the areas on the map.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of: Option<f64>,
         #[serde(default = "default_hatch_colour")]
         colour: String,
     },

@@ -34,6 +34,9 @@ pub enum Command {
     /// The classification or palette in the recipe changed.
     Reclassify,
     SetOutline(Option<String>),
+    /// The "most deprived X%" overlay: indicator, percent, national ranking size (`None` = the
+    /// worst X% of the map's areas by polarity); `None` removes it.
+    SetOverlay(Option<(String, f64, Option<f64>)>),
     TogglePoints(String),
     Select(Vec<usize>),
     AddToSelection(Vec<usize>),
@@ -99,6 +102,29 @@ pub struct AtlasApp {
     pub(super) card: super::browser::Card,
     pub(super) fonts_installed: bool,
     pub(super) deprivation: super::deprivation::DeprivationPanels,
+    pub(super) overlay: OverlayState,
+}
+
+/// The overlay menu's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayState {
+    pub on: bool,
+    pub indicator: String,
+    pub percent: f64,
+    pub national: bool,
+    pub of: f64,
+}
+
+impl Default for OverlayState {
+    fn default() -> Self {
+        Self {
+            on: false,
+            indicator: String::new(),
+            percent: 10.0,
+            national: true,
+            of: 32_844.0,
+        }
+    }
 }
 
 fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
@@ -188,6 +214,7 @@ impl AtlasApp {
             card: Default::default(),
             fonts_installed: false,
             deprivation: Default::default(),
+            overlay: Default::default(),
         };
         app.reload_catalog();
         let first = app
@@ -335,6 +362,23 @@ impl AtlasApp {
             })
             .collect();
         self.map.points.extend(self.deprivation.site_points());
+        // The overlay's areas, by index in the explored layer.
+        let hatched: std::collections::HashSet<&str> = ex
+            .input
+            .layers
+            .iter()
+            .filter(|l| l.id.contains("-hatch-"))
+            .filter_map(|l| match &l.features {
+                Features::Polygons(f) => Some(f.iter().map(|a| a.code.as_str())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        self.map.overlay = ex
+            .rows
+            .iter()
+            .map(|r| hatched.contains(r.code.as_str()))
+            .collect();
     }
 
     /// Carries out a panel's command.
@@ -361,6 +405,24 @@ impl AtlasApp {
                         colour: "#333333".into(),
                         width_mm: 0.35,
                         labels: false,
+                    });
+                }
+                self.refresh();
+            }
+            Command::SetOverlay(o) => {
+                self.spec
+                    .layers
+                    .retain(|l| !matches!(l, LayerSpec::Hatch { .. }));
+                if let (Some((indicator, percent, of)), Some(geography)) =
+                    (o, first_data_layer(&self.spec).map(|(g, _)| g.to_string()))
+                {
+                    self.spec.layers.push(LayerSpec::Hatch {
+                        geography,
+                        indicator,
+                        period: None,
+                        percent,
+                        of,
+                        colour: "#000000".into(),
                     });
                 }
                 self.refresh();
@@ -419,7 +481,12 @@ impl AtlasApp {
             .spec
             .layers
             .iter()
-            .filter(|l| matches!(l, LayerSpec::Outline { .. } | LayerSpec::Points { .. }))
+            .filter(|l| {
+                matches!(
+                    l,
+                    LayerSpec::Outline { .. } | LayerSpec::Points { .. } | LayerSpec::Hatch { .. }
+                )
+            })
             .cloned()
             .collect();
         let old = self.spec.layers.first().cloned();

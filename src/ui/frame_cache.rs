@@ -16,6 +16,8 @@ use std::sync::Arc;
 const MARGIN: f32 = 0.25;
 /// Zoom ratios within which cached meshes are re-mapped rather than rebuilt.
 const RATIO: std::ops::RangeInclusive<f32> = 0.8..=1.25;
+/// Outline colour of the "most deprived X%" overlay on screen (the export hatches them).
+pub const OVERLAY: Color32 = Color32::from_rgb(90, 10, 110);
 /// Areas smaller than this (in pixels) get no outline.
 const MIN_OUTLINE_PX: f32 = 10.0;
 
@@ -42,6 +44,7 @@ struct Built {
     covered: Rect,
     fills: Vec<Color32>,
     selected: BTreeSet<usize>,
+    overlay: Vec<bool>,
     /// Meshes in build-time screen coordinates.
     fill: Arc<Mesh>,
     edges: Arc<Mesh>,
@@ -85,11 +88,13 @@ impl FrameCache {
         screen: Rect,
         fills: &[Color32],
         selected: &BTreeSet<usize>,
+        overlay: &[bool],
     ) -> (Arc<Mesh>, Arc<Mesh>, Arc<Mesh>) {
         if let Some(b) = &mut self.built
             && b.screen == screen
             && b.fills == fills
             && b.selected == *selected
+            && b.overlay == overlay
         {
             if b.drawn.0 == *t {
                 self.last = Reuse::Same;
@@ -118,14 +123,23 @@ impl FrameCache {
         let edge = Stroke::new(0.5, Color32::from_gray(110));
         let edges = Arc::new(layer.outline_mesh(t, covered, MIN_OUTLINE_PX, |_| Some(edge)));
         let sel = Stroke::new(2.5, Color32::from_rgb(0, 200, 255));
-        let chosen =
-            Arc::new(layer.outline_mesh(t, covered, 0.0, |i| selected.contains(&i).then_some(sel)));
+        let over = Stroke::new(1.8, OVERLAY);
+        let chosen = Arc::new(layer.outline_mesh(t, covered, 0.0, |i| {
+            if selected.contains(&i) {
+                Some(sel)
+            } else if overlay.get(i).copied().unwrap_or(false) {
+                Some(over)
+            } else {
+                None
+            }
+        }));
         self.built = Some(Built {
             t: *t,
             screen,
             covered,
             fills: fills.to_vec(),
             selected: selected.clone(),
+            overlay: overlay.to_vec(),
             fill: fill.clone(),
             edges: edges.clone(),
             chosen: chosen.clone(),

@@ -66,6 +66,18 @@ impl AtlasApp {
                     let (rect, _) =
                         ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
                     match &entry.swatch {
+                        Swatch::Area {
+                            fill: crate::render::scene::Fill::Hatch { .. },
+                            ..
+                        } if b > 0 => {
+                            // The overlay is outlined on screen (hatched in exports).
+                            ui.painter().rect_stroke(
+                                rect,
+                                0.0,
+                                egui::Stroke::new(1.8, super::frame_cache::OVERLAY),
+                                egui::StrokeKind::Inside,
+                            );
+                        }
                         Swatch::Area { fill, .. } => {
                             ui.painter().rect_filled(rect, 0.0, fill32(fill));
                             ui.painter().rect_stroke(

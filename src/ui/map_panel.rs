@@ -44,6 +44,7 @@ impl AtlasApp {
                         }
                     }
                 });
+            out.extend(self.overlay_ui(ui));
             for l in &self.layers {
                 let mut on = self.spec.layers.iter().any(|s| {
                     matches!(s, crate::render::spec::LayerSpec::Points { layer, .. } if *layer == l.name)
@@ -54,6 +55,57 @@ impl AtlasApp {
             }
         });
         out.extend(self.area_search_ui(ui));
+        out
+    }
+
+    /// The "most deprived X%" overlay menu: by an indicator's worst X% on the map, or by a
+    /// national rank out of N.
+    fn overlay_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut out = Vec::new();
+        let geography = self.current_indicator().map(|i| i.geography.clone());
+        let codes: Vec<String> = self
+            .indicators
+            .iter()
+            .filter(|i| Some(&i.geography) == geography.as_ref())
+            .map(|i| i.code.clone())
+            .collect();
+        let o = &mut self.overlay;
+        if o.indicator.is_empty() {
+            o.indicator = codes
+                .iter()
+                .find(|c| c.as_str() == "imd_rank")
+                .or_else(|| codes.first())
+                .cloned()
+                .unwrap_or_default();
+        }
+        ui.menu_button("Most deprived overlay", |ui| {
+            let before = o.clone();
+            ui.checkbox(&mut o.on, "Show the overlay");
+            egui::ComboBox::from_label("by")
+                .selected_text(&o.indicator)
+                .show_ui(ui, |ui| {
+                    for c in &codes {
+                        ui.selectable_value(&mut o.indicator, c.clone(), c);
+                    }
+                });
+            ui.add(egui::Slider::new(&mut o.percent, 1.0..=50.0).text("% most deprived"));
+            ui.checkbox(
+                &mut o.national,
+                "Nationally (the indicator is a national rank)",
+            );
+            if o.national {
+                ui.add(
+                    egui::DragValue::new(&mut o.of)
+                        .range(1.0..=1.0e6)
+                        .prefix("ranked out of "),
+                );
+            }
+            if *o != before {
+                out.push(Command::SetOverlay(o.on.then(|| {
+                    (o.indicator.clone(), o.percent, o.national.then_some(o.of))
+                })));
+            }
+        });
         out
     }
 

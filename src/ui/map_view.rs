@@ -56,6 +56,8 @@ pub struct MapView {
     pub areas: Option<MapLayer>,
     pub outline: Option<MapLayer>,
     pub points: Vec<PointLayer>,
+    /// Areas of the "most deprived X%" overlay (outlined).
+    pub overlay: Vec<bool>,
     pub tool: Tool,
     drag_path: Vec<Pos2>,
     fit_pending: bool,
@@ -75,6 +77,7 @@ impl Default for MapView {
             areas: None,
             outline: None,
             points: Vec::new(),
+            overlay: Vec::new(),
             tool: Tool::Pan,
             drag_path: Vec::new(),
             fit_pending: true,
@@ -147,9 +150,9 @@ impl Plugin for AreasPlugin<'_> {
             return;
         };
         let t = transform_for(layer, projector);
-        let (fill, edges, chosen) = view
-            .cache
-            .meshes(layer, &t, screen, self.fills, self.selected);
+        let (fill, edges, chosen) =
+            view.cache
+                .meshes(layer, &t, screen, self.fills, self.selected, &view.overlay);
         let vertices = fill.vertices.len() + edges.vertices.len();
         painter.add(Shape::Mesh(fill));
         painter.add(Shape::Mesh(edges));

@@ -51,6 +51,8 @@ pub(crate) enum LoadedLayer {
         period: String,
         selected: Vec<bool>,
         percent: f64,
+        /// Ranked nationally (out of this many) rather than among the map's areas.
+        of: Option<f64>,
         colour: Colour,
     },
 }
@@ -255,6 +257,7 @@ impl Reader<'_> {
                 indicator,
                 period,
                 percent,
+                of,
                 colour: c,
             } => {
                 if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
@@ -265,13 +268,25 @@ impl Reader<'_> {
                 let (areas, meta, period, values) =
                     self.values(geography, indicator, period.as_deref())?;
                 let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
-                let selected = symbology::worst_share(&plain, *percent, worse(meta.polarity));
+                let selected = match of {
+                    Some(n) if n.is_finite() && *n >= 1.0 => {
+                        let cut = n * percent / 100.0;
+                        plain.iter().map(|r| r.is_some_and(|r| r <= cut)).collect()
+                    }
+                    Some(n) => {
+                        return Err(Error::Invalid(format!(
+                            "hatch: the national ranking size {n} must be at least 1 (e.g. 32844 LSOAs)"
+                        )));
+                    }
+                    None => symbology::worst_share(&plain, *percent, worse(meta.polarity)),
+                };
                 LoadedLayer::Hatch {
                     areas,
                     meta,
                     period,
                     selected,
                     percent: *percent,
+                    of: *of,
                     colour: colour(c, "hatch")?,
                 }
             }

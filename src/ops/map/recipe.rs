@@ -59,6 +59,8 @@ pub struct Overrides {
     pub points: Vec<(String, Option<String>)>,
     /// Hatch the worst X% by an indicator (at the choropleth's geography).
     pub hatch: Option<(String, f64)>,
+    /// The hatch indicator is a national rank out of this many (e.g. 32844).
+    pub hatch_of: Option<f64>,
     pub inset: Option<bool>,
     pub legend: Option<bool>,
     pub legend_counts: Option<bool>,
@@ -202,6 +204,7 @@ fn apply_choropleth(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
             indicator: indicator.clone(),
             period: o.period.clone(),
             percent: *percent,
+            of: o.hatch_of,
             colour: "#000000".into(),
         });
     }

@@ -276,6 +276,7 @@ fn resolve_layer(
             meta,
             selected,
             percent,
+            of,
             colour,
             ..
         } => {
@@ -295,8 +296,9 @@ fn resolve_layer(
                 "Worst"
             };
             let label = format!(
-                "{what} {}% by {}",
+                "{what} {}%{} by {}",
                 symbology::format_value(*percent, 0),
+                if of.is_some() { " nationally" } else { "" },
                 meta.title
             );
             ResolvedLayer {
