@@ -254,3 +254,41 @@ fn index_builder_and_site_finder_show_their_results_on_the_map() {
     assert!(shows(&h, "proven optimal"));
     wait_for(&mut h, "site_status", 10);
 }
+
+/// Dragging a break line in the histogram turns the classification into manual breaks at the
+/// new place, and the legend follows.
+#[test]
+fn dragging_a_histogram_break_moves_it() {
+    use local_atlas::analysis::classify::Method;
+    use local_atlas::render::spec::LayerSpec;
+    let (_dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    let handles = h.state().break_handles();
+    assert_eq!(handles.len(), 4, "five classes have four movable breaks");
+    let from = handles[0];
+    let to = from + egui::vec2(25.0, 0.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=5 {
+        h.hover_at(from + (to - from) * (k as f32 / 5.0));
+        h.step();
+    }
+    h.drop_at(to);
+    settle(&mut h);
+    let Some(LayerSpec::Choropleth { classification, .. }) = h.state().recipe().layers.first()
+    else {
+        panic!("a choropleth");
+    };
+    assert_eq!(classification.method, Method::Manual);
+    // Natural breaks put the first at 16.61; dragging right moved it up.
+    assert!(
+        classification.breaks[0] > 17.0,
+        "{:?}",
+        classification.breaks
+    );
+    assert_eq!(legend_rows(&h), 5);
+    h.get_by_label_contains(&format!("{:.3} –", 2.403));
+}

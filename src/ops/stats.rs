@@ -10,7 +10,7 @@ use crate::analysis::moran::{Moran, moran_with};
 use crate::analysis::multiple_testing::Correction;
 use crate::analysis::permutation::{Alternative, PermutationOptions};
 use crate::data::Workspace;
-use crate::data::import::indicators::{Status, ValueRow};
+use crate::data::import::indicators::ValueRow;
 use crate::data::import::metadata::{IndicatorMeta, Polarity};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
@@ -411,22 +411,7 @@ fn meta(
 }
 
 fn row(indicator: &str, code: &str, period: &str, value: Option<f64>) -> ValueRow {
-    ValueRow {
-        indicator: indicator.into(),
-        area_code: code.into(),
-        period: period.into(),
-        status: if value.is_some() {
-            Status::Ok
-        } else {
-            Status::Missing
-        },
-        value,
-        numerator: None,
-        denominator: None,
-        lower_ci: None,
-        upper_ci: None,
-        line: 0,
-    }
+    ValueRow::computed(indicator, code, period, value)
 }
 
 fn provenance(req: &StatsRequest, p: &Prepared) -> String {

@@ -253,6 +253,16 @@ impl AtlasApp {
             .collect()
     }
 
+    /// Screen positions of the histogram's movable break lines (for tests and automation).
+    pub fn break_handles(&self) -> Vec<egui::Pos2> {
+        self.classify_ui.break_handles.clone()
+    }
+
+    /// The recipe being explored (what an export would draw).
+    pub fn recipe(&self) -> &MapSpec {
+        &self.spec
+    }
+
     /// Cluster (or hot/cold spot) counts of the last hotspot run, by class name.
     pub fn hotspot_counts(&self) -> std::collections::BTreeMap<String, usize> {
         self.hotspot.counts()

@@ -1,7 +1,7 @@
 //! The classification panel: method, number of classes, ColorBrewer palette (colour-blind
 //! safe ones marked) with reverse, manual breaks, and a histogram of the values with the
 //! breaks drawn on it. Dragging a break turns the classification into manual breaks and the
-//! map follows while dragging.
+//! map and legend follow when it is dropped.
 
 use super::app::{AtlasApp, Command};
 use crate::analysis::classify::Method;
@@ -15,8 +15,12 @@ use egui_plot::{Bar, BarChart, Plot, VLine};
 pub struct ClassifyState {
     /// The break being dragged (index into the breaks).
     dragging: Option<usize>,
+    /// Where the dragged break is now (applied to the recipe when it is dropped).
+    live: Option<(usize, f64)>,
     /// The manual-breaks text box.
     manual_text: String,
+    /// Where the movable break lines were drawn last frame (screen points, mid-height).
+    pub break_handles: Vec<egui::Pos2>,
 }
 
 /// A plain-language name of a method.
@@ -78,43 +82,53 @@ impl AtlasApp {
                     ui.selectable_value(&mut classification.method, m, method_label(m));
                 }
             });
-        if classification.method.uses_k() {
-            ui.add(egui::Slider::new(&mut classification.k, 2..=9).text("Classes"));
-        }
-        if classification.method == Method::Manual {
-            if self.classify_ui.manual_text.is_empty() {
-                let b = if classification.breaks.is_empty() {
-                    breaks_now
-                        .split_last()
-                        .map(|(_, r)| r.to_vec())
-                        .unwrap_or_default()
-                } else {
-                    classification.breaks.clone()
-                };
-                self.classify_ui.manual_text = format_breaks(&b);
-            }
-            ui.horizontal(|ui| {
-                let l = ui.label("Breaks");
-                ui.add(
+        // The rows stay in place whatever the method, so the panel's layout does not move under
+        // a break being dragged in the histogram.
+        ui.add_enabled(
+            classification.method.uses_k(),
+            egui::Slider::new(&mut classification.k, 2..=9).text("Classes"),
+        );
+        ui.horizontal(|ui| {
+            let l = ui.label("Breaks");
+            let edit = ui
+                .add(
                     egui::TextEdit::singleline(&mut self.classify_ui.manual_text)
                         .desired_width(150.0),
                 )
                 .labelled_by(l.id);
-                if ui.button("Apply").clicked() {
-                    match parse_breaks(&self.classify_ui.manual_text) {
-                        Some(b) => classification.breaks = b,
-                        None => {
-                            self.error = Some(
-                                "manual breaks: write numbers separated by commas, e.g. 10, 20, 40"
-                                    .into(),
-                            )
-                        }
+            if !edit.has_focus() && self.classify_ui.dragging.is_none() {
+                // Show the breaks in force (upper bounds but the last, the maximum).
+                let shown = if classification.method == Method::Manual
+                    && !classification.breaks.is_empty()
+                {
+                    classification.breaks.clone()
+                } else {
+                    breaks_now
+                        .split_last()
+                        .map(|(_, r)| r.to_vec())
+                        .unwrap_or_default()
+                };
+                self.classify_ui.manual_text = format_breaks(&shown);
+            }
+            if ui
+                .button("Apply")
+                .on_hover_text("Use these breaks (manual breaks)")
+                .clicked()
+            {
+                match parse_breaks(&self.classify_ui.manual_text) {
+                    Some(b) => {
+                        classification.method = Method::Manual;
+                        classification.breaks = b;
+                    }
+                    None => {
+                        self.error = Some(
+                            "manual breaks: write numbers separated by commas, e.g. 10, 20, 40"
+                                .into(),
+                        )
                     }
                 }
-            });
-        } else {
-            self.classify_ui.manual_text.clear();
-        }
+            }
+        });
         let k = breaks_now.len().max(3);
         let shown = pal
             .name
@@ -226,9 +240,11 @@ impl AtlasApp {
             .collect();
         let bin_of = |x: f64| (((x - min) / width).floor().max(0.0) as usize).min(bins - 1);
         let mut clicked_bin: Option<usize> = None;
+        let mut handles = Vec::new();
         let mut dragged_to: Option<(usize, f64)> = None;
         let mut released = false;
         let dragging = self.classify_ui.dragging;
+        let live = self.classify_ui.live;
         let response = Plot::new("histogram")
             .height(150.0)
             .allow_drag(false)
@@ -246,16 +262,36 @@ impl AtlasApp {
                 let movable = breaks.len().saturating_sub(1);
                 for (i, b) in breaks.iter().enumerate().take(movable) {
                     let hot = dragging == Some(i);
+                    let at = match live {
+                        Some((k, x)) if k == i => x,
+                        _ => *b,
+                    };
                     plot_ui.vline(
-                        VLine::new(format!("break {}", i + 1), *b)
+                        VLine::new(format!("break {}", i + 1), at)
                             .color(if hot { Color32::RED } else { Color32::BLACK })
                             .width(if hot { 2.5 } else { 1.5 }),
                     );
                 }
                 let resp = plot_ui.response().clone();
                 let pointer = plot_ui.pointer_coordinate();
+                let mid_y = resp.rect.center().y;
+                handles = breaks
+                    .iter()
+                    .take(movable)
+                    .map(|b| {
+                        egui::pos2(
+                            plot_ui
+                                .screen_from_plot(egui_plot::PlotPoint::new(*b, 0.0))
+                                .x,
+                            mid_y,
+                        )
+                    })
+                    .collect();
                 if resp.drag_started()
-                    && let Some(p) = resp.interact_pointer_pos()
+                    && let Some(p) = plot_ui
+                        .ctx()
+                        .input(|i| i.pointer.press_origin())
+                        .or(resp.interact_pointer_pos())
                 {
                     let nearest = breaks
                         .iter()
@@ -265,7 +301,7 @@ impl AtlasApp {
                             let s = plot_ui.screen_from_plot(egui_plot::PlotPoint::new(*b, 0.0));
                             (i, (s.x - p.x).abs())
                         })
-                        .filter(|(_, d)| *d < 8.0)
+                        .filter(|(_, d)| *d < 10.0)
                         .min_by(|a, b| a.1.total_cmp(&b.1));
                     if let Some((i, _)) = nearest {
                         dragged_to = Some((i, breaks.get(i).copied().unwrap_or(min)));
@@ -300,8 +336,12 @@ impl AtlasApp {
             out.push(Command::Select(areas));
         }
         let _ = response;
+        self.classify_ui.break_handles = handles;
         if let Some((i, x)) = dragged_to {
             self.classify_ui.dragging = Some(i);
+            self.classify_ui.live = Some((i, x));
+        }
+        if released && let Some((i, x)) = self.classify_ui.live.take() {
             let mut manual: Vec<f64> = breaks
                 .split_last()
                 .map(|(_, r)| r.to_vec())
@@ -324,7 +364,7 @@ impl AtlasApp {
         if released {
             self.classify_ui.dragging = None;
         }
-        ui.small("Drag a black break line to move it (the map follows); click a bar to select its areas.");
+        ui.small("Drag a black break line to move it (the map follows when it is dropped); click a bar to select its areas.");
         out
     }
 }

@@ -60,6 +60,29 @@ pub struct ValueRow {
     pub line: u64,
 }
 
+impl ValueRow {
+    /// A value computed by Local Atlas (a statistic, an index, a siting result): no
+    /// associates, status missing when there is no value.
+    pub fn computed(indicator: &str, code: &str, period: &str, value: Option<f64>) -> Self {
+        ValueRow {
+            indicator: indicator.into(),
+            area_code: code.into(),
+            period: period.into(),
+            status: if value.is_some() {
+                Status::Ok
+            } else {
+                Status::Missing
+            },
+            value,
+            numerator: None,
+            denominator: None,
+            lower_ci: None,
+            upper_ci: None,
+            line: 0,
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct IndicatorReport {

@@ -5,7 +5,7 @@ use super::IndexSpec;
 use crate::analysis::composite::CompositeIndex;
 use crate::analysis::composite::sensitivity::{Sensitivity, SensitivityOptions};
 use crate::data::Workspace;
-use crate::data::import::indicators::{Status, ValueRow};
+use crate::data::import::indicators::ValueRow;
 use crate::data::import::metadata::{IndicatorMeta, Polarity};
 use crate::error::{Error, Result};
 
@@ -25,22 +25,7 @@ pub(crate) fn check_code(name: &str) -> Result<()> {
 }
 
 pub(crate) fn value_row(indicator: &str, code: &str, period: &str, value: Option<f64>) -> ValueRow {
-    ValueRow {
-        indicator: indicator.into(),
-        area_code: code.into(),
-        period: period.into(),
-        status: if value.is_some() {
-            Status::Ok
-        } else {
-            Status::Missing
-        },
-        value,
-        numerator: None,
-        denominator: None,
-        lower_ci: None,
-        upper_ci: None,
-        line: 0,
-    }
+    ValueRow::computed(indicator, code, period, value)
 }
 
 pub(crate) fn derived_meta(
