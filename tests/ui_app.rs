@@ -292,3 +292,28 @@ fn dragging_a_histogram_break_moves_it() {
     assert_eq!(legend_rows(&h), 5);
     h.get_by_label_contains(&format!("{:.3} –", 2.403));
 }
+
+/// F11 is presenter mode: the panels go, the map and its legend stay, type is larger; F11
+/// again brings the panels back. F1 lists the shortcuts.
+#[test]
+fn presenter_mode_and_the_shortcut_help() {
+    let (_dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    assert!(h.query_by_label("Indicators").is_some());
+    h.key_press(egui::Key::F11);
+    settle(&mut h);
+    assert!(
+        h.query_by_label("Indicators").is_none(),
+        "side panels hidden"
+    );
+    assert_eq!(legend_rows(&h), 5, "the map legend stays");
+    assert!(h.state().presenter());
+    h.key_press(egui::Key::F11);
+    settle(&mut h);
+    assert!(h.query_by_label("Indicators").is_some());
+    h.key_press(egui::Key::F1);
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Window, "Keyboard shortcuts");
+    assert!(shows(&h, "zoom to the selection"));
+}

@@ -258,6 +258,11 @@ impl AtlasApp {
         self.classify_ui.break_handles.clone()
     }
 
+    /// Whether presenter mode (large type, the map alone) is on.
+    pub fn presenter(&self) -> bool {
+        self.prefs.presenter
+    }
+
     /// The recipe being explored (what an export would draw).
     pub fn recipe(&self) -> &MapSpec {
         &self.spec

@@ -315,8 +315,9 @@ impl AtlasApp {
             self.apply(c);
         }
         if self.prefs.presenter != presenter {
-            // Presenter mode is a clean full-screen map.
+            // Presenter mode is a clean full-screen map, fitted to its new size.
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.prefs.presenter));
+            self.map.fit_next_frame();
         }
     }
 
