@@ -87,7 +87,7 @@ fn run_frames(
         let t = Instant::now();
         let out = ctx.run_ui(input(), |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
-                view.show(ui, None, fills, &selected, None);
+                view.show(ui, None, fills, &selected);
             });
         });
         let prims = ctx.tessellate(out.shapes, out.pixels_per_point);

@@ -196,16 +196,26 @@ impl AtlasApp {
             }
         }
         let breaks = ex.breaks.clone();
+        // A bar takes its class's legend colour (legend rows are the classes, in order).
+        let class_fills: Vec<Color32> = self
+            .base_legend
+            .first()
+            .map(|b| {
+                b.entries
+                    .iter()
+                    .map(|e| match &e.swatch {
+                        crate::render::input::Swatch::Area { fill, .. } => super::app::fill32(fill),
+                        _ => Color32::GRAY,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let colour_of = |x: f64| -> Color32 {
             let class = breaks
                 .iter()
                 .position(|b| x <= *b)
                 .unwrap_or(breaks.len().saturating_sub(1));
-            ex.rows
-                .iter()
-                .zip(&self.base_fills)
-                .find(|(r, _)| r.class == Some(class))
-                .map_or(Color32::GRAY, |(_, f)| *f)
+            class_fills.get(class).copied().unwrap_or(Color32::GRAY)
         };
         let bars: Vec<Bar> = counts
             .iter()

@@ -29,7 +29,6 @@ pub struct DeprivationPanels {
     spec: Option<IndexSpec>,
     save_as: String,
     index_job: Option<Job<IndexResponse>>,
-    index_result: Option<IndexResponse>,
     demand: String,
     deprived_only: bool,
     deprived_indicator: String,
@@ -54,7 +53,6 @@ impl Default for DeprivationPanels {
             spec: index::parse_spec("imd2019.toml", IMD_SPEC).ok(),
             save_as: "imd_rebuilt".into(),
             index_job: None,
-            index_result: None,
             demand: "areas".into(),
             deprived_only: true,
             deprived_indicator: "imd_rank".into(),
@@ -232,7 +230,6 @@ impl AtlasApp {
                     if let Some(score) = r.saved.iter().find(|s| s.ends_with("_score")) {
                         out.push(Command::ShowIndicator(score.clone()));
                     }
-                    d.index_result = Some(r);
                 }
                 Err(e) => d.message = e.to_string(),
             }

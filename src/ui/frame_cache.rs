@@ -24,17 +24,6 @@ const MIN_OUTLINE_PX: f32 = 10.0;
 #[derive(Default)]
 pub struct FrameCache {
     built: Option<Built>,
-    /// How the last frame was made (for the benchmark and the status line).
-    pub last: Reuse,
-}
-
-/// What a frame did with the cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Reuse {
-    #[default]
-    Rebuilt,
-    Remapped,
-    Same,
 }
 
 struct Built {
@@ -97,7 +86,6 @@ impl FrameCache {
             && b.overlay == overlay
         {
             if b.drawn.0 == *t {
-                self.last = Reuse::Same;
                 return (b.drawn.1.clone(), b.drawn.2.clone(), b.drawn.3.clone());
             }
             let r = t.scale.x / b.t.scale.x;
@@ -112,7 +100,6 @@ impl FrameCache {
                 let edges = remap(&b.edges, &mut b.drawn.2, r, shift);
                 let chosen = remap(&b.chosen, &mut b.drawn.3, r, shift);
                 b.drawn.0 = *t;
-                self.last = Reuse::Remapped;
                 return (fill, edges, chosen);
             }
         }
@@ -143,15 +130,10 @@ impl FrameCache {
             fill: fill.clone(),
             edges: edges.clone(),
             chosen: chosen.clone(),
-            // Separate copies: `drawn` is re-mapped in place later, `fill` etc. stay as built.
-            drawn: (
-                *t,
-                Arc::new((*fill).clone()),
-                Arc::new((*edges).clone()),
-                Arc::new((*chosen).clone()),
-            ),
+            // Shared at first: the first re-map finds them shared and allocates its own copy,
+            // which later re-maps then overwrite in place.
+            drawn: (*t, fill.clone(), edges.clone(), chosen.clone()),
         });
-        self.last = Reuse::Rebuilt;
         (fill, edges, chosen)
     }
 }

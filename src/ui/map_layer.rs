@@ -263,14 +263,6 @@ impl MapLayer {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.bboxes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bboxes.is_empty()
-    }
-
     /// Number of cached triangle vertices at the exact level (for the benchmark's report).
     pub fn vertex_count(&self) -> usize {
         self.lods.first().map_or(0, |l| l.vertices.len())

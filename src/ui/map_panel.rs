@@ -161,9 +161,9 @@ impl AtlasApp {
             out.extend(self.toolbar_ui(ui));
         }
         let fills = std::mem::take(&mut self.fills);
-        let (events, rect) =
-            self.map
-                .show(ui, self.basemap.as_mut(), &fills, &self.selection, None);
+        let (events, rect) = self
+            .map
+            .show(ui, self.basemap.as_mut(), &fills, &self.selection);
         self.fills = fills;
         self.hovered = events.hovered;
         if let Some((i, toggle)) = events.clicked {

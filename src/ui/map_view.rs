@@ -39,8 +39,6 @@ pub struct MapEvents {
     pub clicked_empty: bool,
     /// Areas caught by a box or lasso; `true` = add to the selection.
     pub region: Option<(Vec<usize>, bool)>,
-    /// Where the pointer is, in Mercator unit coordinates.
-    pub pointer_unit: Option<[f64; 2]>,
 }
 
 /// A point layer on the map, in Mercator unit coordinates.
@@ -130,7 +128,6 @@ struct AreasPlugin<'a> {
     view: &'a mut MapView,
     fills: &'a [Color32],
     selected: &'a BTreeSet<usize>,
-    highlight: Option<usize>,
     events: &'a mut MapEvents,
 }
 
@@ -173,14 +170,13 @@ impl Plugin for AreasPlugin<'_> {
             }
         }
         let hovered = response.hover_pos().and_then(|p| layer.hit(&t, p));
-        if let Some(h) = hovered.or(self.highlight) {
+        if let Some(h) = hovered {
             let hs = Stroke::new(2.0, Color32::BLACK);
             painter.add(Shape::mesh(
                 layer.outline_mesh(&t, screen, 0.0, |i| (i == h).then_some(hs)),
             ));
         }
         self.events.hovered = hovered;
-        self.events.pointer_unit = response.hover_pos().map(|p| layer.unit_of(t.invert(p)));
         handle_tools(view, ui, response, &t, &painter, self.events);
         view.last_draw_ms = started.elapsed().as_secs_f64() * 1000.0;
         view.last_vertices = vertices;
@@ -297,11 +293,6 @@ impl MapView {
         }
     }
 
-    /// Whether last frame rebuilt, re-mapped or reused the cached meshes.
-    pub fn last_reuse(&self) -> super::frame_cache::Reuse {
-        self.cache.last
-    }
-
     /// Zoom level of the slippy map.
     pub fn zoom(&self) -> f64 {
         self.memory.zoom()
@@ -343,7 +334,6 @@ impl MapView {
         basemap: Option<&mut HttpTiles>,
         fills: &[Color32],
         selected: &BTreeSet<usize>,
-        highlight: Option<usize>,
     ) -> (MapEvents, Rect) {
         let rect = Rect::from_min_size(ui.cursor().min, ui.available_size());
         self.last_rect = Some(rect);
@@ -371,7 +361,6 @@ impl MapView {
                 view: self,
                 fills,
                 selected,
-                highlight,
                 events: &mut events,
             };
             let map = Map::new(tiles, &mut memory, centre)

@@ -77,13 +77,6 @@ pub fn ranks_high_first(values: &[Option<f64>]) -> Vec<Option<usize>> {
     out
 }
 
-fn plain(v: &AreaValue) -> Option<f64> {
-    match v {
-        AreaValue::Value(x) => Some(*x),
-        _ => None,
-    }
-}
-
 /// The columns of a data layer, in area order.
 struct LayerTable<'a> {
     areas: &'a [crate::data::query::Area],
@@ -162,7 +155,7 @@ pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
         breaks,
         notes,
     } = table;
-    let ranks = ranks_high_first(&values.iter().map(plain).collect::<Vec<_>>());
+    let ranks = ranks_high_first(&values.iter().map(load::as_option).collect::<Vec<_>>());
     let rows = areas
         .iter()
         .enumerate()

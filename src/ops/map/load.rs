@@ -294,7 +294,7 @@ impl Reader<'_> {
     }
 }
 
-fn as_option(v: &AreaValue) -> Option<f64> {
+pub(crate) fn as_option(v: &AreaValue) -> Option<f64> {
     match v {
         AreaValue::Value(x) => Some(*x),
         _ => None,
