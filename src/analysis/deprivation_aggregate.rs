@@ -11,10 +11,10 @@
 //!   with N = most deprived, as File 10 publishes it (so a *larger* average rank is *more*
 //!   deprived: Middlesbrough 23,729, rank of average rank 16 of 317);
 //! * **extent**: the population-weighted share of people in the most deprived 30% of LSOAs,
-//!   weighted 1 in the most deprived 10% and on a sliding scale beyond: an LSOA in national
-//!   percentile P = ⌈100·r/N⌉ counts with weight 1 for P ≤ 10 and (30 − P)/20 for 10 < P < 30
-//!   (0.95 at the 11th percentile, 0.05 at the 29th), 0 from the 30th on (verify the exact end
-//!   points against the Research Report before quoting extent to one decimal);
+//!   weighted 1 in the most deprived 10% and on a sliding scale beyond (IoD2019 Technical
+//!   Report, Appendix N): an LSOA in national percentile P = ⌈100·r/N⌉ counts with weight 1 for
+//!   P ≤ 10, 0.95 − (P − 11)·0.90/19 for 11 ≤ P ≤ 30 (0.95 at the 11th percentile, 0.05 at the
+//!   30th, a step of 0.047 per percentile) and 0 beyond the 30th;
 //! * **local concentration**: the population-weighted mean of the (N = most deprived) ranks of
 //!   the group's most deprived LSOAs that hold 10% of its population (the last one counted
 //!   with the part of its population needed);
@@ -67,14 +67,15 @@ pub struct GroupDeprivation {
 /// use local_atlas::analysis::deprivation_aggregate::extent_weight;
 /// assert_eq!(extent_weight(3284.0, 32844.0), 1.0);   // 10th percentile
 /// assert!((extent_weight(3285.0, 32844.0) - 0.95).abs() < 1e-12); // 11th
+/// assert!((extent_weight(9853.0, 32844.0) - 0.05).abs() < 1e-12); // 30th
 /// assert_eq!(extent_weight(9854.0, 32844.0), 0.0);   // 31st
 /// ```
 pub fn extent_weight(rank: f64, n: f64) -> f64 {
     let percentile = (100.0 * rank / n).ceil();
     if percentile <= 10.0 {
         1.0
-    } else if percentile < 30.0 {
-        (30.0 - percentile) / 20.0
+    } else if percentile <= 30.0 {
+        0.95 - (percentile - 11.0) * 0.90 / 19.0
     } else {
         0.0
     }
@@ -220,5 +221,26 @@ mod tests {
         // worst 10% of the people are exactly the first LSOA.
         let c = [(0.0, 1.0, 100.0), (0.0, 10.0, 900.0)];
         assert_eq!(local_concentration(&c, 10.0, 1000.0), 10.0);
+    }
+
+    #[test]
+    fn extent_weights_step_by_percentile_from_095_to_005() {
+        // Technical Report Appendix N: 0.95 at the 11th percentile falling by 0.9/19 a
+        // percentile to 0.05 at the 30th; N = 100 makes rank = percentile.
+        let expected = [
+            (1.0, 1.0),
+            (10.0, 1.0),
+            (11.0, 0.95),
+            (12.0, 0.95 - 0.9 / 19.0),
+        ];
+        for (rank, w) in expected {
+            assert!(
+                (extent_weight(rank, 100.0) - w).abs() < 1e-12,
+                "rank {rank}"
+            );
+        }
+        assert!((extent_weight(20.0, 100.0) - 0.523_684_210_526).abs() < 1e-9);
+        assert!((extent_weight(30.0, 100.0) - 0.05).abs() < 1e-12);
+        assert_eq!(extent_weight(31.0, 100.0), 0.0);
     }
 }

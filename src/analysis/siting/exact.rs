@@ -16,6 +16,7 @@
 //! is counted in demand–site evaluations; past `work_limit` the search stops and reports the
 //! best remaining bound (the largest/smallest bound of an abandoned node).
 
+use super::flow::Allocation;
 use super::heuristic::{Objective, greedy_interchange};
 use super::{Siting, SitingError, Solution, SolveOptions};
 
@@ -28,6 +29,10 @@ struct Cover<'a> {
     s: &'a Siting,
     covers: Vec<Vec<usize>>,
     count: Vec<u32>,
+    /// With capacities: the maximum-flow allocation, and the journal marks of the sites opened
+    /// by the search (the counts are then unused).
+    flow: Option<Allocation<'a>>,
+    marks: Vec<usize>,
     best: f64,
     best_open: Vec<usize>,
     /// The sites actually chosen for `best` (before padding to exactly p).
@@ -41,7 +46,10 @@ struct Cover<'a> {
 }
 
 impl Cover<'_> {
-    fn gain(&self, j: usize) -> f64 {
+    fn gain(&mut self, j: usize) -> f64 {
+        if let Some(a) = &mut self.flow {
+            return a.gain(j);
+        }
         self.covers[j]
             .iter()
             .filter(|&&i| self.count[i] == 0)
@@ -50,12 +58,23 @@ impl Cover<'_> {
     }
 
     fn open(&mut self, j: usize) {
+        if let Some(a) = &mut self.flow {
+            self.marks.push(a.mark());
+            a.open(j);
+            return;
+        }
         for &i in &self.covers[j] {
             self.count[i] += 1;
         }
     }
 
     fn close(&mut self, j: usize) {
+        if let Some(a) = &mut self.flow {
+            if let Some(m) = self.marks.pop() {
+                a.rollback(m);
+            }
+            return;
+        }
         for &i in &self.covers[j] {
             self.count[i] -= 1;
         }
@@ -118,6 +137,8 @@ fn cover_search<'a>(s: &'a Siting, best: f64, best_open: Vec<usize>, limit: u64)
         s,
         covers,
         count,
+        flow: s.capacitated().then(|| Allocation::new(s)),
+        marks: Vec::new(),
         best,
         best_open,
         best_core: Vec::new(),
@@ -131,7 +152,7 @@ fn cover_search<'a>(s: &'a Siting, best: f64, best_open: Vec<usize>, limit: u64)
 }
 
 /// The root bound of the MCLP with p new sites: covered by the fixed sites + the p best gains.
-fn mclp_root_bound(c: &Cover<'_>, candidates: &[usize], p: usize, base: f64) -> f64 {
+fn mclp_root_bound(c: &mut Cover<'_>, candidates: &[usize], p: usize, base: f64) -> f64 {
     let mut gains: Vec<f64> = candidates.iter().map(|&j| c.gain(j)).collect();
     gains.sort_by(|a, b| b.total_cmp(a));
     base + gains.iter().take(p).sum::<f64>()
@@ -162,7 +183,7 @@ pub fn mclp(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let (h_open, h_loss) = greedy_interchange(s, p, Objective::Coverage);
     let h_value = s.total_demand() - h_loss;
     let mut c = cover_search(s, h_value, h_open.clone(), opts.work_limit);
-    let root = mclp_root_bound(&c, &candidates, p, base);
+    let root = mclp_root_bound(&mut c, &candidates, p, base);
     let tol = eps(s.total_demand());
     if opts.heuristic_only || root <= h_value + tol {
         let optimal = root <= h_value + tol;
@@ -306,7 +327,7 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
 
 /// The smallest k whose root bound (fixed coverage + k best single gains) reaches the target.
 fn lscp_lower_bound(s: &Siting, candidates: &[usize], target: f64) -> usize {
-    let c = cover_search(s, 0.0, Vec::new(), 0);
+    let mut c = cover_search(s, 0.0, Vec::new(), 0);
     let mut gains: Vec<f64> = candidates.iter().map(|&j| c.gain(j)).collect();
     gains.sort_by(|a, b| b.total_cmp(a));
     let mut value = s.coverage(&[]);

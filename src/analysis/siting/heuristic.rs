@@ -9,6 +9,7 @@
 //! reports its gap to a bound.
 
 use super::Siting;
+use super::flow::Allocation;
 
 /// Which objective.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,9 @@ impl<'a> State<'a> {
 /// ```
 pub fn greedy_interchange(s: &Siting, p: usize, objective: Objective) -> (Vec<usize>, f64) {
     if objective == Objective::Coverage {
+        if s.capacitated() {
+            return capacitated_greedy_interchange(s, p);
+        }
         return coverage_greedy_interchange(s, p);
     }
     let st = State::new(s, objective);
@@ -236,6 +240,53 @@ fn coverage_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
         .map(|i| s.demand[i])
         .sum();
     (open, s.total_demand() - covered)
+}
+
+/// The coverage case with capacities: gains from the maximum-flow allocation. A swap out → c
+/// is evaluated as the gain of c on the allocation without `out` (one rebuild per open site
+/// and pass, one augmentation per candidate).
+fn capacitated_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
+    let candidates = s.candidates();
+    let mut alloc = Allocation::new(s);
+    let mut open: Vec<usize> = Vec::with_capacity(p);
+    for _ in 0..p.min(candidates.len()) {
+        let Some((_, j)) = candidates
+            .iter()
+            .filter(|j| !open.contains(j))
+            .map(|&j| (alloc.gain(j), j))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        else {
+            break;
+        };
+        alloc.open(j);
+        open.push(j);
+    }
+    let tol = 1e-9 * s.total_demand().max(1.0);
+    let mut value = alloc.value();
+    loop {
+        let mut improvement: Option<(usize, usize, f64)> = None;
+        for slot in 0..open.len() {
+            let others: Vec<usize> = (0..open.len())
+                .filter(|&k| k != slot)
+                .map(|k| open[k])
+                .collect();
+            let mut without = Allocation::with_open(s, &others);
+            let base = without.value();
+            for &c in candidates.iter().filter(|c| !open.contains(c)) {
+                let v = base + without.gain(c);
+                if v > value + tol && improvement.is_none_or(|(_, _, b)| v > b) {
+                    improvement = Some((slot, c, v));
+                }
+            }
+        }
+        let Some((slot, c, v)) = improvement else {
+            break;
+        };
+        open[slot] = c;
+        value = v;
+    }
+    open.sort_unstable();
+    (open, s.total_demand() - value)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 //! against brute force over all subsets.
 
 pub mod exact;
+pub mod flow;
 pub mod heuristic;
 
 use serde::Serialize;
@@ -38,6 +39,9 @@ pub struct Siting {
     pub fixed: Vec<bool>,
     /// Reach S, in the units of `cost`.
     pub reach: f64,
+    /// Per site, the most demand it can serve (`f64::INFINITY` = no limit). With a finite
+    /// capacity, coverage is the maximum flow of [`flow::Allocation`].
+    pub capacity: Vec<f64>,
 }
 
 /// Which model to solve.
@@ -134,7 +138,32 @@ impl Siting {
             sites,
             fixed,
             reach,
+            capacity: vec![f64::INFINITY; sites],
         })
+    }
+
+    /// The same problem with a capacity per site (in demand units; `f64::INFINITY` = none).
+    pub fn with_capacity(mut self, capacity: Vec<f64>) -> Result<Self, SitingError> {
+        if capacity.len() != self.sites {
+            return Err(SitingError::Invalid(format!(
+                "{} sites need {} capacities, got {}",
+                self.sites,
+                self.sites,
+                capacity.len()
+            )));
+        }
+        if let Some(j) = capacity.iter().position(|c| c.is_nan() || *c <= 0.0) {
+            return Err(SitingError::Invalid(format!(
+                "site {j} has a capacity that is not a number > 0"
+            )));
+        }
+        self.capacity = capacity;
+        Ok(self)
+    }
+
+    /// Some site has a finite capacity.
+    pub fn capacitated(&self) -> bool {
+        self.capacity.iter().any(|c| c.is_finite())
     }
 
     pub fn n(&self) -> usize {
@@ -165,7 +194,7 @@ impl Siting {
             .collect()
     }
 
-    /// Which demand points the fixed sites plus `open` cover.
+    /// Which demand points the fixed sites plus `open` reach (ignoring capacities).
     pub fn covered(&self, open: &[usize]) -> Vec<bool> {
         (0..self.n())
             .map(|i| {
@@ -176,15 +205,22 @@ impl Siting {
             .collect()
     }
 
-    /// Covered demand with the fixed sites plus `open`.
-    pub fn coverage(&self, open: &[usize]) -> f64 {
+    /// Demand served per point with the fixed sites plus `open`: all of it when reached, or
+    /// with capacities the maximum-flow allocation.
+    pub fn served(&self, open: &[usize]) -> Vec<f64> {
+        if self.capacitated() {
+            return flow::Allocation::with_open(self, open).served().to_vec();
+        }
         self.covered(open)
             .iter()
             .zip(&self.demand)
-            .filter(|(c, _)| **c)
-            .map(|(_, a)| a)
-            .sum::<f64>()
-            + 0.0 // an empty f64 sum is −0.0
+            .map(|(c, a)| if *c { *a } else { 0.0 })
+            .collect()
+    }
+
+    /// Covered (served) demand with the fixed sites plus `open`.
+    pub fn coverage(&self, open: &[usize]) -> f64 {
+        self.served(open).iter().sum::<f64>() + 0.0 // an empty f64 sum is −0.0
     }
 
     /// The cost charged for an unreachable pair in the p-median: twice the largest finite cost.
@@ -246,6 +282,9 @@ pub fn solve(s: &Siting, model: Model, opts: &SolveOptions) -> Result<Solution, 
             format!("{p} new sites were asked for but there are only {candidates} candidates"),
         )),
         Model::Mclp { p } => Ok(exact::mclp(s, p, opts)),
+        Model::Pmedian { .. } if s.capacitated() => Err(SitingError::Invalid(
+            "the p-median model does not take capacities (they are enforced by the MCLP and the LSCP): drop the capacities, or use a coverage model".into(),
+        )),
         Model::Pmedian { p } => Ok(exact::pmedian(s, p, opts)),
         Model::Lscp { percent } => {
             if !(0.0..=100.0).contains(&percent) {
@@ -362,6 +401,83 @@ pub(crate) mod tests {
                 assert!(s.coverage(&sol.open) >= percent / 100.0 * total - 1e-9);
             }
         }
+    }
+
+    /// Capacities 6–20 (demands are 0–9 a point): small enough to bind.
+    fn capacitated(seed: u64, n: usize, m: usize, fixed: usize) -> Siting {
+        random_instance(seed, n, m, fixed)
+            .with_capacity((0..m).map(|j| 6.0 + (j * 7 % 15) as f64).collect())
+            .unwrap()
+    }
+
+    #[test]
+    fn capacitated_mclp_matches_brute_force() {
+        for seed in 0..8 {
+            let s = capacitated(400 + seed, 40, 9, (seed % 3) as usize);
+            let cands = s.candidates();
+            for p in 1..=3 {
+                let best = subsets(&cands, p)
+                    .iter()
+                    .map(|o| s.coverage(o))
+                    .fold(0.0, f64::max);
+                let sol = solve(&s, Model::Mclp { p }, &SolveOptions::default()).unwrap();
+                assert!(sol.optimal);
+                assert!((sol.objective - best).abs() < 1e-9, "seed {seed} p {p}");
+                assert!((s.coverage(&sol.open) - sol.objective).abs() < 1e-9);
+                // The capacities bind: less is covered than without them.
+                let free = random_instance(400 + seed, 40, 9, (seed % 3) as usize);
+                assert!(sol.objective <= free.coverage(&sol.open) + 1e-9);
+            }
+        }
+        let s = capacitated(400, 40, 9, 0);
+        let free = random_instance(400, 40, 9, 0);
+        let (a, b) = (
+            solve(&s, Model::Mclp { p: 3 }, &SolveOptions::default()).unwrap(),
+            solve(&free, Model::Mclp { p: 3 }, &SolveOptions::default()).unwrap(),
+        );
+        assert!(
+            a.objective < b.objective - 1.0,
+            "capacities must bind in this test"
+        );
+    }
+
+    #[test]
+    fn capacitated_lscp_matches_brute_force() {
+        for seed in 0..8 {
+            let s = capacitated(500 + seed, 40, 9, (seed % 2) as usize);
+            let cands = s.candidates();
+            let total = s.total_demand();
+            let all = s.coverage(&cands) / total * 100.0;
+            for percent in [20.0, 40.0, all.floor()] {
+                let fewest = (0..=cands.len())
+                    .find(|&k| {
+                        subsets(&cands, k)
+                            .iter()
+                            .any(|o| s.coverage(o) >= percent / 100.0 * total - 1e-9)
+                    })
+                    .unwrap();
+                let sol = solve(&s, Model::Lscp { percent }, &SolveOptions::default()).unwrap();
+                assert!(sol.optimal);
+                assert_eq!(sol.open.len(), fewest, "seed {seed} {percent}%");
+                assert!(s.coverage(&sol.open) >= percent / 100.0 * total - 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn capacitated_heuristic_is_feasible_with_a_valid_bound() {
+        let s = capacitated(9, 60, 14, 1);
+        let exact = solve(&s, Model::Mclp { p: 3 }, &SolveOptions::default()).unwrap();
+        let opts = SolveOptions {
+            heuristic_only: true,
+            ..Default::default()
+        };
+        let h = solve(&s, Model::Mclp { p: 3 }, &opts).unwrap();
+        assert_eq!(h.open.len(), 3);
+        assert!((s.coverage(&h.open) - h.objective).abs() < 1e-9);
+        assert!(h.objective <= exact.objective + 1e-9);
+        assert!(h.bound >= exact.objective - 1e-9);
+        assert!(solve(&s, Model::Pmedian { p: 2 }, &opts).is_err());
     }
 
     #[test]
