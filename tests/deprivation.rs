@@ -320,18 +320,90 @@ fn gm_siting_scenario() {
     assert_eq!(again["covered_before"], 116.0);
     assert!(again["covered_after"].as_f64().unwrap() > 116.0);
 
-    // Capacity is reported, not enforced: with 20 per site some of the five are over.
+    // Existing sites with capacities from a field: each the demand it covered above, so the
+    // allocation serves exactly the same 116.
+    let capped = ok(&[
+        &base[..],
+        &[
+            "--existing",
+            "cc:id",
+            "--capacity-field",
+            "covered_demand",
+            "--capacity",
+            "20",
+            "--mclp",
+            "1",
+            "--json",
+        ],
+    ]
+    .concat());
+    assert_eq!(capped["capacity_enforced"], true);
+    assert!((capped["covered_before"].as_f64().unwrap() - 116.0).abs() < 1e-9);
+    let new_site = &capped["chosen"][0];
+    assert_eq!(new_site["capacity"], 20.0); // candidates (centroids) take --capacity
+    assert!(new_site["covered_demand"].as_f64().unwrap() <= 20.0 + 1e-9);
+    // A field that is not a number is refused, naming the layer, feature and field.
+    let bad = cli(&[
+        &base[..],
+        &[
+            "--existing",
+            "cc:id",
+            "--capacity-field",
+            "name",
+            "--mclp",
+            "1",
+        ],
+    ]
+    .concat());
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("point layer 'cc', feature 1") && err.contains("'name'"),
+        "{err}"
+    );
+
+    // Capacity 20 LSOAs a centre, enforced by the MCLP: no site serves more than 20, so the
+    // five cover less than the 116 without capacities, and at least what the uncapacitated
+    // choice serves within the capacities (the capacitated optimum is no worse).
     let cap = ok(&[&base[..], &["--mclp", "5", "--capacity", "20", "--json"]].concat());
-    let over: Vec<bool> = cap["chosen"]
+    assert_eq!(cap["capacity_enforced"], true);
+    assert_eq!(cap["optimal"], true);
+    let served: Vec<f64> = cap["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["covered_demand"].as_f64().unwrap())
+        .collect();
+    assert!(served.iter().all(|s| *s <= 20.0 + 1e-9), "{served:?}");
+    let after = cap["covered_after"].as_f64().unwrap();
+    assert!((served.iter().sum::<f64>() - after).abs() < 1e-9);
+    assert!(after <= 100.0, "{after}"); // 5 × 20, below the 116 without capacities
+    let uncapped_ids: Vec<&str> = r["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let within: f64 = r["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["covered_demand"].as_f64().unwrap().min(20.0))
+        .sum();
+    assert!(
+        after >= within - 1e-9,
+        "{after} < {within} ({uncapped_ids:?})"
+    );
+    // The p-median does not enforce capacities; it reports the sites over them.
+    let pm = ok(&[&base[..], &["--pmedian", "5", "--capacity", "20", "--json"]].concat());
+    assert_eq!(pm["capacity_enforced"], false);
+    let over: Vec<bool> = pm["chosen"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["over_capacity"].as_bool().unwrap())
         .collect();
-    assert!(
-        over.iter().any(|o| *o) && !over.iter().all(|o| *o),
-        "{over:?}"
-    );
+    assert!(over.iter().any(|o| *o), "{over:?}");
 
     let lscp = ok(&[&base[..], &["--lscp", "25", "--json"]].concat());
     assert_eq!(lscp["optimal"], true);

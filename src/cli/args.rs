@@ -258,15 +258,21 @@ pub enum Command {
         /// Work budget of the exact search (demand–site evaluations).
         #[arg(long, default_value_t = 2_000_000_000)]
         work_limit: u64,
-        /// Capacity per site in demand units (e.g. 800): sites whose covered demand exceeds it
-        /// are reported (`over_capacity`); the models do not enforce it.
+        /// Capacity of every site in demand units (e.g. 800 under-5s), and the default where
+        /// --capacity-field is empty. The MCLP and LSCP allocate demand within reach up to the
+        /// capacities (an area's demand may be split between sites); the p-median only reports
+        /// the sites over capacity.
         #[arg(long)]
         capacity: Option<f64>,
+        /// Field of the --existing and --candidates point layers holding each site's capacity.
+        #[arg(long)]
+        capacity_field: Option<String>,
         /// Write the sites (.geojson) or the demand areas (.csv).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Save per-area results as indicators NAME_status (0 no demand, 1 not covered, 2 covered
-        /// by existing sites, 3 newly covered), NAME_covered_before, NAME_covered, NAME_cost.
+        /// by existing sites, 3 newly covered, 4 partly covered), NAME_covered_before and
+        /// NAME_covered (share of the demand served), NAME_cost.
         #[arg(long)]
         save: Option<String>,
         #[arg(long)]

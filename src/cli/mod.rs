@@ -224,6 +224,7 @@ pub fn run(cli: Cli) -> Result<()> {
             heuristic,
             work_limit,
             capacity,
+            capacity_field,
             out,
             save,
             json,
@@ -255,6 +256,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 heuristic,
                 work_limit,
                 capacity,
+                capacity_field,
                 save,
             };
             let spinner = progress::Spinner::start("siting");

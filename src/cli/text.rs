@@ -227,18 +227,24 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
         r.method,
         r.gap
     );
-    for c in &r.chosen {
+    if r.capacity_enforced {
         s.push_str(&format!(
-            "\n  new site {} {}: {} areas, demand {:.1} within reach{}",
+            "\ncapacities enforced: {} area(s) only partly covered",
+            r.partly_covered_areas
+        ));
+    }
+    for c in &r.chosen {
+        let load = match (c.capacity, c.over_capacity) {
+            (Some(cap), Some(true)) => format!(" (over its capacity {cap})"),
+            (Some(cap), _) => format!(" of capacity {cap}"),
+            _ => String::new(),
+        };
+        s.push_str(&format!(
+            "\n  new site {} {}: {} areas nearest, serves {:.1} within reach{load}",
             c.id,
             c.name.as_deref().unwrap_or(""),
             c.areas,
             c.covered_demand,
-            if c.over_capacity == Some(true) {
-                " (over capacity)"
-            } else {
-                ""
-            }
         ));
     }
     s.push_str("\ncoverage curve:");

@@ -372,6 +372,29 @@ pub fn labelled_points(
     let Some(field) = label_field else {
         return Ok(points.into_iter().map(|p| (p, None)).collect());
     };
+    check_point_field(ws, layer, field)?;
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT CAST({} AS TEXT) FROM {} ORDER BY fid",
+        quote_ident(field),
+        quote_ident(layer)
+    ))?;
+    let labels: Vec<Option<String>> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(points.into_iter().zip(labels).collect())
+}
+
+/// The text of numeric field `field` of point layer `layer`, in feature order (as
+/// [`labelled_points`]); `None` where it is empty.
+pub fn point_field_text(ws: &Workspace, layer: &str, field: &str) -> Result<Vec<Option<String>>> {
+    Ok(labelled_points(ws, layer, Some(field))?
+        .into_iter()
+        .map(|(_, v)| v.filter(|t| !t.trim().is_empty()))
+        .collect())
+}
+
+/// Fails, listing the fields there are, when point layer `layer` has no field `field`.
+fn check_point_field(ws: &Workspace, layer: &str, field: &str) -> Result<()> {
     let mut stmt = ws.conn().prepare(&format!(
         "SELECT name FROM pragma_table_info({})",
         sql_text(layer)
@@ -390,15 +413,7 @@ pub fn labelled_points(
             shown.join(", ")
         )));
     }
-    let mut stmt = ws.conn().prepare(&format!(
-        "SELECT CAST({} AS TEXT) FROM {} ORDER BY fid",
-        quote_ident(field),
-        quote_ident(layer)
-    ))?;
-    let labels: Vec<Option<String>> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(points.into_iter().zip(labels).collect())
+    Ok(())
 }
 
 /// `text` as an SQL string literal.

@@ -37,6 +37,11 @@ pub struct DeprivationPanels {
     candidates: String,
     existing: Option<String>,
     reach_m: f64,
+    /// Enforce a capacity per site (MCLP, LSCP), `capacity` demand units each.
+    capped: bool,
+    capacity: f64,
+    /// A point-layer field with each site's capacity (empty = `capacity` for all).
+    capacity_field: String,
     model: ModelChoice,
     p: usize,
     lscp_percent: f64,
@@ -61,6 +66,9 @@ impl Default for DeprivationPanels {
             candidates: "centroids:ward17".into(),
             existing: None,
             reach_m: 1600.0,
+            capped: false,
+            capacity: 800.0,
+            capacity_field: String::new(),
             model: ModelChoice::Mclp,
             p: 5,
             lscp_percent: 50.0,
@@ -106,7 +114,9 @@ impl DeprivationPanels {
             },
             heuristic: false,
             work_limit: 50_000_000,
-            capacity: None,
+            capacity: self.capped.then_some(self.capacity),
+            capacity_field: (self.capped && !self.capacity_field.trim().is_empty())
+                .then(|| self.capacity_field.trim().to_string()),
             save: Some(SITE_SAVE.into()),
         })
     }
@@ -313,6 +323,22 @@ impl AtlasApp {
             .labelled_by(l.id);
         });
         ui.horizontal(|ui| {
+            ui.checkbox(&mut d.capped, "Capacity")
+                .on_hover_text("each site serves at most this much demand within reach (MCLP and LSCP allocate within it; the p-median reports sites over it)");
+            ui.add_enabled(
+                d.capped,
+                egui::DragValue::new(&mut d.capacity).range(1.0..=1.0e7),
+            );
+        });
+        if d.capped {
+            ui.horizontal(|ui| {
+                let l = ui.label("Capacity field");
+                ui.add(egui::TextEdit::singleline(&mut d.capacity_field).desired_width(90.0))
+                    .labelled_by(l.id)
+                    .on_hover_text("a field of the site layers with each site's capacity; empty = the number above for all");
+            });
+        }
+        ui.horizontal(|ui| {
             ui.selectable_value(&mut d.model, ModelChoice::Mclp, "MCLP");
             ui.selectable_value(&mut d.model, ModelChoice::Lscp, "LSCP");
             ui.selectable_value(&mut d.model, ModelChoice::Pmedian, "p-median");
@@ -397,9 +423,20 @@ fn site_summary(ui: &mut egui::Ui, r: &SiteResponse) {
             format!(", gap {:.1}%", 100.0 * r.gap)
         }
     ));
-    for s in &r.chosen {
+    if r.capacity_enforced {
         ui.small(format!(
-            "{} {} — {:.0} covered",
+            "Capacities enforced; {} area(s) only partly covered",
+            r.partly_covered_areas
+        ));
+    }
+    for s in &r.chosen {
+        let of = match (s.capacity, s.over_capacity) {
+            (Some(c), Some(true)) => format!(" (over capacity {c:.0})"),
+            (Some(c), _) => format!(" of {c:.0}"),
+            _ => String::new(),
+        };
+        ui.small(format!(
+            "{} {} — {:.0} covered{of}",
             s.id,
             s.name.clone().unwrap_or_default(),
             s.covered_demand

@@ -415,10 +415,10 @@ mod tests {
         let mut last: Vec<f64> = (0..8).map(|j| a.gain(j)).collect();
         for j in 0..7 {
             a.open(j);
-            for k in (j + 1)..8 {
+            for (k, prev) in last.iter_mut().enumerate().skip(j + 1) {
                 let g = a.gain(k);
-                assert!(g <= last[k] + 1e-9, "site {k} gains more after opening {j}");
-                last[k] = g;
+                assert!(g <= *prev + 1e-9, "site {k} gains more after opening {j}");
+                *prev = g;
             }
         }
     }

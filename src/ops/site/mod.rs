@@ -5,8 +5,13 @@
 //! Reports the chosen sites, coverage before/after, the coverage curve, equity and each site's
 //! reach; writes GeoJSON (sites) or CSV (demand areas) and can save per-area results.
 
+mod capacity;
 mod output;
+mod report;
 
+pub(crate) use report::STATUS_LABELS;
+
+use crate::analysis::siting::flow::Allocation;
 use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve};
 use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
@@ -104,9 +109,14 @@ pub struct SiteRequest {
     pub model: Model,
     pub heuristic: bool,
     pub work_limit: u64,
-    /// A capacity per site (in demand units, e.g. 800 under-5s): reported per site as
-    /// `over_capacity`; the models do not enforce it.
+    /// The capacity of every site (in demand units, e.g. 800 under-5s), and the default where
+    /// `capacity_field` is empty. The MCLP and the LSCP allocate demand to sites within reach
+    /// up to their capacities (an area's demand may be split); the p-median only reports the
+    /// sites over capacity (`over_capacity`).
     pub capacity: Option<f64>,
+    /// A field of the existing and candidate point layers holding each site's capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_field: Option<String>,
     /// Save per-area results as `<save>_status` (0 no demand, 1 not covered, 2 covered by the
     /// existing sites, 3 newly covered), `<save>_covered_before`, `<save>_covered`, `<save>_cost`.
     pub save: Option<String>,
@@ -121,12 +131,18 @@ pub struct SiteOut {
     pub northing: f64,
     pub longitude: f64,
     pub latitude: f64,
-    /// Demand areas (with demand > 0) whose nearest open site this is.
+    /// Demand areas (with demand > 0) whose nearest open site this is (its catchment).
     pub areas: usize,
     pub demand: f64,
-    /// Of that, demand within reach.
+    /// Demand this site serves within reach: its catchment's demand within reach, or with
+    /// capacities enforced its share of the maximum-flow allocation (≤ its capacity).
     pub covered_demand: f64,
-    /// With a capacity: covered demand above it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+    /// With capacities enforced: the areas it serves some demand of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub served_areas: Option<usize>,
+    /// With capacities not enforced (p-median): its covered catchment exceeds its capacity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub over_capacity: Option<bool>,
 }
@@ -168,6 +184,10 @@ pub struct SiteResponse {
     pub total_demand: f64,
     pub covered_before: f64,
     pub covered_after: f64,
+    /// Site capacities were given and the model allocated demand within them (MCLP, LSCP).
+    pub capacity_enforced: bool,
+    /// Areas with demand only partly served (capacities enforced).
+    pub partly_covered_areas: usize,
     pub objective: f64,
     pub optimal: bool,
     pub gap: f64,
@@ -184,6 +204,7 @@ pub struct SiteResponse {
     pub saved: Vec<String>,
 }
 
+/// A site: id, name and BNG point.
 pub(crate) struct SitePoint {
     pub(crate) id: String,
     pub(crate) name: Option<String>,
@@ -280,13 +301,6 @@ pub fn run(
     out: Option<&Path>,
     feedback: &dyn Feedback,
 ) -> Result<SiteResponse> {
-    if let Some(cap) = req.capacity
-        && !(cap.is_finite() && cap > 0.0)
-    {
-        return Err(Error::Invalid(format!(
-            "the capacity must be a number > 0, got {cap}"
-        )));
-    }
     if !(req.reach_m.is_finite() && req.reach_m >= 0.0) {
         return Err(Error::Invalid(format!(
             "the reach must be a distance ≥ 0, got {}",
@@ -411,8 +425,15 @@ pub fn run(
         )));
     }
     let fixed: Vec<bool> = (0..sites.len()).map(|j| j < existing.len()).collect();
-    let problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)
+    let capacities = capacity::site_capacities(ws, req, (existing.len(), candidates.len()))?;
+    let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)
         .map_err(|e| Error::Invalid(e.to_string()))?;
+    let enforced = capacities.is_some() && !matches!(req.model, Model::Pmedian { .. });
+    if let (true, Some(caps)) = (enforced, &capacities) {
+        problem = problem
+            .with_capacity(caps.clone())
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+    }
     let opts = SolveOptions {
         heuristic_only: req.heuristic,
         work_limit: req.work_limit,
@@ -453,55 +474,29 @@ pub fn run(
             bound: s.bound,
         });
     }
-    let before = problem.covered(&[]);
-    let after = problem.covered(&solution.open);
+    let served_before = problem.served(&[]);
+    let served_after = problem.served(&solution.open);
+    let before = report::shares(&served_before, &demand);
+    let after = report::shares(&served_after, &demand);
     let assignment = problem.assign(&solution.open);
-    let sum_if = |flags: &[bool]| -> f64 {
-        flags
-            .iter()
-            .zip(&demand)
-            .filter(|(f, _)| **f)
-            .map(|(_, a)| a)
-            .sum::<f64>()
-            + 0.0
-    };
+    let allocation = enforced.then(|| Allocation::with_open(&problem, &solution.open));
     let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
-    let site_out = |j: usize, kind: &'static str| -> Result<SiteOut> {
-        let s = sites[j];
-        let (lon, lat) = to_wgs.point(s.xy[0], s.xy[1])?;
-        let mine: Vec<(usize, f64)> = assignment
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| demand[*i] > 0.0)
-            .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
-            .collect();
-        let covered_demand = mine
-            .iter()
-            .filter(|(_, c)| *c <= req.reach_m)
-            .map(|(i, _)| demand[*i])
-            .sum::<f64>()
-            + 0.0;
-        Ok(SiteOut {
-            over_capacity: req.capacity.map(|cap| covered_demand > cap),
-            id: s.id.clone(),
-            name: s.name.clone(),
-            kind,
-            easting: s.xy[0],
-            northing: s.xy[1],
-            longitude: lon,
-            latitude: lat,
-            areas: mine.len(),
-            demand: mine.iter().map(|(i, _)| demand[*i]).sum::<f64>() + 0.0,
-            covered_demand,
-        })
+    let per_site = report::Sites {
+        sites: &sites,
+        demand: &demand,
+        assignment: &assignment,
+        reach: req.reach_m,
+        capacities: capacities.as_deref(),
+        allocation: allocation.as_ref(),
+        to_wgs: &to_wgs,
     };
     let chosen = solution
         .open
         .iter()
-        .map(|&j| site_out(j, "new"))
+        .map(|&j| per_site.out(j, "new"))
         .collect::<Result<Vec<_>>>()?;
     let existing_out = (0..existing.len())
-        .map(|j| site_out(j, "existing"))
+        .map(|j| per_site.out(j, "existing"))
         .collect::<Result<Vec<_>>>()?;
     let reachable: Vec<(f64, f64)> = assignment
         .iter()
@@ -513,32 +508,9 @@ pub fn run(
         .then(|| reachable.iter().map(|(c, d)| c * d).sum::<f64>() / reach_demand);
     let equity = deprived.as_ref().map(|flags| {
         let base: Vec<f64> = base_demand.iter().map(|v| v.unwrap_or(0.0)).collect();
-        let part = |want: bool, covered: &[bool]| -> (f64, f64) {
-            let (mut all, mut cov) = (0.0, 0.0);
-            for i in 0..flags.len() {
-                if flags[i] == want {
-                    all += base[i];
-                    if covered[i] {
-                        cov += base[i];
-                    }
-                }
-            }
-            (all, if all > 0.0 { cov / all } else { 0.0 })
-        };
-        let (dd, db) = part(true, &before);
-        let (_, da) = part(true, &after);
-        let (od, ob) = part(false, &before);
-        let (_, oa) = part(false, &after);
-        Equity {
-            deprived_areas: flags.iter().filter(|f| **f).count(),
-            deprived_demand: dd,
-            other_demand: od,
-            deprived_share_covered_before: db,
-            deprived_share_covered_after: da,
-            other_share_covered_before: ob,
-            other_share_covered_after: oa,
-        }
+        report::equity(flags, &base, &before, &after)
     });
+    let status = report::status(&demand, &before, &after);
     let reach_units = match &matrix {
         Some(m) => m.cost_column.clone(),
         None => "m".to_string(),
@@ -555,8 +527,10 @@ pub fn run(
         chosen,
         existing: existing_out,
         total_demand: total,
-        covered_before: sum_if(&before),
-        covered_after: sum_if(&after),
+        covered_before: served_before.iter().sum::<f64>() + 0.0,
+        covered_after: served_after.iter().sum::<f64>() + 0.0,
+        capacity_enforced: enforced,
+        partly_covered_areas: status.iter().filter(|s| **s == 4.0).count(),
         objective: solution.objective,
         optimal: solution.optimal,
         gap: solution.gap,
@@ -594,7 +568,7 @@ pub fn run(
             req,
             name,
             &codes,
-            &demand,
+            &status,
             &before,
             &after,
             &assignment,

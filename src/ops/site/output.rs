@@ -1,7 +1,7 @@
 //! What `site` writes: the sites as GeoJSON or the demand areas as CSV, and the per-area
 //! results saved as indicators with the request as provenance.
 
-use super::{SitePoint, SiteRequest, SiteResponse};
+use super::{STATUS_LABELS, SitePoint, SiteRequest, SiteResponse};
 use crate::data::Workspace;
 use crate::data::import::metadata::Polarity;
 use crate::error::{Error, Result};
@@ -15,8 +15,8 @@ pub(super) fn write_out(
     codes: &[&str],
     demand: &[f64],
     deprived: Option<&[bool]>,
-    before: &[bool],
-    after: &[bool],
+    before: &[f64],
+    after: &[f64],
     assignment: &[Option<(usize, f64)>],
     sites: &[&SitePoint],
 ) -> Result<()> {
@@ -36,6 +36,7 @@ pub(super) fn write_out(
                         "properties": {
                             "id": s.id, "name": s.name, "kind": s.kind,
                             "areas": s.areas, "demand": s.demand, "covered_demand": s.covered_demand,
+                            "capacity": s.capacity, "served_areas": s.served_areas,
                             "easting": s.easting, "northing": s.northing,
                         },
                         "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
@@ -71,8 +72,8 @@ pub(super) fn write_out(
                     codes[i].to_string(),
                     demand[i].to_string(),
                     deprived.map(|d| flag(d[i])).unwrap_or_default(),
-                    flag(before[i]),
-                    flag(after[i]),
+                    share_text(before[i]),
+                    share_text(after[i]),
                     site,
                     cost,
                 ])
@@ -93,6 +94,17 @@ pub(super) fn write_out(
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// A share served: "0" and "1" exactly, else 4 decimals.
+fn share_text(share: f64) -> String {
+    if share <= 0.0 {
+        "0".into()
+    } else if share >= 1.0 {
+        "1".into()
+    } else {
+        format!("{share:.4}")
+    }
+}
+
 /// One saved series: (code suffix, definition, unit, decimals, values).
 type Series<'a> = (&'a str, String, &'a str, i64, Vec<Option<f64>>);
 
@@ -102,9 +114,9 @@ pub(super) fn save(
     req: &SiteRequest,
     name: &str,
     codes: &[&str],
-    demand: &[f64],
-    before: &[bool],
-    after: &[bool],
+    status: &[f64],
+    before: &[f64],
+    after: &[f64],
     assignment: &[Option<(usize, f64)>],
     sites: &[&SitePoint],
 ) -> Result<Vec<String>> {
@@ -121,43 +133,33 @@ pub(super) fn save(
             "straight-line metres"
         }
     );
-    let flag = |b: &bool| Some(if *b { 1.0 } else { 0.0 });
-    let status: Vec<Option<f64>> = (0..codes.len())
-        .map(|i| {
-            Some(if demand[i] <= 0.0 {
-                0.0
-            } else if before[i] {
-                2.0
-            } else if after[i] {
-                3.0
-            } else {
-                1.0
-            })
-        })
-        .collect();
+    let codes_text = STATUS_LABELS
+        .iter()
+        .enumerate()
+        .map(|(k, l)| format!("{k} {l}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let series: Vec<Series<'_>> = vec![
         (
             "status",
-            format!(
-                "0 no demand, 1 demand not covered, 2 covered by the existing sites, 3 newly covered: {what}"
-            ),
+            format!("{codes_text}: {what}"),
             "class",
             0,
-            status,
+            status.iter().map(|s| Some(*s)).collect(),
         ),
         (
             "covered_before",
-            format!("covered by the existing sites: {what}"),
-            "flag",
-            0,
-            before.iter().map(flag).collect(),
+            format!("share of the demand covered by the existing sites: {what}"),
+            "share",
+            2,
+            before.iter().map(|s| Some(*s)).collect(),
         ),
         (
             "covered",
-            format!("covered after opening the chosen sites: {what}"),
-            "flag",
-            0,
-            after.iter().map(flag).collect(),
+            format!("share of the demand covered after opening the chosen sites: {what}"),
+            "share",
+            2,
+            after.iter().map(|s| Some(*s)).collect(),
         ),
         (
             "cost",

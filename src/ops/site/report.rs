@@ -1,0 +1,170 @@
+//! What `site` reports per site and per area: each site's catchment and the demand it serves,
+//! the share of each area's demand served before and after, its status, and equity.
+
+use super::{Equity, SiteOut, SitePoint};
+use crate::analysis::siting::flow::Allocation;
+use crate::data::crs::Transformer;
+use crate::error::Result;
+
+/// Area status codes saved as `<save>_status`.
+pub(crate) const STATUS_LABELS: [&str; 5] = [
+    "no demand",
+    "not covered",
+    "covered by the existing sites",
+    "newly covered",
+    "partly covered",
+];
+
+/// Per area, the share of its demand served (0 where it has none).
+pub(super) fn shares(served: &[f64], demand: &[f64]) -> Vec<f64> {
+    served
+        .iter()
+        .zip(demand)
+        .map(|(s, d)| {
+            if *d > 0.0 {
+                (s / d).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// A share counts as whole within a relative 1e-9 (flows are floating point).
+fn whole(share: f64) -> bool {
+    share >= 1.0 - 1e-9
+}
+
+/// Per area, the status code of [`STATUS_LABELS`]: "partly covered" only happens with
+/// capacities, when the sites within reach are full before all of its demand is served.
+pub(super) fn status(demand: &[f64], before: &[f64], after: &[f64]) -> Vec<f64> {
+    (0..demand.len())
+        .map(|i| {
+            if demand[i] <= 0.0 {
+                0.0
+            } else if whole(before[i]) {
+                2.0
+            } else if whole(after[i]) {
+                3.0
+            } else if after[i] > 1e-9 {
+                4.0
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
+
+/// What the per-site report needs.
+pub(super) struct Sites<'a> {
+    pub sites: &'a [&'a SitePoint],
+    pub demand: &'a [f64],
+    /// Each area's nearest open site and its cost.
+    pub assignment: &'a [Option<(usize, f64)>],
+    pub reach: f64,
+    pub capacities: Option<&'a [f64]>,
+    /// With capacities enforced: the allocation after opening the chosen sites.
+    pub allocation: Option<&'a Allocation<'a>>,
+    pub to_wgs: &'a Transformer,
+}
+
+impl Sites<'_> {
+    /// Site `j`: its catchment (areas whose nearest open site it is) and the demand it serves
+    /// within reach — its whole catchment within reach, or with capacities its allocation.
+    pub(super) fn out(&self, j: usize, kind: &'static str) -> Result<SiteOut> {
+        let s = self.sites[j];
+        let (lon, lat) = self.to_wgs.point(s.xy[0], s.xy[1])?;
+        let mine: Vec<(usize, f64)> = self
+            .assignment
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.demand[*i] > 0.0)
+            .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
+            .collect();
+        let catchment_covered = mine
+            .iter()
+            .filter(|(_, c)| *c <= self.reach)
+            .map(|(i, _)| self.demand[*i])
+            .sum::<f64>()
+            + 0.0;
+        let capacity = self.capacities.map(|c| c[j]).filter(|c| c.is_finite());
+        let (covered_demand, served_areas, over_capacity) = match self.allocation {
+            Some(a) => (a.load(j) + 0.0, Some(a.flows(j).count()), None),
+            None => (
+                catchment_covered,
+                None,
+                capacity.map(|cap| catchment_covered > cap),
+            ),
+        };
+        Ok(SiteOut {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            kind,
+            easting: s.xy[0],
+            northing: s.xy[1],
+            longitude: lon,
+            latitude: lat,
+            areas: mine.len(),
+            demand: mine.iter().map(|(i, _)| self.demand[*i]).sum::<f64>() + 0.0,
+            covered_demand,
+            capacity,
+            served_areas,
+            over_capacity,
+        })
+    }
+}
+
+/// The share of the deprived areas' demand served vs the rest's (shares of the base demand,
+/// before any multiplier for the deprived).
+pub(super) fn equity(flags: &[bool], base: &[f64], before: &[f64], after: &[f64]) -> Equity {
+    let part = |want: bool, shares: &[f64]| -> (f64, f64) {
+        let (mut all, mut served) = (0.0, 0.0);
+        for i in (0..flags.len()).filter(|&i| flags[i] == want) {
+            all += base[i];
+            served += base[i] * shares[i];
+        }
+        (all, if all > 0.0 { served / all } else { 0.0 })
+    };
+    let (dd, db) = part(true, before);
+    let (_, da) = part(true, after);
+    let (od, ob) = part(false, before);
+    let (_, oa) = part(false, after);
+    Equity {
+        deprived_areas: flags.iter().filter(|f| **f).count(),
+        deprived_demand: dd,
+        other_demand: od,
+        deprived_share_covered_before: db,
+        deprived_share_covered_after: da,
+        other_share_covered_before: ob,
+        other_share_covered_after: oa,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_distinguishes_partly_covered_areas() {
+        let demand = [0.0, 10.0, 10.0, 10.0, 10.0];
+        let before = shares(&[0.0, 0.0, 10.0, 0.0, 0.0], &demand);
+        let after = shares(&[0.0, 0.0, 10.0, 10.0, 4.0], &demand);
+        assert_eq!(
+            status(&demand, &before, &after),
+            vec![0.0, 1.0, 2.0, 3.0, 4.0]
+        );
+    }
+
+    #[test]
+    fn equity_weights_by_the_share_served() {
+        let e = equity(
+            &[true, true, false],
+            &[10.0, 30.0, 60.0],
+            &[0.0, 0.0, 1.0],
+            &[1.0, 0.5, 1.0],
+        );
+        assert_eq!(e.deprived_demand, 40.0);
+        assert_eq!(e.deprived_share_covered_after, 25.0 / 40.0);
+        assert_eq!(e.other_share_covered_before, 1.0);
+    }
+}
