@@ -252,7 +252,10 @@ fn index_builder_and_site_finder_show_their_results_on_the_map() {
     h.get_by_role_and_label(Role::Button, "Find sites").click();
     wait_for(&mut h, "new site(s): covered", 180);
     assert!(shows(&h, "proven optimal"));
-    wait_for(&mut h, "site_status", 10);
+    wait_for(&mut h, "finder_site_status", 10);
+    // The status map has a categorical legend, not classes of the codes 0–4.
+    wait_for(&mut h, "newly covered", 10);
+    assert!(shows(&h, "not covered") && shows(&h, "no demand"));
 }
 
 /// Dragging a break line in the histogram turns the classification into manual breaks at the

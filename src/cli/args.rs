@@ -270,7 +270,7 @@ pub enum Command {
         /// Write the sites (.geojson) or the demand areas (.csv).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Save per-area results as indicators NAME_status (0 no demand, 1 not covered, 2 covered
+        /// Save per-area results as indicators NAME_site_status (0 no demand, 1 not covered, 2 covered
         /// by existing sites, 3 newly covered, 4 partly covered), NAME_covered_before and
         /// NAME_covered (share of the demand served), NAME_cost.
         #[arg(long)]

@@ -177,6 +177,9 @@ pub enum ClusterScheme {
     Lisa,
     /// Codes −3…3: cold 99/95/90, not significant, hot 90/95/99 (as `stats gistar --save`).
     GiStar,
+    /// Codes 0–4 of a siting status: no demand, not covered, covered by the existing sites,
+    /// newly covered, partly covered (as `site --save`).
+    Siting,
 }
 
 /// Point symbol shapes.

@@ -81,7 +81,7 @@ impl Default for DeprivationPanels {
 }
 
 /// Name under which a siting run saves its per-area results.
-const SITE_SAVE: &str = "site";
+const SITE_SAVE: &str = "finder";
 
 impl DeprivationPanels {
     fn site_request(&self, geography: &str) -> Result<SiteRequest, String> {
@@ -381,7 +381,7 @@ impl AtlasApp {
             d.site_job = None;
             match done {
                 Ok(r) => {
-                    out.push(Command::ShowIndicator(format!("{SITE_SAVE}_status")));
+                    out.push(Command::ShowIndicator(format!("{SITE_SAVE}_site_status")));
                     d.site_result = Some(r);
                     d.site_message.clear();
                 }

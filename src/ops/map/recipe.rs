@@ -83,6 +83,7 @@ pub fn apply(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
 /// use local_atlas::render::spec::ClusterScheme;
 /// assert_eq!(cluster_scheme("imd_score_lisa_cluster"), Some(ClusterScheme::Lisa));
 /// assert_eq!(cluster_scheme("imd_score_gistar_class"), Some(ClusterScheme::GiStar));
+/// assert_eq!(cluster_scheme("cc5_site_status"), Some(ClusterScheme::Siting));
 /// assert_eq!(cluster_scheme("imd_score"), None);
 /// ```
 pub fn cluster_scheme(indicator: &str) -> Option<ClusterScheme> {
@@ -90,6 +91,8 @@ pub fn cluster_scheme(indicator: &str) -> Option<ClusterScheme> {
         Some(ClusterScheme::Lisa)
     } else if indicator.ends_with("_gistar_class") {
         Some(ClusterScheme::GiStar)
+    } else if indicator.ends_with("_site_status") {
+        Some(ClusterScheme::Siting)
     } else {
         None
     }

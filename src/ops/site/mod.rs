@@ -117,8 +117,9 @@ pub struct SiteRequest {
     /// A field of the existing and candidate point layers holding each site's capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_field: Option<String>,
-    /// Save per-area results as `<save>_status` (0 no demand, 1 not covered, 2 covered by the
-    /// existing sites, 3 newly covered), `<save>_covered_before`, `<save>_covered`, `<save>_cost`.
+    /// Save per-area results as `<save>_site_status` (0 no demand, 1 not covered, 2 covered by the
+    /// existing sites, 3 newly covered, 4 partly covered), `<save>_covered_before` and
+    /// `<save>_covered` (shares of the demand served), `<save>_cost`.
     pub save: Option<String>,
 }
 

@@ -141,7 +141,7 @@ pub(super) fn save(
         .join(", ");
     let series: Vec<Series<'_>> = vec![
         (
-            "status",
+            "site_status",
             format!("{codes_text}: {what}"),
             "class",
             0,

@@ -6,14 +6,7 @@ use crate::analysis::siting::flow::Allocation;
 use crate::data::crs::Transformer;
 use crate::error::Result;
 
-/// Area status codes saved as `<save>_status`.
-pub(crate) const STATUS_LABELS: [&str; 5] = [
-    "no demand",
-    "not covered",
-    "covered by the existing sites",
-    "newly covered",
-    "partly covered",
-];
+pub(crate) use crate::analysis::siting::STATUS_LABELS;
 
 /// Per area, the share of its demand served (0 where it has none).
 pub(super) fn shares(served: &[f64], demand: &[f64]) -> Vec<f64> {

@@ -1,7 +1,10 @@
 //! Conventional colours of LISA cluster maps (GeoDa) and Gi* hot/cold spot maps (ArcGIS Pro's
-//! "Hot Spot Analysis" renderer), for the codes `stats … --save` writes.
+//! "Hot Spot Analysis" renderer), for the codes `stats … --save` writes; and the categories of
+//! a siting status (`site --save`): newly covered green, partly covered light orange, covered
+//! by the existing sites blue, not covered red-orange (the gaps to act on), no demand grey.
 
 use super::{LegendOptions, area_entry};
+use crate::analysis::siting::STATUS_LABELS;
 use crate::render::input::LegendBlock;
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::ClusterScheme;
@@ -37,9 +40,17 @@ pub fn classes(scheme: ClusterScheme) -> &'static [(i64, &'static str, Colour)] 
             Colour::rgb(0x45, 0x75, 0xb5),
         ),
     ];
+    const SITING: [(i64, &str, Colour); 5] = [
+        (3, STATUS_LABELS[3], Colour::rgb(0x1a, 0x98, 0x50)),
+        (4, STATUS_LABELS[4], Colour::rgb(0xfd, 0xae, 0x61)),
+        (2, STATUS_LABELS[2], Colour::rgb(0x6b, 0xae, 0xd6)),
+        (1, STATUS_LABELS[1], Colour::rgb(0xd7, 0x30, 0x27)),
+        (0, STATUS_LABELS[0], Colour::rgb(0xee, 0xee, 0xee)),
+    ];
     match scheme {
         ClusterScheme::Lisa => &LISA,
         ClusterScheme::GiStar => &GISTAR,
+        ClusterScheme::Siting => &SITING,
     }
 }
 
@@ -106,4 +117,42 @@ pub fn symbolise(
             entries,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siting_status_maps_to_its_categories() {
+        let legend = LegendOptions {
+            counts: true,
+            all_classes: false,
+        };
+        let codes = [
+            Some(3.0),
+            Some(1.0),
+            Some(1.0),
+            Some(0.0),
+            Some(4.0),
+            Some(7.0),
+        ];
+        let (fills, block) = symbolise(&codes, ClusterScheme::Siting, "status", legend, None);
+        let rows: Vec<(&str, Option<usize>)> = block
+            .entries
+            .iter()
+            .map(|e| (e.label.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("newly covered", Some(1)),
+                ("partly covered", Some(1)),
+                ("not covered", Some(2)),
+                ("no demand", Some(1)),
+                ("No data", Some(1)),
+            ]
+        );
+        assert_eq!(fills[0], Fill::Solid(Colour::rgb(0x1a, 0x98, 0x50)));
+    }
 }
