@@ -69,6 +69,7 @@ fn imd2019_rebuilt_for_all_of_england() {
                     of: Some(32844.0),
                     direction: p.direction,
                     transform: p.transform,
+                    zscore_weights: None,
                 }),
             }
         })
@@ -583,6 +584,7 @@ fn index_ranked_against_national_scores() {
                 of: Some(32844.0),
                 direction: p.direction,
                 transform: p.transform,
+                zscore_weights: None,
             }),
         })
         .collect();
@@ -634,4 +636,69 @@ fn index_ranked_against_national_scores() {
     }
     eprintln!("GM against national: {off} of 1,673 ranks differ, by at most {worst}");
     assert!(off <= 20 && worst <= 2, "{off} {worst}");
+    // Sensitivity (the spec's [sensitivity]) cannot re-score the reference: it says its
+    // ranks are the workspace's.
+    assert_eq!(out["sensitivity"]["ranking"], "workspace");
+    assert!(
+        out["sensitivity"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("32,844")
+    );
+}
+
+/// `zscore_weights`: the z-scores of `zscore` domains use the weighted mean and variance
+/// (Carstairs' population weighting). Checked against the same sums done here from the seed
+/// CSV, with the IMD score standing in for a population (the sample has none).
+#[test]
+fn index_with_weighted_zscores_matches_a_hand_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path());
+    let spec = "name = \"weighted\"\ngeography = \"lsoa11\"\nzscore_weights = \"imd_score\"\n\
+        [[domain]]\nindicator = \"income_score\"\ninput = \"score\"\ntransform = \"zscore\"\nweight = 1.0\n\
+        [[domain]]\nindicator = \"employment_score\"\ninput = \"score\"\ntransform = \"zscore\"\nweight = 1.0\n";
+    let spec = common::write(dir.path(), "weighted.toml", spec.to_string());
+    let out = ok(&[
+        "index",
+        ws.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--json",
+    ]);
+    let mut r = csv::Reader::from_path(common::seeds().join("gm_iod2019_lsoa_wide.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let c = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    let num = |row: &csv::StringRecord, name: &str| row[c(name)].parse::<f64>().unwrap();
+    let z = |name: &str, weighted: bool| -> HashMap<String, f64> {
+        let w = |row: &csv::StringRecord| if weighted { num(row, "imd_score") } else { 1.0 };
+        let total: f64 = rows.iter().map(w).sum();
+        let mean = rows.iter().map(|x| w(x) * num(x, name)).sum::<f64>() / total;
+        let var = rows
+            .iter()
+            .map(|x| w(x) * (num(x, name) - mean).powi(2))
+            .sum::<f64>()
+            / total;
+        rows.iter()
+            .map(|x| {
+                (
+                    x[c("lsoa11cd")].to_string(),
+                    (num(x, name) - mean) / var.sqrt(),
+                )
+            })
+            .collect()
+    };
+    let (zi, ze) = (z("income_score", true), z("employment_score", true));
+    let (ui, ue) = (z("income_score", false), z("employment_score", false));
+    let mut differs = 0;
+    for a in out["areas"].as_array().unwrap() {
+        let code = a["code"].as_str().unwrap();
+        let got = a["score"].as_f64().unwrap();
+        let want = zi[code] + ze[code];
+        assert!((got - want).abs() < 1e-9, "{code}: {got} vs {want}");
+        if (got - (ui[code] + ue[code])).abs() > 1e-3 {
+            differs += 1;
+        }
+    }
+    assert!(differs > 1000, "weighting changed only {differs} scores");
 }

@@ -163,6 +163,9 @@ pub fn index(r: &local_atlas::ops::index::IndexResponse) -> String {
             100.0 * sens.mean_share_changing_decile,
             sens.unstable.len()
         ));
+        if let Some(note) = &sens.note {
+            s.push_str(&format!(" (ranked within the workspace: {note})"));
+        }
     }
     if !r.saved.is_empty() {
         s.push_str(&format!("\nsaved: {}", r.saved.join(", ")));

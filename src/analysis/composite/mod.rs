@@ -13,7 +13,8 @@
 //!
 //! then transformed: **exponential** X = −23·ln(1 − R·(1 − e^(−100/23))) (stage 5), **normal**
 //! van der Waerden scores Φ⁻¹((N + 1 − r)/(N + 1)), **zscore** (x − x̄)/s of the oriented value
-//! (sample sd), **log_zscore** z-score of ln(x + 1) (Townsend's unemployment and overcrowding),
+//! (sample sd; or with `zscore_weights` the weighted mean and variance Σp(x − m)²/Σp, as
+//! the published Carstairs scores), **log_zscore** z-score of ln(x + 1) (Townsend's unemployment and overcrowding),
 //! or **none** (the oriented score, or R for ranks). The index score is Σ w_d·X_d (stage 6),
 //! ranked with 1 = most deprived (competition ranks for exact ties) and cut into deciles and
 //! quintiles ⌈10·rank/n⌉, ⌈5·rank/n⌉ (stage 7). Weights are used as given (IMD 2019's sum to
@@ -34,7 +35,9 @@ pub mod sensitivity;
 pub mod transform;
 
 use serde::{Deserialize, Serialize};
-use transform::{descending_ranks, exponential, mid_ranks, rank_group, z_scores};
+use transform::{
+    descending_ranks, exponential, mid_ranks, rank_group, weighted_z_scores, z_scores,
+};
 
 /// What an input column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -87,6 +90,9 @@ pub struct Column {
     pub of: Option<f64>,
     pub direction: Direction,
     pub transform: Transform,
+    /// Per-area weights (e.g. population) of the mean and variance of a `zscore` or
+    /// `log_zscore` transform, as the published Carstairs scores; `None` = unweighted.
+    pub zscore_weights: Option<Vec<Option<f64>>>,
 }
 
 /// A domain: one column, or weighted components combined into a domain score that is then
@@ -162,6 +168,7 @@ pub struct CompositeIndex {
 ///     of: Some(4.0),
 ///     direction: Direction::HigherIsWorse,
 ///     transform: Transform::Exponential,
+///     zscore_weights: None,
 /// };
 /// let domains = vec![
 ///     Domain { name: "a".into(), weight: 0.5, source: DomainSource::Single(rank(vec![1.0, 2.0, 3.0, 4.0])) },
@@ -345,6 +352,7 @@ fn domain_values(d: &Domain, n: usize) -> Result<Vec<Option<f64>>, CompositeErro
                 of: None,
                 direction: Direction::HigherIsWorse,
                 transform: *transform,
+                zscore_weights: None,
             };
             column_values(&d.name, &combined, n)
         }
@@ -424,8 +432,8 @@ fn column_values(name: &str, c: &Column, n: usize) -> Result<Vec<Option<f64>>, C
             Input::Score => orient(&values, c.direction),
         },
         Transform::Zscore => match c.input {
-            Input::Rank => z_scores(&scaled(&values)?.0),
-            Input::Score => z_scores(&orient(&values, c.direction)),
+            Input::Rank => standardise(&scaled(&values)?.0, c),
+            Input::Score => standardise(&orient(&values, c.direction), c),
         },
         Transform::LogZscore => {
             if c.input == Input::Rank {
@@ -441,9 +449,17 @@ fn column_values(name: &str, c: &Column, n: usize) -> Result<Vec<Option<f64>>, C
                 });
             }
             let logged: Vec<Option<f64>> = values.iter().map(|v| v.map(f64::ln_1p)).collect();
-            z_scores(&orient(&logged, c.direction))
+            standardise(&orient(&logged, c.direction), c)
         }
     })
+}
+
+/// z-scores, population-weighted when the column has weights.
+fn standardise(values: &[Option<f64>], c: &Column) -> Vec<Option<f64>> {
+    match &c.zscore_weights {
+        Some(w) => weighted_z_scores(values, w),
+        None => z_scores(values),
+    }
 }
 
 fn orient(values: &[Option<f64>], direction: Direction) -> Vec<Option<f64>> {
@@ -464,6 +480,7 @@ mod tests {
             of,
             direction: Direction::HigherIsWorse,
             transform: t,
+            zscore_weights: None,
         }
     }
 

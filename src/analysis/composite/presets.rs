@@ -82,8 +82,9 @@ pub fn townsend() -> Preset {
 }
 
 /// Carstairs (1989): male unemployment, overcrowding, no car, low social class (percentages of
-/// persons); unweighted z-scores summed, no log transform. (The published Scottish scores use a
-/// population-weighted mean and variance; this preset uses the plain ones over the areas given.)
+/// persons); z-scores summed, no log transform. The published Scottish scores use a
+/// population-weighted mean and variance: give the spec `zscore_weights = "POPULATION"` for
+/// that (without it the z-scores are unweighted over the areas given).
 pub fn carstairs() -> Preset {
     Preset {
         name: "carstairs",
@@ -139,6 +140,7 @@ mod tests {
                     of: None,
                     direction: p.direction,
                     transform: p.transform,
+                    zscore_weights: None,
                 }),
             })
             .collect();

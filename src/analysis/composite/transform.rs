@@ -101,6 +101,51 @@ pub fn z_scores(values: &[Option<f64>]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Weighted z-scores (x − m)/s with m = Σpx/Σp and s² = Σp(x − m)²/Σp over the areas with a
+/// value and a weight p > 0 (the population-weighted standardisation of the published
+/// Carstairs scores, Carstairs & Morris 1991). Areas without a weight are still standardised.
+///
+/// ```
+/// use local_atlas::analysis::composite::transform::weighted_z_scores;
+/// // Weights 1, 1, 2 on 0, 4, 4: m = 3, s² = (9 + 1 + 2)/4 = 3.
+/// let z = weighted_z_scores(&[Some(0.0), Some(4.0), Some(4.0), None], &[Some(1.0), Some(1.0), Some(2.0), Some(5.0)]);
+/// let s = 3f64.sqrt();
+/// assert!((z[0].unwrap() + 3.0 / s).abs() < 1e-12 && (z[2].unwrap() - 1.0 / s).abs() < 1e-12);
+/// assert_eq!(z[3], None);
+/// ```
+pub fn weighted_z_scores(values: &[Option<f64>], weights: &[Option<f64>]) -> Vec<Option<f64>> {
+    let pairs: Vec<(f64, f64)> = values
+        .iter()
+        .zip(weights)
+        .filter_map(|(v, w)| {
+            Some((
+                v.as_ref().copied()?,
+                w.filter(|w| *w > 0.0 && w.is_finite())?,
+            ))
+        })
+        .collect();
+    let total: f64 = pairs.iter().map(|p| p.1).sum();
+    let mean = pairs.iter().map(|(v, w)| v * w).sum::<f64>() / total;
+    let var = pairs
+        .iter()
+        .map(|(v, w)| w * (v - mean).powi(2))
+        .sum::<f64>()
+        / total;
+    let sd = var.sqrt();
+    values
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                if sd > 0.0 && sd.is_finite() {
+                    (v - mean) / sd
+                } else {
+                    0.0
+                }
+            })
+        })
+        .collect()
+}
+
 /// Ranks of a score, 1 = highest (most deprived), ties sharing the best rank (competition
 /// ranking, "1224"). Missing scores get no rank.
 ///

@@ -57,6 +57,11 @@ pub struct SensitivitySummary {
     pub mean_share_changing_decile: f64,
     pub unstable_share: f64,
     pub unstable: Vec<String>,
+    /// Always `workspace`: the perturbed scores are ranked among the workspace's areas.
+    pub ranking: &'static str,
+    /// With `[rank_against]`: why the sensitivity ranks are not national.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `index --json`.
@@ -225,6 +230,40 @@ fn load_values(
         .collect())
 }
 
+/// Why sensitivity with `[rank_against]` still ranks within the workspace.
+const SENSITIVITY_LOCAL: &str = "the reference holds final scores only, so it cannot be re-scored with perturbed weights: the sensitivity ranks and decile changes are among the workspace's areas; for national ones, build the index over every area of the national ranking (e.g. all 32,844 English LSOAs)";
+
+/// The `zscore_weights` indicator per area; refuses negative weights, naming the area.
+fn weight_values(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    code: &str,
+    areas: &[Area],
+) -> Result<Vec<Option<f64>>> {
+    query::indicator_meta(ws, code)?;
+    let period = query::resolve_period(ws, code, &spec.geography, spec.period.as_deref())?;
+    let column = ColumnSpec {
+        indicator: code.to_string(),
+        input: Input::Score,
+        of: None,
+        direction: Direction::HigherIsWorse,
+        transform: Transform::None,
+        period,
+    };
+    let values = load_values(ws, &spec.geography, &column, areas)?;
+    if let Some((a, v)) = areas
+        .iter()
+        .zip(&values)
+        .find_map(|(a, v)| v.filter(|v| *v < 0.0).map(|v| (a, v)))
+    {
+        return Err(Error::Invalid(format!(
+            "zscore_weights '{code}' is {v} for {}: weights (e.g. populations) must be ≥ 0",
+            a.code
+        )));
+    }
+    Ok(values)
+}
+
 /// Builds the index (and saves it when asked).
 pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
     let spec = &req.spec;
@@ -236,6 +275,10 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             spec.geography
         )));
     }
+    let zscore_weights = match &spec.zscore_weights {
+        Some(code) => Some(weight_values(ws, spec, code, &areas)?),
+        None => None,
+    };
     let mut domains = Vec::new();
     for r in &resolved {
         let mut cols = Vec::new();
@@ -248,6 +291,9 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
                     of: c.of,
                     direction: c.direction,
                     transform: c.transform,
+                    zscore_weights: matches!(c.transform, Transform::Zscore | Transform::LogZscore)
+                        .then(|| zscore_weights.clone())
+                        .flatten(),
                 },
                 *w,
             ));
@@ -343,6 +389,11 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             mean_share_changing_decile: s.mean_share_changing_decile,
             unstable_share: o.unstable_share,
             unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
+            ranking: "workspace",
+            note: spec
+                .rank_against
+                .as_ref()
+                .map(|_| SENSITIVITY_LOCAL.to_string()),
         }),
         saved,
         recipe,

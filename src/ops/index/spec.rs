@@ -22,6 +22,10 @@ pub struct IndexSpec {
     pub preset: Option<String>,
     #[serde(default)]
     pub missing: MissingPolicy,
+    /// An indicator (e.g. population) weighting the mean and variance of every `zscore` and
+    /// `log_zscore` domain, as the published Carstairs scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zscore_weights: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivityOptions>,
     /// Rank the scores against a supplied (e.g. national) set of scores instead of among the
