@@ -260,8 +260,8 @@ pub enum Command {
         work_limit: u64,
         /// Capacity of every site in demand units (e.g. 800 under-5s), and the default where
         /// --capacity-field is empty. The MCLP and LSCP allocate demand within reach up to the
-        /// capacities (an area's demand may be split between sites); the p-median only reports
-        /// the sites over capacity.
+        /// capacities (an area's demand may be split between sites); the p-median assigns
+        /// demand at least cost within them (unserved demand at the penalty).
         #[arg(long)]
         capacity: Option<f64>,
         /// Field of the --existing and --candidates point layers holding each site's capacity.

@@ -237,13 +237,12 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
         ));
     }
     for c in &r.chosen {
-        let load = match (c.capacity, c.over_capacity) {
-            (Some(cap), Some(true)) => format!(" (over its capacity {cap})"),
-            (Some(cap), _) => format!(" of capacity {cap}"),
-            _ => String::new(),
-        };
+        let load = c
+            .capacity
+            .map(|cap| format!(" of capacity {cap}"))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "\n  new site {} {}: {} areas nearest, serves {:.1} within reach{load}",
+            "\n  new site {} {}: {} areas, serves {:.1} within reach{load}",
             c.id,
             c.name.as_deref().unwrap_or(""),
             c.areas,

@@ -324,7 +324,7 @@ impl AtlasApp {
         });
         ui.horizontal(|ui| {
             ui.checkbox(&mut d.capped, "Capacity")
-                .on_hover_text("each site serves at most this much demand within reach (MCLP and LSCP allocate within it; the p-median reports sites over it)");
+                .on_hover_text("each site serves at most this much demand: MCLP and LSCP allocate the demand within reach up to it, the p-median assigns demand at least cost within it");
             ui.add_enabled(
                 d.capped,
                 egui::DragValue::new(&mut d.capacity).range(1.0..=1.0e7),
@@ -430,11 +430,10 @@ fn site_summary(ui: &mut egui::Ui, r: &SiteResponse) {
         ));
     }
     for s in &r.chosen {
-        let of = match (s.capacity, s.over_capacity) {
-            (Some(c), Some(true)) => format!(" (over capacity {c:.0})"),
-            (Some(c), _) => format!(" of {c:.0}"),
-            _ => String::new(),
-        };
+        let of = s
+            .capacity
+            .map(|c| format!(" of {c:.0}"))
+            .unwrap_or_default();
         ui.small(format!(
             "{} {} — {:.0} covered{of}",
             s.id,

@@ -12,7 +12,7 @@ mod report;
 pub(crate) use report::STATUS_LABELS;
 
 use crate::analysis::siting::flow::Allocation;
-use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve};
+use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
 use crate::data::cost_matrix::{CostMatrix, read_cost_matrix};
@@ -111,8 +111,8 @@ pub struct SiteRequest {
     pub work_limit: u64,
     /// The capacity of every site (in demand units, e.g. 800 under-5s), and the default where
     /// `capacity_field` is empty. The MCLP and the LSCP allocate demand to sites within reach
-    /// up to their capacities (an area's demand may be split); the p-median only reports the
-    /// sites over capacity (`over_capacity`).
+    /// up to their capacities (an area's demand may be split); the p-median assigns demand at
+    /// least cost within them.
     pub capacity: Option<f64>,
     /// A field of the existing and candidate point layers holding each site's capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,16 +136,14 @@ pub struct SiteOut {
     pub areas: usize,
     pub demand: f64,
     /// Demand this site serves within reach: its catchment's demand within reach, or with
-    /// capacities enforced its share of the maximum-flow allocation (≤ its capacity).
+    /// capacities its share of the maximum-flow allocation (MCLP, LSCP) or of the least-cost
+    /// assignment (p-median; `areas` and `demand` are then what it is assigned), ≤ its capacity.
     pub covered_demand: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<f64>,
     /// With capacities enforced: the areas it serves some demand of.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub served_areas: Option<usize>,
-    /// With capacities not enforced (p-median): its covered catchment exceeds its capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub over_capacity: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -187,6 +185,9 @@ pub struct SiteResponse {
     pub covered_after: f64,
     /// Site capacities were given and the model allocated demand within them (MCLP, LSCP).
     pub capacity_enforced: bool,
+    /// p-median with capacities: demand no open site could take within its capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unserved_demand: Option<f64>,
     /// Areas with demand only partly served (capacities enforced).
     pub partly_covered_areas: usize,
     pub objective: f64,
@@ -429,7 +430,7 @@ pub fn run(
     let capacities = capacity::site_capacities(ws, req, (existing.len(), candidates.len()))?;
     let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    let enforced = capacities.is_some() && !matches!(req.model, Model::Pmedian { .. });
+    let enforced = capacities.is_some();
     if let (true, Some(caps)) = (enforced, &capacities) {
         problem = problem
             .with_capacity(caps.clone())
@@ -479,16 +480,25 @@ pub fn run(
     let served_after = problem.served(&solution.open);
     let before = report::shares(&served_before, &demand);
     let after = report::shares(&served_after, &demand);
-    let assignment = problem.assign(&solution.open);
-    let allocation = enforced.then(|| Allocation::with_open(&problem, &solution.open));
+    let pmedian = matches!(req.model, Model::Pmedian { .. });
+    // The p-median's own allocation with capacities: the least-cost assignment within them.
+    let transport = (enforced && pmedian).then(|| transport::assign(&problem, &solution.open));
+    let assignment = match &transport {
+        Some(t) => report::main_parts(&problem, t),
+        None => problem.assign(&solution.open),
+    };
+    let allocation =
+        (enforced && !pmedian).then(|| Allocation::with_open(&problem, &solution.open));
     let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
     let per_site = report::Sites {
+        problem: &problem,
         sites: &sites,
         demand: &demand,
         assignment: &assignment,
         reach: req.reach_m,
         capacities: capacities.as_deref(),
         allocation: allocation.as_ref(),
+        transport: transport.as_ref(),
         to_wgs: &to_wgs,
     };
     let chosen = solution
@@ -531,6 +541,7 @@ pub fn run(
         covered_before: served_before.iter().sum::<f64>() + 0.0,
         covered_after: served_after.iter().sum::<f64>() + 0.0,
         capacity_enforced: enforced,
+        unserved_demand: transport.as_ref().map(|t| t.unserved),
         partly_covered_areas: status.iter().filter(|s| **s == 4.0).count(),
         objective: solution.objective,
         optimal: solution.optimal,

@@ -2,7 +2,9 @@
 //! the share of each area's demand served before and after, its status, and equity.
 
 use super::{Equity, SiteOut, SitePoint};
+use crate::analysis::siting::Siting;
 use crate::analysis::siting::flow::Allocation;
+use crate::analysis::siting::transport::Transport;
 use crate::data::crs::Transformer;
 use crate::error::Result;
 
@@ -50,6 +52,7 @@ pub(super) fn status(demand: &[f64], before: &[f64], after: &[f64]) -> Vec<f64> 
 
 /// What the per-site report needs.
 pub(super) struct Sites<'a> {
+    pub problem: &'a Siting,
     pub sites: &'a [&'a SitePoint],
     pub demand: &'a [f64],
     /// Each area's nearest open site and its cost.
@@ -58,6 +61,8 @@ pub(super) struct Sites<'a> {
     pub capacities: Option<&'a [f64]>,
     /// With capacities enforced: the allocation after opening the chosen sites.
     pub allocation: Option<&'a Allocation<'a>>,
+    /// With capacities, for the p-median: its least-cost assignment.
+    pub transport: Option<&'a Transport>,
     pub to_wgs: &'a Transformer,
 }
 
@@ -67,6 +72,10 @@ impl Sites<'_> {
     pub(super) fn out(&self, j: usize, kind: &'static str) -> Result<SiteOut> {
         let s = self.sites[j];
         let (lon, lat) = self.to_wgs.point(s.xy[0], s.xy[1])?;
+        let capacity = self.capacities.map(|c| c[j]).filter(|c| c.is_finite());
+        if let Some(t) = self.transport {
+            return Ok(self.assigned_out(j, kind, t, capacity, (lon, lat)));
+        }
         let mine: Vec<(usize, f64)> = self
             .assignment
             .iter()
@@ -80,14 +89,9 @@ impl Sites<'_> {
             .map(|(i, _)| self.demand[*i])
             .sum::<f64>()
             + 0.0;
-        let capacity = self.capacities.map(|c| c[j]).filter(|c| c.is_finite());
-        let (covered_demand, served_areas, over_capacity) = match self.allocation {
-            Some(a) => (a.load(j) + 0.0, Some(a.flows(j).count()), None),
-            None => (
-                catchment_covered,
-                None,
-                capacity.map(|cap| catchment_covered > cap),
-            ),
+        let (covered_demand, served_areas) = match self.allocation {
+            Some(a) => (a.load(j) + 0.0, Some(a.flows(j).count())),
+            None => (catchment_covered, None),
         };
         Ok(SiteOut {
             id: s.id.clone(),
@@ -102,9 +106,61 @@ impl Sites<'_> {
             covered_demand,
             capacity,
             served_areas,
-            over_capacity,
         })
     }
+}
+
+impl Sites<'_> {
+    /// Site `j` under the p-median's least-cost assignment within capacities.
+    fn assigned_out(
+        &self,
+        j: usize,
+        kind: &'static str,
+        t: &Transport,
+        capacity: Option<f64>,
+        (lon, lat): (f64, f64),
+    ) -> SiteOut {
+        let s = self.sites[j];
+        let mine: Vec<(usize, f64)> = t
+            .parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.iter().find(|(site, _)| *site == j).map(|(_, x)| (i, *x)))
+            .collect();
+        let covered = mine
+            .iter()
+            .filter(|(i, _)| self.problem.cost(*i, j) <= self.reach)
+            .map(|(_, x)| x)
+            .sum::<f64>();
+        SiteOut {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            kind,
+            easting: s.xy[0],
+            northing: s.xy[1],
+            longitude: lon,
+            latitude: lat,
+            areas: mine.len(),
+            demand: t.load[j] + 0.0,
+            covered_demand: covered + 0.0,
+            capacity,
+            served_areas: Some(mine.len()),
+        }
+    }
+}
+
+/// Per area, the site taking the largest part of its demand in `t` and its cost (`None` when
+/// all of it is unserved): the "nearest site" of a capacitated p-median.
+pub(super) fn main_parts(s: &Siting, t: &Transport) -> Vec<Option<(usize, f64)>> {
+    t.parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|&(j, _)| (j, s.cost(i, j)))
+        })
+        .collect()
 }
 
 /// The share of the deprived areas' demand served vs the rest's (shares of the base demand,
