@@ -256,6 +256,12 @@ fn index_builder_and_site_finder_show_their_results_on_the_map() {
     // The status map has a categorical legend, not classes of the codes 0–4.
     wait_for(&mut h, "newly covered", 10);
     assert!(shows(&h, "not covered") && shows(&h, "no demand"));
+    // With a capacity per site the run says capacities are enforced and shows each site's.
+    h.get_by_role_and_label(Role::CheckBox, "Capacity").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Find sites").click();
+    wait_for(&mut h, "Capacities enforced", 180);
+    assert!(shows(&h, "covered of 800"));
 }
 
 /// Dragging a break line in the histogram turns the classification into manual breaks at the
