@@ -452,23 +452,23 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
         }
     }
     let matrix = common::write(dir.path(), "m.csv", m);
-    let r = ok(&[
-        "site",
-        ws,
-        "--geography",
-        "zone",
-        "--demand",
-        "kids",
-        "--candidates",
-        "centroids",
-        "--matrix",
-        matrix.to_str().unwrap(),
-        "--reach-m",
-        "10",
-        "--pmedian",
-        "1",
-        "--json",
-    ]);
+    let zone_site = |extra: &[&str]| {
+        let base = [
+            "site",
+            ws,
+            "--geography",
+            "zone",
+            "--demand",
+            "kids",
+            "--candidates",
+            "centroids",
+            "--matrix",
+            matrix.to_str().unwrap(),
+            "--json",
+        ];
+        ok(&[&base[..], extra].concat())
+    };
+    let r = zone_site(&["--reach-m", "10", "--pmedian", "1"]);
     assert_eq!(r["chosen"][0]["id"], "A4");
     assert_eq!(r["objective"], 5.0 * 100.0);
     assert_eq!(r["optimal"], true);
@@ -477,25 +477,7 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
     // and A3's centre the other 40 (A3's 30 at 5 minutes, 10 more at 15): 600 minutes, the
     // best pair. Capacities only raise the cost, so the uncapacitated optimum (500) is the
     // bound, and the gap to it is reported.
-    let cap = ok(&[
-        "site",
-        ws,
-        "--geography",
-        "zone",
-        "--demand",
-        "kids",
-        "--candidates",
-        "centroids",
-        "--matrix",
-        matrix.to_str().unwrap(),
-        "--reach-m",
-        "10",
-        "--pmedian",
-        "2",
-        "--capacity",
-        "60",
-        "--json",
-    ]);
+    let cap = zone_site(&["--reach-m", "10", "--pmedian", "2", "--capacity", "60"]);
     let ids: Vec<&str> = cap["chosen"]
         .as_array()
         .unwrap()

@@ -86,19 +86,7 @@ pub fn z_scores(values: &[Option<f64>]) -> Vec<Option<f64>> {
     let n = present.len() as f64;
     let mean = present.iter().sum::<f64>() / n;
     let var = present.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let sd = var.sqrt();
-    values
-        .iter()
-        .map(|v| {
-            v.map(|v| {
-                if sd > 0.0 && sd.is_finite() {
-                    (v - mean) / sd
-                } else {
-                    0.0
-                }
-            })
-        })
-        .collect()
+    standardise(values, mean, var.sqrt())
 }
 
 /// Weighted z-scores (x − m)/s with m = Σpx/Σp and s² = Σp(x − m)²/Σp over the areas with a
@@ -131,18 +119,15 @@ pub fn weighted_z_scores(values: &[Option<f64>], weights: &[Option<f64>]) -> Vec
         .map(|(v, w)| w * (v - mean).powi(2))
         .sum::<f64>()
         / total;
-    let sd = var.sqrt();
+    standardise(values, mean, var.sqrt())
+}
+
+/// (x − mean)/sd per value; all 0 when the sd is 0 or not a number (a constant column).
+fn standardise(values: &[Option<f64>], mean: f64, sd: f64) -> Vec<Option<f64>> {
+    let usable = sd > 0.0 && sd.is_finite();
     values
         .iter()
-        .map(|v| {
-            v.map(|v| {
-                if sd > 0.0 && sd.is_finite() {
-                    (v - mean) / sd
-                } else {
-                    0.0
-                }
-            })
-        })
+        .map(|v| v.map(|v| if usable { (v - mean) / sd } else { 0.0 }))
         .collect()
 }
 

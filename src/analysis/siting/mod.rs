@@ -427,26 +427,29 @@ pub(crate) mod tests {
         }
     }
 
+    /// The LSCP opens the fewest sites that reach each share (and the share of all), as
+    /// brute force over every subset says.
+    fn check_lscp(s: &Siting, seed: u64, percents: &[f64]) {
+        let cands = s.candidates();
+        let total = s.total_demand();
+        let all = s.coverage(&cands) / total * 100.0;
+        for percent in percents.iter().copied().chain([all.floor()]) {
+            let reaches = |o: &Vec<usize>| s.coverage(o) >= percent / 100.0 * total - 1e-9;
+            let fewest = (0..=cands.len())
+                .find(|&k| subsets(&cands, k).iter().any(reaches))
+                .unwrap();
+            let sol = solve(s, Model::Lscp { percent }, &SolveOptions::default()).unwrap();
+            assert!(sol.optimal);
+            assert_eq!(sol.open.len(), fewest, "seed {seed} {percent}%");
+            assert!(reaches(&sol.open));
+        }
+    }
+
     #[test]
     fn lscp_matches_brute_force() {
         for seed in 0..12 {
             let s = random_instance(200 + seed, 40, 10, (seed % 2) as usize);
-            let cands = s.candidates();
-            let total = s.total_demand();
-            let all = s.coverage(&cands) / total * 100.0;
-            for percent in [30.0, 60.0, all.floor()] {
-                let fewest = (0..=cands.len())
-                    .find(|&k| {
-                        subsets(&cands, k)
-                            .iter()
-                            .any(|o| s.coverage(o) >= percent / 100.0 * total - 1e-9)
-                    })
-                    .unwrap();
-                let sol = solve(&s, Model::Lscp { percent }, &SolveOptions::default()).unwrap();
-                assert!(sol.optimal);
-                assert_eq!(sol.open.len(), fewest, "seed {seed} {percent}%");
-                assert!(s.coverage(&sol.open) >= percent / 100.0 * total - 1e-9);
-            }
+            check_lscp(&s, seed, &[30.0, 60.0]);
         }
     }
 
@@ -492,22 +495,7 @@ pub(crate) mod tests {
     fn capacitated_lscp_matches_brute_force() {
         for seed in 0..8 {
             let s = capacitated(500 + seed, 40, 9, (seed % 2) as usize);
-            let cands = s.candidates();
-            let total = s.total_demand();
-            let all = s.coverage(&cands) / total * 100.0;
-            for percent in [20.0, 40.0, all.floor()] {
-                let fewest = (0..=cands.len())
-                    .find(|&k| {
-                        subsets(&cands, k)
-                            .iter()
-                            .any(|o| s.coverage(o) >= percent / 100.0 * total - 1e-9)
-                    })
-                    .unwrap();
-                let sol = solve(&s, Model::Lscp { percent }, &SolveOptions::default()).unwrap();
-                assert!(sol.optimal);
-                assert_eq!(sol.open.len(), fewest, "seed {seed} {percent}%");
-                assert!(s.coverage(&sol.open) >= percent / 100.0 * total - 1e-9);
-            }
+            check_lscp(&s, seed, &[20.0, 40.0]);
         }
     }
 

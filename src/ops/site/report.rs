@@ -66,32 +66,19 @@ pub(super) struct Sites<'a> {
     pub to_wgs: &'a Transformer,
 }
 
+/// What one site serves: (areas, demand, covered demand within reach, areas served).
+type Served = (usize, f64, f64, Option<usize>);
+
 impl Sites<'_> {
     /// Site `j`: its catchment (areas whose nearest open site it is) and the demand it serves
-    /// within reach — its whole catchment within reach, or with capacities its allocation.
+    /// within reach — its whole catchment within reach, or with capacities its allocation (for
+    /// the p-median, what the least-cost assignment gives it).
     pub(super) fn out(&self, j: usize, kind: &'static str) -> Result<SiteOut> {
         let s = self.sites[j];
         let (lon, lat) = self.to_wgs.point(s.xy[0], s.xy[1])?;
-        let capacity = self.capacities.map(|c| c[j]).filter(|c| c.is_finite());
-        if let Some(t) = self.transport {
-            return Ok(self.assigned_out(j, kind, t, capacity, (lon, lat)));
-        }
-        let mine: Vec<(usize, f64)> = self
-            .assignment
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.demand[*i] > 0.0)
-            .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
-            .collect();
-        let catchment_covered = mine
-            .iter()
-            .filter(|(_, c)| *c <= self.reach)
-            .map(|(i, _)| self.demand[*i])
-            .sum::<f64>()
-            + 0.0;
-        let (covered_demand, served_areas) = match self.allocation {
-            Some(a) => (a.load(j) + 0.0, Some(a.flows(j).count())),
-            None => (catchment_covered, None),
+        let (areas, demand, covered_demand, served_areas) = match self.transport {
+            Some(t) => self.assigned(j, t),
+            None => self.catchment(j),
         };
         Ok(SiteOut {
             id: s.id.clone(),
@@ -101,26 +88,39 @@ impl Sites<'_> {
             northing: s.xy[1],
             longitude: lon,
             latitude: lat,
-            areas: mine.len(),
-            demand: mine.iter().map(|(i, _)| self.demand[*i]).sum::<f64>() + 0.0,
-            covered_demand,
-            capacity,
+            areas,
+            demand: demand + 0.0,
+            covered_demand: covered_demand + 0.0,
+            capacity: self.capacities.map(|c| c[j]).filter(|c| c.is_finite()),
             served_areas,
         })
     }
-}
 
-impl Sites<'_> {
-    /// Site `j` under the p-median's least-cost assignment within capacities.
-    fn assigned_out(
-        &self,
-        j: usize,
-        kind: &'static str,
-        t: &Transport,
-        capacity: Option<f64>,
-        (lon, lat): (f64, f64),
-    ) -> SiteOut {
-        let s = self.sites[j];
+    /// The areas whose nearest open site is `j`; within reach, or its max-flow allocation.
+    fn catchment(&self, j: usize) -> Served {
+        let mine: Vec<(usize, f64)> = self
+            .assignment
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.demand[*i] > 0.0)
+            .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
+            .collect();
+        let demand = mine.iter().map(|(i, _)| self.demand[*i]).sum::<f64>();
+        match self.allocation {
+            Some(a) => (mine.len(), demand, a.load(j), Some(a.flows(j).count())),
+            None => {
+                let covered = mine
+                    .iter()
+                    .filter(|(_, c)| *c <= self.reach)
+                    .map(|(i, _)| self.demand[*i])
+                    .sum::<f64>();
+                (mine.len(), demand, covered, None)
+            }
+        }
+    }
+
+    /// What the p-median's least-cost assignment within capacities gives site `j`.
+    fn assigned(&self, j: usize, t: &Transport) -> Served {
         let mine: Vec<(usize, f64)> = t
             .parts
             .iter()
@@ -132,20 +132,7 @@ impl Sites<'_> {
             .filter(|(i, _)| self.problem.cost(*i, j) <= self.reach)
             .map(|(_, x)| x)
             .sum::<f64>();
-        SiteOut {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            kind,
-            easting: s.xy[0],
-            northing: s.xy[1],
-            longitude: lon,
-            latitude: lat,
-            areas: mine.len(),
-            demand: t.load[j] + 0.0,
-            covered_demand: covered + 0.0,
-            capacity,
-            served_areas: Some(mine.len()),
-        }
+        (mine.len(), t.load[j], covered, Some(mine.len()))
     }
 }
 
