@@ -112,6 +112,12 @@ fn analyst_round_trip_on_the_sample_project() {
     let counts = h.state().hotspot_counts();
     assert_eq!(counts.values().sum::<usize>(), 1673);
     assert!(counts["HH"] > 0 && counts["LL"] > 0, "{counts:?}");
+    // Its Moran scatterplot: the slope is the global Moran's I (positive for income).
+    h.get_by_label("Moran scatterplot").click();
+    settle(&mut h);
+    assert!(shows(&h, "Moran's I = 0."));
+    h.get_by_label("Ranked").click();
+    settle(&mut h);
 
     // Export a PNG through the layout dialog.
     let out = dir.path().join("income.png");

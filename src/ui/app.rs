@@ -76,6 +76,9 @@ pub struct AtlasApp {
     pub(super) area_search: String,
     pub(super) spec: MapSpec,
     pub(super) current: Option<Explore>,
+    /// Bumped whenever `current` is replaced: per-frame views (the ranked chart, the Moran
+    /// scatterplot) cache what they derive from it on this.
+    pub(super) generation: u64,
     /// Fill of each area of the explored layer (hotspot overlay applied).
     pub(super) fills: Vec<Color32>,
     pub(super) legend: Vec<LegendBlock>,
@@ -190,6 +193,7 @@ impl AtlasApp {
             area_search: String::new(),
             spec: MapSpec::default(),
             current: None,
+            generation: 0,
             fills: Vec::new(),
             legend: Vec::new(),
             base_fills: Vec::new(),
@@ -333,6 +337,7 @@ impl AtlasApp {
         self.base_legend = self.legend.clone();
         self.hotspot.forget_if_other(&ex);
         self.current = Some(ex);
+        self.generation += 1;
         if let Some((fills, legend)) = self.hotspot_overlay() {
             self.fills = fills;
             self.legend = vec![legend];

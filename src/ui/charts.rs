@@ -4,6 +4,7 @@
 //! selects areas; selected areas are highlighted in every view.
 
 use super::app::{AtlasApp, Command};
+use super::hotspot::MoranScatter;
 use crate::ops::series;
 use crate::render::symbology::AreaValue;
 use egui::Color32;
@@ -46,6 +47,10 @@ pub struct ChartsState {
     brush_start: Option<PlotPoint>,
     series_key: Option<(String, Vec<usize>)>,
     series: Vec<series::PeriodValues>,
+    /// The ranked chart's order (area, value) for the app's generation.
+    ranked: Option<(u64, Vec<(usize, f64)>)>,
+    /// The Moran scatterplot for (app generation, hotspot generation).
+    moran: Option<((u64, u64), Option<MoranScatter>)>,
 }
 
 const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
@@ -199,13 +204,22 @@ impl AtlasApp {
 
     fn ranked_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
         let ex = self.current.as_ref()?;
-        let mut order: Vec<(usize, f64)> = ex
-            .rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| value(&r.value).map(|v| (i, v)))
-            .collect();
-        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if self
+            .charts
+            .ranked
+            .as_ref()
+            .is_none_or(|(g, _)| *g != self.generation)
+        {
+            let mut order: Vec<(usize, f64)> = ex
+                .rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| value(&r.value).map(|v| (i, v)))
+                .collect();
+            order.sort_by(|a, b| b.1.total_cmp(&a.1));
+            self.charts.ranked = Some((self.generation, order));
+        }
+        let order = self.charts.ranked.as_ref().map(|(_, o)| o)?;
         let bars: Vec<Bar> = order
             .iter()
             .enumerate()
@@ -405,11 +419,15 @@ impl AtlasApp {
     }
 
     fn moran_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
-        let Some(res) = self.lisa_points() else {
+        let key = (self.generation, self.hotspot.generation);
+        if self.charts.moran.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.charts.moran = Some((key, self.lisa_points()));
+        }
+        let Some((_, Some((points, slope, colours)))) = &self.charts.moran else {
             ui.label("Run LISA in the Hotspots panel to see its Moran scatterplot.");
             return None;
         };
-        let (points, slope, colours) = res;
+        let slope = *slope;
         ui.label(format!(
             "Moran's I = {slope:.4} (the slope of the spatial lag on the standardised value)"
         ));
@@ -419,7 +437,7 @@ impl AtlasApp {
         let colour = |i: usize| colours.get(i).copied().unwrap_or(Color32::GRAY);
         let plot = Scatter {
             id: "moran",
-            points: &points,
+            points,
             colour: &colour,
             x_label: "standardised value z",
             y_label: "spatial lag of z",

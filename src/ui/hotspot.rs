@@ -42,6 +42,8 @@ pub struct HotspotPanel {
     two_sided: bool,
     job: Option<Job<(StatsRequest, StatsResponse)>>,
     result: Option<(StatsRequest, StatsResponse)>,
+    /// Bumped whenever `result` changes (the Moran scatterplot caches on it).
+    pub(super) generation: u64,
     /// Colour the map by the result.
     pub show_on_map: bool,
     message: String,
@@ -61,6 +63,7 @@ impl Default for HotspotPanel {
             two_sided: false,
             job: None,
             result: None,
+            generation: 0,
             show_on_map: true,
             message: String::new(),
         }
@@ -103,8 +106,13 @@ impl HotspotPanel {
         if let Some((req, _)) = &self.result
             && (req.indicator != ex.meta.code || req.period.as_deref() != Some(&ex.period))
         {
-            self.result = None;
+            self.set_result(None);
         }
+    }
+
+    fn set_result(&mut self, result: Option<(StatsRequest, StatsResponse)>) {
+        self.result = result;
+        self.generation += 1;
     }
 
     /// Counts by class of the last LISA or Gi* result (empty otherwise).
@@ -121,7 +129,7 @@ impl HotspotPanel {
     }
 
     pub fn clear(&mut self) {
-        self.result = None;
+        self.set_result(None);
         self.message.clear();
     }
 
@@ -341,7 +349,7 @@ impl AtlasApp {
                             req.indicator
                         )));
                     } else {
-                        h.result = Some((req, resp));
+                        h.set_result(Some((req, resp)));
                         out.push(Command::Reclassify);
                     }
                 }
