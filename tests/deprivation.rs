@@ -301,10 +301,17 @@ fn gm_siting_scenario() {
     assert!((e["deprived_share_covered_after"].as_f64().unwrap() - 116.0 / 828.0).abs() < 1e-12);
     let geojson: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(geojson["features"].as_array().unwrap().len(), 5);
+    let mut reached = std::collections::BTreeSet::new();
     for c in r["chosen"].as_array().unwrap() {
         assert!(c["id"].as_str().unwrap().starts_with("E05"));
         assert!(c["easting"].as_f64().unwrap() > 350_000.0);
+        // Its reach area: the LSOAs (one unit of demand each) it covers.
+        let codes = c["covered_areas"].as_array().unwrap();
+        assert_eq!(codes.len() as f64, c["covered_demand"].as_f64().unwrap());
+        reached.extend(codes.iter().map(|v| v.as_str().unwrap().to_string()));
     }
+    assert_eq!(reached.len(), 116);
+    assert!(reached.iter().all(|c| c.starts_with("E01")));
 
     // The chosen sites become existing services: nothing more to gain from the same sites,
     // and coverage before = the MCLP's coverage after.

@@ -144,6 +144,8 @@ pub struct SiteOut {
     /// With capacities enforced: the areas it serves some demand of.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub served_areas: Option<usize>,
+    /// Codes of the demand areas whose demand it serves within reach: its reach area.
+    pub covered_areas: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -492,6 +494,7 @@ pub fn run(
     let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
     let per_site = report::Sites {
         problem: &problem,
+        codes: &codes,
         sites: &sites,
         demand: &demand,
         assignment: &assignment,

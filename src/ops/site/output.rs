@@ -37,6 +37,7 @@ pub(super) fn write_out(
                             "id": s.id, "name": s.name, "kind": s.kind,
                             "areas": s.areas, "demand": s.demand, "covered_demand": s.covered_demand,
                             "capacity": s.capacity, "served_areas": s.served_areas,
+                            "covered_areas": s.covered_areas.join(";"),
                             "easting": s.easting, "northing": s.northing,
                         },
                         "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},

@@ -53,6 +53,8 @@ pub(super) fn status(demand: &[f64], before: &[f64], after: &[f64]) -> Vec<f64> 
 /// What the per-site report needs.
 pub(super) struct Sites<'a> {
     pub problem: &'a Siting,
+    /// Area codes, in demand order.
+    pub codes: &'a [&'a str],
     pub sites: &'a [&'a SitePoint],
     pub demand: &'a [f64],
     /// Each area's nearest open site and its cost.
@@ -66,8 +68,17 @@ pub(super) struct Sites<'a> {
     pub to_wgs: &'a Transformer,
 }
 
-/// What one site serves: (areas, demand, covered demand within reach, areas served).
-type Served = (usize, f64, f64, Option<usize>);
+/// What one site serves.
+struct Served {
+    /// Its catchment (or, for a capacitated p-median, what it is assigned): areas and demand.
+    areas: usize,
+    demand: f64,
+    /// Demand served within reach, and the areas it comes from.
+    covered: f64,
+    covered_areas: Vec<usize>,
+    /// With capacities: the areas it serves some demand of.
+    served_areas: Option<usize>,
+}
 
 impl Sites<'_> {
     /// Site `j`: its catchment (areas whose nearest open site it is) and the demand it serves
@@ -76,7 +87,7 @@ impl Sites<'_> {
     pub(super) fn out(&self, j: usize, kind: &'static str) -> Result<SiteOut> {
         let s = self.sites[j];
         let (lon, lat) = self.to_wgs.point(s.xy[0], s.xy[1])?;
-        let (areas, demand, covered_demand, served_areas) = match self.transport {
+        let served = match self.transport {
             Some(t) => self.assigned(j, t),
             None => self.catchment(j),
         };
@@ -88,11 +99,16 @@ impl Sites<'_> {
             northing: s.xy[1],
             longitude: lon,
             latitude: lat,
-            areas,
-            demand: demand + 0.0,
-            covered_demand: covered_demand + 0.0,
+            areas: served.areas,
+            demand: served.demand + 0.0,
+            covered_demand: served.covered + 0.0,
             capacity: self.capacities.map(|c| c[j]).filter(|c| c.is_finite()),
-            served_areas,
+            served_areas: served.served_areas,
+            covered_areas: served
+                .covered_areas
+                .iter()
+                .map(|&i| self.codes[i].to_string())
+                .collect(),
         })
     }
 
@@ -106,16 +122,27 @@ impl Sites<'_> {
             .filter_map(|(i, a)| a.filter(|(site, _)| *site == j).map(|(_, c)| (i, c)))
             .collect();
         let demand = mine.iter().map(|(i, _)| self.demand[*i]).sum::<f64>();
-        match self.allocation {
-            Some(a) => (mine.len(), demand, a.load(j), Some(a.flows(j).count())),
+        let (covered, covered_areas, served_areas) = match self.allocation {
+            Some(a) => {
+                let flows: Vec<usize> = a.flows(j).map(|(i, _)| i).collect();
+                (a.load(j), flows.clone(), Some(flows.len()))
+            }
             None => {
-                let covered = mine
+                let within: Vec<usize> = mine
                     .iter()
                     .filter(|(_, c)| *c <= self.reach)
-                    .map(|(i, _)| self.demand[*i])
-                    .sum::<f64>();
-                (mine.len(), demand, covered, None)
+                    .map(|(i, _)| *i)
+                    .collect();
+                let covered = within.iter().map(|&i| self.demand[i]).sum::<f64>();
+                (covered, within, None)
             }
+        };
+        Served {
+            areas: mine.len(),
+            demand,
+            covered,
+            covered_areas,
+            served_areas,
         }
     }
 
@@ -127,12 +154,18 @@ impl Sites<'_> {
             .enumerate()
             .filter_map(|(i, p)| p.iter().find(|(site, _)| *site == j).map(|(_, x)| (i, *x)))
             .collect();
-        let covered = mine
+        let within: Vec<(usize, f64)> = mine
             .iter()
+            .copied()
             .filter(|(i, _)| self.problem.cost(*i, j) <= self.reach)
-            .map(|(_, x)| x)
-            .sum::<f64>();
-        (mine.len(), t.load[j], covered, Some(mine.len()))
+            .collect();
+        Served {
+            areas: mine.len(),
+            demand: t.load[j],
+            covered: within.iter().map(|(_, x)| x).sum::<f64>(),
+            covered_areas: within.iter().map(|(i, _)| *i).collect(),
+            served_areas: Some(mine.len()),
+        }
     }
 }
 
