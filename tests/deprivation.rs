@@ -482,8 +482,8 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
     assert_eq!(r["reach_units"], "minutes");
     // Capacitated p-median, by hand: with 60 a site, A4 (5 minutes from everyone) takes 60
     // and A3's centre the other 40 (A3's 30 at 5 minutes, 10 more at 15): 600 minutes, the
-    // best pair. Capacities only raise the cost, so the uncapacitated optimum (500) is the
-    // bound, and the gap to it is reported.
+    // best pair. The uncapacitated optimum (500) bounds it from below; the Lagrangian bound
+    // that keeps the capacities reaches 600 and proves it optimal.
     let cap = zone_site(&["--reach-m", "10", "--pmedian", "2", "--capacity", "60"]);
     let ids: Vec<&str> = cap["chosen"]
         .as_array()
@@ -494,8 +494,8 @@ fn site_with_a_matrix_and_pmedian_on_small_areas() {
     assert_eq!(ids, ["A3", "A4"]);
     assert!((cap["objective"].as_f64().unwrap() - 600.0).abs() < 1e-9);
     assert_eq!(cap["capacity_enforced"], true);
-    assert_eq!(cap["optimal"], false);
-    assert!((cap["gap"].as_f64().unwrap() - 0.2).abs() < 1e-9);
+    assert_eq!(cap["optimal"], true);
+    assert!((cap["bound"].as_f64().unwrap() - 600.0).abs() < 1e-6);
     assert_eq!(cap["unserved_demand"], 0.0);
     let loads: Vec<f64> = cap["chosen"]
         .as_array()
