@@ -13,6 +13,12 @@
 //! * p-median (Hakimi 1964): minimise Σ aᵢ·minⱼ cᵢⱼ over the open sites (unreachable pairs
 //!   cost a penalty of twice the largest finite cost, and are reported).
 //!
+//! **Capacities** ([`Siting::with_capacity`]): site j serves at most Cⱼ, demand divisible.
+//! Coverage is then the maximum flow from the open sites to the demand within reach
+//! ([`flow`]), still submodular, so the MCLP/LSCP search below stays exact; the p-median
+//! assigns demand at least cost within the capacities ([`transport`]) and is searched by
+//! interchange from the uncapacitated optimum with a Lagrangian bound ([`capacity_bound`]).
+//!
 //! **Solvers.** Exact depth-first branch-and-bound ([`exact`]) with bounds from
 //! submodularity (covered demand and distance savings both have diminishing returns, so the sum
 //! of the best r single-site gains bounds what r more sites can add), started from the greedy +
