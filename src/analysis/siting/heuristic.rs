@@ -297,7 +297,7 @@ const CAPACITATED_SWAPS: usize = 8;
 
 /// Teitz–Bart interchange for the capacitated p-median from `open`: each pass ranks every
 /// swap (open new site → closed candidate) by the uncapacitated cost, evaluates the best
-/// [`CAPACITATED_SWAPS`] per open site by the least-cost assignment within the capacities
+/// `CAPACITATED_SWAPS` (8) per open site by the least-cost assignment within the capacities
 /// ([`transport::assign`]), and makes the best improving one. Returns the sites (ascending)
 /// and their cost.
 pub fn capacitated_interchange(s: &Siting, mut open: Vec<usize>) -> (Vec<usize>, f64) {
