@@ -10,9 +10,13 @@
 //! and whose edge j → j′ costs the cheapest move cᵢⱼ′ − cᵢⱼ of a point i now (partly) at j.
 //! Bellman–Ford over the k + 1 sites finds it (moves can cost less than nothing); augmenting
 //! along shortest paths keeps the assignment least-cost at every step (no negative cycle), so
-//! the last one is optimal. Cost O(n·k) per path, about n + k paths.
+//! the last one is optimal. The cheapest entries are kept as per-site sorted lists and the
+//! cheapest moves in one heap per pair of sites, so a path costs O(k² log n + k³), about
+//! n + k paths.
 
 use super::Siting;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// A least-cost assignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,77 +47,244 @@ pub struct Transport {
 /// assert_eq!((t.cost, t.unserved), (0.0, 0.0));
 /// ```
 pub fn assign(s: &Siting, open: &[usize]) -> Transport {
-    let penalty = s.penalty();
     let sites: Vec<usize> = (0..s.sites)
         .filter(|&j| s.fixed[j] || open.contains(&j))
         .collect();
-    let k = sites.len();
-    // Slot k is "unserved": unbounded, every point at the penalty.
-    let cost = |i: usize, slot: usize| -> f64 {
-        if slot == k {
-            penalty
-        } else {
-            s.cost(i, sites[slot]).min(penalty)
-        }
-    };
-    let capacity = |slot: usize| -> f64 {
-        if slot == k {
-            f64::INFINITY
-        } else {
-            s.capacity[sites[slot]]
-        }
-    };
-    let n = s.n();
-    let tol = 1e-12 * s.demand.iter().fold(1.0f64, |m, a| m.max(*a));
-    let mut remaining: Vec<f64> = s.demand.clone();
-    let mut parts: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-    let mut load = vec![0.0; k + 1];
-    let mut pending: Vec<usize> = (0..n).filter(|&i| remaining[i] > tol).collect();
-    while !pending.is_empty() {
-        let path = shortest_path(&pending, &parts, k, &cost, |slot| {
-            capacity(slot) - load[slot] > tol
-        });
-        let Some(path) = path else { break };
-        let mut delta = remaining[path.start].min(capacity(path.end) - load[path.end]);
-        for m in &path.moves {
-            delta = delta.min(part(&parts[m.point], m.from));
-        }
-        add(&mut parts[path.start], path.first, delta);
-        for m in &path.moves {
-            add(&mut parts[m.point], m.from, -delta);
-            add(&mut parts[m.point], m.to, delta);
-        }
-        load[path.end] += delta;
-        remaining[path.start] -= delta;
-        if remaining[path.start] <= tol {
-            remaining[path.start] = 0.0;
-            pending.retain(|&i| i != path.start);
-        }
-        for p in &mut parts {
-            p.retain(|(_, x)| *x > tol);
-        }
+    let mut solver = Solver::new(s, &sites);
+    while let Some(path) = solver.shortest_path() {
+        solver.augment(&path);
     }
-    let total: f64 = (0..n)
-        .flat_map(|i| parts[i].iter().map(move |&(slot, x)| x * cost(i, slot)))
-        .sum();
-    let unserved = load[k];
-    let mut site_load = vec![0.0; s.sites];
-    for (slot, &j) in sites.iter().enumerate() {
-        site_load[j] = load[slot];
+    solver.finish(s, &sites)
+}
+
+/// Total order on costs for the heaps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Key(f64);
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
-    Transport {
-        cost: total + 0.0,
-        parts: parts
-            .into_iter()
-            .map(|p| {
-                p.into_iter()
-                    .filter(|(slot, _)| *slot < k)
-                    .map(|(slot, x)| (sites[slot], x))
-                    .collect()
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+type MinHeap = BinaryHeap<Reverse<(Key, usize)>>;
+
+/// Successive-shortest-path state over `slots` = the open sites + "unserved".
+struct Solver {
+    slots: usize,
+    /// `cost[i * slots + slot]`, unreachable pairs and "unserved" at the penalty.
+    cost: Vec<f64>,
+    capacity: Vec<f64>,
+    remaining: Vec<f64>,
+    parts: Vec<Vec<(usize, f64)>>,
+    load: Vec<f64>,
+    /// Per slot, the points by increasing cost, and a cursor past the finished ones (points
+    /// only ever finish, so the cursor's point is the cheapest pending one).
+    by_cost: Vec<Vec<usize>>,
+    cursor: Vec<usize>,
+    /// Per (from, to) slot pair, the points at `from` by the cost of moving them to `to`
+    /// (lazy: a point that has left `from` is dropped when it reaches the top).
+    moves: Vec<MinHeap>,
+    tol: f64,
+}
+
+impl Solver {
+    fn new(s: &Siting, sites: &[usize]) -> Self {
+        let penalty = s.penalty();
+        let k = sites.len();
+        let slots = k + 1;
+        let n = s.n();
+        let mut cost = Vec::with_capacity(n * slots);
+        for i in 0..n {
+            cost.extend(sites.iter().map(|&j| s.cost(i, j).min(penalty)));
+            cost.push(penalty);
+        }
+        let mut capacity: Vec<f64> = sites.iter().map(|&j| s.capacity[j]).collect();
+        capacity.push(f64::INFINITY);
+        let tol = 1e-12 * s.demand.iter().fold(1.0f64, |m, a| m.max(*a));
+        let pending: Vec<usize> = (0..n).filter(|&i| s.demand[i] > tol).collect();
+        let by_cost = (0..slots)
+            .map(|slot| {
+                let mut v = pending.clone();
+                v.sort_by(|&a, &b| {
+                    cost[a * slots + slot]
+                        .total_cmp(&cost[b * slots + slot])
+                        .then(a.cmp(&b))
+                });
+                v
             })
-            .collect(),
-        load: site_load,
-        unserved,
+            .collect();
+        Self {
+            slots,
+            cost,
+            capacity,
+            remaining: s.demand.clone(),
+            parts: vec![Vec::new(); n],
+            load: vec![0.0; slots],
+            by_cost,
+            cursor: vec![0; slots],
+            moves: vec![BinaryHeap::new(); slots * slots],
+            tol,
+        }
+    }
+
+    fn c(&self, i: usize, slot: usize) -> f64 {
+        self.cost[i * self.slots + slot]
+    }
+
+    /// The cheapest pending point to enter `slot`.
+    fn entry(&mut self, slot: usize) -> Option<usize> {
+        let list = &self.by_cost[slot];
+        let mut at = self.cursor[slot];
+        while at < list.len() && self.remaining[list[at]] <= self.tol {
+            at += 1;
+        }
+        self.cursor[slot] = at;
+        list.get(at).copied()
+    }
+
+    /// The cheapest move of a point from slot `a` to slot `b`: (cost, point).
+    fn best_move(&mut self, a: usize, b: usize) -> Option<(f64, usize)> {
+        let heap = &mut self.moves[a * self.slots + b];
+        while let Some(Reverse((key, i))) = heap.peek().copied() {
+            if part(&self.parts[i], a) > self.tol {
+                return Some((key.0, i));
+            }
+            heap.pop();
+        }
+        None
+    }
+
+    /// Bellman–Ford over the slots (see the module documentation).
+    fn shortest_path(&mut self) -> Option<Path> {
+        let slots = self.slots;
+        let mut dist = vec![f64::INFINITY; slots];
+        let mut entry = vec![usize::MAX; slots];
+        for slot in 0..slots {
+            if let Some(i) = self.entry(slot) {
+                dist[slot] = self.c(i, slot);
+                entry[slot] = i;
+            }
+        }
+        if entry.iter().all(|e| *e == usize::MAX) {
+            return None;
+        }
+        let mut moves = vec![(f64::INFINITY, usize::MAX); slots * slots];
+        for a in 0..slots {
+            for b in (0..slots).filter(|&b| b != a) {
+                if let Some(m) = self.best_move(a, b) {
+                    moves[a * slots + b] = m;
+                }
+            }
+        }
+        let mut pred = vec![usize::MAX; slots];
+        for _ in 0..slots {
+            let mut changed = false;
+            for a in 0..slots {
+                if !dist[a].is_finite() {
+                    continue;
+                }
+                for b in 0..slots {
+                    let (c, i) = moves[a * slots + b];
+                    if i != usize::MAX && dist[a] + c < dist[b] - 1e-12 * dist[b].abs().max(1.0) {
+                        dist[b] = dist[a] + c;
+                        pred[b] = a;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let end = (0..slots)
+            .filter(|&b| dist[b].is_finite() && self.capacity[b] - self.load[b] > self.tol)
+            .min_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(a.cmp(&b)))?;
+        let mut path_moves = Vec::new();
+        let mut b = end;
+        while pred[b] != usize::MAX && path_moves.len() <= slots {
+            let a = pred[b];
+            path_moves.push(Move {
+                point: moves[a * slots + b].1,
+                from: a,
+                to: b,
+            });
+            b = a;
+        }
+        path_moves.reverse();
+        Some(Path {
+            start: entry[b],
+            first: b,
+            moves: path_moves,
+            end,
+        })
+    }
+
+    fn augment(&mut self, path: &Path) {
+        let mut delta =
+            self.remaining[path.start].min(self.capacity[path.end] - self.load[path.end]);
+        for m in &path.moves {
+            delta = delta.min(part(&self.parts[m.point], m.from));
+        }
+        self.place(path.start, path.first, delta);
+        for m in &path.moves {
+            add(&mut self.parts[m.point], m.from, -delta);
+            self.place(m.point, m.to, delta);
+        }
+        self.load[path.end] += delta;
+        self.remaining[path.start] -= delta;
+        let tol = self.tol;
+        for i in std::iter::once(path.start).chain(path.moves.iter().map(|m| m.point)) {
+            self.parts[i].retain(|(_, x)| *x > tol);
+        }
+    }
+
+    /// Adds `x` of point `i` to `slot`, and offers it for moves out of `slot`.
+    fn place(&mut self, i: usize, slot: usize, x: f64) {
+        add(&mut self.parts[i], slot, x);
+        let here = self.c(i, slot);
+        for b in (0..self.slots).filter(|&b| b != slot) {
+            let key = Key(self.c(i, b) - here);
+            self.moves[slot * self.slots + b].push(Reverse((key, i)));
+        }
+    }
+
+    fn finish(self, s: &Siting, sites: &[usize]) -> Transport {
+        let k = sites.len();
+        let total: f64 = self
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.iter().map(move |&(slot, x)| (i, slot, x)))
+            .map(|(i, slot, x)| x * self.c(i, slot))
+            .sum();
+        let mut site_load = vec![0.0; s.sites];
+        for (slot, &j) in sites.iter().enumerate() {
+            site_load[j] = self.load[slot];
+        }
+        Transport {
+            cost: total + 0.0,
+            unserved: self.load[k],
+            parts: self
+                .parts
+                .into_iter()
+                .map(|p| {
+                    p.into_iter()
+                        .filter(|(slot, _)| *slot < k)
+                        .map(|(slot, x)| (sites[slot], x))
+                        .collect()
+                })
+                .collect(),
+            load: site_load,
+        }
     }
 }
 
@@ -131,85 +302,6 @@ struct Path {
     first: usize,
     moves: Vec<Move>,
     end: usize,
-}
-
-/// Bellman–Ford over the k + 1 slots (see the module documentation).
-fn shortest_path(
-    pending: &[usize],
-    parts: &[Vec<(usize, f64)>],
-    k: usize,
-    cost: &dyn Fn(usize, usize) -> f64,
-    has_room: impl Fn(usize) -> bool,
-) -> Option<Path> {
-    let slots = k + 1;
-    // First edges: the cheapest pending point per slot.
-    let mut dist = vec![f64::INFINITY; slots];
-    let mut entry = vec![usize::MAX; slots];
-    for &i in pending {
-        for slot in 0..slots {
-            let c = cost(i, slot);
-            if c < dist[slot] {
-                dist[slot] = c;
-                entry[slot] = i;
-            }
-        }
-    }
-    // Moves: the cheapest point to move from slot a to slot b.
-    let mut moves = vec![(f64::INFINITY, usize::MAX); slots * slots];
-    for (i, p) in parts.iter().enumerate() {
-        for &(a, _) in p {
-            let here = cost(i, a);
-            for b in (0..slots).filter(|&b| b != a) {
-                let c = cost(i, b) - here;
-                if c < moves[a * slots + b].0 {
-                    moves[a * slots + b] = (c, i);
-                }
-            }
-        }
-    }
-    let mut pred = vec![usize::MAX; slots];
-    for _ in 0..slots {
-        let mut changed = false;
-        for a in 0..slots {
-            if !dist[a].is_finite() {
-                continue;
-            }
-            for b in 0..slots {
-                let (c, i) = moves[a * slots + b];
-                if i != usize::MAX && dist[a] + c < dist[b] - 1e-12 * dist[b].abs().max(1.0) {
-                    dist[b] = dist[a] + c;
-                    pred[b] = a;
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let end = (0..slots)
-        .filter(|&b| dist[b].is_finite() && has_room(b))
-        .min_by(|&a, &b| dist[a].total_cmp(&dist[b]).then(a.cmp(&b)))?;
-    let mut path_moves = Vec::new();
-    let mut b = end;
-    let mut guard = 0;
-    while pred[b] != usize::MAX && guard <= slots {
-        let a = pred[b];
-        path_moves.push(Move {
-            point: moves[a * slots + b].1,
-            from: a,
-            to: b,
-        });
-        b = a;
-        guard += 1;
-    }
-    path_moves.reverse();
-    Some(Path {
-        start: entry[b],
-        first: b,
-        moves: path_moves,
-        end,
-    })
 }
 
 fn part(p: &[(usize, f64)], slot: usize) -> f64 {
