@@ -51,7 +51,13 @@ pub fn assign(s: &Siting, open: &[usize]) -> Transport {
         .filter(|&j| s.fixed[j] || open.contains(&j))
         .collect();
     let mut solver = Solver::new(s, &sites);
-    while let Some(path) = solver.shortest_path() {
+    // About n + k paths; the cap only guards against a float-rounding loop (whatever is left
+    // then is charged as unserved, so the cost stays that of a feasible assignment).
+    let cap = 50 * (s.n() + sites.len() + 1);
+    for _ in 0..cap {
+        let Some(path) = solver.shortest_path() else {
+            break;
+        };
         solver.augment(&path);
     }
     solver.finish(s, &sites)
@@ -259,20 +265,22 @@ impl Solver {
 
     fn finish(self, s: &Siting, sites: &[usize]) -> Transport {
         let k = sites.len();
+        let left: f64 = self.remaining.iter().filter(|r| **r > self.tol).sum();
         let total: f64 = self
             .parts
             .iter()
             .enumerate()
             .flat_map(|(i, p)| p.iter().map(move |&(slot, x)| (i, slot, x)))
             .map(|(i, slot, x)| x * self.c(i, slot))
-            .sum();
+            .sum::<f64>()
+            + left * s.penalty();
         let mut site_load = vec![0.0; s.sites];
         for (slot, &j) in sites.iter().enumerate() {
             site_load[j] = self.load[slot];
         }
         Transport {
             cost: total + 0.0,
-            unserved: self.load[k],
+            unserved: self.load[k] + left,
             parts: self
                 .parts
                 .into_iter()
