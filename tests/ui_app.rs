@@ -267,7 +267,7 @@ fn index_builder_and_site_finder_show_their_results_on_the_map() {
     settle(&mut h);
     h.get_by_role_and_label(Role::Button, "Find sites").click();
     wait_for(&mut h, "Capacities enforced", 180);
-    assert!(shows(&h, "covered of 800"));
+    assert!(shows(&h, "of 800 places used"));
 }
 
 /// Dragging a break line in the histogram turns the classification into manual breaks at the

@@ -237,9 +237,14 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
         ));
     }
     for c in &r.chosen {
+        // What fills a capacity: the demand served within reach, or (p-median) all assigned.
+        let used = match r.model {
+            local_atlas::analysis::siting::Model::Pmedian { .. } => c.demand,
+            _ => c.covered_demand,
+        };
         let load = c
             .capacity
-            .map(|cap| format!(" of capacity {cap}"))
+            .map(|cap| format!("; {used:.1} of capacity {cap} used"))
             .unwrap_or_default();
         s.push_str(&format!(
             "\n  new site {} {}: {} areas, serves {:.1} within reach{load}",

@@ -415,7 +415,7 @@ fn site_summary(ui: &mut egui::Ui, r: &SiteResponse) {
         if r.optimal {
             "proven optimal"
         } else {
-            "heuristic"
+            "not proven optimal"
         },
         if r.optimal {
             String::new()
@@ -430,12 +430,18 @@ fn site_summary(ui: &mut egui::Ui, r: &SiteResponse) {
         ));
     }
     for s in &r.chosen {
+        // What fills its capacity: the demand it serves within reach (coverage models), or
+        // all it is assigned (p-median).
+        let used = match r.model {
+            Model::Pmedian { .. } => s.demand,
+            _ => s.covered_demand,
+        };
         let of = s
             .capacity
-            .map(|c| format!(" of {c:.0}"))
+            .map(|c| format!("; {used:.0} of {c:.0} places used"))
             .unwrap_or_default();
         ui.small(format!(
-            "{} {} — {:.0} covered{of}",
+            "{} {} — {:.0} covered within reach{of}",
             s.id,
             s.name.clone().unwrap_or_default(),
             s.covered_demand
