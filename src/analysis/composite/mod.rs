@@ -259,22 +259,25 @@ pub fn weighted_sum(columns: &[Vec<Option<f64>>], weights: &[f64], n: usize) -> 
         .collect()
 }
 
+/// Per area: rank, decile and quintile (`None` without a score).
+pub type Ranked = (Vec<Option<usize>>, Vec<Option<usize>>, Vec<Option<usize>>);
+
+/// The ranks with their deciles ⌈10·rank/n⌉ and quintiles ⌈5·rank/n⌉ of a ranking of `n`.
+fn with_groups(rank: Vec<Option<usize>>, n: usize) -> Ranked {
+    let group = |k| {
+        rank.iter()
+            .map(|r| r.map(|r| rank_group(r, n, k)))
+            .collect()
+    };
+    let (decile, quintile) = (group(10), group(5));
+    (rank, decile, quintile)
+}
+
 /// Ranks (1 = highest score), deciles and quintiles among the areas with a score.
-#[allow(clippy::type_complexity)]
-pub fn rank_deciles(
-    score: &[Option<f64>],
-) -> (Vec<Option<usize>>, Vec<Option<usize>>, Vec<Option<usize>>) {
+pub fn rank_deciles(score: &[Option<f64>]) -> Ranked {
     let rank = descending_ranks(score);
     let n = score.iter().flatten().count();
-    let decile = rank
-        .iter()
-        .map(|r| r.map(|r| rank_group(r, n, 10)))
-        .collect();
-    let quintile = rank
-        .iter()
-        .map(|r| r.map(|r| rank_group(r, n, 5)))
-        .collect();
-    (rank, decile, quintile)
+    with_groups(rank, n)
 }
 
 /// Ranks, deciles and quintiles against a reference set of scores (e.g. the national ones):
@@ -288,11 +291,7 @@ pub fn rank_deciles(
 /// assert_eq!(rank, vec![Some(6), None]); // 96..=100 are higher
 /// assert_eq!(decile, vec![Some(1), None]);
 /// ```
-#[allow(clippy::type_complexity)]
-pub fn rank_deciles_against(
-    score: &[Option<f64>],
-    reference: &[f64],
-) -> (Vec<Option<usize>>, Vec<Option<usize>>, Vec<Option<usize>>) {
+pub fn rank_deciles_against(score: &[Option<f64>], reference: &[f64]) -> Ranked {
     let mut desc: Vec<f64> = reference
         .iter()
         .copied()
@@ -304,15 +303,7 @@ pub fn rank_deciles_against(
         .iter()
         .map(|s| s.map(|s| transform::rank_against(s, &desc).min(n.max(1))))
         .collect();
-    let decile = rank
-        .iter()
-        .map(|r| r.map(|r| rank_group(r, n, 10)))
-        .collect();
-    let quintile = rank
-        .iter()
-        .map(|r| r.map(|r| rank_group(r, n, 5)))
-        .collect();
-    (rank, decile, quintile)
+    with_groups(rank, n)
 }
 
 fn source_len(s: &DomainSource) -> usize {

@@ -6,12 +6,14 @@
 //! 0 ≤ xᵢⱼ ≤ 1 (take the points of most negative cᵢⱼ − λᵢ/aᵢ first until the capacity is
 //! used). Then L(λ) = Σλᵢ + Σ_{open} ρⱼ + ρ_unserved + the r most negative ρⱼ of the
 //! candidates, ρ_unserved the same sum at the penalty cost with no capacity. Every L(λ)
-//! bounds the capacitated optimum from below; subgradient steps (Held–Karp, as in
-//! [`super::exact`]) raise it. Unlike the uncapacitated bound it knows that a site cannot
-//! serve more than its capacity, so it closes most of the gap the capacities open.
+//! bounds the capacitated optimum from below; subgradient steps (the Held–Karp ascent the
+//! uncapacitated bound uses too) raise it. Unlike the uncapacitated bound it knows that a
+//! site cannot serve more than its capacity, so it closes most of the gap the capacities
+//! open.
 //! Cost O(m·n log n) per step.
 
 use super::Siting;
+use super::subgradient::Ascent;
 
 /// What a site's knapsack takes: (position among the active points, share).
 type Taken = Vec<(usize, f64)>;
@@ -43,9 +45,7 @@ pub fn lower_bound(s: &Siting, r: usize, upper: f64, iterations: usize) -> f64 {
         .collect();
     let fixed: Vec<usize> = (0..s.sites).filter(|&j| s.fixed[j]).collect();
     let free: Vec<usize> = s.candidates();
-    let mut best = f64::NEG_INFINITY;
-    let mut theta = 2.0;
-    let mut stale = 0;
+    let mut ascent = Ascent::new();
     for _ in 0..iterations.max(1) {
         let mut covered = vec![0.0; active.len()];
         let mut lb: f64 = lambda.iter().sum();
@@ -90,30 +90,15 @@ pub fn lower_bound(s: &Siting, r: usize, upper: f64, iterations: usize) -> f64 {
                 t.iter().for_each(|(k, x)| covered[*k] += x);
             }
         }
-        if lb > best + 1e-12 * lb.abs().max(1.0) {
-            best = lb;
-            stale = 0;
-        } else {
-            stale += 1;
-            if stale >= 15 {
-                theta /= 2.0;
-                stale = 0;
-            }
-        }
-        if best >= upper - 1e-9 * upper.abs().max(1.0) || theta < 1e-4 {
+        if !ascent.record(lb, upper) {
             break;
         }
         let g: Vec<f64> = covered.iter().map(|x| 1.0 - x).collect();
-        let norm: f64 = g.iter().map(|v| v * v).sum();
-        if norm < 1e-18 {
+        if !ascent.step(&mut lambda, &g, lb, upper) {
             break;
         }
-        let step = theta * (upper - lb).max(0.0) / norm;
-        for (l, gi) in lambda.iter_mut().zip(&g) {
-            *l = (*l + step * gi).max(0.0);
-        }
     }
-    best.min(upper)
+    ascent.best.min(upper)
 }
 
 /// The continuous knapsack of one site: the most negative Σ (cost(i) − λᵢ)·xᵢ with

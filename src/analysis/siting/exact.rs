@@ -18,6 +18,7 @@
 
 use super::flow::Allocation;
 use super::heuristic::{Objective, greedy_interchange};
+use super::subgradient::Ascent;
 use super::{Siting, SitingError, Solution, SolveOptions};
 
 fn eps(total: f64) -> f64 {
@@ -412,9 +413,7 @@ impl Median<'_> {
         iterations: usize,
     ) -> f64 {
         let open: Vec<usize> = self.fixed.iter().chain(chosen).copied().collect();
-        let mut best_lb = f64::NEG_INFINITY;
-        let mut theta = 2.0;
-        let mut stale = 0;
+        let mut ascent = Ascent::new();
         let mut rho_free: Vec<(f64, usize)> = Vec::with_capacity(free.len());
         for _ in 0..iterations {
             let rho = |j: usize, lambda: &[f64]| -> f64 {
@@ -431,17 +430,7 @@ impl Median<'_> {
             rho_free.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             lb += rho_free.iter().take(r).map(|x| x.0).sum::<f64>();
             self.work += (self.active.len() * (open.len() + free.len())) as u64 + 1;
-            if lb > best_lb + 1e-12 * lb.abs().max(1.0) {
-                best_lb = lb;
-                stale = 0;
-            } else {
-                stale += 1;
-                if stale >= 15 {
-                    theta /= 2.0;
-                    stale = 0;
-                }
-            }
-            if best_lb >= self.best - eps(self.best) || theta < 1e-4 {
+            if !ascent.record(lb, self.best) {
                 break;
             }
             // Subgradient gᵢ = 1 − #{open j in the relaxed solution : aᵢdᵢⱼ < λᵢ}.
@@ -461,16 +450,11 @@ impl Median<'_> {
                         .count() as f64
                 })
                 .collect();
-            let norm: f64 = g.iter().map(|v| v * v).sum();
-            if norm == 0.0 {
-                break; // the relaxed solution is feasible: the bound is exact
-            }
-            let step = theta * (self.best - lb).max(0.0) / norm;
-            for (l, gi) in lambda.iter_mut().zip(&g) {
-                *l = (*l + step * gi).max(0.0);
+            if !ascent.step(lambda, &g, lb, self.best) {
+                break;
             }
         }
-        best_lb
+        ascent.best
     }
 
     fn node(

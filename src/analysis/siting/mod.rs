@@ -32,6 +32,7 @@ pub mod capacity_bound;
 pub mod exact;
 pub mod flow;
 pub mod heuristic;
+mod subgradient;
 pub mod transport;
 
 use serde::Serialize;
