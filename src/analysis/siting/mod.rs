@@ -399,21 +399,26 @@ pub(crate) mod tests {
         out
     }
 
+    /// The MCLP opens p sites covering what the best subset of p covers (brute force).
+    fn check_mclp(s: &Siting, seed: u64, p: usize) -> Solution {
+        let best = subsets(&s.candidates(), p)
+            .iter()
+            .map(|o| s.coverage(o))
+            .fold(0.0, f64::max);
+        let sol = solve(s, Model::Mclp { p }, &SolveOptions::default()).unwrap();
+        assert!(sol.optimal);
+        assert_eq!(sol.open.len(), p);
+        assert!((sol.objective - best).abs() < 1e-9, "seed {seed} p {p}");
+        assert!((s.coverage(&sol.open) - sol.objective).abs() < 1e-9);
+        sol
+    }
+
     #[test]
     fn mclp_matches_brute_force() {
         for seed in 0..12 {
             let s = random_instance(seed, 40, 10, (seed % 3) as usize);
-            let cands = s.candidates();
             for p in 1..=3 {
-                let best = subsets(&cands, p)
-                    .iter()
-                    .map(|o| s.coverage(o))
-                    .fold(0.0, f64::max);
-                let sol = solve(&s, Model::Mclp { p }, &SolveOptions::default()).unwrap();
-                assert!(sol.optimal);
-                assert_eq!(sol.open.len(), p);
-                assert!((sol.objective - best).abs() < 1e-9, "seed {seed} p {p}");
-                assert!((s.coverage(&sol.open) - sol.objective).abs() < 1e-9);
+                check_mclp(&s, seed, p);
             }
         }
     }
@@ -477,17 +482,9 @@ pub(crate) mod tests {
     fn capacitated_mclp_matches_brute_force() {
         for seed in 0..8 {
             let s = capacitated(400 + seed, 40, 9, (seed % 3) as usize);
-            let cands = s.candidates();
             for p in 1..=3 {
-                let best = subsets(&cands, p)
-                    .iter()
-                    .map(|o| s.coverage(o))
-                    .fold(0.0, f64::max);
-                let sol = solve(&s, Model::Mclp { p }, &SolveOptions::default()).unwrap();
-                assert!(sol.optimal);
-                assert!((sol.objective - best).abs() < 1e-9, "seed {seed} p {p}");
-                assert!((s.coverage(&sol.open) - sol.objective).abs() < 1e-9);
-                // The capacities bind: less is covered than without them.
+                let sol = check_mclp(&s, seed, p);
+                // Capacities never cover more than without them.
                 let free = random_instance(400 + seed, 40, 9, (seed % 3) as usize);
                 assert!(sol.objective <= free.coverage(&sol.open) + 1e-9);
             }
