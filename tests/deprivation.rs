@@ -34,17 +34,14 @@ fn published_gm_scores() -> HashMap<String, f64> {
         .collect()
 }
 
-/// England: the IMD preset on the national domain ranks of all 32,844 LSOAs reproduces the
-/// published scores (GM, to 0.00075), ranks and deciles.
-#[test]
-fn imd2019_rebuilt_for_all_of_england() {
-    let Some(shared) = shared_data() else { return };
+/// The IMD 2019 preset's domains on the national domain ranks of every English LSOA, with
+/// the file's header and rows.
+fn national_imd_domains(shared: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>, Vec<Domain>) {
     let mut r =
         csv::Reader::from_path(shared.join("england_imd2019_lsoa_ranks_deciles.csv")).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    assert_eq!(rows.len(), 32844);
     let columns = [
         "Income_rank",
         "Employment_rank",
@@ -54,26 +51,34 @@ fn imd2019_rebuilt_for_all_of_england() {
         "Housing_and_Access_rank",
         "Environment_rank",
     ];
-    let domains: Vec<Domain> = imd2019()
+    let domains = imd2019()
         .domains
         .iter()
         .zip(columns)
-        .map(|(p, c)| {
-            let k = col(c);
-            Domain {
-                name: p.role.into(),
-                weight: p.weight,
-                source: DomainSource::Single(Column {
-                    values: rows.iter().map(|r| r[k].parse().ok()).collect(),
-                    input: p.input,
-                    of: Some(32844.0),
-                    direction: p.direction,
-                    transform: p.transform,
-                    zscore_weights: None,
-                }),
-            }
+        .map(|(p, c)| Domain {
+            name: p.role.into(),
+            weight: p.weight,
+            source: DomainSource::Single(Column {
+                values: rows.iter().map(|r| r[col(c)].parse().ok()).collect(),
+                input: p.input,
+                of: Some(32844.0),
+                direction: p.direction,
+                transform: p.transform,
+                zscore_weights: None,
+            }),
         })
         .collect();
+    (h, rows, domains)
+}
+
+/// England: the IMD preset on the national domain ranks of all 32,844 LSOAs reproduces the
+/// published scores (GM, to 0.00075), ranks and deciles.
+#[test]
+fn imd2019_rebuilt_for_all_of_england() {
+    let Some(shared) = shared_data() else { return };
+    let (h, rows, domains) = national_imd_domains(&shared);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), 32844);
     let index = composite_index(&domains, MissingPolicy::Exclude).unwrap();
     let (code, rank, decile) = (col("lsoa_code"), col("IMD_rank"), col("IMD_decile"));
     let published = published_gm_scores();
@@ -578,37 +583,8 @@ fn index_ranked_against_national_scores() {
     let Some(shared) = shared_data() else { return };
     let dir = tempfile::tempdir().unwrap();
     // National scores, rebuilt with the library from the England domain ranks.
-    let mut r =
-        csv::Reader::from_path(shared.join("england_imd2019_lsoa_ranks_deciles.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
+    let (h, rows, domains) = national_imd_domains(&shared);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    let names = [
-        "Income_rank",
-        "Employment_rank",
-        "Education_rank",
-        "Health_rank",
-        "Crime_rank",
-        "Housing_and_Access_rank",
-        "Environment_rank",
-    ];
-    let domains: Vec<Domain> = imd2019()
-        .domains
-        .iter()
-        .zip(names)
-        .map(|(p, c)| Domain {
-            name: p.role.into(),
-            weight: p.weight,
-            source: DomainSource::Single(Column {
-                values: rows.iter().map(|r| r[col(c)].parse().ok()).collect(),
-                input: p.input,
-                of: Some(32844.0),
-                direction: p.direction,
-                transform: p.transform,
-                zscore_weights: None,
-            }),
-        })
-        .collect();
     let national = composite_index(&domains, MissingPolicy::Exclude).unwrap();
     let mut csv_text = String::from("lsoa_code,score\n");
     for (row, s) in rows.iter().zip(&national.score) {
