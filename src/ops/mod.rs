@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod bench;
 pub mod bench_map;
+pub mod catalog;
 pub mod classify;
 pub mod deprivation;
 pub mod export;
@@ -16,4 +17,6 @@ pub mod site;
 pub mod stats;
 pub mod weights;
 
+/// The workspace handle the front ends open and pass to every operation.
+pub use crate::data::Workspace;
 pub use crate::feedback::{Feedback, Silent};

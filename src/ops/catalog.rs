@@ -1,0 +1,64 @@
+//! The catalogue: what a workspace holds, as the front ends list it — geographies, indicators
+//! with their metadata cards, periods, point layers and saved map recipes. The CLI's `info` and
+//! the app's indicator browser, period picker and layer menus read it here, so neither front
+//! end reaches into the workspace's tables.
+
+use crate::data::Workspace;
+pub use crate::data::query::{GeographyInfo, ImportRecord, IndicatorInfo, LayerInfo, WorkspaceInfo};
+use crate::data::{query, recipes};
+use crate::error::Result;
+use serde::Serialize;
+
+/// Everything `info` shows (schema version, geographies, indicators, layers, recipes).
+pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
+    query::info(ws)
+}
+
+/// What the app lists: geographies, indicators, point layers and recipes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Catalog {
+    /// Geography names, sorted.
+    pub geographies: Vec<String>,
+    /// One entry per indicator and geography, with its periods.
+    pub indicators: Vec<IndicatorInfo>,
+    /// Point layers (services, sites).
+    pub point_layers: Vec<LayerInfo>,
+    /// Names of the saved map recipes.
+    pub recipes: Vec<String>,
+}
+
+/// Reads the catalogue of `ws`.
+pub fn catalog(ws: &Workspace) -> Result<Catalog> {
+    Ok(Catalog {
+        geographies: query::geographies(ws)?.into_iter().map(|g| g.name).collect(),
+        indicators: query::indicators(ws)?,
+        point_layers: query::layers(ws)?
+            .into_iter()
+            .filter(|l| l.kind == "points")
+            .collect(),
+        recipes: recipes::list(ws)?.into_iter().map(|r| r.name).collect(),
+    })
+}
+
+/// The periods `indicator` has at `geography`, sorted.
+pub fn periods(ws: &Workspace, indicator: &str, geography: &str) -> Result<Vec<String>> {
+    query::periods(ws, indicator, geography)
+}
+
+/// The parts of an indicator's metadata card that are not in its metadata: how it was made
+/// and its last import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CardHistory {
+    /// How the indicator was made (the import file, or the statistic and its parameters).
+    pub provenance: String,
+    /// The latest import that wrote its values, if any.
+    pub last_import: Option<ImportRecord>,
+}
+
+/// The history part of `indicator`'s metadata card.
+pub fn card_history(ws: &Workspace, indicator: &str) -> Result<CardHistory> {
+    Ok(CardHistory {
+        provenance: query::provenance(ws, indicator)?,
+        last_import: query::last_import(ws, indicator)?,
+    })
+}
