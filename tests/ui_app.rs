@@ -39,6 +39,19 @@ fn wait_for(h: &mut Harness<'_, AtlasApp>, text: &str, secs: u64) {
     }
 }
 
+/// As [`wait_for`], for text that may be exposed as a node's value (long wrapped text).
+fn wait_shows(h: &mut Harness<'_, AtlasApp>, text: &str, secs: u64) {
+    let start = Instant::now();
+    while !shows(h, text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "'{text}' was not shown within {secs} s"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn sample() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = common::cli_sample(dir.path());
@@ -129,8 +142,7 @@ fn analyst_round_trip_on_the_sample_project() {
         .set_text_value_accesskit(&out.display().to_string());
     settle(&mut h);
     h.get_by_role_and_label(Role::Button, "Export").click();
-    settle(&mut h);
-    h.get_by_label_contains("Exported");
+    wait_for(&mut h, "Exported", 60);
     let bytes = std::fs::read(&out).expect("the PNG was written");
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let info = decoder
@@ -206,16 +218,16 @@ fn dropping_a_csv_imports_it_after_a_check() {
     h.get_by_role_and_label(Role::Window, "Import");
     h.get_by_label_contains("4 rows, 2 columns");
     // A one-column-per-indicator file needs its period: the check says so in plain words.
-    assert!(shows(&h, "needs a period"));
+    wait_shows(&mut h, "needs a period", 30);
     h.get_by_role_and_label(Role::TextInput, "Period")
         .set_text_value_accesskit("2024");
     settle(&mut h);
     h.get_by_role_and_label(Role::Button, "Check").click();
-    settle(&mut h);
-    assert!(shows(
-        &h,
-        "Check: 3 matched area codes, 1 unmatched (e.g. E09999999)"
-    ));
+    wait_shows(
+        &mut h,
+        "Check: 3 matched area codes, 1 unmatched (e.g. E09999999)",
+        30,
+    );
     assert_eq!(
         common::sha256(&ws),
         before,
@@ -226,10 +238,9 @@ fn dropping_a_csv_imports_it_after_a_check() {
         .click();
     settle(&mut h);
     h.get_by_role_and_label(Role::Button, "Check").click();
-    settle(&mut h);
+    wait_shows(&mut h, "Check: 3 matched", 30);
     h.get_by_role_and_label(Role::Button, "Import").click();
-    settle(&mut h);
-    h.get_by_label_contains("places_per_100 —");
+    wait_for(&mut h, "places_per_100 —", 30);
     assert!(legend_rows(&h) > 0);
 }
 
@@ -331,4 +342,117 @@ fn presenter_mode_and_the_shortcut_help() {
     settle(&mut h);
     h.get_by_role_and_label(Role::Window, "Keyboard shortcuts");
     assert!(shows(&h, "zoom to the selection"));
+}
+
+/// A long CSV (three Greater Manchester LSOAs, then `fake` codes that match no area), slow
+/// enough to read that a job on it is seen running.
+fn long_csv(dir: &Path, fake: usize) -> PathBuf {
+    let mut text =
+        String::from("LSOA code,places_per_100\nE01004766,12.5\nE01004767,8\nE01005295,20\n");
+    for k in 0..fake {
+        text.push_str(&format!("X{k:08},{}\n", k % 97));
+    }
+    common::write(dir, "long.csv", &text)
+}
+
+/// Whether a progress bar is on screen.
+fn progress_shown(h: &Harness<'_, AtlasApp>) -> bool {
+    h.query_all_by_role(Role::ProgressIndicator)
+        .next()
+        .is_some()
+}
+
+/// Drops `csv`, waits for the automatic check to ask for a period, and gives it one.
+fn drop_with_period(h: &mut Harness<'_, AtlasApp>, csv: &Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(csv.to_path_buf())));
+    settle(h);
+    wait_shows(h, "needs a period", 60);
+    h.get_by_role_and_label(Role::TextInput, "Period")
+        .set_text_value_accesskit("2024");
+    settle(h);
+}
+
+/// The trial import is a background job: its progress bar (with Cancel) is on screen while
+/// the window keeps drawing, then its report replaces it.
+#[test]
+fn the_import_check_runs_as_a_job_then_reports() {
+    let (dir, ws) = sample();
+    let csv = long_csv(dir.path(), 300_000);
+    let before = common::sha256(&ws);
+    let mut h = harness(&ws);
+    settle(&mut h);
+    drop_with_period(&mut h, &csv);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    h.step();
+    assert!(progress_shown(&h), "the check shows its progress");
+    h.get_by_role_and_label(Role::Button, "Cancel");
+    assert!(!shows(&h, "Check: 3 matched"), "no report while it runs");
+    wait_shows(&mut h, "Check: 3 matched area codes, 300000 unmatched", 180);
+    assert!(
+        !progress_shown(&h),
+        "the progress bar goes when the report comes"
+    );
+    assert_eq!(common::sha256(&ws), before, "the check writes nothing");
+}
+
+/// Cancel on a running import: nothing is written, the dialog says so, and the workspace is
+/// byte for byte what it was.
+#[test]
+fn cancelling_an_import_leaves_the_workspace_unchanged() {
+    let (dir, ws) = sample();
+    let csv = long_csv(dir.path(), 300_000);
+    let mut h = harness(&ws);
+    settle(&mut h);
+    drop_with_period(&mut h, &csv);
+    h.get_by_role_and_label(Role::CheckBox, "Skip rows whose codes match no area")
+        .click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    wait_shows(&mut h, "Check: 3 matched", 180);
+    let before = common::sha256(&ws);
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    h.step();
+    assert!(progress_shown(&h), "the import shows its progress");
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    wait_shows(&mut h, "Import cancelled", 180);
+    assert_eq!(
+        common::sha256(&ws),
+        before,
+        "a cancelled import writes nothing"
+    );
+    assert!(
+        h.query_by_label_contains("places_per_100 —").is_none(),
+        "nothing new is mapped"
+    );
+}
+
+/// Export is a background job: it writes the file (an SVG here) and reports it, leaving no
+/// partial file beside it.
+#[test]
+fn exporting_runs_as_a_job_and_writes_the_file() {
+    let (dir, ws) = sample();
+    let out_dir = dir.path().join("maps");
+    std::fs::create_dir_all(&out_dir).expect("output folder");
+    let out = out_dir.join("imd.svg");
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Window, "Export map");
+    h.get_by_role_and_label(Role::TextInput, "File")
+        .set_text_value_accesskit(&out.display().to_string());
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Export").click();
+    h.step();
+    assert!(progress_shown(&h), "the export shows its progress");
+    wait_for(&mut h, "Exported", 120);
+    let svg = std::fs::read_to_string(&out).expect("the SVG was written");
+    assert!(svg.contains("<svg"), "an SVG drawing");
+    let names: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("list the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["imd.svg".to_string()], "no partial file left");
 }

@@ -1,7 +1,9 @@
 //! `classify`: the classification of one indicator at one geography and period.
 
 use super::indicator_data::IndicatorData;
-use crate::analysis::classify::{ClassifyOptions, Method, classify};
+/// The classification methods a request names (the front ends list them).
+pub use crate::analysis::classify::Method;
+use crate::analysis::classify::{ClassifyOptions, classify};
 use crate::data::Workspace;
 use crate::error::{Error, Result};
 use serde::Serialize;

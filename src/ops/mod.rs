@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_map;
 pub mod catalog;
 pub mod classify;
+pub mod coords;
 pub mod deprivation;
 pub mod export;
 pub mod import;

@@ -1,20 +1,31 @@
 //! The app: one open workspace and one map recipe (`MapSpec`) that every view reads. The
 //! recipe's first layer is the indicator being explored; the classification panel, the
-//! export dialog and the hotspot panel all edit that same recipe, and the map, legend, charts
-//! and exports are drawn from `ops::map::explore` of it, so what is on screen is what is
-//! exported. Panels return [`Command`]s that [`AtlasApp::apply`] carries out in one place.
+//! export dialog and the hotspot panel all change that same recipe, and the map, legend,
+//! charts and exports are drawn from `ops::map::explore` of it, so what is on screen is what
+//! is exported.
+//!
+//! Each panel owns its own state and draws from a read-only [`AppView`] built each frame; it
+//! returns [`Command`]s that carry the change, and [`AtlasApp::apply`] carries them out in this
+//! one place. The app imports the panels; the panels import only this file's types and the
+//! shared widgets.
 
-use super::export::ExportDialog;
-use super::hotspot::HotspotPanel;
-use super::import::ImportDialog;
+use super::classification::ClassificationPanel;
+use super::export_dialog::ExportDialog;
+use super::hotspots::HotspotPanel;
+use super::import_dialog::ImportDialog;
+use super::index_builder::IndexBuilder;
+use super::indicator_browser::IndicatorBrowser;
 use super::map_layer::{MapLayer, mercator_unit};
-use super::map_view::{MapView, PointLayer};
+use super::map_panel::MapPanel;
+use super::map_view::PointLayer;
+use super::menu::Menu;
 use super::prefs::Prefs;
-use crate::analysis::classify::Method;
-use crate::data::Workspace;
-use crate::data::crs::{Crs, Transformer};
-use crate::data::query::{self, IndicatorInfo, LayerInfo};
+use super::site_finder::SiteFinder;
+use super::{charts::Charts, legend::Legend};
 use crate::error::Result;
+use crate::ops::Workspace;
+use crate::ops::catalog::{self, Catalog, IndicatorInfo};
+use crate::ops::classify::Method;
 use crate::ops::map::explore::{Explore, explore};
 use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
@@ -26,18 +37,48 @@ use std::path::{Path, PathBuf};
 /// The indicator the app opens on when the workspace has it.
 const DEFAULT_INDICATOR: &str = "imd_score";
 
-/// What panels ask the app to do.
-#[derive(Debug, Clone, PartialEq)]
+/// The Moran scatterplot of a LISA result: (area index, [z, lag]), Moran's I, and each area's
+/// cluster colour.
+pub type MoranScatter = (Vec<(usize, [f64; 2])>, f64, Vec<Color32>);
+
+/// An analysis result drawn over the explored layer (today the Hotspots panel's LISA or Gi*
+/// run), in the explored layer's area order.
+#[derive(Debug, Clone)]
+pub struct MapResult {
+    /// The indicator and period the result belongs to (it is dropped when either changes).
+    pub indicator: String,
+    pub period: String,
+    /// Whether it colours the map (otherwise only the charts use it).
+    pub on_map: bool,
+    pub fills: Vec<Color32>,
+    pub legend: LegendBlock,
+    /// Each area's class as the tooltip names it.
+    pub labels: Vec<Option<String>>,
+    pub moran: Option<MoranScatter>,
+}
+
+/// What panels ask the app to do; each variant carries the change.
+#[derive(Debug, Clone)]
 pub enum Command {
     PickIndicator(IndicatorInfo),
     SetPeriod(String),
-    /// The classification or palette in the recipe changed.
-    Reclassify,
+    /// The explored layer's classification (method, classes, manual breaks).
+    SetClassification(ClassificationSpec),
+    /// The explored layer's palette.
+    SetPalette(PaletteSpec),
+    /// The page layout of the recipe (title, page, legend…); its layers are left alone.
+    SetLayout(Box<MapSpec>),
     SetOutline(Option<String>),
     /// The "most deprived X%" overlay: indicator, percent, national ranking size (`None` = the
     /// worst X% of the map's areas by polarity); `None` removes it.
     SetOverlay(Option<(String, f64, Option<f64>)>),
     TogglePoints(String),
+    /// An analysis result to draw over the map (`None` removes it).
+    MapResult(Option<Box<MapResult>>),
+    /// The sites of the last siting run, drawn as points.
+    SetSitePoints(Vec<PointLayer>),
+    /// The area under the pointer changed.
+    Hover(Option<usize>),
     Select(Vec<usize>),
     AddToSelection(Vec<usize>),
     ToggleSelected(usize),
@@ -46,11 +87,49 @@ pub enum Command {
     FitAll,
     /// Select an area and zoom to it.
     FlyTo(usize),
+    FocusAreaSearch,
     OpenWorkspace(PathBuf),
     CreateWorkspace(PathBuf),
-    /// Re-read the indicator list (after an import or a saved result).
+    /// Ask for a workspace path (no file dialog available).
+    PromptWorkspacePath,
+    /// Open the import dialog, on a file when given.
+    OpenImport(Option<PathBuf>),
+    OpenExport,
+    ToggleHelp,
+    SetPrefs(Prefs),
+    /// Save the recipe in the workspace under this name.
+    SaveRecipe(String),
+    /// Re-read the catalogue (after an import or a saved result).
     Reload,
+    /// Re-read the catalogue and explore this indicator.
     ShowIndicator(String),
+    ShowError(String),
+    SetStatus(String),
+}
+
+/// What every panel may read, built by the app each frame.
+pub struct AppView<'a> {
+    pub ws: &'a Workspace,
+    pub catalog: &'a Catalog,
+    /// The indicator being explored, if any.
+    pub indicator: Option<&'a IndicatorInfo>,
+    pub current: Option<&'a Explore>,
+    /// Bumped whenever `current` is replaced (views cache what they derive on it).
+    pub generation: u64,
+    pub recipe: &'a MapSpec,
+    pub selection: &'a BTreeSet<usize>,
+    pub hovered: Option<usize>,
+    /// Fill of each area of the explored layer (result overlay applied).
+    pub fills: &'a [Color32],
+    /// The legend on screen, and the choropleth's own (before any result overlay).
+    pub legend: &'a [LegendBlock],
+    pub base_legend: &'a [LegendBlock],
+    pub map_result: Option<&'a MapResult>,
+    /// Point layers on the map: name, number of points, colour.
+    pub point_legend: &'a [(String, usize, Color32)],
+    pub prefs: &'a Prefs,
+    /// Where the map was drawn this frame (the legend box sits in its corner).
+    pub map_rect: egui::Rect,
 }
 
 /// The screen colour of a fill (a hatch shows as its line colour, lightened).
@@ -66,68 +145,82 @@ pub fn colour32(c: Colour) -> Color32 {
     Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
 }
 
-/// The desktop app.
-pub struct AtlasApp {
-    pub(super) ws: Workspace,
-    pub(super) indicators: Vec<IndicatorInfo>,
-    pub(super) layers: Vec<LayerInfo>,
-    pub(super) geographies: Vec<String>,
-    pub(super) search: String,
-    pub(super) area_search: String,
-    pub(super) spec: MapSpec,
-    pub(super) current: Option<Explore>,
-    /// Bumped whenever `current` is replaced: per-frame views (the ranked chart, the Moran
-    /// scatterplot) cache what they derive from it on this.
-    pub(super) generation: u64,
-    /// Fill of each area of the explored layer (hotspot overlay applied).
-    pub(super) fills: Vec<Color32>,
-    pub(super) legend: Vec<LegendBlock>,
-    /// The choropleth's own fills and legend (before any hotspot overlay).
-    pub(super) base_fills: Vec<Color32>,
-    pub(super) base_legend: Vec<LegendBlock>,
-    pub(super) selection: BTreeSet<usize>,
-    pub(super) map: MapView,
-    map_geography: Option<String>,
-    outline_geography: Option<String>,
-    pub(super) hovered: Option<usize>,
-    pub(super) error: Option<String>,
-    pub(super) status: String,
-    pub(super) prefs: Prefs,
-    pub(super) charts: super::charts::ChartsState,
-    pub(super) classify_ui: super::classify_panel::ClassifyState,
-    pub(super) hotspot: HotspotPanel,
-    pub(super) export: ExportDialog,
-    pub(super) import: ImportDialog,
-    pub(super) show_help: bool,
-    pub(super) open_path: Option<String>,
-    pub(super) basemap: Option<walkers::HttpTiles>,
-    pub(super) focus_area_search: bool,
-    pub(super) card: super::browser::Card,
-    pub(super) fonts_installed: bool,
-    pub(super) deprivation: super::deprivation::DeprivationPanels,
-    pub(super) overlay: OverlayState,
+/// The app's own state: what the panels read through [`AppView`].
+pub(super) struct AppState {
+    pub ws: Workspace,
+    pub catalog: Catalog,
+    pub spec: MapSpec,
+    pub current: Option<Explore>,
+    pub generation: u64,
+    pub fills: Vec<Color32>,
+    pub legend: Vec<LegendBlock>,
+    /// The choropleth's own fills and legend (before any result overlay).
+    pub base_fills: Vec<Color32>,
+    pub base_legend: Vec<LegendBlock>,
+    pub selection: BTreeSet<usize>,
+    pub map_geography: Option<String>,
+    pub outline_geography: Option<String>,
+    pub hovered: Option<usize>,
+    pub error: Option<String>,
+    pub status: String,
+    pub prefs: Prefs,
+    pub map_result: Option<MapResult>,
+    pub site_points: Vec<PointLayer>,
+    pub point_legend: Vec<(String, usize, Color32)>,
+    pub fonts_installed: bool,
 }
 
-/// The overlay menu's settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OverlayState {
-    pub on: bool,
-    pub indicator: String,
-    pub percent: f64,
-    pub national: bool,
-    pub of: f64,
-}
-
-impl Default for OverlayState {
-    fn default() -> Self {
-        Self {
-            on: false,
-            indicator: String::new(),
-            percent: 10.0,
-            national: true,
-            of: 32_844.0,
+impl AppState {
+    /// The read-only view panels draw from.
+    pub fn view(&self, map_rect: egui::Rect) -> AppView<'_> {
+        AppView {
+            ws: &self.ws,
+            catalog: &self.catalog,
+            indicator: self.current_indicator(),
+            current: self.current.as_ref(),
+            generation: self.generation,
+            recipe: &self.spec,
+            selection: &self.selection,
+            hovered: self.hovered,
+            fills: &self.fills,
+            legend: &self.legend,
+            base_legend: &self.base_legend,
+            map_result: self.map_result.as_ref(),
+            point_legend: &self.point_legend,
+            prefs: &self.prefs,
+            map_rect,
         }
     }
+
+    fn current_indicator(&self) -> Option<&IndicatorInfo> {
+        let (geography, code) = first_data_layer(&self.spec)?;
+        self.catalog
+            .indicators
+            .iter()
+            .find(|i| i.code == code && i.geography == geography)
+    }
+}
+
+/// The panels, each with its own state.
+#[derive(Default)]
+pub(super) struct Panels {
+    pub menu: Menu,
+    pub browser: IndicatorBrowser,
+    pub classification: ClassificationPanel,
+    pub legend: Legend,
+    pub map: MapPanel,
+    pub charts: Charts,
+    pub hotspots: HotspotPanel,
+    pub index_builder: IndexBuilder,
+    pub site_finder: SiteFinder,
+    pub import: ImportDialog,
+    pub export: ExportDialog,
+}
+
+/// The desktop app.
+pub struct AtlasApp {
+    pub(super) state: AppState,
+    pub(super) panels: Panels,
 }
 
 fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
@@ -185,73 +278,62 @@ impl AtlasApp {
         let ws = Workspace::open(path)?;
         prefs.remember(path);
         let mut app = Self {
-            ws,
-            indicators: Vec::new(),
-            layers: Vec::new(),
-            geographies: Vec::new(),
-            search: String::new(),
-            area_search: String::new(),
-            spec: MapSpec::default(),
-            current: None,
-            generation: 0,
-            fills: Vec::new(),
-            legend: Vec::new(),
-            base_fills: Vec::new(),
-            base_legend: Vec::new(),
-            selection: BTreeSet::new(),
-            map: MapView::default(),
-            map_geography: None,
-            outline_geography: None,
-            hovered: None,
-            error: None,
-            status: String::new(),
-            prefs,
-            charts: Default::default(),
-            classify_ui: Default::default(),
-            hotspot: HotspotPanel::default(),
-            export: ExportDialog::default(),
-            import: ImportDialog::default(),
-            show_help: false,
-            open_path: None,
-            basemap: None,
-            focus_area_search: false,
-            card: Default::default(),
-            fonts_installed: false,
-            deprivation: Default::default(),
-            overlay: Default::default(),
+            state: AppState {
+                ws,
+                catalog: Catalog::default(),
+                spec: MapSpec::default(),
+                current: None,
+                generation: 0,
+                fills: Vec::new(),
+                legend: Vec::new(),
+                base_fills: Vec::new(),
+                base_legend: Vec::new(),
+                selection: BTreeSet::new(),
+                map_geography: None,
+                outline_geography: None,
+                hovered: None,
+                error: None,
+                status: String::new(),
+                prefs,
+                map_result: None,
+                site_points: Vec::new(),
+                point_legend: Vec::new(),
+                fonts_installed: false,
+            },
+            panels: Panels::default(),
         };
         app.reload_catalog();
         let first = app
+            .state
+            .catalog
             .indicators
             .iter()
             .find(|i| i.code == DEFAULT_INDICATOR)
-            .or_else(|| app.indicators.first())
+            .or_else(|| app.state.catalog.indicators.first())
             .cloned();
         if let Some(i) = first {
-            app.spec = spec_for(&i);
+            app.state.spec = spec_for(&i);
         }
         app.refresh();
         Ok(app)
     }
 
     pub fn workspace_path(&self) -> &Path {
-        self.ws.path()
+        self.state.ws.path()
     }
 
     /// The indicator being explored, if any.
     pub fn current_indicator(&self) -> Option<&IndicatorInfo> {
-        let (geography, code) = first_data_layer(&self.spec)?;
-        self.indicators
-            .iter()
-            .find(|i| i.code == code && i.geography == geography)
+        self.state.current_indicator()
     }
 
     /// Codes of the selected areas, in area order.
     pub fn selected_codes(&self) -> Vec<String> {
-        let Some(ex) = &self.current else {
+        let Some(ex) = &self.state.current else {
             return Vec::new();
         };
-        self.selection
+        self.state
+            .selection
             .iter()
             .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
             .collect()
@@ -259,99 +341,111 @@ impl AtlasApp {
 
     /// Screen positions of the histogram's movable break lines (for tests and automation).
     pub fn break_handles(&self) -> Vec<egui::Pos2> {
-        self.classify_ui.break_handles.clone()
+        self.panels.classification.break_handles.clone()
     }
 
     /// Whether presenter mode (large type, the map alone) is on.
     pub fn presenter(&self) -> bool {
-        self.prefs.presenter
+        self.state.prefs.presenter
     }
 
     /// The recipe being explored (what an export would draw).
     pub fn recipe(&self) -> &MapSpec {
-        &self.spec
+        &self.state.spec
     }
 
     /// Cluster (or hot/cold spot) counts of the last hotspot run, by class name.
     pub fn hotspot_counts(&self) -> std::collections::BTreeMap<String, usize> {
-        self.hotspot.counts()
+        self.panels.hotspots.counts()
     }
 
     fn reload_catalog(&mut self) {
-        match (
-            query::indicators(&self.ws),
-            query::layers(&self.ws),
-            query::geographies(&self.ws),
-        ) {
-            (Ok(i), Ok(l), Ok(g)) => {
-                self.indicators = i;
-                self.layers = l.into_iter().filter(|l| l.kind == "points").collect();
-                self.geographies = g.into_iter().map(|g| g.name).collect();
-            }
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => self.error = Some(e.to_string()),
+        match catalog::catalog(&self.state.ws) {
+            Ok(c) => self.state.catalog = c,
+            Err(e) => self.state.error = Some(e.to_string()),
         }
     }
 
     /// Re-reads and re-symbolises the map after the recipe changed; errors are shown and the
     /// previous map stays.
-    pub(super) fn refresh(&mut self) {
-        if first_data_layer(&self.spec).is_none() {
-            self.status =
+    fn refresh(&mut self) {
+        if first_data_layer(&self.state.spec).is_none() {
+            self.state.status =
                 "No indicators yet: drop a boundary file or CSV on the window to import".into();
             return;
         }
-        match explore(&self.ws, &self.spec) {
+        match explore(&self.state.ws, &self.state.spec) {
             Ok(ex) => {
-                self.error = None;
+                self.state.error = None;
                 self.install(ex);
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.state.error = Some(e.to_string()),
         }
     }
 
     fn install(&mut self, ex: Explore) {
-        let geography = first_data_layer(&self.spec).map(|(g, _)| g.to_string());
-        if geography != self.map_geography {
-            self.selection.clear();
-            self.map_geography = geography;
+        let s = &mut self.state;
+        let map = &mut self.panels.map.map;
+        let geography = first_data_layer(&s.spec).map(|(g, _)| g.to_string());
+        if geography != s.map_geography {
+            s.selection.clear();
+            s.map_geography = geography;
             if let Some(Features::Polygons(f)) =
                 ex.input.layers.get(ex.layer_index).map(|l| &l.features)
             {
                 let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
-                self.map.areas = Some(MapLayer::new(&shapes));
-                self.map.fit_next_frame();
+                map.areas = Some(MapLayer::new(&shapes));
+                map.fit_next_frame();
             }
         }
         self.install_overlays(&ex);
-        self.fills = match ex.input.layers.get(ex.layer_index).map(|l| &l.features) {
+        let s = &mut self.state;
+        s.fills = match ex.input.layers.get(ex.layer_index).map(|l| &l.features) {
             Some(Features::Polygons(f)) => f.iter().map(|a| fill32(&a.fill)).collect(),
             _ => Vec::new(),
         };
-        self.legend = ex
+        s.legend = ex
             .input
             .layers
             .iter()
             .filter_map(|l| l.legend.clone())
             .collect();
-        self.base_fills = self.fills.clone();
-        self.base_legend = self.legend.clone();
-        self.hotspot.forget_if_other(&ex);
-        self.current = Some(ex);
-        self.generation += 1;
-        if let Some((fills, legend)) = self.hotspot_overlay() {
-            self.fills = fills;
-            self.legend = vec![legend];
+        s.base_legend = s.legend.clone();
+        s.base_fills = s.fills.clone();
+        if s.map_result
+            .as_ref()
+            .is_some_and(|r| r.indicator != ex.meta.code || r.period != ex.period)
+        {
+            s.map_result = None;
+        }
+        s.current = Some(ex);
+        s.generation += 1;
+        self.show_map_result();
+    }
+
+    /// Colours the map by the analysis result, when there is one to show (the one place a
+    /// result overrides the recipe's symbology).
+    fn show_map_result(&mut self) {
+        let s = &mut self.state;
+        match s.map_result.as_ref().filter(|r| r.on_map) {
+            Some(r) if r.fills.len() == s.base_fills.len() => {
+                s.fills = r.fills.clone();
+                s.legend = vec![r.legend.clone()];
+            }
+            _ => {}
         }
     }
 
     fn install_overlays(&mut self, ex: &Explore) {
-        let outline = self.spec.layers.iter().find_map(|l| match l {
+        let s = &mut self.state;
+        let map = &mut self.panels.map.map;
+        let outline = s.spec.layers.iter().find_map(|l| match l {
             LayerSpec::Outline { geography, .. } => Some(geography.clone()),
             _ => None,
         });
-        if outline != self.outline_geography {
-            self.outline_geography = outline.clone();
-            self.map.outline = outline.and_then(|g| {
+        if outline != s.outline_geography {
+            s.outline_geography = outline.clone();
+            map.outline = outline.and_then(|g| {
                 ex.input.layers.iter().find_map(|l| match &l.features {
                     Features::Polygons(f) if l.id.ends_with(&format!("-outline-{g}")) => {
                         let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
@@ -361,27 +455,34 @@ impl AtlasApp {
                 })
             });
         }
-        let Ok(t) = Transformer::new(Crs::Bng, Crs::Wgs84) else {
-            return;
-        };
-        self.map.points = ex
+        map.points = ex
             .input
             .layers
             .iter()
             .filter_map(|l| match &l.features {
-                Features::Points(p) => Some(PointLayer {
-                    name: l.label.clone(),
-                    points_unit: p
-                        .iter()
-                        .filter_map(|f| t.point(f.point_bng.x, f.point_bng.y).ok())
-                        .map(|(lon, lat)| mercator_unit(lon, lat))
-                        .collect(),
-                    colour: colour32(p.first().map_or(Colour::rgb(30, 30, 30), |f| f.fill)),
-                }),
+                Features::Points(p) => {
+                    let bng: Vec<(f64, f64)> =
+                        p.iter().map(|f| (f.point_bng.x, f.point_bng.y)).collect();
+                    let lonlat = crate::ops::coords::lonlat_of_bng(&bng).unwrap_or_default();
+                    Some(PointLayer {
+                        name: l.label.clone(),
+                        points_unit: lonlat
+                            .into_iter()
+                            .map(|(lon, lat)| mercator_unit(lon, lat))
+                            .collect(),
+                        colour: colour32(p.first().map_or(Colour::rgb(30, 30, 30), |f| f.fill)),
+                    })
+                }
                 _ => None,
             })
             .collect();
-        self.map.points.extend(self.deprivation.site_points());
+        map.points.extend(s.site_points.iter().cloned());
+        s.point_legend = map
+            .points
+            .iter()
+            .filter(|p| !p.points_unit.is_empty())
+            .map(|p| (p.name.clone(), p.points_unit.len(), p.colour))
+            .collect();
         // The overlay's areas, by index in the explored layer.
         let hatched: std::collections::HashSet<&str> = ex
             .input
@@ -394,111 +495,164 @@ impl AtlasApp {
             })
             .flatten()
             .collect();
-        self.map.overlay = ex
+        map.overlay = ex
             .rows
             .iter()
             .map(|r| hatched.contains(r.code.as_str()))
             .collect();
     }
 
-    /// Carries out a panel's command.
+    /// Carries out a panel's command: the one place the app state changes.
     pub(super) fn apply(&mut self, cmd: Command) {
         match cmd {
             Command::PickIndicator(i) => self.pick_indicator(&i),
             Command::SetPeriod(p) => {
                 if let Some(
                     LayerSpec::Choropleth { period, .. } | LayerSpec::Clusters { period, .. },
-                ) = self.spec.layers.first_mut()
+                ) = self.state.spec.layers.first_mut()
                 {
                     *period = Some(p);
                 }
                 self.refresh();
             }
-            Command::Reclassify => self.refresh(),
-            Command::SetOutline(g) => {
-                self.spec
-                    .layers
-                    .retain(|l| !matches!(l, LayerSpec::Outline { .. }));
-                if let Some(geography) = g {
-                    self.spec.layers.push(LayerSpec::Outline {
-                        geography,
-                        colour: "#333333".into(),
-                        width_mm: 0.35,
-                        labels: false,
-                    });
-                }
-                self.refresh();
-            }
-            Command::SetOverlay(o) => {
-                self.spec
-                    .layers
-                    .retain(|l| !matches!(l, LayerSpec::Hatch { .. }));
-                if let (Some((indicator, percent, of)), Some(geography)) =
-                    (o, first_data_layer(&self.spec).map(|(g, _)| g.to_string()))
+            Command::SetClassification(c) => {
+                if let Some(LayerSpec::Choropleth { classification, .. }) =
+                    self.state.spec.layers.first_mut()
                 {
-                    self.spec.layers.push(LayerSpec::Hatch {
-                        geography,
-                        indicator,
-                        period: None,
-                        percent,
-                        of,
-                        colour: "#000000".into(),
-                    });
+                    *classification = c;
                 }
                 self.refresh();
             }
-            Command::TogglePoints(name) => {
-                let before = self.spec.layers.len();
-                self.spec
-                    .layers
-                    .retain(|l| !matches!(l, LayerSpec::Points { layer, .. } if *layer == name));
-                if self.spec.layers.len() == before {
-                    self.spec.layers.push(LayerSpec::Points {
-                        layer: name,
-                        symbol: Default::default(),
-                        size_mm: 2.5,
-                        colour: "#1f1f1f".into(),
-                        label_field: None,
-                        title: None,
-                    });
+            Command::SetPalette(p) => {
+                if let Some(LayerSpec::Choropleth { palette, .. }) =
+                    self.state.spec.layers.first_mut()
+                {
+                    *palette = p;
                 }
                 self.refresh();
             }
-            Command::Select(v) => self.selection = v.into_iter().collect(),
-            Command::AddToSelection(v) => self.selection.extend(v),
+            Command::SetLayout(spec) => {
+                let layers = std::mem::take(&mut self.state.spec.layers);
+                self.state.spec = MapSpec { layers, ..*spec };
+            }
+            Command::SetOutline(g) => self.set_outline(g),
+            Command::SetOverlay(o) => self.set_overlay(o),
+            Command::TogglePoints(name) => self.toggle_points(name),
+            Command::MapResult(r) => {
+                self.state.map_result = r.map(|r| *r);
+                self.state.fills = self.state.base_fills.clone();
+                self.state.legend = self.state.base_legend.clone();
+                self.show_map_result();
+            }
+            // Drawn at the next refresh (the finder shows its status map right after).
+            Command::SetSitePoints(points) => self.state.site_points = points,
+            Command::Hover(i) => self.state.hovered = i,
+            Command::Select(v) => self.state.selection = v.into_iter().collect(),
+            Command::AddToSelection(v) => self.state.selection.extend(v),
             Command::ToggleSelected(i) => {
-                if !self.selection.remove(&i) {
-                    self.selection.insert(i);
+                if !self.state.selection.remove(&i) {
+                    self.state.selection.insert(i);
                 }
             }
-            Command::ClearSelection => self.selection.clear(),
+            Command::ClearSelection => self.state.selection.clear(),
             Command::ZoomToSelection => {
-                let sel: Vec<usize> = self.selection.iter().copied().collect();
-                self.map.zoom_to_areas(sel);
+                let sel: Vec<usize> = self.state.selection.iter().copied().collect();
+                self.panels.map.map.zoom_to_areas(sel);
             }
-            Command::FitAll => self.map.fit_next_frame(),
+            Command::FitAll => self.panels.map.map.fit_next_frame(),
             Command::FlyTo(i) => {
-                self.selection = std::iter::once(i).collect();
-                self.map.zoom_to_areas([i]);
+                self.state.selection = std::iter::once(i).collect();
+                self.panels.map.map.zoom_to_areas([i]);
             }
+            Command::FocusAreaSearch => self.panels.map.focus_search(),
             Command::OpenWorkspace(p) => self.switch_workspace(&p, false),
             Command::CreateWorkspace(p) => self.switch_workspace(&p, true),
+            Command::PromptWorkspacePath => self.panels.menu.prompt_path(),
+            Command::OpenImport(path) => self.panels.import.open(&self.state.ws, path),
+            Command::OpenExport => self.panels.export.open(&self.state.ws, &self.state.current),
+            Command::ToggleHelp => self.panels.menu.toggle_help(),
+            Command::SetPrefs(p) => self.state.prefs = p,
+            Command::SaveRecipe(name) => {
+                match crate::ops::map::recipe::save(&mut self.state.ws, &name, &self.state.spec) {
+                    Ok(()) => {
+                        self.state.status = format!("Saved recipe '{name}' in the workspace");
+                        self.reload_catalog();
+                    }
+                    Err(e) => self.state.error = Some(e.to_string()),
+                }
+            }
             Command::Reload => {
                 self.reload_catalog();
                 self.refresh();
             }
             Command::ShowIndicator(code) => {
                 self.reload_catalog();
-                if let Some(i) = self.indicators.iter().find(|i| i.code == code).cloned() {
+                let found = self
+                    .state
+                    .catalog
+                    .indicators
+                    .iter()
+                    .find(|i| i.code == code);
+                if let Some(i) = found.cloned() {
                     self.pick_indicator(&i);
                 }
             }
+            Command::ShowError(e) => self.state.error = Some(e),
+            Command::SetStatus(s) => self.state.status = s,
         }
     }
 
+    fn set_outline(&mut self, g: Option<String>) {
+        let layers = &mut self.state.spec.layers;
+        layers.retain(|l| !matches!(l, LayerSpec::Outline { .. }));
+        if let Some(geography) = g {
+            layers.push(LayerSpec::Outline {
+                geography,
+                colour: "#333333".into(),
+                width_mm: 0.35,
+                labels: false,
+            });
+        }
+        self.refresh();
+    }
+
+    fn set_overlay(&mut self, o: Option<(String, f64, Option<f64>)>) {
+        let geography = first_data_layer(&self.state.spec).map(|(g, _)| g.to_string());
+        let layers = &mut self.state.spec.layers;
+        layers.retain(|l| !matches!(l, LayerSpec::Hatch { .. }));
+        if let (Some((indicator, percent, of)), Some(geography)) = (o, geography) {
+            layers.push(LayerSpec::Hatch {
+                geography,
+                indicator,
+                period: None,
+                percent,
+                of,
+                colour: "#000000".into(),
+            });
+        }
+        self.refresh();
+    }
+
+    fn toggle_points(&mut self, name: String) {
+        let layers = &mut self.state.spec.layers;
+        let before = layers.len();
+        layers.retain(|l| !matches!(l, LayerSpec::Points { layer, .. } if *layer == name));
+        if layers.len() == before {
+            layers.push(LayerSpec::Points {
+                layer: name,
+                symbol: Default::default(),
+                size_mm: 2.5,
+                colour: "#1f1f1f".into(),
+                label_field: None,
+                title: None,
+            });
+        }
+        self.refresh();
+    }
+
     fn pick_indicator(&mut self, i: &IndicatorInfo) {
-        let keep: Vec<LayerSpec> = self
-            .spec
+        let spec = &self.state.spec;
+        let keep: Vec<LayerSpec> = spec
             .layers
             .iter()
             .filter(|l| {
@@ -509,8 +663,8 @@ impl AtlasApp {
             })
             .cloned()
             .collect();
-        let old = self.spec.layers.first().cloned();
-        let mut spec = spec_for(i);
+        let old = spec.layers.first().cloned();
+        let mut new = spec_for(i);
         // Keep the classification the user chose when moving between indicators.
         if let (
             Some(LayerSpec::Choropleth {
@@ -523,7 +677,7 @@ impl AtlasApp {
                 palette,
                 ..
             }),
-        ) = (old, spec.layers.first_mut())
+        ) = (old, new.layers.first_mut())
         {
             if c0.method != Method::Manual {
                 *classification = c0;
@@ -531,31 +685,29 @@ impl AtlasApp {
             palette.reverse = p0.reverse;
             palette.name = p0.name;
         }
-        spec.layers.extend(keep);
-        self.spec = MapSpec {
-            layers: spec.layers,
-            ..self.spec.clone()
+        new.layers.extend(keep);
+        self.state.spec = MapSpec {
+            layers: new.layers,
+            ..spec.clone()
         };
-        self.hotspot.clear();
         self.refresh();
     }
 
     fn switch_workspace(&mut self, path: &Path, create: bool) {
+        let prefs = self.state.prefs.clone();
         let opened = if create {
             Workspace::create(path)
                 .map(drop)
-                .and_then(|()| Self::open_with(path, self.prefs.clone()))
+                .and_then(|()| Self::open_with(path, prefs))
         } else {
-            Self::open_with(path, self.prefs.clone())
+            Self::open_with(path, prefs)
         };
         match opened {
             Ok(app) => {
-                let prefs = app.prefs.clone();
                 *self = app;
-                self.prefs = prefs;
-                self.status = format!("Opened {}", path.display());
+                self.state.status = format!("Opened {}", path.display());
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.state.error = Some(e.to_string()),
         }
     }
 }

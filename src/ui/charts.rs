@@ -3,8 +3,7 @@
 //! selection is shared with the map both ways: brushing (dragging a box) or clicking points
 //! selects areas; selected areas are highlighted in every view.
 
-use super::app::{AtlasApp, Command};
-use super::hotspot::MoranScatter;
+use super::app::{AppView, Command};
 use crate::ops::series;
 use crate::render::symbology::AreaValue;
 use egui::Color32;
@@ -35,10 +34,10 @@ impl Tab {
 
 /// The views' state and the data they read on demand.
 #[derive(Debug, Clone, Default)]
-pub struct ChartsState {
-    pub tab: Tab,
+pub struct Charts {
+    tab: Tab,
     /// The scatter's y indicator (code).
-    pub scatter_y: Option<String>,
+    scatter_y: Option<String>,
     /// (indicator, geography, area count) the cached y values belong to.
     y_key: Option<(String, String, usize)>,
     y_values: Vec<Option<f64>>,
@@ -49,8 +48,6 @@ pub struct ChartsState {
     series: Vec<series::PeriodValues>,
     /// The ranked chart's order (area, value) for the app's generation.
     ranked: Option<(u64, Vec<(usize, f64)>)>,
-    /// The Moran scatterplot for (app generation, hotspot generation).
-    moran: Option<((u64, u64), Option<MoranScatter>)>,
 }
 
 const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
@@ -176,39 +173,34 @@ fn value(v: &AreaValue) -> Option<f64> {
     }
 }
 
-impl AtlasApp {
-    pub(super) fn charts_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+impl Charts {
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
         ui.horizontal(|ui| {
             for t in Tab::ALL {
-                ui.selectable_value(&mut self.charts.tab, t, t.label());
+                ui.selectable_value(&mut self.tab, t, t.label());
             }
             ui.separator();
-            ui.label(format!("{} selected", self.selection.len()));
-            if !self.selection.is_empty() && ui.button("Clear selection").clicked() {
+            ui.label(format!("{} selected", view.selection.len()));
+            if !view.selection.is_empty() && ui.button("Clear selection").clicked() {
                 out.push(Command::ClearSelection);
             }
         });
-        let cmd = match self.charts.tab {
-            Tab::Ranked => self.ranked_ui(ui),
-            Tab::Scatter => self.scatter_ui(ui),
-            Tab::TimeSeries => {
-                self.time_series_ui(ui);
-                None
-            }
-            Tab::Moran => self.moran_ui(ui),
-        };
-        out.extend(cmd);
+        match self.tab {
+            Tab::Ranked => out.extend(self.ranked_ui(ui, view)),
+            Tab::Scatter => out.extend(self.scatter_ui(ui, view)),
+            Tab::TimeSeries => out.extend(self.time_series_ui(ui, view)),
+            Tab::Moran => out.extend(self.moran_ui(ui, view)),
+        }
         out
     }
 
-    fn ranked_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
-        let ex = self.current.as_ref()?;
+    fn ranked_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {
+        let ex = view.current?;
         if self
-            .charts
             .ranked
             .as_ref()
-            .is_none_or(|(g, _)| *g != self.generation)
+            .is_none_or(|(g, _)| *g != view.generation)
         {
             let mut order: Vec<(usize, f64)> = ex
                 .rows
@@ -217,17 +209,17 @@ impl AtlasApp {
                 .filter_map(|(i, r)| value(&r.value).map(|v| (i, v)))
                 .collect();
             order.sort_by(|a, b| b.1.total_cmp(&a.1));
-            self.charts.ranked = Some((self.generation, order));
+            self.ranked = Some((view.generation, order));
         }
-        let order = self.charts.ranked.as_ref().map(|(_, o)| o)?;
+        let order = self.ranked.as_ref().map(|(_, o)| o)?;
         let bars: Vec<Bar> = order
             .iter()
             .enumerate()
             .map(|(pos, (i, v))| {
-                let fill = if self.selection.contains(i) {
+                let fill = if view.selection.contains(i) {
                     SELECTED
                 } else {
-                    self.fills.get(*i).copied().unwrap_or(Color32::GRAY)
+                    view.fills.get(*i).copied().unwrap_or(Color32::GRAY)
                 };
                 Bar::new(pos as f64 + 1.0, *v)
                     .width(1.0)
@@ -261,17 +253,19 @@ impl AtlasApp {
         cmd
     }
 
-    fn scatter_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
-        let ex = self.current.as_ref()?;
-        let geography = self.current_indicator()?.geography.clone();
-        let choices: Vec<(String, String)> = self
-            .indicators
+    fn scatter_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        let (Some(ex), Some(info)) = (view.current, view.indicator) else {
+            return out;
+        };
+        let geography = info.geography.clone();
+        let indicators = &view.catalog.indicators;
+        let choices: Vec<(String, String)> = indicators
             .iter()
             .filter(|i| i.geography == geography && i.code != ex.meta.code)
             .map(|i| (i.code.clone(), i.title.clone()))
             .collect();
         if self
-            .charts
             .scatter_y
             .as_ref()
             .is_none_or(|y| !choices.iter().any(|c| &c.0 == y))
@@ -279,15 +273,16 @@ impl AtlasApp {
             // Another theme's score makes a more telling first scatter than a rank of the
             // same measure.
             let theme = &ex.meta.theme;
-            self.charts.scatter_y = self
-                .indicators
+            self.scatter_y = indicators
                 .iter()
                 .filter(|i| i.geography == geography && &i.theme != theme)
                 .find(|i| i.code.ends_with("_score"))
                 .map(|i| i.code.clone())
                 .or_else(|| choices.first().map(|c| c.0.clone()));
         }
-        let y_code = self.charts.scatter_y.clone()?;
+        let Some(y_code) = self.scatter_y.clone() else {
+            return out;
+        };
         let y_title = choices
             .iter()
             .find(|c| c.0 == y_code)
@@ -296,20 +291,20 @@ impl AtlasApp {
             .selected_text(&y_title)
             .show_ui(ui, |ui| {
                 for (code, title) in &choices {
-                    ui.selectable_value(&mut self.charts.scatter_y, Some(code.clone()), title);
+                    ui.selectable_value(&mut self.scatter_y, Some(code.clone()), title);
                 }
             });
         let key = (y_code.clone(), geography.clone(), ex.rows.len());
-        if self.charts.y_key.as_ref() != Some(&key) {
+        if self.y_key.as_ref() != Some(&key) {
             let codes: Vec<String> = ex.rows.iter().map(|r| r.code.clone()).collect();
-            match series::aligned(&self.ws, &y_code, &geography, None, &codes) {
+            match series::aligned(view.ws, &y_code, &geography, None, &codes) {
                 Ok((period, v)) => {
-                    self.charts.y_values = v;
-                    self.charts.y_period = period;
+                    self.y_values = v;
+                    self.y_period = period;
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => out.push(Command::ShowError(e.to_string())),
             }
-            self.charts.y_key = Some(key);
+            self.y_key = Some(key);
         }
         let points: Vec<(usize, [f64; 2])> = ex
             .rows
@@ -317,13 +312,13 @@ impl AtlasApp {
             .enumerate()
             .filter_map(|(i, r)| {
                 let x = value(&r.value)?;
-                let y = self.charts.y_values.get(i).copied().flatten()?;
+                let y = self.y_values.get(i).copied().flatten()?;
                 Some((i, [x, y]))
             })
             .collect();
-        let fills = &self.fills;
+        let fills = view.fills;
         let x_label = ex.meta.title.clone();
-        let y_label = format!("{y_title} ({})", self.charts.y_period);
+        let y_label = format!("{y_title} ({})", self.y_period);
         let colour = |i: usize| fills.get(i).copied().unwrap_or(Color32::GRAY);
         let plot = Scatter {
             id: "scatter",
@@ -332,25 +327,24 @@ impl AtlasApp {
             x_label: &x_label,
             y_label: &y_label,
         };
-        brush_scatter(
+        out.extend(brush_scatter(
             ui,
             plot,
-            &self.selection,
-            &mut self.charts.brush_start,
+            view.selection,
+            &mut self.brush_start,
             |_| {},
-        )
+        ));
+        out
     }
 
-    fn time_series_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(ex) = self.current.as_ref() else {
-            return;
+    fn time_series_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        let (Some(ex), Some(info)) = (view.current, view.indicator) else {
+            return out;
         };
-        let Some(info) = self.current_indicator().cloned() else {
-            return;
-        };
-        let chosen: Vec<usize> = self.selection.iter().copied().take(12).collect();
+        let chosen: Vec<usize> = view.selection.iter().copied().take(12).collect();
         let key = (info.code.clone(), chosen.clone());
-        if self.charts.series_key.as_ref() != Some(&key) {
+        if self.series_key.as_ref() != Some(&key) {
             let codes: Vec<String> = if chosen.is_empty() {
                 ex.rows.iter().map(|r| r.code.clone()).collect()
             } else {
@@ -359,18 +353,13 @@ impl AtlasApp {
                     .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
                     .collect()
             };
-            match series::time_series(&self.ws, &info.code, &info.geography, &codes) {
-                Ok(s) => self.charts.series = s,
-                Err(e) => self.error = Some(e.to_string()),
+            match series::time_series(view.ws, &info.code, &info.geography, &codes) {
+                Ok(s) => self.series = s,
+                Err(e) => out.push(Command::ShowError(e.to_string())),
             }
-            self.charts.series_key = Some(key);
+            self.series_key = Some(key);
         }
-        let periods: Vec<String> = self
-            .charts
-            .series
-            .iter()
-            .map(|p| p.period.clone())
-            .collect();
+        let periods: Vec<String> = self.series.iter().map(|p| p.period.clone()).collect();
         if periods.len() < 2 {
             ui.label(format!(
                 "{} has one period ({}): import more periods to see a trend.",
@@ -386,7 +375,7 @@ impl AtlasApp {
                 .filter_map(|i| ex.rows.get(*i).map(|r| format!("{} {}", r.code, r.name)))
                 .collect()
         };
-        let series = &self.charts.series;
+        let series = &self.series;
         let labels = periods.clone();
         Plot::new("series")
             .legend(egui_plot::Legend::default())
@@ -416,14 +405,11 @@ impl AtlasApp {
                     plot_ui.points(Points::new(name.clone(), PlotPoints::from(pts)).radius(3.5));
                 }
             });
+        out
     }
 
-    fn moran_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
-        let key = (self.generation, self.hotspot.generation);
-        if self.charts.moran.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.charts.moran = Some((key, self.lisa_points()));
-        }
-        let Some((_, Some((points, slope, colours)))) = &self.charts.moran else {
+    fn moran_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {
+        let Some((points, slope, colours)) = view.map_result.and_then(|r| r.moran.as_ref()) else {
             ui.label("Run LISA in the Hotspots panel to see its Moran scatterplot.");
             return None;
         };
@@ -442,22 +428,16 @@ impl AtlasApp {
             x_label: "standardised value z",
             y_label: "spatial lag of z",
         };
-        brush_scatter(
-            ui,
-            plot,
-            &self.selection,
-            &mut self.charts.brush_start,
-            |plot_ui| {
-                plot_ui.line(
-                    Line::new(
-                        "Moran's I",
-                        PlotPoints::from(vec![[lo, lo * slope], [hi, hi * slope]]),
-                    )
-                    .color(Color32::BLACK),
-                );
-                plot_ui.hline(egui_plot::HLine::new("0", 0.0).color(Color32::GRAY));
-                plot_ui.vline(egui_plot::VLine::new("0 ", 0.0).color(Color32::GRAY));
-            },
-        )
+        brush_scatter(ui, plot, view.selection, &mut self.brush_start, |plot_ui| {
+            plot_ui.line(
+                Line::new(
+                    "Moran's I",
+                    PlotPoints::from(vec![[lo, lo * slope], [hi, hi * slope]]),
+                )
+                .color(Color32::BLACK),
+            );
+            plot_ui.hline(egui_plot::HLine::new("0", 0.0).color(Color32::GRAY));
+            plot_ui.vline(egui_plot::VLine::new("0 ", 0.0).color(Color32::GRAY));
+        })
     }
 }

@@ -2,15 +2,119 @@
 //! point layers), the map itself with its legend, and the hover tooltip (name, code, value
 //! with unit, rank, class).
 
-use super::app::{AtlasApp, Command};
-use super::map_view::Tool;
+use super::app::{AppView, Command};
+use super::map_view::{MapView, Tool};
+use crate::render::spec::LayerSpec;
 use crate::render::symbology::AreaValue;
 
 /// Up to this many areas are listed as search matches.
 const MATCHES: usize = 8;
 
-impl AtlasApp {
-    fn toolbar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+/// The overlay menu's settings.
+#[derive(Debug, Clone, PartialEq)]
+struct OverlayState {
+    on: bool,
+    indicator: String,
+    percent: f64,
+    national: bool,
+    of: f64,
+}
+
+impl Default for OverlayState {
+    fn default() -> Self {
+        Self {
+            on: false,
+            indicator: String::new(),
+            percent: 10.0,
+            national: true,
+            of: 32_844.0,
+        }
+    }
+}
+
+/// The map and its toolbar: the map widget's camera and layers, the optional basemap, the
+/// area search and the overlay menu.
+#[derive(Default)]
+pub struct MapPanel {
+    /// The map widget (the app installs the explored layer's shapes in it).
+    pub map: MapView,
+    basemap: Option<walkers::HttpTiles>,
+    area_search: String,
+    focus_area_search: bool,
+    overlay: OverlayState,
+    rect: Option<egui::Rect>,
+}
+
+impl MapPanel {
+    /// Where the map was drawn last.
+    pub fn rect(&self) -> egui::Rect {
+        self.rect.unwrap_or(egui::Rect::ZERO)
+    }
+
+    pub fn last_draw_ms(&self) -> f64 {
+        self.map.last_draw_ms
+    }
+
+    /// Puts the keyboard focus in the area search box next frame.
+    pub fn focus_search(&mut self) {
+        self.focus_area_search = true;
+    }
+
+    fn ensure_basemap(&mut self, ctx: &egui::Context, wanted: bool) {
+        if wanted && self.basemap.is_none() {
+            let options = walkers::HttpOptions {
+                cache: eframe::storage_dir("Local Atlas").map(|d| d.join("tiles")),
+                ..Default::default()
+            };
+            self.basemap = Some(walkers::HttpTiles::with_options(
+                walkers::sources::OpenStreetMap,
+                options,
+                ctx.clone(),
+            ));
+        }
+        if !wanted {
+            self.basemap = None;
+        }
+    }
+
+    /// The map's own keys: tools, zoom and pan (not while typing).
+    fn keys(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        ctx.input_mut(|i| {
+            use egui::{Key, Modifiers};
+            for (key, tool) in [
+                (Key::P, Tool::Pan),
+                (Key::B, Tool::Box),
+                (Key::L, Tool::Lasso),
+            ] {
+                if i.consume_key(Modifiers::NONE, key) {
+                    self.map.tool = tool;
+                }
+            }
+            if i.consume_key(Modifiers::NONE, Key::Plus)
+                || i.consume_key(Modifiers::NONE, Key::Equals)
+            {
+                self.map.zoom_by(1.0);
+            }
+            if i.consume_key(Modifiers::NONE, Key::Minus) {
+                self.map.zoom_by(-1.0);
+            }
+            for (key, d) in [
+                (Key::ArrowLeft, egui::vec2(-80.0, 0.0)),
+                (Key::ArrowRight, egui::vec2(80.0, 0.0)),
+                (Key::ArrowUp, egui::vec2(0.0, -80.0)),
+                (Key::ArrowDown, egui::vec2(0.0, 80.0)),
+            ] {
+                if i.consume_key(Modifiers::NONE, key) {
+                    self.map.pan_by(d);
+                }
+            }
+        });
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
         ui.horizontal_wrapped(|ui| {
             for t in Tool::ALL {
@@ -18,7 +122,10 @@ impl AtlasApp {
             }
             ui.separator();
             if ui
-                .add_enabled(!self.selection.is_empty(), egui::Button::new("Zoom to selection"))
+                .add_enabled(
+                    !view.selection.is_empty(),
+                    egui::Button::new("Zoom to selection"),
+                )
                 .clicked()
             {
                 out.push(Command::ZoomToSelection);
@@ -27,9 +134,9 @@ impl AtlasApp {
                 out.push(Command::FitAll);
             }
             ui.separator();
-            let current = self.current_indicator().map(|i| i.geography.clone());
-            let outline = self.spec.layers.iter().find_map(|l| match l {
-                crate::render::spec::LayerSpec::Outline { geography, .. } => Some(geography.clone()),
+            let current = view.indicator.map(|i| i.geography.clone());
+            let outline = view.recipe.layers.iter().find_map(|l| match l {
+                LayerSpec::Outline { geography, .. } => Some(geography.clone()),
                 _ => None,
             });
             egui::ComboBox::from_label("Outline")
@@ -38,32 +145,46 @@ impl AtlasApp {
                     if ui.selectable_label(outline.is_none(), "none").clicked() {
                         out.push(Command::SetOutline(None));
                     }
-                    for g in self.geographies.iter().filter(|g| Some(*g) != current.as_ref()) {
-                        if ui.selectable_label(outline.as_ref() == Some(g), g).clicked() {
+                    for g in view
+                        .catalog
+                        .geographies
+                        .iter()
+                        .filter(|g| Some(*g) != current.as_ref())
+                    {
+                        if ui
+                            .selectable_label(outline.as_ref() == Some(g), g)
+                            .clicked()
+                        {
                             out.push(Command::SetOutline(Some(g.clone())));
                         }
                     }
                 });
-            out.extend(self.overlay_ui(ui));
-            for l in &self.layers {
-                let mut on = self.spec.layers.iter().any(|s| {
-                    matches!(s, crate::render::spec::LayerSpec::Points { layer, .. } if *layer == l.name)
-                });
-                if ui.checkbox(&mut on, format!("{} ({})", l.name, l.features)).changed() {
+            out.extend(self.overlay_ui(ui, view));
+            for l in &view.catalog.point_layers {
+                let mut on = view
+                    .recipe
+                    .layers
+                    .iter()
+                    .any(|s| matches!(s, LayerSpec::Points { layer, .. } if *layer == l.name));
+                if ui
+                    .checkbox(&mut on, format!("{} ({})", l.name, l.features))
+                    .changed()
+                {
                     out.push(Command::TogglePoints(l.name.clone()));
                 }
             }
         });
-        out.extend(self.area_search_ui(ui));
+        out.extend(self.area_search_ui(ui, view));
         out
     }
 
     /// The "most deprived X%" overlay menu: by an indicator's worst X% on the map, or by a
     /// national rank out of N.
-    fn overlay_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    fn overlay_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
-        let geography = self.current_indicator().map(|i| i.geography.clone());
-        let codes: Vec<String> = self
+        let geography = view.indicator.map(|i| i.geography.clone());
+        let codes: Vec<String> = view
+            .catalog
             .indicators
             .iter()
             .filter(|i| Some(&i.geography) == geography.as_ref())
@@ -109,7 +230,7 @@ impl AtlasApp {
         out
     }
 
-    fn area_search_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    fn area_search_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
         ui.horizontal(|ui| {
             let l = ui.label("Find area");
@@ -120,7 +241,7 @@ impl AtlasApp {
                 r.request_focus();
                 self.focus_area_search = false;
             }
-            let Some(ex) = &self.current else {
+            let Some(ex) = view.current else {
                 return;
             };
             let needle = self.area_search.trim().to_lowercase();
@@ -155,17 +276,18 @@ impl AtlasApp {
         out
     }
 
-    pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    /// The toolbar (not in presenter mode), the map, and the hovered area's tooltip.
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
-        if !self.prefs.presenter {
-            out.extend(self.toolbar_ui(ui));
+        self.ensure_basemap(ui.ctx(), view.prefs.basemap);
+        self.keys(ui.ctx());
+        if !view.prefs.presenter {
+            out.extend(self.toolbar_ui(ui, view));
         }
-        let fills = std::mem::take(&mut self.fills);
         let (events, rect) = self
             .map
-            .show(ui, self.basemap.as_mut(), &fills, &self.selection);
-        self.fills = fills;
-        self.hovered = events.hovered;
+            .show(ui, self.basemap.as_mut(), view.fills, view.selection);
+        self.rect = Some(rect);
         if let Some((i, toggle)) = events.clicked {
             out.push(if toggle {
                 Command::ToggleSelected(i)
@@ -182,51 +304,57 @@ impl AtlasApp {
                 Command::Select(areas)
             });
         }
-        if let Some(i) = events.hovered {
-            self.tooltip(ui, i);
+        if events.hovered != view.hovered {
+            out.push(Command::Hover(events.hovered));
         }
-        out.extend(self.map_legend_ui(ui, rect));
+        if let Some(i) = events.hovered {
+            tooltip(ui, view, i);
+        }
         out
     }
+}
 
-    fn tooltip(&self, ui: &egui::Ui, i: usize) {
-        let Some(ex) = &self.current else {
-            return;
-        };
-        let Some(row) = ex.rows.get(i) else {
-            return;
-        };
-        let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
-        let value = match row.value {
-            AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
-                .trim()
-                .to_string(),
-            AreaValue::Missing => "no data".into(),
-            AreaValue::Suppressed => "suppressed".into(),
-        };
-        let class = row.class.and_then(|c| {
-            let entry = self.base_legend.first()?.entries.get(c)?;
-            Some(entry.label.clone())
-        });
-        egui::Tooltip::always_open(
-            ui.ctx().clone(),
-            ui.layer_id(),
-            egui::Id::unique("area-tooltip"),
-            egui::PopupAnchor::Pointer,
-        )
-        .show(|ui| {
-            ui.strong(&row.name);
-            ui.label(&row.code);
-            ui.label(format!("{}: {value}", ex.meta.title));
-            if let Some(r) = row.rank {
-                ui.label(format!("rank {r} of {} (1 = highest)", ex.valued()));
-            }
-            if let Some(c) = class {
-                ui.label(format!("class {c}"));
-            }
-            if let Some(h) = self.hotspot_label(&row.code) {
-                ui.label(h);
-            }
-        });
-    }
+fn tooltip(ui: &egui::Ui, view: &AppView, i: usize) {
+    let Some(ex) = view.current else {
+        return;
+    };
+    let Some(row) = ex.rows.get(i) else {
+        return;
+    };
+    let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
+    let value = match row.value {
+        AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
+            .trim()
+            .to_string(),
+        AreaValue::Missing => "no data".into(),
+        AreaValue::Suppressed => "suppressed".into(),
+    };
+    let class = row.class.and_then(|c| {
+        let entry = view.base_legend.first()?.entries.get(c)?;
+        Some(entry.label.clone())
+    });
+    egui::Tooltip::always_open(
+        ui.ctx().clone(),
+        ui.layer_id(),
+        egui::Id::unique("area-tooltip"),
+        egui::PopupAnchor::Pointer,
+    )
+    .show(|ui| {
+        ui.strong(&row.name);
+        ui.label(&row.code);
+        ui.label(format!("{}: {value}", ex.meta.title));
+        if let Some(r) = row.rank {
+            ui.label(format!("rank {r} of {} (1 = highest)", ex.valued()));
+        }
+        if let Some(c) = class {
+            ui.label(format!("class {c}"));
+        }
+        if let Some(h) = view
+            .map_result
+            .filter(|r| r.on_map)
+            .and_then(|r| r.labels.get(i).cloned().flatten())
+        {
+            ui.label(h);
+        }
+    });
 }

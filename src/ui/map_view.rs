@@ -42,6 +42,7 @@ pub struct MapEvents {
 }
 
 /// A point layer on the map, in Mercator unit coordinates.
+#[derive(Debug, Clone)]
 pub struct PointLayer {
     pub name: String,
     pub points_unit: Vec<[f64; 2]>,

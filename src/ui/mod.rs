@@ -1,27 +1,39 @@
 //! The desktop app (eframe/egui, walkers, egui_plot): a thin shell over the library. It owns
-//! no analysis and no project data; everything it shows is read through `data::query` and
-//! `ops`, and every action calls the same operation as the matching CLI command.
+//! no analysis and no project data. It has one door: everything it shows is read, and every
+//! action is done, through `ops` (the catalogue, `explore`, the operations the CLI commands
+//! call) with `ops::Workspace`; it never uses `data` or `analysis` directly (the map layer's
+//! coordinate transform is the one exception). Work slower than a frame runs as a `jobs::Job`
+//! on its own thread and workspace connection.
+//!
+//! `app` holds the app state and applies commands; each panel is a struct in a file named
+//! after what the user sees, drawing from a read-only `AppView` and returning `Command`s:
+//! `menu`, `indicator_browser`, `classification`, `legend`, `map_panel`, `charts`,
+//! `hotspots`, `index_builder`, `site_finder`, `import_dialog`, `export_dialog`. Panels import
+//! only `app`'s types and the shared widgets (`jobs`, `map_view`, `map_layer`), never each
+//! other; `frame` lays them out.
 
 mod app;
 pub mod bench;
-mod browser;
 mod charts;
-mod classify_panel;
-mod deprivation;
-mod export;
+mod classification;
+mod export_dialog;
 mod frame;
 pub mod frame_cache;
-mod hotspot;
-mod import;
+mod hotspots;
+mod import_dialog;
+mod index_builder;
+mod indicator_browser;
 pub mod jobs;
 mod legend;
 pub mod map_layer;
 mod map_panel;
 pub mod map_view;
+mod menu;
 pub mod prefs;
+mod site_finder;
 
-pub use app::{AtlasApp, Command};
-pub use frame::SHORTCUTS;
+pub use app::{AppView, AtlasApp, Command};
+pub use menu::SHORTCUTS;
 
 use crate::error::{Error, Result};
 use std::path::Path;

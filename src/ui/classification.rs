@@ -3,16 +3,16 @@
 //! breaks drawn on it. Dragging a break turns the classification into manual breaks and the
 //! map and legend follow when it is dropped.
 
-use super::app::{AtlasApp, Command};
-use crate::analysis::classify::Method;
-use crate::render::spec::LayerSpec;
+use super::app::{AppView, Command, fill32};
+use crate::ops::classify::Method;
+use crate::render::spec::{ClassificationSpec, LayerSpec, PaletteSpec};
 use crate::render::symbology::{AreaValue, palette};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, Plot, VLine};
 
-/// The panel's own state (not part of the recipe).
+/// The panel's own state (the classification itself is the recipe's).
 #[derive(Debug, Clone, Default)]
-pub struct ClassifyState {
+pub struct ClassificationPanel {
     /// The break being dragged (index into the breaks).
     dragging: Option<usize>,
     /// Where the dragged break is now (applied to the recipe when it is dropped).
@@ -56,25 +56,49 @@ fn parse_breaks(text: &str) -> Option<Vec<f64>> {
     v.filter(|v| !v.is_empty())
 }
 
-impl AtlasApp {
-    pub(super) fn classification_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+impl ClassificationPanel {
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
         ui.heading("Classification");
-        let breaks_now = self
-            .current
-            .as_ref()
-            .map(|c| c.breaks.clone())
-            .unwrap_or_default();
+        let breaks_now = view.current.map(|c| c.breaks.clone()).unwrap_or_default();
         let Some(LayerSpec::Choropleth {
-            classification,
-            palette: pal,
+            classification: c0,
+            palette: p0,
             ..
-        }) = self.spec.layers.first_mut()
+        }) = view.recipe.layers.first()
         else {
             ui.label("A cluster map: its classes and colours are fixed by convention.");
             return out;
         };
-        let before = (classification.clone(), pal.clone());
+        let (mut classification, mut pal) = (c0.clone(), p0.clone());
+        out.extend(self.method_ui(ui, &mut classification, &breaks_now));
+        palette_ui(ui, &mut pal, breaks_now.len().max(3));
+        if classification != *c0 {
+            if classification.method == Method::Manual && classification.breaks.is_empty() {
+                classification.breaks = upper_breaks(&breaks_now);
+            }
+            out.push(Command::SetClassification(classification));
+        }
+        if pal != *p0 {
+            out.push(Command::SetPalette(pal));
+        }
+        if let Some(c) = view.current {
+            for n in &c.notes {
+                ui.small(n);
+            }
+        }
+        out.extend(self.histogram_ui(ui, view));
+        out
+    }
+
+    /// Method, number of classes and the breaks box.
+    fn method_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        classification: &mut ClassificationSpec,
+        breaks_now: &[f64],
+    ) -> Vec<Command> {
+        let mut out = Vec::new();
         egui::ComboBox::from_label("Method")
             .selected_text(method_label(classification.method))
             .show_ui(ui, |ui| {
@@ -91,85 +115,42 @@ impl AtlasApp {
         ui.horizontal(|ui| {
             let l = ui.label("Breaks");
             let edit = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.classify_ui.manual_text)
-                        .desired_width(150.0),
-                )
+                .add(egui::TextEdit::singleline(&mut self.manual_text).desired_width(150.0))
                 .labelled_by(l.id);
-            if !edit.has_focus() && self.classify_ui.dragging.is_none() {
+            if !edit.has_focus() && self.dragging.is_none() {
                 // Show the breaks in force (upper bounds but the last, the maximum).
                 let shown = if classification.method == Method::Manual
                     && !classification.breaks.is_empty()
                 {
                     classification.breaks.clone()
                 } else {
-                    breaks_now
-                        .split_last()
-                        .map(|(_, r)| r.to_vec())
-                        .unwrap_or_default()
+                    upper_breaks(breaks_now)
                 };
-                self.classify_ui.manual_text = format_breaks(&shown);
+                self.manual_text = format_breaks(&shown);
             }
             if ui
                 .button("Apply")
                 .on_hover_text("Use these breaks (manual breaks)")
                 .clicked()
             {
-                match parse_breaks(&self.classify_ui.manual_text) {
+                match parse_breaks(&self.manual_text) {
                     Some(b) => {
                         classification.method = Method::Manual;
                         classification.breaks = b;
                     }
-                    None => {
-                        self.error = Some(
-                            "manual breaks: write numbers separated by commas, e.g. 10, 20, 40"
-                                .into(),
-                        )
-                    }
+                    None => out.push(Command::ShowError(
+                        "manual breaks: write numbers separated by commas, e.g. 10, 20, 40".into(),
+                    )),
                 }
             }
         });
-        let k = breaks_now.len().max(3);
-        let shown = pal
-            .name
-            .clone()
-            .unwrap_or_else(|| "default (by polarity)".into());
-        egui::ComboBox::from_label("Palette")
-            .selected_text(shown)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut pal.name, None, "default (by polarity)");
-                for p in palette::palettes() {
-                    let label = if p.colour_blind_safe_up_to >= k {
-                        format!("{} ✔ colour-blind safe", p.name)
-                    } else {
-                        p.name.to_string()
-                    };
-                    ui.selectable_value(&mut pal.name, Some(p.name.to_string()), label);
-                }
-            });
-        ui.checkbox(&mut pal.reverse, "Reverse colours");
-        if (classification.clone(), pal.clone()) != before {
-            if classification.method == Method::Manual && classification.breaks.is_empty() {
-                classification.breaks = breaks_now
-                    .split_last()
-                    .map(|(_, r)| r.to_vec())
-                    .unwrap_or_default();
-            }
-            out.push(Command::Reclassify);
-        }
-        if let Some(c) = &self.current {
-            for n in &c.notes {
-                ui.small(n);
-            }
-        }
-        out.extend(self.histogram_ui(ui));
         out
     }
 
     /// Histogram of the values with the class breaks; drag a break to move it.
-    fn histogram_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    fn histogram_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
-        let Some(ex) = &self.current else {
+        let Some(ex) = view.current else {
             return out;
         };
         let values: Vec<f64> = ex
@@ -197,14 +178,14 @@ impl AtlasApp {
         }
         let breaks = ex.breaks.clone();
         // A bar takes its class's legend colour (legend rows are the classes, in order).
-        let class_fills: Vec<Color32> = self
+        let class_fills: Vec<Color32> = view
             .base_legend
             .first()
             .map(|b| {
                 b.entries
                     .iter()
                     .map(|e| match &e.swatch {
-                        crate::render::input::Swatch::Area { fill, .. } => super::app::fill32(fill),
+                        crate::render::input::Swatch::Area { fill, .. } => fill32(fill),
                         _ => Color32::GRAY,
                     })
                     .collect()
@@ -230,7 +211,7 @@ impl AtlasApp {
             .collect();
         // Selected areas per bin, drawn over the bars (the selection is shared with the map).
         let mut selected_counts = vec![0usize; bins];
-        for i in &self.selection {
+        for i in view.selection {
             if let Some(AreaValue::Value(v)) = ex.rows.get(*i).map(|r| &r.value) {
                 let b = (((v - min) / width) as usize).min(bins - 1);
                 if let Some(c) = selected_counts.get_mut(b) {
@@ -253,8 +234,8 @@ impl AtlasApp {
         let mut handles = Vec::new();
         let mut dragged_to: Option<(usize, f64)> = None;
         let mut released = false;
-        let dragging = self.classify_ui.dragging;
-        let live = self.classify_ui.live;
+        let dragging = self.dragging;
+        let live = self.live;
         let response = Plot::new("histogram")
             .height(150.0)
             .allow_drag(false)
@@ -346,35 +327,61 @@ impl AtlasApp {
             out.push(Command::Select(areas));
         }
         let _ = response;
-        self.classify_ui.break_handles = handles;
+        self.break_handles = handles;
         if let Some((i, x)) = dragged_to {
-            self.classify_ui.dragging = Some(i);
-            self.classify_ui.live = Some((i, x));
+            self.dragging = Some(i);
+            self.live = Some((i, x));
         }
-        if released && let Some((i, x)) = self.classify_ui.live.take() {
-            let mut manual: Vec<f64> = breaks
-                .split_last()
-                .map(|(_, r)| r.to_vec())
-                .unwrap_or_default();
+        if released && let Some((i, x)) = self.live.take() {
+            let mut manual = upper_breaks(&breaks);
             if let Some(slot) = manual.get_mut(i) {
                 *slot = x;
             }
-            if let Some(LayerSpec::Choropleth { classification, .. }) = self.spec.layers.first_mut()
+            if let Some(LayerSpec::Choropleth { classification, .. }) = view.recipe.layers.first()
+                && (classification.method != Method::Manual || classification.breaks != manual)
             {
-                let moved =
-                    classification.method != Method::Manual || classification.breaks != manual;
-                classification.method = Method::Manual;
-                classification.breaks = manual.clone();
-                self.classify_ui.manual_text = format_breaks(&manual);
-                if moved {
-                    out.push(Command::Reclassify);
-                }
+                self.manual_text = format_breaks(&manual);
+                out.push(Command::SetClassification(ClassificationSpec {
+                    method: Method::Manual,
+                    breaks: manual,
+                    ..classification.clone()
+                }));
             }
         }
         if released {
-            self.classify_ui.dragging = None;
+            self.dragging = None;
         }
         ui.small("Drag a black break line to move it (the map follows when it is dropped); click a bar to select its areas.");
         out
     }
+}
+
+/// The upper class bounds but the last (the maximum): the breaks a user can move.
+fn upper_breaks(breaks: &[f64]) -> Vec<f64> {
+    breaks
+        .split_last()
+        .map(|(_, r)| r.to_vec())
+        .unwrap_or_default()
+}
+
+/// The palette picker (colour-blind safe palettes marked for `k` classes) and reverse.
+fn palette_ui(ui: &mut egui::Ui, pal: &mut PaletteSpec, k: usize) {
+    let shown = pal
+        .name
+        .clone()
+        .unwrap_or_else(|| "default (by polarity)".into());
+    egui::ComboBox::from_label("Palette")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut pal.name, None, "default (by polarity)");
+            for p in palette::palettes() {
+                let label = if p.colour_blind_safe_up_to >= k {
+                    format!("{} ✔ colour-blind safe", p.name)
+                } else {
+                    p.name.to_string()
+                };
+                ui.selectable_value(&mut pal.name, Some(p.name.to_string()), label);
+            }
+        });
+    ui.checkbox(&mut pal.reverse, "Reverse colours");
 }

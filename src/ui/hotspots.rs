@@ -4,12 +4,15 @@
 //! with the conventional colours (the export's symbology), plus the Moran scatterplot, and
 //! can be saved as indicators (the same request with `save`, so the same seed gives the same
 //! result).
+//!
+//! The result reaches the map in one place: [`HotspotPanel::map_result`] builds it and the
+//! panel sends it as `Command::MapResult`, which one arm of `AtlasApp::apply` draws.
 
-use super::app::{AtlasApp, Command, fill32};
+use super::app::{AppView, Command, MapResult, MoranScatter, fill32};
 use super::jobs::Job;
-use crate::data::Workspace;
+use crate::ops::Workspace;
 use crate::ops::indicator_data::WeightsKind;
-use crate::ops::map::explore::Explore;
+use crate::ops::map::explore::{AreaRow, Explore};
 use crate::ops::stats::{self, Statistic, StatsRequest, StatsResponse};
 use crate::render::input::LegendBlock;
 use crate::render::spec::ClusterScheme;
@@ -17,9 +20,6 @@ use crate::render::symbology::{LegendOptions, clusters};
 use egui::Color32;
 use std::collections::HashMap;
 use std::path::PathBuf;
-
-/// The Moran scatterplot: (area index, [z, lag]), Moran's I, each area's cluster colour.
-pub type MoranScatter = (Vec<(usize, [f64; 2])>, f64, Vec<Color32>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WeightsChoice {
@@ -42,10 +42,8 @@ pub struct HotspotPanel {
     two_sided: bool,
     job: Option<Job<(StatsRequest, StatsResponse)>>,
     result: Option<(StatsRequest, StatsResponse)>,
-    /// Bumped whenever `result` changes (the Moran scatterplot caches on it).
-    pub(super) generation: u64,
     /// Colour the map by the result.
-    pub show_on_map: bool,
+    show_on_map: bool,
     message: String,
 }
 
@@ -63,7 +61,6 @@ impl Default for HotspotPanel {
             two_sided: false,
             job: None,
             result: None,
-            generation: 0,
             show_on_map: true,
             message: String::new(),
         }
@@ -101,18 +98,14 @@ impl HotspotPanel {
         }
     }
 
-    /// Forgets a result that belongs to another indicator or geography.
-    pub fn forget_if_other(&mut self, ex: &Explore) {
+    /// Forgets a result that belongs to another indicator or period.
+    fn forget_if_other(&mut self, ex: &Explore) {
         if let Some((req, _)) = &self.result
             && (req.indicator != ex.meta.code || req.period.as_deref() != Some(&ex.period))
         {
-            self.set_result(None);
+            self.result = None;
+            self.message.clear();
         }
-    }
-
-    fn set_result(&mut self, result: Option<(StatsRequest, StatsResponse)>) {
-        self.result = result;
-        self.generation += 1;
     }
 
     /// Counts by class of the last LISA or Gi* result (empty otherwise).
@@ -128,16 +121,8 @@ impl HotspotPanel {
         }
     }
 
-    pub fn clear(&mut self) {
-        self.set_result(None);
-        self.message.clear();
-    }
-
     /// Per-area code of the result (in area order of `rows`), for the cluster symbology.
-    fn codes(
-        &self,
-        rows: &[crate::ops::map::explore::AreaRow],
-    ) -> Option<(Vec<Option<f64>>, ClusterScheme, String)> {
+    fn codes(&self, rows: &[AreaRow]) -> Option<(Vec<Option<f64>>, ClusterScheme, String)> {
         let (req, resp) = self.result.as_ref()?;
         let (by_code, scheme, title): (HashMap<&str, f64>, _, _) = match resp {
             StatsResponse::Lisa(l) => (
@@ -169,7 +154,7 @@ impl HotspotPanel {
 
     /// The Moran scatterplot of a LISA result: (area, [z, lag]) by area index of `rows`,
     /// Moran's I, and each area's cluster colour.
-    pub fn scatter(&self, rows: &[crate::ops::map::explore::AreaRow]) -> Option<MoranScatter> {
+    fn scatter(&self, rows: &[AreaRow]) -> Option<MoranScatter> {
         let Some((_, StatsResponse::Lisa(l))) = &self.result else {
             return None;
         };
@@ -188,10 +173,7 @@ impl HotspotPanel {
         Some((points, l.moran_i, fills))
     }
 
-    fn symbolised(
-        &self,
-        rows: &[crate::ops::map::explore::AreaRow],
-    ) -> Option<(Vec<Color32>, LegendBlock)> {
+    fn symbolised(&self, rows: &[AreaRow]) -> Option<(Vec<Color32>, LegendBlock)> {
         let (codes, scheme, title) = self.codes(rows)?;
         let legend = LegendOptions {
             counts: true,
@@ -202,57 +184,62 @@ impl HotspotPanel {
     }
 }
 
-impl AtlasApp {
-    /// The hotspot result's colours and legend, when it is shown on the map.
-    pub(super) fn hotspot_overlay(&self) -> Option<(Vec<Color32>, LegendBlock)> {
-        if !self.hotspot.show_on_map {
-            return None;
-        }
-        self.hotspot.symbolised(&self.current.as_ref()?.rows)
-    }
-
-    /// The hotspot class of an area, as the legend names it, when a result is on the map.
-    pub(super) fn hotspot_label(&self, code: &str) -> Option<String> {
-        if !self.hotspot.show_on_map {
-            return None;
-        }
-        let (req, resp) = self.hotspot.result.as_ref()?;
-        let (value, scheme) = match resp {
-            StatsResponse::Lisa(l) => (
-                stats::cluster_code(l.areas.iter().find(|a| a.code == code)?.cluster),
-                ClusterScheme::Lisa,
-            ),
-            StatsResponse::Gistar(g) => (
-                stats::hotspot_code(g.areas.iter().find(|a| a.code == code)?.class),
-                ClusterScheme::GiStar,
-            ),
-            StatsResponse::Moran(_) => return None,
-        };
-        let (_, label, _) = clusters::classes(scheme)
+impl HotspotPanel {
+    /// What the result draws over the explored layer (`rows`): colours, legend, each area's
+    /// class label and the Moran scatterplot. `None` for a global Moran's I.
+    fn map_result(&self, rows: &[AreaRow]) -> Option<MapResult> {
+        let (req, resp) = self.result.as_ref()?;
+        let (fills, legend) = self.symbolised(rows)?;
+        let (codes, scheme, _) = self.codes(rows)?;
+        let classes = clusters::classes(scheme);
+        let what = format!("{:?} ({})", req.statistic, req.weights)
+            .replace("Lisa", "LISA")
+            .replace("Gistar", "Gi*");
+        let labels = codes
             .iter()
-            .find(|(k, _, _)| *k as f64 == value)?;
-        Some(
-            format!("{:?} ({}): {label}", req.statistic, req.weights)
-                .replace("Lisa", "LISA")
-                .replace("Gistar", "Gi*"),
-        )
+            .map(|v| {
+                let (_, label, _) = classes.iter().find(|(k, _, _)| Some(*k as f64) == *v)?;
+                Some(format!("{what}: {label}"))
+            })
+            .collect();
+        Some(MapResult {
+            indicator: req.indicator.clone(),
+            period: req.period.clone().unwrap_or_default(),
+            on_map: self.show_on_map,
+            fills,
+            legend,
+            labels,
+            moran: matches!(resp, StatsResponse::Lisa(_))
+                .then(|| self.scatter(rows))
+                .flatten(),
+        })
     }
 
-    /// Points for the Moran scatterplot.
-    pub(super) fn lisa_points(&self) -> Option<MoranScatter> {
-        self.hotspot.scatter(&self.current.as_ref()?.rows)
+    /// The command that puts the current result (or none) on the map.
+    fn show(&self, view: &AppView) -> Command {
+        let result = view.current.and_then(|ex| self.map_result(&ex.rows));
+        Command::MapResult(result.map(Box::new))
     }
 
-    pub(super) fn hotspot_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         let mut out = Vec::new();
-        let Some(ex) = &self.current else {
+        let (Some(ex), Some(info)) = (view.current, view.indicator) else {
             return out;
         };
-        let (indicator, period) = (ex.meta.code.clone(), ex.period.clone());
-        let Some(geography) = self.current_indicator().map(|i| i.geography.clone()) else {
-            return out;
-        };
-        let h = &mut self.hotspot;
+        self.forget_if_other(ex);
+        self.settings_ui(ui);
+        out.extend(self.run_ui(ui, view, &info.geography));
+        out.extend(self.poll(view));
+        if !self.message.is_empty() {
+            ui.label(&self.message);
+        }
+        out.extend(self.result_ui(ui, view));
+        out
+    }
+
+    /// Statistic, weights, permutations, seed, α, FDR and sidedness.
+    fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let h = self;
         egui::ComboBox::from_label("Statistic")
             .selected_text(statistic_label(h.statistic))
             .show_ui(ui, |ui| {
@@ -299,6 +286,16 @@ impl AtlasApp {
             ui.checkbox(&mut h.fdr, "FDR");
             ui.checkbox(&mut h.two_sided, "two-sided");
         });
+    }
+
+    /// The Run and Save buttons (and the running job's progress).
+    fn run_ui(&mut self, ui: &mut egui::Ui, view: &AppView, geography: &str) -> Vec<Command> {
+        let mut out = Vec::new();
+        let Some(ex) = view.current else {
+            return out;
+        };
+        let (indicator, period) = (ex.meta.code.clone(), ex.period.clone());
+        let h = self;
         let running = h.job.as_ref().is_some_and(Job::is_running);
         if let Some(job) = &h.job {
             job.ui(ui);
@@ -309,9 +306,12 @@ impl AtlasApp {
                 .on_hover_text("Run on a background thread")
                 .clicked()
             {
-                let req = h.request(&geography, &indicator, &period);
-                h.job = spawn(ui.ctx(), self.ws.path().to_path_buf(), req, "hotspots").ok();
+                let req = h.request(geography, &indicator, &period);
                 h.message.clear();
+                match spawn(ui.ctx(), view.ws.path().to_path_buf(), req, "hotspots") {
+                    Ok(job) => h.job = Some(job),
+                    Err(e) => out.push(Command::ShowError(e.to_string())),
+                }
             }
             let can_save = !running
                 && matches!(
@@ -327,9 +327,20 @@ impl AtlasApp {
                     save: true,
                     ..req.clone()
                 };
-                h.job = spawn(ui.ctx(), self.ws.path().to_path_buf(), req, "save-results").ok();
+                match spawn(ui.ctx(), view.ws.path().to_path_buf(), req, "save-results") {
+                    Ok(job) => h.job = Some(job),
+                    Err(e) => out.push(Command::ShowError(e.to_string())),
+                }
             }
         });
+        out
+    }
+
+    /// Takes a finished job's result: a saved result is shown as its indicator, a run is put
+    /// on the map.
+    fn poll(&mut self, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        let h = self;
         if let Some(job) = &mut h.job
             && let Some(done) = job.poll()
         {
@@ -349,26 +360,36 @@ impl AtlasApp {
                             req.indicator
                         )));
                     } else {
-                        h.set_result(Some((req, resp)));
-                        out.push(Command::Reclassify);
+                        h.result = Some((req, resp));
+                        out.push(h.show(view));
                     }
                 }
                 Err(crate::Error::Cancelled) => h.message = "Cancelled.".into(),
                 Err(e) => h.message = e.to_string(),
             }
         }
-        if !h.message.is_empty() {
-            ui.label(&h.message);
+        out
+    }
+
+    /// The result in words, its counts, and "Show on the map".
+    fn result_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        let Some((_, resp)) = &self.result else {
+            return out;
+        };
+        result_text(ui, resp);
+        if !matches!(resp, StatsResponse::Moran(_))
+            && ui
+                .checkbox(&mut self.show_on_map, "Show on the map")
+                .changed()
+        {
+            out.push(self.show(view));
         }
-        result_ui(ui, h, &mut out);
         out
     }
 }
 
-fn result_ui(ui: &mut egui::Ui, h: &mut HotspotPanel, out: &mut Vec<Command>) {
-    let Some((_, resp)) = &h.result else {
-        return;
-    };
+fn result_text(ui: &mut egui::Ui, resp: &StatsResponse) {
     match resp {
         StatsResponse::Moran(m) => {
             ui.label(format!(
@@ -392,11 +413,6 @@ fn result_ui(ui: &mut egui::Ui, h: &mut HotspotPanel, out: &mut Vec<Command>) {
                 ui.small(w);
             }
         }
-    }
-    if !matches!(resp, StatsResponse::Moran(_))
-        && ui.checkbox(&mut h.show_on_map, "Show on the map").changed()
-    {
-        out.push(Command::Reclassify);
     }
 }
 

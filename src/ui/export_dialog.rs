@@ -1,0 +1,344 @@
+//! The export dialog: edits the map recipe's layout (title, subtitle, note, legend, scale bar,
+//! north arrow, inset, source line, page, DPI) with a live preview that is the exported scene
+//! itself (`ops::map::scene` drawn by the PNG backend), then exports PNG / SVG / PDF through
+//! `ops::map::run` (the `map` command's code), copies the image to the clipboard, or saves the
+//! recipe in the workspace. The preview, the export and the clipboard image are drawn on
+//! background threads (progress bar, Cancel), each on its own workspace connection; a
+//! cancelled export leaves the output path as it was.
+
+use super::app::{AppView, Command};
+use super::jobs::Job;
+use crate::ops::Workspace;
+use crate::ops::map::explore::Explore;
+use crate::render::raster;
+use crate::render::spec::{MapSpec, PageSize};
+use std::path::{Path, PathBuf};
+
+/// Width of the preview image in pixels.
+const PREVIEW_PX: f64 = 560.0;
+
+/// The dialog's fields, the preview and the jobs drawing it, the export and the clipboard
+/// image.
+#[derive(Default)]
+pub struct ExportDialog {
+    open: bool,
+    out_path: String,
+    recipe_name: String,
+    message: String,
+    preview: Option<egui::TextureHandle>,
+    preview_for: Option<MapSpec>,
+    preview_job: Option<Job<(MapSpec, egui::ColorImage)>>,
+    /// The export being written: the path it goes to and its size in bytes.
+    export_job: Option<Job<(PathBuf, usize)>>,
+    copy_job: Option<Job<egui::ColorImage>>,
+}
+
+fn pixmap_image(p: &resvg::tiny_skia::Pixmap) -> egui::ColorImage {
+    egui::ColorImage::from_rgba_premultiplied([p.width() as usize, p.height() as usize], p.data())
+}
+
+/// Renders `spec`'s page at `width_px` wide (height by the page's aspect ratio).
+fn render(ws: &Workspace, spec: &MapSpec, width_px: f64) -> crate::Result<egui::ColorImage> {
+    let scene = crate::ops::map::scene(ws, spec)?;
+    let h = (width_px * scene.height_mm / scene.width_mm)
+        .round()
+        .max(1.0);
+    let pixmap = raster::to_pixmap(&scene, width_px as u32, h as u32)?;
+    Ok(pixmap_image(&pixmap))
+}
+
+/// Where an export is written before it is moved to `out` (same folder and extension, so the
+/// move is a rename and the format is the same).
+fn partial_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("map");
+    let ext = out.extension().and_then(|s| s.to_str()).unwrap_or_default();
+    out.with_file_name(format!(".{stem}.partial-{}.{ext}", std::process::id()))
+}
+
+/// Draws `spec` into `out` on its own thread; a Cancel before the file is moved into place
+/// leaves `out` untouched.
+fn export_job(
+    ctx: &egui::Context,
+    ws_path: PathBuf,
+    spec: MapSpec,
+    out: PathBuf,
+) -> crate::Result<Job<(PathBuf, usize)>> {
+    Job::spawn("export", ctx, move |feedback| {
+        feedback.stage("drawing the map");
+        let mut ws = Workspace::open(&ws_path)?;
+        let partial = partial_path(&out);
+        let written = crate::ops::map::run(&mut ws, &spec, &partial, None);
+        if written.is_err() || feedback.is_cancelled() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        let r = written?;
+        if feedback.is_cancelled() {
+            return Err(crate::Error::Cancelled);
+        }
+        std::fs::rename(&partial, &out).map_err(|e| crate::Error::io(&out, e))?;
+        Ok((out, r.bytes))
+    })
+}
+
+/// Renders `spec` at `width_px` on its own thread.
+fn render_job<T: Send + 'static>(
+    name: &str,
+    ctx: &egui::Context,
+    ws_path: PathBuf,
+    spec: MapSpec,
+    width_px: f64,
+    wrap: impl FnOnce(MapSpec, egui::ColorImage) -> T + Send + 'static,
+) -> crate::Result<Job<T>> {
+    Job::spawn(name, ctx, move |feedback| {
+        feedback.stage("drawing the map");
+        let ws = Workspace::open(&ws_path)?;
+        let img = render(&ws, &spec, width_px)?;
+        Ok(wrap(spec, img))
+    })
+}
+
+impl ExportDialog {
+    /// Opens the dialog with a file name made from the indicator.
+    pub fn open(&mut self, ws: &Workspace, current: &Option<Explore>) {
+        if self.out_path.is_empty() {
+            let stem = current
+                .as_ref()
+                .map_or("map".to_string(), |c| c.meta.code.clone());
+            let dir = ws
+                .path()
+                .parent()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default();
+            self.out_path = dir.join(format!("{stem}.png")).display().to_string();
+        }
+        self.open = true;
+    }
+
+    /// The dialog window, when open.
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        if !self.open {
+            return out;
+        }
+        let mut open = self.open;
+        egui::Window::new("Export map")
+            .open(&mut open)
+            .default_width(900.0)
+            .show(ui.ctx(), |ui| {
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_max_width(320.0);
+                        out.extend(layout_fields(ui, view));
+                        ui.separator();
+                        out.extend(self.actions(ui, view));
+                    });
+                    ui.separator();
+                    self.preview_ui(ui, view);
+                });
+            });
+        self.open = open;
+        out
+    }
+
+    fn actions(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        self.file_row(ui);
+        let busy = self.export_job.is_some() || self.copy_job.is_some();
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!busy, egui::Button::new("Export")).clicked() {
+                let path = PathBuf::from(self.out_path.trim());
+                let spec = view.recipe.clone();
+                match export_job(ui.ctx(), view.ws.path().to_path_buf(), spec, path) {
+                    Ok(job) => self.export_job = Some(job),
+                    Err(e) => self.message = e.to_string(),
+                }
+            }
+            if ui
+                .add_enabled(!busy, egui::Button::new("Copy image"))
+                .clicked()
+            {
+                let (w, _) = view.recipe.page.size_px();
+                let spec = view.recipe.clone();
+                let ws = view.ws.path().to_path_buf();
+                match render_job("copy-image", ui.ctx(), ws, spec, f64::from(w), |_, i| i) {
+                    Ok(job) => self.copy_job = Some(job),
+                    Err(e) => self.message = e.to_string(),
+                }
+            }
+        });
+        if let Some(job) = &self.export_job {
+            job.ui(ui);
+        }
+        if let Some(job) = &self.copy_job {
+            job.ui(ui);
+        }
+        self.poll(ui.ctx());
+        ui.horizontal(|ui| {
+            let l = ui.label("Recipe");
+            ui.text_edit_singleline(&mut self.recipe_name)
+                .labelled_by(l.id);
+            if ui.button("Save recipe").clicked() {
+                out.push(Command::SaveRecipe(self.recipe_name.trim().to_string()));
+            }
+        });
+        if !self.message.is_empty() {
+            ui.label(&self.message);
+        }
+        out
+    }
+
+    fn file_row(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let l = ui.label("File");
+            ui.text_edit_singleline(&mut self.out_path)
+                .labelled_by(l.id);
+            if ui.button("Browse…").clicked() {
+                let picked = rfd::FileDialog::new()
+                    .add_filter("PNG image", &["png"])
+                    .add_filter("SVG drawing", &["svg"])
+                    .add_filter("PDF document", &["pdf"])
+                    .save_file();
+                match picked {
+                    Some(p) => self.out_path = p.display().to_string(),
+                    None => {
+                        self.message =
+                            "No file dialog (or cancelled): type the file name in the box".into()
+                    }
+                }
+            }
+        });
+    }
+
+    /// Takes a finished export or clipboard image.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(done) = self.export_job.as_mut().and_then(Job::poll) {
+            self.export_job = None;
+            self.message = match done {
+                Ok((path, bytes)) => format!("Exported {} ({bytes} bytes)", path.display()),
+                Err(crate::Error::Cancelled) => "Export cancelled: nothing was written.".into(),
+                Err(e) => e.to_string(),
+            };
+        }
+        if let Some(done) = self.copy_job.as_mut().and_then(Job::poll) {
+            self.copy_job = None;
+            self.message = match done {
+                Ok(img) => {
+                    ctx.copy_image(img);
+                    "Map image copied to the clipboard".into()
+                }
+                Err(crate::Error::Cancelled) => "Cancelled.".into(),
+                Err(e) => e.to_string(),
+            };
+        }
+    }
+
+    /// The preview, redrawn in the background whenever the recipe changes.
+    fn preview_ui(&mut self, ui: &mut egui::Ui, view: &AppView) {
+        if let Some(done) = self.preview_job.as_mut().and_then(Job::poll) {
+            self.preview_job = None;
+            match done {
+                Ok((spec, img)) => {
+                    self.preview = Some(ui.ctx().load_texture(
+                        "export-preview",
+                        img,
+                        Default::default(),
+                    ));
+                    self.preview_for = Some(spec);
+                }
+                Err(err) => {
+                    // Not tried again until the recipe changes.
+                    self.message = err.to_string();
+                    self.preview_for = Some(view.recipe.clone());
+                }
+            }
+        }
+        let stale = self.preview_for.as_ref() != Some(view.recipe);
+        if stale && self.preview_job.is_none() {
+            let ws = view.ws.path().to_path_buf();
+            let spec = view.recipe.clone();
+            match render_job("export-preview", ui.ctx(), ws, spec, PREVIEW_PX, |s, i| {
+                (s, i)
+            }) {
+                Ok(job) => self.preview_job = Some(job),
+                Err(e) => {
+                    // Shown once: the preview is not tried again until the recipe changes.
+                    self.message = e.to_string();
+                    self.preview_for = Some(view.recipe.clone());
+                }
+            }
+        }
+        ui.vertical(|ui| {
+            ui.label(if stale {
+                "Preview (updating…)"
+            } else {
+                "Preview"
+            });
+            if let Some(t) = &self.preview {
+                let size = t.size_vec2();
+                let scale = (ui.available_height().max(200.0) / size.y).min(1.0);
+                ui.image((t.id(), size * scale));
+            }
+        });
+    }
+}
+
+/// The recipe's layout fields; a change is sent as `SetLayout`.
+fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+    let mut spec = view.recipe.clone();
+    let s = &mut spec;
+    egui::Grid::new("layout-fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (label, text) in [
+                ("Title", &mut s.title),
+                ("Subtitle", &mut s.subtitle),
+                ("Note", &mut s.note),
+            ] {
+                let l = ui.label(label);
+                ui.text_edit_singleline(text).labelled_by(l.id);
+                ui.end_row();
+            }
+            let l = ui.label("Source");
+            let mut source = s.source.clone().unwrap_or_default();
+            if ui
+                .add(egui::TextEdit::singleline(&mut source).hint_text("from the indicators"))
+                .labelled_by(l.id)
+                .changed()
+            {
+                s.source = (!source.trim().is_empty()).then_some(source);
+            }
+            ui.end_row();
+            ui.label("Page");
+            ui.horizontal(|ui| {
+                for (name, size) in [
+                    ("A4", PageSize::A4),
+                    ("A3", PageSize::A3),
+                    ("A2", PageSize::A2),
+                ] {
+                    ui.selectable_value(&mut s.page.size, size, name);
+                }
+                ui.checkbox(&mut s.page.landscape, "Landscape");
+            });
+            ui.end_row();
+            let l = ui.label("DPI");
+            ui.add(egui::DragValue::new(&mut s.page.dpi).range(72.0..=600.0))
+                .labelled_by(l.id);
+            ui.end_row();
+        });
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut s.legend.show, "Legend");
+        ui.checkbox(&mut s.legend.counts, "Counts");
+        ui.checkbox(&mut s.scale_bar, "Scale bar");
+        ui.checkbox(&mut s.north_arrow, "North arrow");
+        ui.checkbox(&mut s.inset, "Inset");
+    });
+    ui.small("Placeholders: {indicator} {period} {geography} {unit} {date}");
+    if view.map_result.is_some_and(|r| r.on_map) {
+        ui.small("The hotspot result is exported once saved as indicators (Hotspots → Save).");
+    }
+    if spec == *view.recipe {
+        Vec::new()
+    } else {
+        vec![Command::SetLayout(Box::new(spec))]
+    }
+}

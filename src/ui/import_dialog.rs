@@ -1,0 +1,362 @@
+//! The import dialog, opened by dropping a file on the window (or File → Import…): it shows
+//! the file's columns and first rows, proposes the kind, geography and code field, runs a
+//! trial import that writes nothing to show matched / unmatched codes and any error in plain
+//! words, then imports for real. The trial and the import run as background jobs with a
+//! progress bar and Cancel, each on its own workspace connection, so the window never
+//! freezes; a cancelled import leaves the workspace as it was.
+
+use super::app::{AppView, Command};
+use super::jobs::Job;
+use crate::ops::Workspace;
+use crate::ops::import::{self, FileKind, FilePreview, ImportReport, ImportRequest};
+use std::path::PathBuf;
+
+/// Red for errors.
+const ERROR: egui::Color32 = egui::Color32::from_rgb(170, 30, 30);
+
+/// What the dialog is running.
+enum Running {
+    /// The trial import of this request.
+    Trial(ImportRequest, Job<ImportReport>),
+    /// The real import.
+    Import(Job<ImportReport>),
+}
+
+/// The dialog's file, its preview, the request being edited, the trial's report and the job.
+#[derive(Default)]
+pub struct ImportDialog {
+    open: bool,
+    path: String,
+    preview: Option<FilePreview>,
+    request: Option<ImportRequest>,
+    /// The trial import's report (or its error), for the request it was made for.
+    trial: Option<(ImportRequest, Result<ImportReport, String>)>,
+    running: Option<Running>,
+    message: String,
+}
+
+fn kind_label(k: FileKind) -> &'static str {
+    match k {
+        FileKind::Boundaries => "Boundaries (a new geography)",
+        FileKind::Indicators => "Indicator values (CSV)",
+        FileKind::Points => "Points (a service layer)",
+    }
+}
+
+/// The trial import of `req`, on its own connection to the workspace at `path`: it writes
+/// nothing the workspace keeps.
+fn trial_job(
+    ctx: &egui::Context,
+    path: PathBuf,
+    req: ImportRequest,
+) -> crate::Result<Job<ImportReport>> {
+    Job::spawn("import-check", ctx, move |feedback| {
+        feedback.stage("checking the file against the workspace");
+        let ws = Workspace::open(&path)?;
+        // feedback: pass &dyn Feedback here
+        import::trial(&ws, &req)
+    })
+}
+
+/// The real import of `req`. The file is read again first (it may have changed since the
+/// check); a Cancel before the import starts writing leaves the workspace untouched.
+fn import_job(
+    ctx: &egui::Context,
+    path: PathBuf,
+    req: ImportRequest,
+) -> crate::Result<Job<ImportReport>> {
+    Job::spawn("import", ctx, move |feedback| {
+        feedback.stage("reading the file");
+        let mut ws = Workspace::open(&path)?;
+        import::preview(&ws, &req.path)?;
+        if feedback.is_cancelled() {
+            return Err(crate::Error::Cancelled);
+        }
+        feedback.stage("importing");
+        // feedback: pass &dyn Feedback here
+        import::run(&mut ws, &req)
+    })
+}
+
+impl ImportDialog {
+    /// Opens the dialog, previewing `path` when given (a dropped or chosen file).
+    pub fn open(&mut self, ws: &Workspace, path: Option<PathBuf>) {
+        self.open = true;
+        let Some(path) = path else {
+            return;
+        };
+        self.path = path.display().to_string();
+        self.trial = None;
+        self.running = None;
+        self.message.clear();
+        match import::preview(ws, &path) {
+            Ok(p) => {
+                self.request = Some(ImportRequest::proposed(&p));
+                self.preview = Some(p);
+            }
+            Err(e) => {
+                self.preview = None;
+                self.request = None;
+                self.message = e.to_string();
+            }
+        }
+    }
+
+    /// The dialog window, when open.
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        let mut out = Vec::new();
+        if !self.open {
+            return out;
+        }
+        let mut open = self.open;
+        egui::Window::new("Import")
+            .open(&mut open)
+            .default_width(640.0)
+            .show(ui.ctx(), |ui| {
+                self.file_row(ui, view);
+                self.preview_table(ui);
+                self.request_fields(ui, view);
+                out.extend(self.poll());
+                self.trial_and_import(ui, view);
+                if !self.message.is_empty() {
+                    ui.colored_label(ERROR, &self.message);
+                }
+            });
+        // Closing the window cancels what it runs.
+        if !open && let Some(Running::Trial(_, job) | Running::Import(job)) = &self.running {
+            job.cancel();
+        }
+        self.open = open || self.running.is_some();
+        out
+    }
+
+    fn file_row(&mut self, ui: &mut egui::Ui, view: &AppView) {
+        ui.horizontal(|ui| {
+            let l = ui.label("File");
+            ui.text_edit_singleline(&mut self.path).labelled_by(l.id);
+            if ui.button("Browse…").clicked()
+                && let Some(p) = rfd::FileDialog::new()
+                    .add_filter(
+                        "Boundaries, points or CSV",
+                        &["geojson", "json", "shp", "gpkg", "csv"],
+                    )
+                    .pick_file()
+            {
+                self.path = p.display().to_string();
+            }
+            if ui.button("Preview").clicked() {
+                let p = PathBuf::from(self.path.trim());
+                self.open(view.ws, Some(p));
+            }
+        });
+    }
+
+    fn preview_table(&self, ui: &mut egui::Ui) {
+        let Some(p) = &self.preview else {
+            return;
+        };
+        ui.label(format!("{} rows, {} columns", p.rows, p.columns.len()));
+        egui::ScrollArea::both()
+            .id_salt("import-preview")
+            .max_height(140.0)
+            .show(ui, |ui| {
+                egui::Grid::new("import-grid").striped(true).show(ui, |ui| {
+                    for c in &p.columns {
+                        ui.strong(c);
+                    }
+                    ui.end_row();
+                    for row in &p.sample {
+                        for v in row {
+                            ui.label(v);
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+    }
+
+    fn request_fields(&mut self, ui: &mut egui::Ui, view: &AppView) {
+        let (Some(p), Some(r)) = (&self.preview, &mut self.request) else {
+            return;
+        };
+        let idle = self.running.is_none();
+        ui.add_enabled_ui(idle, |ui| {
+            egui::ComboBox::from_label("Kind")
+                .selected_text(kind_label(r.kind))
+                .show_ui(ui, |ui| {
+                    for k in [FileKind::Boundaries, FileKind::Indicators, FileKind::Points] {
+                        ui.selectable_value(&mut r.kind, k, kind_label(k));
+                    }
+                });
+            match r.kind {
+                FileKind::Indicators => indicator_fields(ui, p, r, &view.catalog.geographies),
+                FileKind::Boundaries | FileKind::Points => {
+                    ui.horizontal(|ui| {
+                        let l = ui.label(if r.kind == FileKind::Points {
+                            "Layer name"
+                        } else {
+                            "Geography name"
+                        });
+                        ui.text_edit_singleline(&mut r.target).labelled_by(l.id);
+                    });
+                }
+            }
+            if r.kind != FileKind::Points {
+                field_combo(ui, "Code field", &p.columns, &mut r.code_field);
+            }
+            if r.kind == FileKind::Boundaries {
+                field_combo(ui, "Name field", &p.columns, &mut r.name_field);
+            }
+        });
+    }
+
+    /// Takes a finished trial or import.
+    fn poll(&mut self) -> Vec<Command> {
+        let mut out = Vec::new();
+        let done = match &mut self.running {
+            Some(Running::Trial(_, job) | Running::Import(job)) => job.poll(),
+            None => None,
+        };
+        let Some(done) = done else {
+            return out;
+        };
+        match self.running.take() {
+            Some(Running::Trial(req, _)) => {
+                self.trial = Some((req, done.map_err(|e| e.to_string())));
+            }
+            Some(Running::Import(_)) => match done {
+                Ok(report) => {
+                    out.push(Command::SetStatus(format!(
+                        "Imported: {}",
+                        report.summary()
+                    )));
+                    *self = Default::default();
+                    out.push(match report {
+                        ImportReport::Indicators(r) => match r.indicators.first() {
+                            Some(code) => Command::ShowIndicator(code.clone()),
+                            None => Command::Reload,
+                        },
+                        _ => Command::Reload,
+                    });
+                }
+                Err(crate::Error::Cancelled) => {
+                    self.message = "Import cancelled: the workspace is unchanged.".into()
+                }
+                Err(e) => self.message = e.to_string(),
+            },
+            None => {}
+        }
+        out
+    }
+
+    /// Starts a trial of `req`, unless one is already running for it.
+    fn start_trial(&mut self, ui: &egui::Ui, view: &AppView, req: &ImportRequest) {
+        if matches!(&self.running, Some(Running::Trial(r, _)) if r == req) {
+            return;
+        }
+        if let Some(Running::Trial(_, job)) = &self.running {
+            job.cancel();
+        }
+        match trial_job(ui.ctx(), view.ws.path().to_path_buf(), req.clone()) {
+            Ok(job) => self.running = Some(Running::Trial(req.clone(), job)),
+            Err(e) => self.message = e.to_string(),
+        }
+    }
+
+    fn trial_and_import(&mut self, ui: &mut egui::Ui, view: &AppView) {
+        let Some(req) = self.request.clone() else {
+            return;
+        };
+        let fresh = self.trial.as_ref().is_some_and(|(r, _)| *r == req);
+        let check = ui
+            .add_enabled(!fresh && self.running.is_none(), egui::Button::new("Check"))
+            .on_hover_text("Try the import without writing anything")
+            .clicked();
+        if (self.trial.is_none() && self.running.is_none()) || check {
+            self.start_trial(ui, view, &req);
+        }
+        if let Some(Running::Trial(_, job) | Running::Import(job)) = &self.running {
+            job.ui(ui);
+            return;
+        }
+        let Some((tried, result)) = &self.trial else {
+            return;
+        };
+        if *tried != req {
+            ui.label("The settings changed: press Check before importing.");
+            return;
+        }
+        let ready = match result {
+            Ok(report) => {
+                ui.label(format!("Check: {}", report.summary()));
+                if report.unmatched() > 0 && !req.allow_unmatched {
+                    ui.label("Some codes match no area: tick \"Skip rows…\" to import the rest, or pick another geography.");
+                    false
+                } else {
+                    true
+                }
+            }
+            Err(e) => {
+                ui.colored_label(ERROR, format!("Cannot import: {e}"));
+                false
+            }
+        };
+        if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
+            self.message.clear();
+            match import_job(ui.ctx(), view.ws.path().to_path_buf(), req) {
+                Ok(job) => {
+                    job.ui(ui);
+                    self.running = Some(Running::Import(job));
+                }
+                Err(e) => self.message = e.to_string(),
+            }
+        }
+    }
+}
+
+/// The fields of an indicator file: geography (with the codes each would match), wide or
+/// long, period, and what to do with unmatched codes and values already there.
+fn indicator_fields(
+    ui: &mut egui::Ui,
+    p: &FilePreview,
+    r: &mut ImportRequest,
+    geographies: &[String],
+) {
+    egui::ComboBox::from_label("Geography")
+        .selected_text(&r.target)
+        .show_ui(ui, |ui| {
+            for g in geographies {
+                let hits = p
+                    .matches
+                    .iter()
+                    .find(|m| &m.geography == g)
+                    .map_or(String::new(), |m| {
+                        format!(" — {} of {} codes in '{}'", m.matched, m.of, m.column)
+                    });
+                ui.selectable_value(&mut r.target, g.clone(), format!("{g}{hits}"));
+            }
+        });
+    ui.checkbox(&mut r.wide, "One column per indicator (wide)");
+    let mut period = r.period.clone().unwrap_or_default();
+    ui.horizontal(|ui| {
+        let l = ui.label("Period");
+        ui.text_edit_singleline(&mut period).labelled_by(l.id);
+    });
+    r.period = (!period.trim().is_empty()).then(|| period.trim().to_string());
+    ui.checkbox(
+        &mut r.allow_unmatched,
+        "Skip rows whose codes match no area",
+    );
+    ui.checkbox(&mut r.replace, "Replace values already in the workspace");
+}
+
+fn field_combo(ui: &mut egui::Ui, label: &str, columns: &[String], value: &mut Option<String>) {
+    egui::ComboBox::from_label(label)
+        .selected_text(value.clone().unwrap_or_else(|| "automatic".into()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "automatic");
+            for c in columns {
+                ui.selectable_value(value, Some(c.clone()), c);
+            }
+        });
+}
