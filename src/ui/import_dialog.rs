@@ -304,10 +304,7 @@ impl ImportDialog {
         if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
             self.message.clear();
             match import_job(ui.ctx(), view.ws.path().to_path_buf(), req) {
-                Ok(job) => {
-                    job.ui(ui);
-                    self.running = Some(Running::Import(job));
-                }
+                Ok(job) => self.running = Some(Running::Import(job)),
                 Err(e) => self.message = e.to_string(),
             }
         }

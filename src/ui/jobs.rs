@@ -123,6 +123,12 @@ impl<T: Send + 'static> Job<T> {
         let (stage, fraction) = self.status();
         let mut cancelled = false;
         ui.horizontal(|ui| {
+            // Cancel first: the bar takes the rest of the row, so the button is never pushed
+            // out of a narrow window.
+            if ui.button("Cancel").clicked() {
+                self.cancel();
+                cancelled = true;
+            }
             let text = if stage.is_empty() {
                 self.name.clone()
             } else {
@@ -132,10 +138,6 @@ impl<T: Send + 'static> Job<T> {
                 Some(f) => ui.add(egui::ProgressBar::new(f).show_percentage().text(text)),
                 None => ui.add(egui::ProgressBar::new(0.0).animate(true).text(text)),
             };
-            if ui.button("Cancel").clicked() {
-                self.cancel();
-                cancelled = true;
-            }
         });
         cancelled
     }
