@@ -79,19 +79,7 @@ fn brush_scatter(
     } = plot;
     let mut cmd = None;
     let additive = ui.input(|i| i.modifiers.command || i.modifiers.shift);
-    let mut by_colour: Vec<(Color32, Vec<[f64; 2]>)> = Vec::new();
-    let mut sel = Vec::new();
-    for (i, p) in points {
-        if selected.contains(i) {
-            sel.push(*p);
-            continue;
-        }
-        let c = colour(*i);
-        match by_colour.iter_mut().find(|(k, _)| *k == c) {
-            Some((_, v)) => v.push(*p),
-            None => by_colour.push((c, vec![*p])),
-        }
-    }
+    let (by_colour, sel) = by_colour(points, selected, colour);
     Plot::new(id)
         .allow_drag(false)
         .allow_axis_zoom_drag(false)
@@ -148,22 +136,58 @@ fn brush_scatter(
             if resp.clicked()
                 && let Some(pos) = resp.interact_pointer_pos()
             {
-                let nearest = points
-                    .iter()
-                    .map(|(i, p)| {
-                        let s = plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1]));
-                        (*i, s.distance(pos))
-                    })
-                    .filter(|(_, d)| *d < 6.0)
-                    .min_by(|a, b| a.1.total_cmp(&b.1));
-                cmd = Some(match nearest {
-                    Some((i, _)) if additive => Command::ToggleSelected(i),
-                    Some((i, _)) => Command::Select(vec![i]),
-                    None => Command::ClearSelection,
-                });
+                cmd = Some(click_command(plot_ui, points, pos, additive));
             }
         });
     cmd
+}
+
+/// Points of one colour.
+type ColourGroup = (Color32, Vec<[f64; 2]>);
+
+/// The unselected points grouped by colour (one plot item per colour), and the selected ones.
+fn by_colour(
+    points: &[(usize, [f64; 2])],
+    selected: &BTreeSet<usize>,
+    colour: &dyn Fn(usize) -> Color32,
+) -> (Vec<ColourGroup>, Vec<[f64; 2]>) {
+    let mut groups: Vec<ColourGroup> = Vec::new();
+    let mut sel = Vec::new();
+    for (i, p) in points {
+        if selected.contains(i) {
+            sel.push(*p);
+            continue;
+        }
+        let c = colour(*i);
+        match groups.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, v)) => v.push(*p),
+            None => groups.push((c, vec![*p])),
+        }
+    }
+    (groups, sel)
+}
+
+/// A click at `pos`: select (or, `additive`, toggle) the nearest point within 6 px, or clear
+/// the selection when none is that near.
+fn click_command(
+    plot_ui: &PlotUi<'_>,
+    points: &[(usize, [f64; 2])],
+    pos: egui::Pos2,
+    additive: bool,
+) -> Command {
+    let nearest = points
+        .iter()
+        .map(|(i, p)| {
+            let s = plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1]));
+            (*i, s.distance(pos))
+        })
+        .filter(|(_, d)| *d < 6.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    match nearest {
+        Some((i, _)) if additive => Command::ToggleSelected(i),
+        Some((i, _)) => Command::Select(vec![i]),
+        None => Command::ClearSelection,
+    }
 }
 
 fn value(v: &AreaValue) -> Option<f64> {

@@ -8,7 +8,7 @@ use crate::ops::classify::Method;
 use crate::render::spec::{ClassificationSpec, LayerSpec, PaletteSpec};
 use crate::render::symbology::{AreaValue, palette};
 use egui::Color32;
-use egui_plot::{Bar, BarChart, Plot, VLine};
+use egui_plot::{Bar, BarChart, Plot, PlotPoint, VLine};
 
 /// The panel's own state (the classification itself is the recipe's).
 #[derive(Debug, Clone, Default)]
@@ -153,90 +153,69 @@ impl ClassificationPanel {
         let Some(ex) = view.current else {
             return out;
         };
-        let values: Vec<f64> = ex
-            .rows
-            .iter()
-            .filter_map(|r| match r.value {
-                AreaValue::Value(v) => Some(v),
-                _ => None,
-            })
-            .collect();
-        let (Some(min), Some(max)) = (
-            values.iter().copied().reduce(f64::min),
-            values.iter().copied().reduce(f64::max),
-        ) else {
+        let Some(h) = Bins::of(ex.rows.iter().map(|r| &r.value)) else {
             return out;
         };
-        let bins = 30usize;
-        let width = ((max - min) / bins as f64).max(f64::EPSILON);
-        let mut counts = vec![0usize; bins];
-        for v in &values {
-            let b = (((v - min) / width) as usize).min(bins - 1);
-            if let Some(c) = counts.get_mut(b) {
-                *c += 1;
-            }
-        }
         let breaks = ex.breaks.clone();
-        // A bar takes its class's legend colour (legend rows are the classes, in order).
-        let class_fills: Vec<Color32> = view
-            .base_legend
-            .first()
-            .map(|b| {
-                b.entries
-                    .iter()
-                    .map(|e| match &e.swatch {
-                        crate::render::input::Swatch::Area { fill, .. } => fill32(fill),
-                        _ => Color32::GRAY,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let colour_of = |x: f64| -> Color32 {
-            let class = breaks
+        let (bars, selected) = bars(&h, ex, view, &breaks);
+        let seen = self.plot_ui(ui, &h, &breaks, bars, selected);
+        if let Some(b) = seen.clicked_bin {
+            let areas = ex
+                .rows
                 .iter()
-                .position(|b| x <= *b)
-                .unwrap_or(breaks.len().saturating_sub(1));
-            class_fills.get(class).copied().unwrap_or(Color32::GRAY)
-        };
-        let bars: Vec<Bar> = counts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mid = min + width * (i as f64 + 0.5);
-                Bar::new(mid, *c as f64)
-                    .width(width)
-                    .fill(colour_of(mid))
-                    .stroke(egui::Stroke::new(0.5, Color32::from_gray(80)))
-            })
-            .collect();
-        // Selected areas per bin, drawn over the bars (the selection is shared with the map).
-        let mut selected_counts = vec![0usize; bins];
-        for i in view.selection {
-            if let Some(AreaValue::Value(v)) = ex.rows.get(*i).map(|r| &r.value) {
-                let b = (((v - min) / width) as usize).min(bins - 1);
-                if let Some(c) = selected_counts.get_mut(b) {
-                    *c += 1;
-                }
-            }
+                .enumerate()
+                .filter(|(_, r)| matches!(r.value, AreaValue::Value(v) if h.bin_of(v) == b))
+                .map(|(i, _)| i)
+                .collect();
+            out.push(Command::Select(areas));
         }
-        let selected_bars: Vec<Bar> = selected_counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| {
-                Bar::new(min + width * (i as f64 + 0.5), *c as f64)
-                    .width(width * 0.6)
-                    .fill(Color32::from_rgb(0, 160, 230))
-            })
-            .collect();
-        let bin_of = |x: f64| (((x - min) / width).floor().max(0.0) as usize).min(bins - 1);
-        let mut clicked_bin: Option<usize> = None;
-        let mut handles = Vec::new();
-        let mut dragged_to: Option<(usize, f64)> = None;
-        let mut released = false;
-        let dragging = self.dragging;
-        let live = self.live;
-        let response = Plot::new("histogram")
+        self.break_handles = seen.handles;
+        if let Some((i, x)) = seen.dragged_to {
+            self.dragging = Some(i);
+            self.live = Some((i, x));
+        }
+        if seen.released {
+            out.extend(self.drop_break(view, &breaks));
+        }
+        ui.small("Drag a black break line to move it (the map follows when it is dropped); click a bar to select its areas.");
+        out
+    }
+
+    /// The break being dragged is dropped: manual breaks with it at its new place.
+    fn drop_break(&mut self, view: &AppView, breaks: &[f64]) -> Option<Command> {
+        self.dragging = None;
+        let (i, x) = self.live.take()?;
+        let mut manual = upper_breaks(breaks);
+        *manual.get_mut(i)? = x;
+        let Some(LayerSpec::Choropleth { classification, .. }) = view.recipe.layers.first() else {
+            return None;
+        };
+        if classification.method == Method::Manual && classification.breaks == manual {
+            return None;
+        }
+        self.manual_text = format_breaks(&manual);
+        Some(Command::SetClassification(ClassificationSpec {
+            method: Method::Manual,
+            breaks: manual,
+            ..classification.clone()
+        }))
+    }
+
+    /// Draws the bars and the movable breaks and reads the pointer: a break picked up or
+    /// moved, a drag ended, a bar clicked.
+    fn plot_ui(
+        &self,
+        ui: &mut egui::Ui,
+        h: &Bins,
+        breaks: &[f64],
+        bars: Vec<Bar>,
+        selected: Vec<Bar>,
+    ) -> Seen {
+        let mut seen = Seen::default();
+        let (dragging, live) = (self.dragging, self.live);
+        // The last break is the maximum: not draggable.
+        let movable = breaks.len().saturating_sub(1);
+        Plot::new("histogram")
             .height(150.0)
             .allow_drag(false)
             .allow_axis_zoom_drag(false)
@@ -248,9 +227,7 @@ impl ClassificationPanel {
             .y_axis_label("areas")
             .show(ui, |plot_ui| {
                 plot_ui.bar_chart(BarChart::new("values", bars));
-                plot_ui.bar_chart(BarChart::new("selected", selected_bars));
-                // The last break is the maximum: not draggable.
-                let movable = breaks.len().saturating_sub(1);
+                plot_ui.bar_chart(BarChart::new("selected", selected));
                 for (i, b) in breaks.iter().enumerate().take(movable) {
                     let hot = dragging == Some(i);
                     let at = match live {
@@ -265,18 +242,12 @@ impl ClassificationPanel {
                 }
                 let resp = plot_ui.response().clone();
                 let pointer = plot_ui.pointer_coordinate();
+                let screen_x = |b: f64| plot_ui.screen_from_plot(PlotPoint::new(b, 0.0)).x;
                 let mid_y = resp.rect.center().y;
-                handles = breaks
+                seen.handles = breaks
                     .iter()
                     .take(movable)
-                    .map(|b| {
-                        egui::pos2(
-                            plot_ui
-                                .screen_from_plot(egui_plot::PlotPoint::new(*b, 0.0))
-                                .x,
-                            mid_y,
-                        )
-                    })
+                    .map(|b| egui::pos2(screen_x(*b), mid_y))
                     .collect();
                 if resp.drag_started()
                     && let Some(p) = plot_ui
@@ -288,72 +259,152 @@ impl ClassificationPanel {
                         .iter()
                         .take(movable)
                         .enumerate()
-                        .map(|(i, b)| {
-                            let s = plot_ui.screen_from_plot(egui_plot::PlotPoint::new(*b, 0.0));
-                            (i, (s.x - p.x).abs())
-                        })
+                        .map(|(i, b)| (i, (screen_x(*b) - p.x).abs()))
                         .filter(|(_, d)| *d < 10.0)
                         .min_by(|a, b| a.1.total_cmp(&b.1));
                     if let Some((i, _)) = nearest {
-                        dragged_to = Some((i, breaks.get(i).copied().unwrap_or(min)));
+                        seen.dragged_to = Some((i, breaks.get(i).copied().unwrap_or(h.min)));
                     }
                 } else if let (Some(i), true, Some(p)) = (dragging, resp.dragged(), pointer) {
-                    let lo = if i == 0 {
-                        min
-                    } else {
-                        breaks.get(i - 1).copied().unwrap_or(min)
-                    };
-                    let hi = breaks.get(i + 1).copied().unwrap_or(max);
-                    let x = p.x.clamp(lo + (hi - lo) * 1e-3, hi - (hi - lo) * 1e-3);
-                    dragged_to = Some((i, x));
+                    seen.dragged_to = Some((i, h.clamp_between(breaks, i, p.x)));
                 }
-                if resp.drag_stopped() {
-                    released = true;
-                }
+                seen.released = resp.drag_stopped();
                 if resp.clicked()
-                    && let Some(p) = pointer.filter(|p| p.x >= min && p.x <= max)
+                    && let Some(p) = pointer.filter(|p| p.x >= h.min && p.x <= h.max)
                 {
-                    clicked_bin = Some(bin_of(p.x));
+                    seen.clicked_bin = Some(h.bin_of(p.x));
                 }
             });
-        if let Some(b) = clicked_bin {
-            let areas = ex
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| matches!(r.value, AreaValue::Value(v) if bin_of(v) == b))
-                .map(|(i, _)| i)
-                .collect();
-            out.push(Command::Select(areas));
-        }
-        let _ = response;
-        self.break_handles = handles;
-        if let Some((i, x)) = dragged_to {
-            self.dragging = Some(i);
-            self.live = Some((i, x));
-        }
-        if released && let Some((i, x)) = self.live.take() {
-            let mut manual = upper_breaks(&breaks);
-            if let Some(slot) = manual.get_mut(i) {
-                *slot = x;
-            }
-            if let Some(LayerSpec::Choropleth { classification, .. }) = view.recipe.layers.first()
-                && (classification.method != Method::Manual || classification.breaks != manual)
-            {
-                self.manual_text = format_breaks(&manual);
-                out.push(Command::SetClassification(ClassificationSpec {
-                    method: Method::Manual,
-                    breaks: manual,
-                    ..classification.clone()
-                }));
-            }
-        }
-        if released {
-            self.dragging = None;
-        }
-        ui.small("Drag a black break line to move it (the map follows when it is dropped); click a bar to select its areas.");
-        out
+        seen
     }
+}
+
+/// What the histogram saw this frame.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Screen positions of the movable breaks.
+    handles: Vec<egui::Pos2>,
+    /// A break picked up or moved: its index and where it is now.
+    dragged_to: Option<(usize, f64)>,
+    released: bool,
+    clicked_bin: Option<usize>,
+}
+
+/// The histogram's bins over the values.
+struct Bins {
+    min: f64,
+    max: f64,
+    width: f64,
+    counts: Vec<usize>,
+}
+
+/// Number of histogram bars.
+const BINS: usize = 30;
+
+impl Bins {
+    fn of<'a>(values: impl Iterator<Item = &'a AreaValue>) -> Option<Self> {
+        let values: Vec<f64> = values
+            .filter_map(|v| match v {
+                AreaValue::Value(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        let min = values.iter().copied().reduce(f64::min)?;
+        let max = values.iter().copied().reduce(f64::max)?;
+        let width = ((max - min) / BINS as f64).max(f64::EPSILON);
+        let mut h = Self {
+            min,
+            max,
+            width,
+            counts: vec![0; BINS],
+        };
+        for v in values {
+            let b = h.bin_of(v);
+            if let Some(c) = h.counts.get_mut(b) {
+                *c += 1;
+            }
+        }
+        Some(h)
+    }
+
+    fn bin_of(&self, x: f64) -> usize {
+        (((x - self.min) / self.width).floor().max(0.0) as usize).min(BINS - 1)
+    }
+
+    fn mid(&self, bin: usize) -> f64 {
+        self.min + self.width * (bin as f64 + 0.5)
+    }
+
+    /// `x` kept strictly between the breaks either side of break `i`.
+    fn clamp_between(&self, breaks: &[f64], i: usize, x: f64) -> f64 {
+        let lo = match i {
+            0 => self.min,
+            _ => breaks.get(i - 1).copied().unwrap_or(self.min),
+        };
+        let hi = breaks.get(i + 1).copied().unwrap_or(self.max);
+        x.clamp(lo + (hi - lo) * 1e-3, hi - (hi - lo) * 1e-3)
+    }
+}
+
+/// The bars in their class's legend colour, and the selected areas per bin over them (the
+/// selection is shared with the map).
+fn bars(
+    h: &Bins,
+    ex: &crate::ops::map::explore::Explore,
+    view: &AppView,
+    breaks: &[f64],
+) -> (Vec<Bar>, Vec<Bar>) {
+    // Legend rows are the classes, in order.
+    let class_fills: Vec<Color32> = view
+        .base_legend
+        .first()
+        .map(|b| {
+            b.entries
+                .iter()
+                .map(|e| match &e.swatch {
+                    crate::render::input::Swatch::Area { fill, .. } => fill32(fill),
+                    _ => Color32::GRAY,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let colour_of = |x: f64| -> Color32 {
+        let class = breaks
+            .iter()
+            .position(|b| x <= *b)
+            .unwrap_or(breaks.len().saturating_sub(1));
+        class_fills.get(class).copied().unwrap_or(Color32::GRAY)
+    };
+    let bars = h
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Bar::new(h.mid(i), *c as f64)
+                .width(h.width)
+                .fill(colour_of(h.mid(i)))
+                .stroke(egui::Stroke::new(0.5, Color32::from_gray(80)))
+        })
+        .collect();
+    let mut selected = vec![0usize; BINS];
+    for i in view.selection {
+        if let Some(AreaValue::Value(v)) = ex.rows.get(*i).map(|r| &r.value)
+            && let Some(c) = selected.get_mut(h.bin_of(*v))
+        {
+            *c += 1;
+        }
+    }
+    let selected = selected
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, c)| {
+            Bar::new(h.mid(i), *c as f64)
+                .width(h.width * 0.6)
+                .fill(Color32::from_rgb(0, 160, 230))
+        })
+        .collect();
+    (bars, selected)
 }
 
 /// The upper class bounds but the last (the maximum): the breaks a user can move.
