@@ -539,7 +539,11 @@ impl AtlasApp {
             Command::SetOverlay(o) => self.set_overlay(o),
             Command::TogglePoints(name) => self.toggle_points(name),
             Command::MapResult(r) => {
-                self.state.map_result = r.map(|r| *r);
+                let current = self.state.current.as_ref();
+                // A result of another indicator or period (the map moved on during the run).
+                self.state.map_result = r.map(|r| *r).filter(|r| {
+                    current.is_some_and(|ex| r.indicator == ex.meta.code && r.period == ex.period)
+                });
                 self.state.fills = self.state.base_fills.clone();
                 self.state.legend = self.state.base_legend.clone();
                 self.show_map_result();

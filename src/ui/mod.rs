@@ -1,9 +1,9 @@
 //! The desktop app (eframe/egui, walkers, egui_plot): a thin shell over the library. It owns
 //! no analysis and no project data. It has one door: everything it shows is read, and every
 //! action is done, through `ops` (the catalogue, `explore`, the operations the CLI commands
-//! call) with `ops::Workspace`; it never uses `data` or `analysis` directly (the map layer's
-//! coordinate transform is the one exception). Work slower than a frame runs as a `jobs::Job`
-//! on its own thread and workspace connection.
+//! call) with `ops::Workspace`; it never uses `data` or `analysis` directly (the exceptions
+//! are the map layer's coordinate transform and the frame benchmark's classification). Work
+//! slower than a frame runs as a `jobs::Job` on its own thread and workspace connection.
 //!
 //! `app` holds the app state and applies commands; each panel is a struct in a file named
 //! after what the user sees, drawing from a read-only `AppView` and returning `Command`s:
