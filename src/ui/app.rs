@@ -506,31 +506,22 @@ impl AtlasApp {
     pub(super) fn apply(&mut self, cmd: Command) {
         match cmd {
             Command::PickIndicator(i) => self.pick_indicator(&i),
-            Command::SetPeriod(p) => {
-                if let Some(
-                    LayerSpec::Choropleth { period, .. } | LayerSpec::Clusters { period, .. },
-                ) = self.state.spec.layers.first_mut()
-                {
-                    *period = Some(p);
+            Command::SetPeriod(p) => self.edit_data_layer(|l| match l {
+                LayerSpec::Choropleth { period, .. } | LayerSpec::Clusters { period, .. } => {
+                    *period = Some(p)
                 }
-                self.refresh();
-            }
-            Command::SetClassification(c) => {
-                if let Some(LayerSpec::Choropleth { classification, .. }) =
-                    self.state.spec.layers.first_mut()
-                {
+                _ => {}
+            }),
+            Command::SetClassification(c) => self.edit_data_layer(|l| {
+                if let LayerSpec::Choropleth { classification, .. } = l {
                     *classification = c;
                 }
-                self.refresh();
-            }
-            Command::SetPalette(p) => {
-                if let Some(LayerSpec::Choropleth { palette, .. }) =
-                    self.state.spec.layers.first_mut()
-                {
+            }),
+            Command::SetPalette(p) => self.edit_data_layer(|l| {
+                if let LayerSpec::Choropleth { palette, .. } = l {
                     *palette = p;
                 }
-                self.refresh();
-            }
+            }),
             Command::SetLayout(spec) => {
                 let layers = std::mem::take(&mut self.state.spec.layers);
                 self.state.spec = MapSpec { layers, ..*spec };
@@ -538,16 +529,7 @@ impl AtlasApp {
             Command::SetOutline(g) => self.set_outline(g),
             Command::SetOverlay(o) => self.set_overlay(o),
             Command::TogglePoints(name) => self.toggle_points(name),
-            Command::MapResult(r) => {
-                let current = self.state.current.as_ref();
-                // A result of another indicator or period (the map moved on during the run).
-                self.state.map_result = r.map(|r| *r).filter(|r| {
-                    current.is_some_and(|ex| r.indicator == ex.meta.code && r.period == ex.period)
-                });
-                self.state.fills = self.state.base_fills.clone();
-                self.state.legend = self.state.base_legend.clone();
-                self.show_map_result();
-            }
+            Command::MapResult(r) => self.set_map_result(r.map(|r| *r)),
             // Drawn at the next refresh (the finder shows its status map right after).
             Command::SetSitePoints(points) => self.state.site_points = points,
             Command::Hover(i) => self.state.hovered = i,
@@ -604,6 +586,26 @@ impl AtlasApp {
             Command::ShowError(e) => self.state.error = Some(e),
             Command::SetStatus(s) => self.state.status = s,
         }
+    }
+
+    /// Changes the recipe's first layer (the explored one) and redraws.
+    fn edit_data_layer(&mut self, edit: impl FnOnce(&mut LayerSpec)) {
+        if let Some(layer) = self.state.spec.layers.first_mut() {
+            edit(layer);
+        }
+        self.refresh();
+    }
+
+    /// Draws `r` over the explored layer (or the choropleth alone for `None`).
+    fn set_map_result(&mut self, r: Option<MapResult>) {
+        let current = self.state.current.as_ref();
+        // A result of another indicator or period (the map moved on during the run).
+        self.state.map_result = r.filter(|r| {
+            current.is_some_and(|ex| r.indicator == ex.meta.code && r.period == ex.period)
+        });
+        self.state.fills = self.state.base_fills.clone();
+        self.state.legend = self.state.base_legend.clone();
+        self.show_map_result();
     }
 
     fn set_outline(&mut self, g: Option<String>) {
