@@ -277,3 +277,28 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
     }
     s
 }
+
+/// The desktop map's frame times (`bench --frames`).
+#[cfg(feature = "gui")]
+pub fn frames(rows: &[local_atlas::ui::bench::FrameResult]) -> String {
+    let mut s = String::from(
+        "dataset        areas   vertices  prepare  pan median/p95 (drawn)     zoom median/p95 (drawn)    target\n",
+    );
+    for f in rows {
+        s.push_str(&format!(
+            "{:<13} {:>6} {:>10} {:>6.0} ms {:>5.1} / {:>5.1} ms ({:>7}) {:>5.1} / {:>5.1} ms ({:>7}) < {} ms\n",
+            f.dataset,
+            f.areas,
+            f.triangle_vertices,
+            f.prepare_ms,
+            f.pan_median_ms,
+            f.pan_p95_ms,
+            f.pan_vertices,
+            f.zoom_median_ms,
+            f.zoom_p95_ms,
+            f.zoom_vertices,
+            f.target_ms
+        ));
+    }
+    s
+}
