@@ -907,12 +907,12 @@ fn the_request_carries_every_command_line_option_and_lookups() {
     let csv = common::write(
         dir.path(),
         "w.csv",
-        b"code,rate,name\n00101,1,Caf\xe9\n00102,3,Bar\n".to_vec(),
+        b"code,rate,name\n00101,1,Caf\xe9\n00102,3,Bar\n",
     );
     let meta = common::write(
         dir.path(),
         "meta.csv",
-        b"code,title,theme\nrate,Caf\xe9 visits,Health\n".to_vec(),
+        b"code,title,theme\nrate,Caf\xe9 visits,Health\n",
     );
     let strict = ImportRequest {
         wide: true,

@@ -60,7 +60,7 @@ impl<'a> ImportRun<'a> {
     /// Reports that `done` of `total` items are through (every [`STEP`] items and at the
     /// end) and stops with [`Error::Cancelled`] when the user asked to.
     pub fn step(&self, done: usize, total: usize) -> Result<()> {
-        if done % STEP == 0 || done == total {
+        if done.is_multiple_of(STEP) || done == total {
             self.feedback.progress(done as u64, total as u64);
             if self.feedback.is_cancelled() {
                 return Err(Error::Cancelled);
