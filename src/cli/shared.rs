@@ -50,11 +50,13 @@ pub fn any_case<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T, Str
 mod tests {
     use super::*;
     use local_atlas::ops::classify::Method;
+    use local_atlas::ops::stats::Statistic;
 
     #[test]
     fn value_names_are_read_in_any_case() {
         assert_eq!(any_case::<Method>("Jenks"), Ok(Method::Jenks));
         assert_eq!(any_case::<Method>("QUANTILE"), Ok(Method::Quantile));
         assert!(any_case::<Method>("nonsense").is_err());
+        assert!(matches!(any_case::<Statistic>("LISA"), Ok(Statistic::Lisa)));
     }
 }

@@ -239,7 +239,7 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
     for c in &r.chosen {
         // What fills a capacity: the demand served within reach, or (p-median) all assigned.
         let used = match r.model {
-            local_atlas::analysis::siting::Model::Pmedian { .. } => c.demand,
+            local_atlas::ops::site::Model::Pmedian { .. } => c.demand,
             _ => c.covered_demand,
         };
         let load = c
