@@ -1,7 +1,9 @@
 //! `classify`: the classification of one indicator at one geography and period.
 
 use super::indicator_data::IndicatorData;
-use crate::analysis::classify::{ClassifyOptions, Method, classify};
+use crate::analysis::classify::classify;
+/// The classification options and methods a request takes (re-exported for the front ends).
+pub use crate::analysis::classify::{ClassifyOptions, Method};
 use crate::data::Workspace;
 use crate::error::{Error, Result};
 use serde::Serialize;

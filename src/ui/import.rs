@@ -23,6 +23,7 @@ fn kind_label(k: FileKind) -> &'static str {
         FileKind::Boundaries => "Boundaries (a new geography)",
         FileKind::Indicators => "Indicator values (CSV)",
         FileKind::Points => "Points (a service layer)",
+        FileKind::Lookup => "A lookup between geographies (CSV)",
     }
 }
 
@@ -148,7 +149,7 @@ impl AtlasApp {
                 );
                 ui.checkbox(&mut r.replace, "Replace values already in the workspace");
             }
-            FileKind::Boundaries | FileKind::Points => {
+            FileKind::Boundaries | FileKind::Points | FileKind::Lookup => {
                 ui.horizontal(|ui| {
                     let l = ui.label(if r.kind == FileKind::Points {
                         "Layer name"
@@ -178,7 +179,8 @@ impl AtlasApp {
             .on_hover_text("Try the import on a scratch copy of the workspace")
             .clicked();
         if self.import.trial.is_none() || check {
-            let result = import::trial(&self.ws, &req).map_err(|e| e.to_string());
+            let result =
+                import::trial(&self.ws, &req, &crate::ops::Silent).map_err(|e| e.to_string());
             self.import.trial = Some((req.clone(), result));
         }
         let Some((tried, result)) = &self.import.trial else {
@@ -207,7 +209,7 @@ impl AtlasApp {
             }
         };
         if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
-            match import::run(&mut self.ws, &req) {
+            match import::run(&mut self.ws, &req, &crate::ops::Silent) {
                 Ok(report) => {
                     self.status = format!("Imported: {}", report.summary());
                     self.import = Default::default();

@@ -11,8 +11,10 @@ mod report;
 
 pub(crate) use report::STATUS_LABELS;
 
+/// The siting model a request takes (re-exported for the front ends).
+pub use crate::analysis::siting::Model;
 use crate::analysis::siting::flow::Allocation;
-use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve, transport};
+use crate::analysis::siting::{Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
 use crate::data::cost_matrix::{CostMatrix, read_cost_matrix};
