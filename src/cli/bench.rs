@@ -4,7 +4,7 @@ use super::progress;
 use super::shared::JsonArg;
 use super::text;
 use anyhow::Result;
-use local_atlas::ops::{bench, bench_map, sample};
+use local_atlas::ops::{bench, bench_map, sample, synthetic_files};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -28,6 +28,18 @@ pub struct Args {
     pub england_imd: Option<PathBuf>,
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
+    /// Instead of timing, write the synthetic tessellation as `synthetic_cells.geojson` and wide
+    /// indicator CSVs into DIR, to build a large workspace with `import` (scale checks).
+    #[arg(long, value_name = "DIR")]
+    pub write_synthetic: Option<PathBuf>,
+    /// With --write-synthetic: cells across and down (188 → 35,344 cells).
+    #[arg(long, default_value_t = 188, requires = "write_synthetic")]
+    pub cells_across: usize,
+    /// With --write-synthetic: how many CSV files, and indicator columns in each.
+    #[arg(long, default_value_t = 1, requires = "write_synthetic")]
+    pub csv_files: usize,
+    #[arg(long, default_value_t = 20, requires = "write_synthetic")]
+    pub indicators_per_file: usize,
     #[command(flatten)]
     pub json: JsonArg,
 }
@@ -43,6 +55,24 @@ pub fn run(a: Args) -> Result<()> {
         .london
         .clone()
         .or_else(|| shared("../shared/data/london/london-2011-lsoa-gen20.shp"));
+    if let Some(dir) = &a.write_synthetic {
+        let r = synthetic_files::write(&synthetic_files::SyntheticFilesRequest {
+            dir: dir.clone(),
+            cols: a.cells_across,
+            rows: a.cells_across,
+            files: a.csv_files,
+            indicators_per_file: a.indicators_per_file,
+        })?;
+        return a.json.emit(&r, || {
+            format!(
+                "wrote {} synthetic cells to {} and {} values in {} CSV file(s) (synthetic data, not real areas)",
+                r.cells,
+                r.boundaries.display(),
+                r.values,
+                r.csvs.len()
+            )
+        });
+    }
     if a.frames {
         return frames(london.as_deref(), !a.no_synthetic, a.repeat, a.json);
     }
