@@ -197,7 +197,7 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::Invalid(format!("the workspace has no indicator '{code}'; see `local-atlas info` for the list")))
+        .ok_or_else(|| Error::UnknownIndicator { code: code.to_string() })
 }
 
 /// The periods an indicator has at a geography, sorted.
@@ -219,12 +219,19 @@ pub fn resolve_period(
     let all = periods(ws, indicator, geography)?;
     match period {
         Some(p) if all.iter().any(|q| q == p) => Ok(p.to_string()),
-        Some(p) => Err(Error::Invalid(format!(
-            "indicator '{indicator}' has no values for '{geography}' in period '{p}' (periods: {})",
-            if all.is_empty() { "none".into() } else { all.join(", ") }
-        ))),
-        None => all.last().cloned().ok_or_else(|| {
-            Error::Invalid(format!("indicator '{indicator}' has no values for geography '{geography}'; see `local-atlas info`"))
+        Some(p) => Err(Error::NoValuesInPeriod {
+            indicator: indicator.to_string(),
+            geography: geography.to_string(),
+            period: p.to_string(),
+            available: if all.is_empty() {
+                "none".into()
+            } else {
+                all.join(", ")
+            },
+        }),
+        None => all.last().cloned().ok_or_else(|| Error::NoValues {
+            indicator: indicator.to_string(),
+            geography: geography.to_string(),
         }),
     }
 }
@@ -269,10 +276,8 @@ fn geography_table(ws: &Workspace, geography: &str) -> Result<String> {
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "the workspace has no geography '{geography}'; see `local-atlas info`"
-            ))
+        .ok_or_else(|| Error::UnknownGeography {
+            name: geography.to_string(),
         })
 }
 
@@ -337,10 +342,8 @@ pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "the workspace has no point layer '{layer}'; see `local-atlas info`"
-            ))
+        .ok_or_else(|| Error::UnknownLayer {
+            name: layer.to_string(),
         })?;
     let mut stmt = ws.conn().prepare(&format!(
         "SELECT geom FROM {} ORDER BY fid",

@@ -86,8 +86,7 @@ fn csv_bytes(
     period: &str,
 ) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
-    w.write_record(COLUMNS).map_err(werr)?;
+    w.write_record(COLUMNS).map_err(Error::csv_write)?;
     for a in areas {
         let v = values.get(&a.code);
         let status = v.map(|v| v.status.as_str()).unwrap_or("missing");
@@ -103,10 +102,9 @@ fn csv_bytes(
             fmt(v.and_then(|v| v.upper_ci)),
             status.to_string(),
         ])
-        .map_err(werr)?;
+        .map_err(Error::csv_write)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))
+    w.into_inner().map_err(Error::csv_write)
 }
 
 fn geojson_bytes(
@@ -139,5 +137,5 @@ fn geojson_bytes(
         }));
     }
     let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
-    serde_json::to_vec(&fc).map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))
+    serde_json::to_vec(&fc).map_err(Error::geojson_write)
 }

@@ -12,7 +12,7 @@ use crate::analysis::permutation::{Alternative, PermutationOptions};
 use crate::data::Workspace;
 use crate::data::import::indicators::ValueRow;
 use crate::data::import::metadata::{IndicatorMeta, Polarity};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::feedback::Feedback;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -202,15 +202,6 @@ fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
     })
 }
 
-fn stats_err(e: impl std::fmt::Display) -> Error {
-    let text = e.to_string();
-    if text.contains("ancel") {
-        Error::Cancelled
-    } else {
-        Error::Invalid(text)
-    }
-}
-
 /// Runs the statistic (and saves it when asked).
 pub fn run(
     ws: &mut Workspace,
@@ -230,8 +221,7 @@ pub fn run(
                 &p.weights.row_standardised(),
                 &req.permutation(),
                 feedback,
-            )
-            .map_err(stats_err)?;
+            )?;
             if req.save {
                 save_moran(ws, req, &p, &m)?;
             }
@@ -243,8 +233,7 @@ pub fn run(
                 alpha: req.alpha,
                 correction: req.correction(),
             };
-            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)
-                .map_err(stats_err)?;
+            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)?;
             if req.save {
                 save_lisa(ws, req, &p, &l)?;
             }
@@ -256,8 +245,7 @@ pub fn run(
                 permutation: req.permutation(),
                 correction: req.correction(),
             };
-            let g =
-                getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback).map_err(stats_err)?;
+            let g = getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback)?;
             if req.save {
                 save_gi(ws, req, &p, &g)?;
             }

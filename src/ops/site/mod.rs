@@ -430,21 +430,17 @@ pub fn run(
     }
     let fixed: Vec<bool> = (0..sites.len()).map(|j| j < existing.len()).collect();
     let capacities = capacity::site_capacities(ws, req, (existing.len(), candidates.len()))?;
-    let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)?;
     let enforced = capacities.is_some();
     if let (true, Some(caps)) = (enforced, &capacities) {
-        problem = problem
-            .with_capacity(caps.clone())
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+        problem = problem.with_capacity(caps.clone())?;
     }
     let opts = SolveOptions {
         heuristic_only: req.heuristic,
         work_limit: req.work_limit,
     };
     feedback.stage("solving");
-    let solution: Solution =
-        solve(&problem, req.model, &opts).map_err(|e| Error::Invalid(e.to_string()))?;
+    let solution: Solution = solve(&problem, req.model, &opts)?;
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
     }
@@ -466,8 +462,7 @@ pub fn run(
         let s = if k == curve_max && matches!(req.model, Model::Mclp { .. }) {
             solution.clone()
         } else {
-            solve(&problem, Model::Mclp { p: k }, &curve_opts)
-                .map_err(|e| Error::Invalid(e.to_string()))?
+            solve(&problem, Model::Mclp { p: k }, &curve_opts)?
         };
         let covered = problem.coverage(&s.open);
         coverage_curve.push(CurvePoint {

@@ -48,11 +48,10 @@ pub(super) fn write_out(
                 "type": "FeatureCollection",
                 "features": features,
             }))
-            .map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))?
+            .map_err(Error::geojson_write)?
         }
         Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
             w.write_record([
                 "area_code",
                 "demand",
@@ -62,7 +61,7 @@ pub(super) fn write_out(
                 "site",
                 "cost",
             ])
-            .map_err(werr)?;
+            .map_err(Error::csv_write)?;
             for i in 0..codes.len() {
                 let (site, cost) = match assignment[i] {
                     Some((j, c)) => (sites[j].id.clone(), format!("{c:.1}")),
@@ -78,10 +77,9 @@ pub(super) fn write_out(
                     site,
                     cost,
                 ])
-                .map_err(werr)?;
+                .map_err(Error::csv_write)?;
             }
-            w.into_inner()
-                .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))?
+            w.into_inner().map_err(Error::csv_write)?
         }
         _ => {
             return Err(Error::Invalid(format!(
