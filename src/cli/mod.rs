@@ -172,9 +172,11 @@ pub fn run(cli: Cli) -> Result<()> {
             save,
             json,
         } => {
-            let mut ws = Workspace::open(&workspace)?;
+            let ws = Workspace::open(&workspace)?;
             let spec = ops::index::read_spec(&spec)?;
-            let r = ops::index::run(&mut ws, &ops::index::IndexRequest { spec, save })?;
+            let bar = progress::Bar::new();
+            let r = ops::index::run(&ws, &ops::index::IndexRequest { spec, save }, &bar)?;
+            drop(bar);
             emit(json, &r, || text::index(&r))?;
         }
         Command::DeprivationAggregate {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 /// Writes derived indicators in one transaction, replacing earlier values of the same
 /// indicators at this geography and period(s).
 pub fn save_indicators(
-    ws: &mut Workspace,
+    ws: &Workspace,
     geography: &str,
     metas: &[IndicatorMeta],
     rows: &[ValueRow],

@@ -217,9 +217,8 @@ impl AtlasApp {
             };
             let path = self.ws.path().to_path_buf();
             d.index_job = Job::spawn("index", ui.ctx(), move |feedback| {
-                feedback.stage("building the index");
-                let mut ws = Workspace::open(&path)?;
-                index::run(&mut ws, &req)
+                let ws = Workspace::open(&path)?;
+                index::run(&ws, &req, feedback)
             })
             .ok();
         }

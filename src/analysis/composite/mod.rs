@@ -132,6 +132,9 @@ pub enum CompositeError {
     BadInput { domain: String, what: String },
     #[error("no area has a value for every domain")]
     NoCompleteAreas,
+    /// The user asked to stop (during the weight sensitivity).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// Counts of missing values of one domain.

@@ -7,14 +7,15 @@
 use crate::analysis::composite::presets::preset;
 use crate::analysis::composite::sensitivity::weight_sensitivity;
 use crate::analysis::composite::{
-    Column, Direction, Domain, DomainMissing, DomainSource, Input, Transform, composite_index,
-    rank_deciles_against,
+    Column, CompositeError, Direction, Domain, DomainMissing, DomainSource, Input, Transform,
+    composite_index, rank_deciles_against,
 };
 use crate::data::Workspace;
 use crate::data::import::metadata::Polarity;
 use crate::data::query::{self, Area};
 use crate::data::reference_scores::read_reference_scores;
 use crate::error::{Error, Result};
+use crate::feedback::Feedback;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -265,8 +266,12 @@ fn weight_values(
 }
 
 /// Builds the index (and saves it when asked).
-pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
+/// Builds the index (and saves it when asked). Reports a stage per domain loaded and per
+/// sensitivity run with their progress; returns [`Error::Cancelled`], having written nothing,
+/// when `feedback` asks to stop.
+pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Result<IndexResponse> {
     let spec = &req.spec;
+    feedback.stage("reading the index spec");
     let resolved = resolve(ws, spec)?;
     let areas = query::areas(ws, &spec.geography)?;
     if areas.is_empty() {
@@ -280,7 +285,12 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
         None => None,
     };
     let mut domains = Vec::new();
-    for r in &resolved {
+    for (k, r) in resolved.iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        feedback.stage(&format!("domain '{}'", r.name));
+        feedback.progress(k as u64, resolved.len() as u64);
         let mut cols = Vec::new();
         for (c, w) in &r.columns {
             let values = load_values(ws, &spec.geography, c, &areas)?;
@@ -311,8 +321,16 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             source,
         });
     }
-    let mut index = composite_index(&domains, spec.missing)
-        .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
+    feedback.progress(resolved.len() as u64, resolved.len() as u64);
+    feedback.stage("combining the domains");
+    let index_err = |source| match source {
+        CompositeError::Cancelled => Error::Cancelled,
+        source => Error::Index {
+            name: spec.name.clone(),
+            source,
+        },
+    };
+    let mut index = composite_index(&domains, spec.missing).map_err(index_err)?;
     let mut ranking = ("workspace", index.score.iter().flatten().count());
     if let Some(r) = &spec.rank_against {
         let reference = read_reference_scores(&r.file, &r.column)?;
@@ -322,12 +340,18 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
         index.quintile = quintile;
         ranking = ("reference", reference.len());
     }
-    let sensitivity = spec.sensitivity.map(|o| {
-        (
-            o,
-            weight_sensitivity(&index.domain_values, &index.weights, &o),
-        )
-    });
+    let sensitivity = match spec.sensitivity {
+        Some(o) => {
+            feedback.stage(&format!("weight sensitivity ({} draws)", o.draws));
+            let s = weight_sensitivity(&index.domain_values, &index.weights, &o, feedback)
+                .map_err(index_err)?;
+            Some((o, s))
+        }
+        None => None,
+    };
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     let period = spec
         .period
         .clone()
@@ -342,6 +366,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let mut saved = Vec::new();
     if let Some(name) = &req.save {
+        feedback.stage("saving");
         saved = save::save(
             ws,
             spec,

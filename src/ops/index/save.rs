@@ -64,7 +64,7 @@ type Series<'a> = (
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn save(
-    ws: &mut Workspace,
+    ws: &Workspace,
     spec: &IndexSpec,
     name: &str,
     period: &str,
