@@ -1,8 +1,9 @@
 //! Saving results computed from the workspace (hotspot classes, z-scores, composite indices) as
 //! ordinary indicators, with the recipe that produced them as provenance.
 
-use super::import::indicators::{ValueRow, insert_values};
-use super::import::metadata::{IndicatorMeta, upsert};
+use super::import::indicators::insert_values;
+use super::import::metadata::upsert;
+use super::indicator::{IndicatorMeta, ValueRow};
 use super::workspace::Workspace;
 use crate::error::Result;
 use std::collections::BTreeSet;

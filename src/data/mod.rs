@@ -6,6 +6,7 @@ pub mod derived;
 pub mod feature_table;
 pub mod gpkg_geom;
 pub mod import;
+pub mod indicator;
 pub mod query;
 pub mod recipes;
 pub mod reference_scores;

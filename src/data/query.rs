@@ -2,8 +2,7 @@
 
 use super::feature_table::quote_ident;
 use super::gpkg_geom;
-use super::import::indicators::Status;
-use super::import::metadata::{IndicatorMeta, Polarity};
+use super::indicator::{IndicatorMeta, Polarity, Status};
 use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use geo::{Geometry, MultiPolygon, Point};

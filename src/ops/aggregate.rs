@@ -3,7 +3,8 @@
 
 use crate::analysis::aggregate::{AggregateMethod, GroupValue, Member, aggregate};
 use crate::data::Workspace;
-use crate::data::import::indicators::{Status, ValueRow, insert_values};
+use crate::data::import::indicators::insert_values;
+use crate::data::indicator::{Status, ValueRow};
 use crate::data::query;
 use crate::error::{Error, Result};
 use std::collections::HashMap;

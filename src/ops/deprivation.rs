@@ -6,7 +6,7 @@
 use super::index::{check_code, derived_meta, value_row};
 use crate::analysis::deprivation_aggregate::{GroupDeprivation, SmallArea, summarise};
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query;
 use crate::error::{Error, Result};
 use serde::Serialize;

@@ -2,75 +2,10 @@
 //! polarity, source and licence.
 
 use super::csv_text::{Table, TextEncoding, decode};
+use crate::data::indicator::{IndicatorMeta, Polarity};
 use crate::error::{InputError, Result};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// Whether a higher value is better, worse, or neither. Drives map colours (darker = worse).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Polarity {
-    HigherIsBetter,
-    LowerIsBetter,
-    #[default]
-    Neutral,
-}
-
-impl Polarity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Polarity::HigherIsBetter => "higher_is_better",
-            Polarity::LowerIsBetter => "lower_is_better",
-            Polarity::Neutral => "neutral",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Polarity> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" => {
-                Some(Self::HigherIsBetter)
-            }
-            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" => {
-                Some(Self::LowerIsBetter)
-            }
-            "neutral" | "" | "none" | "bob" => Some(Self::Neutral),
-            _ => None,
-        }
-    }
-}
-
-/// Metadata of one indicator.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct IndicatorMeta {
-    pub code: String,
-    pub title: String,
-    pub theme: String,
-    pub definition: String,
-    pub unit: String,
-    pub decimals: i64,
-    pub polarity: Polarity,
-    pub source: String,
-    pub licence: String,
-    pub sensitivity: String,
-}
-
-impl IndicatorMeta {
-    /// Metadata for an indicator imported without a sidecar entry.
-    pub fn default_for(code: &str) -> Self {
-        IndicatorMeta {
-            code: code.to_string(),
-            title: code.to_string(),
-            theme: "Uncategorised".into(),
-            decimals: 1,
-            sensitivity: "public".into(),
-            ..Default::default()
-        }
-    }
-}
 
 /// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, polarity,
 /// source, licence, sensitivity`.

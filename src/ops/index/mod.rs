@@ -11,7 +11,7 @@ use crate::analysis::composite::{
     composite_index, rank_deciles_against,
 };
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::data::reference_scores::read_reference_scores;
 use crate::error::{Error, Result};

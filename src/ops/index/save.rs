@@ -5,8 +5,7 @@ use super::IndexSpec;
 use crate::analysis::composite::CompositeIndex;
 use crate::analysis::composite::sensitivity::{Sensitivity, SensitivityOptions};
 use crate::data::Workspace;
-use crate::data::import::indicators::ValueRow;
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::indicator::{IndicatorMeta, Polarity, ValueRow};
 use crate::error::{Error, Result};
 
 /// A valid indicator code prefix: lower-case letters, digits and `_`, starting with a letter.

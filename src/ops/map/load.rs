@@ -3,8 +3,7 @@
 
 use crate::analysis::classify::{Classification, ClassifyOptions, classify};
 use crate::data::Workspace;
-use crate::data::import::indicators::Status;
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::indicator::{IndicatorMeta, Polarity, Status};
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::render::scene::{Colour, Stroke};

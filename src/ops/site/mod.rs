@@ -17,7 +17,7 @@ use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
 use crate::data::cost_matrix::{CostMatrix, read_cost_matrix};
 use crate::data::crs::{Crs, Transformer};
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;

@@ -3,7 +3,7 @@
 
 use super::{STATUS_LABELS, SitePoint, SiteRequest, SiteResponse};
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::error::{Error, Result};
 use crate::ops::index::{check_code, derived_meta, value_row};
 use std::path::Path;
