@@ -13,6 +13,7 @@ pub mod reference_scores;
 pub mod schema;
 pub mod shapefile_reader;
 pub mod source;
+pub mod suppression;
 pub mod synthetic;
 pub mod weights_io;
 pub mod workspace;
