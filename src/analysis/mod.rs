@@ -13,5 +13,6 @@ pub mod moran;
 pub mod multiple_testing;
 pub mod normal;
 pub mod permutation;
+pub mod result_codes;
 pub mod siting;
 pub mod weights;

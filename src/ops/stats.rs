@@ -9,6 +9,7 @@ use crate::analysis::lisa::{Cluster, Lisa, LisaOptions, Quadrant, local_moran_wi
 use crate::analysis::moran::{Moran, moran_with};
 use crate::analysis::multiple_testing::Correction;
 use crate::analysis::permutation::{Alternative, PermutationOptions};
+use crate::analysis::result_codes;
 use crate::data::Workspace;
 use crate::data::indicator::{IndicatorMeta, Polarity, ValueRow};
 use crate::error::Result;
@@ -276,35 +277,21 @@ fn moran_response(p: &Prepared, m: Moran) -> MoranResponse {
     }
 }
 
+/// The JSON key of a LISA cluster (`HH`, …, `island`).
 pub fn cluster_name(c: Cluster) -> &'static str {
-    match c {
-        Cluster::HighHigh => "HH",
-        Cluster::LowLow => "LL",
-        Cluster::LowHigh => "LH",
-        Cluster::HighLow => "HL",
-        Cluster::NotSignificant => "not_significant",
-        Cluster::Island => "island",
-    }
+    result_codes::lisa(c).key
 }
 
+/// The JSON key of a Gi* class (`hot_99`, …, `cold_99`).
 pub fn hotspot_name(h: HotSpot) -> &'static str {
-    match h {
-        HotSpot::Hot99 => "hot_99",
-        HotSpot::Hot95 => "hot_95",
-        HotSpot::Hot90 => "hot_90",
-        HotSpot::NotSignificant => "not_significant",
-        HotSpot::Cold90 => "cold_90",
-        HotSpot::Cold95 => "cold_95",
-        HotSpot::Cold99 => "cold_99",
-    }
+    result_codes::gistar(h).key
 }
 
 fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
-    let mut counts: BTreeMap<&'static str, usize> =
-        ["HH", "LL", "LH", "HL", "not_significant", "island"]
-            .into_iter()
-            .map(|k| (k, 0))
-            .collect();
+    let mut counts: BTreeMap<&'static str, usize> = result_codes::LISA_CLUSTER
+        .iter()
+        .map(|r| (r.key, 0))
+        .collect();
     for c in &l.clusters {
         *counts.entry(cluster_name(*c)).or_insert(0) += 1;
     }
@@ -340,18 +327,10 @@ fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
 }
 
 fn gi_response(p: Prepared, g: GetisOrd) -> GiResponse {
-    let mut counts: BTreeMap<&'static str, usize> = [
-        "hot_99",
-        "hot_95",
-        "hot_90",
-        "not_significant",
-        "cold_90",
-        "cold_95",
-        "cold_99",
-    ]
-    .into_iter()
-    .map(|k| (k, 0))
-    .collect();
+    let mut counts: BTreeMap<&'static str, usize> = result_codes::GISTAR_CLASS
+        .iter()
+        .map(|r| (r.key, 0))
+        .collect();
     for c in &g.classes {
         *counts.entry(hotspot_name(*c)).or_insert(0) += 1;
     }
@@ -468,16 +447,9 @@ fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -
     )
 }
 
-/// The code `stats lisa --save` stores for a cluster (0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 island).
+/// The code `stats lisa --save` stores for a cluster ([`result_codes::LISA_CLUSTER`]).
 pub fn cluster_code(c: Cluster) -> f64 {
-    match c {
-        Cluster::NotSignificant => 0.0,
-        Cluster::HighHigh => 1.0,
-        Cluster::LowLow => 2.0,
-        Cluster::LowHigh => 3.0,
-        Cluster::HighLow => 4.0,
-        Cluster::Island => 5.0,
-    }
+    result_codes::lisa(c).code as f64
 }
 
 fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
@@ -525,17 +497,9 @@ fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> 
     )
 }
 
-/// The code `stats gistar --save` stores for a class (3 = hot 99% … −3 = cold 99%).
+/// The code `stats gistar --save` stores for a class ([`result_codes::GISTAR_CLASS`]).
 pub fn hotspot_code(h: HotSpot) -> f64 {
-    match h {
-        HotSpot::Hot99 => 3.0,
-        HotSpot::Hot95 => 2.0,
-        HotSpot::Hot90 => 1.0,
-        HotSpot::NotSignificant => 0.0,
-        HotSpot::Cold90 => -1.0,
-        HotSpot::Cold95 => -2.0,
-        HotSpot::Cold99 => -3.0,
-    }
+    result_codes::gistar(h).code as f64
 }
 
 fn save_gi(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {

@@ -37,16 +37,6 @@ pub mod transport;
 
 use serde::Serialize;
 
-/// What each code of a saved per-area siting status means (`site --save NAME` writes them as
-/// `NAME_site_status`; maps draw them with [`crate::render::spec::ClusterScheme::Siting`]).
-pub const STATUS_LABELS: [&str; 5] = [
-    "no demand",
-    "not covered",
-    "covered by the existing sites",
-    "newly covered",
-    "partly covered",
-];
-
 /// A siting problem (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Siting {

@@ -9,8 +9,6 @@ mod capacity;
 mod output;
 mod report;
 
-pub(crate) use report::STATUS_LABELS;
-
 use crate::analysis::siting::flow::Allocation;
 use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;

@@ -1,7 +1,8 @@
 //! What `site` writes: the sites as GeoJSON or the demand areas as CSV, and the per-area
 //! results saved as indicators with the request as provenance.
 
-use super::{STATUS_LABELS, SitePoint, SiteRequest, SiteResponse};
+use super::{SitePoint, SiteRequest, SiteResponse};
+use crate::analysis::result_codes::{SITE_STATUS, codes_text};
 use crate::data::Workspace;
 use crate::data::indicator::Polarity;
 use crate::error::{Error, Result};
@@ -132,12 +133,7 @@ pub(super) fn save(
             "straight-line metres"
         }
     );
-    let codes_text = STATUS_LABELS
-        .iter()
-        .enumerate()
-        .map(|(k, l)| format!("{k} {l}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let codes_text = codes_text(&SITE_STATUS);
     let series: Vec<Series<'_>> = vec![
         (
             "site_status",
