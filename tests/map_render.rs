@@ -35,8 +35,9 @@ fn imd_spec(o: recipe::Overrides) -> MapSpec {
         indicator: Some("imd_score".into()),
         ..Default::default()
     };
-    recipe::apply(&mut spec, &base).unwrap();
-    recipe::apply(&mut spec, &o).unwrap();
+    let ws = Workspace::open(sample()).unwrap();
+    recipe::apply(&ws, &mut spec, &base).unwrap();
+    recipe::apply(&ws, &mut spec, &o).unwrap();
     spec
 }
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 use std::collections::BTreeSet;
 
 /// Writes derived indicators in one transaction, replacing earlier values of the same
-/// indicators at this geography and period(s).
+/// indicators at this geography and period(s), with their kind (values or result codes).
 pub fn save_indicators(
     ws: &Workspace,
     geography: &str,
@@ -23,6 +23,12 @@ pub fn save_indicators(
         .collect();
     ws.write(|tx| {
         upsert(tx, metas, true, provenance)?;
+        for m in metas {
+            tx.execute(
+                "UPDATE atlas_indicators SET kind = ?1 WHERE code = ?2",
+                (m.kind.as_str(), &m.code),
+            )?;
+        }
         for (indicator, period) in &combos {
             tx.execute(
                 "DELETE FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",

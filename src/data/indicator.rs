@@ -40,6 +40,51 @@ impl Polarity {
     }
 }
 
+/// What an indicator's numbers are: measured values, or the codes of a saved analysis result
+/// (whose meaning and conventional colours come from `analysis::result_codes`). Stored in the
+/// `kind` column of `atlas_indicators`, so a map knows how to draw a result without guessing
+/// from its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// Measured or computed values, drawn as a choropleth.
+    #[default]
+    Value,
+    /// LISA cluster codes (`stats lisa --save`).
+    LisaCluster,
+    /// Gi* hot/cold spot classes (`stats gistar --save`).
+    GistarClass,
+    /// Per-area siting status (`site --save`).
+    SiteStatus,
+}
+
+impl IndicatorKind {
+    /// The text stored in the workspace.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Value => "value",
+            IndicatorKind::LisaCluster => "lisa_cluster",
+            IndicatorKind::GistarClass => "gistar_class",
+            IndicatorKind::SiteStatus => "site_status",
+        }
+    }
+    /// The kind stored as `s` (unknown text reads as a plain value).
+    pub fn parse(s: &str) -> IndicatorKind {
+        [
+            IndicatorKind::LisaCluster,
+            IndicatorKind::GistarClass,
+            IndicatorKind::SiteStatus,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .unwrap_or_default()
+    }
+    /// True for plain values (left out of JSON, which so stays as it was for them).
+    pub fn is_value(&self) -> bool {
+        *self == IndicatorKind::Value
+    }
+}
+
 /// Metadata of one indicator.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorMeta {
@@ -53,6 +98,9 @@ pub struct IndicatorMeta {
     pub source: String,
     pub licence: String,
     pub sensitivity: String,
+    /// Values or the codes of a saved result.
+    #[serde(default, skip_serializing_if = "IndicatorKind::is_value")]
+    pub kind: IndicatorKind,
 }
 
 impl IndicatorMeta {
@@ -123,5 +171,23 @@ impl ValueRow {
             upper_ci: None,
             line: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_text() {
+        for k in [
+            IndicatorKind::Value,
+            IndicatorKind::LisaCluster,
+            IndicatorKind::GistarClass,
+            IndicatorKind::SiteStatus,
+        ] {
+            assert_eq!(IndicatorKind::parse(k.as_str()), k);
+        }
+        assert_eq!(IndicatorKind::parse("other"), IndicatorKind::Value);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::feature_table::quote_ident;
 use super::gpkg_geom;
-use super::indicator::{IndicatorMeta, Polarity, Status};
+use super::indicator::{IndicatorKind, IndicatorMeta, Polarity, Status};
 use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use geo::{Geometry, MultiPolygon, Point};
@@ -23,6 +23,9 @@ pub struct IndicatorInfo {
     pub theme: String,
     pub geography: String,
     pub periods: Vec<String>,
+    /// Values or the codes of a saved result (left out of JSON for values).
+    #[serde(skip_serializing_if = "IndicatorKind::is_value")]
+    pub kind: IndicatorKind,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -123,7 +126,7 @@ pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
 /// Indicators with the geographies and periods they have values for, by theme then code.
 pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
     let mut stmt = ws.conn().prepare(
-        "SELECT i.code, i.title, i.theme, v.geography, v.period FROM atlas_indicators i \
+        "SELECT i.code, i.title, i.theme, v.geography, v.period, i.kind FROM atlas_indicators i \
          JOIN (SELECT DISTINCT indicator, geography, period FROM atlas_values) v ON v.indicator = i.code \
          LEFT JOIN atlas_themes t ON t.name = i.theme \
          ORDER BY t.position, i.theme, i.code, v.geography, v.period",
@@ -136,10 +139,11 @@ pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     for row in rows {
-        let (code, title, theme, geography, period) = row?;
+        let (code, title, theme, geography, period, kind) = row?;
         match out.last_mut() {
             Some(last) if last.code == code && last.geography == geography => {
                 last.periods.push(period)
@@ -150,6 +154,7 @@ pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
                 theme,
                 geography,
                 periods: vec![period],
+                kind: IndicatorKind::parse(&kind),
             }),
         }
     }
@@ -178,7 +183,7 @@ pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
 pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
     ws.conn()
         .query_row(
-            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity FROM atlas_indicators WHERE code = ?1",
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind FROM atlas_indicators WHERE code = ?1",
             [code],
             |r| {
                 Ok(IndicatorMeta {
@@ -192,11 +197,25 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
                     source: r.get(7)?,
                     licence: r.get(8)?,
                     sensitivity: r.get(9)?,
+                    kind: IndicatorKind::parse(&r.get::<_, String>(10)?),
                 })
             },
         )
         .optional()?
         .ok_or_else(|| Error::UnknownIndicator { code: code.to_string() })
+}
+
+/// The kind of an indicator, or `None` when the workspace has no such indicator.
+pub fn indicator_kind(ws: &Workspace, code: &str) -> Result<Option<IndicatorKind>> {
+    let kind: Option<String> = ws
+        .conn()
+        .query_row(
+            "SELECT kind FROM atlas_indicators WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(kind.map(|k| IndicatorKind::parse(&k)))
 }
 
 /// The periods an indicator has at a geography, sorted.

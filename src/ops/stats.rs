@@ -11,7 +11,7 @@ use crate::analysis::multiple_testing::Correction;
 use crate::analysis::permutation::{Alternative, PermutationOptions};
 use crate::analysis::result_codes;
 use crate::data::Workspace;
-use crate::data::indicator::{IndicatorMeta, Polarity, ValueRow};
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
 use crate::error::Result;
 use crate::feedback::Feedback;
 use serde::Serialize;
@@ -373,6 +373,7 @@ fn meta(
         source: "Computed by Local Atlas".into(),
         licence: String::new(),
         sensitivity: "public".into(),
+        kind: IndicatorKind::Value,
     }
 }
 
@@ -394,6 +395,16 @@ fn provenance(req: &StatsRequest, p: &Prepared) -> String {
 /// One per-area result to save: (code suffix, title, definition, unit, decimals, values).
 type Series<'a> = (&'a str, String, String, &'a str, i64, Vec<Option<f64>>);
 
+/// What the values of a series saved with `suffix` are: the class codes of the LISA and Gi*
+/// results (the suffixes this module gives them), plain values otherwise.
+fn series_kind(suffix: &str) -> IndicatorKind {
+    match suffix {
+        "lisa_cluster" => IndicatorKind::LisaCluster,
+        "gistar_class" => IndicatorKind::GistarClass,
+        _ => IndicatorKind::Value,
+    }
+}
+
 /// Writes per-area series.
 fn save_series(
     ws: &mut Workspace,
@@ -411,7 +422,10 @@ fn save_series(
         for c in &p.excluded {
             rows.push(row(&code, c, &p.period, None));
         }
-        metas.push(meta(code, title, definition, unit, decimals));
+        metas.push(IndicatorMeta {
+            kind: series_kind(suffix),
+            ..meta(code, title, definition, unit, decimals)
+        });
     }
     crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance(req, p))
 }

@@ -5,7 +5,7 @@ use super::IndexSpec;
 use crate::analysis::composite::CompositeIndex;
 use crate::analysis::composite::sensitivity::{Sensitivity, SensitivityOptions};
 use crate::data::Workspace;
-use crate::data::indicator::{IndicatorMeta, Polarity, ValueRow};
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
 use crate::error::{Error, Result};
 
 /// A valid indicator code prefix: lower-case letters, digits and `_`, starting with a letter.
@@ -47,6 +47,7 @@ pub(crate) fn derived_meta(
         source: "Computed by Local Atlas".into(),
         licence: String::new(),
         sensitivity: "public".into(),
+        kind: IndicatorKind::Value,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{SitePoint, SiteRequest, SiteResponse};
 use crate::analysis::result_codes::{SITE_STATUS, codes_text};
 use crate::data::Workspace;
-use crate::data::indicator::Polarity;
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity};
 use crate::error::{Error, Result};
 use crate::ops::index::{check_code, derived_meta, value_row};
 use std::path::Path;
@@ -179,15 +179,23 @@ pub(super) fn save(
         for (c, v) in codes.iter().zip(&values) {
             rows.push(value_row(&code, c, &period, *v));
         }
-        metas.push(derived_meta(
-            code.clone(),
-            format!("{name}: {suffix}"),
-            "Service siting",
-            definition,
-            unit,
-            decimals,
-            Polarity::Neutral,
-        ));
+        let kind = if suffix == "site_status" {
+            IndicatorKind::SiteStatus
+        } else {
+            IndicatorKind::Value
+        };
+        metas.push(IndicatorMeta {
+            kind,
+            ..derived_meta(
+                code.clone(),
+                format!("{name}: {suffix}"),
+                "Service siting",
+                definition,
+                unit,
+                decimals,
+                Polarity::Neutral,
+            )
+        });
         saved.push(code);
     }
     crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance)?;
