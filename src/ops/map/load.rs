@@ -277,7 +277,11 @@ impl Reader<'_> {
                             "hatch: the national ranking size {n} must be at least 1 (e.g. 32844 LSOAs)"
                         )));
                     }
-                    None => symbology::worst_share(&plain, *percent, worse(meta.polarity)),
+                    None => crate::analysis::ranking::worst_share(
+                        &plain,
+                        *percent,
+                        worse(meta.polarity),
+                    ),
                 };
                 LoadedLayer::Hatch {
                     areas,

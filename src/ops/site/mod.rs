@@ -9,6 +9,7 @@ mod capacity;
 mod output;
 mod report;
 
+use crate::analysis::ranking::{Worse, worst_share};
 use crate::analysis::siting::flow::Allocation;
 use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;
@@ -19,7 +20,6 @@ use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
-use crate::render::symbology::{Worse, worst_share};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
