@@ -33,16 +33,17 @@ pub fn run(cli: Cli) -> Result<()> {
             weight,
             json,
         } => {
-            let mut ws = Workspace::open(&workspace)?;
+            let ws = Workspace::open(&workspace)?;
             let spinner = progress::Spinner::start("aggregating");
             let report = ops::aggregate::run(
-                &mut ws,
+                &ws,
                 &ops::aggregate::AggregateRequest {
                     indicator,
                     from,
                     to,
                     weight,
                 },
+                &ops::Silent,
             )?;
             drop(spinner);
             emit(json, &report, || {
@@ -78,8 +79,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     geography,
                     indicator,
                     period,
+                    out,
                 },
-                &out,
+                &ops::Silent,
             )?;
             emit(json, &report, || {
                 format!(
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     period,
                     options,
                 },
+                &ops::Silent,
             )?;
             emit(json, &r, || text::classify(&r))?;
         }
@@ -128,8 +131,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let ws = Workspace::open(&workspace)?;
             let r = ops::weights::run(
                 &ws,
-                &ops::weights::WeightsRequest { geography, kind },
-                out.as_deref(),
+                &ops::weights::WeightsRequest {
+                    geography,
+                    kind,
+                    out,
+                },
+                &ops::Silent,
             )?;
             emit(json, &r, || text::weights(&r))?;
         }
@@ -148,7 +155,7 @@ pub fn run(cli: Cli) -> Result<()> {
             save,
             json,
         } => {
-            let mut ws = Workspace::open(&workspace)?;
+            let ws = Workspace::open(&workspace)?;
             let mut req = ops::stats::StatsRequest::new(statistic, &geography, &indicator);
             req = ops::stats::StatsRequest {
                 period,
@@ -162,7 +169,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 ..req
             };
             let bar = progress::Bar::new();
-            let r = ops::stats::run(&mut ws, &req, &bar)?;
+            let r = ops::stats::run(&ws, &req, &bar)?;
             drop(bar);
             emit(json, &r, || text::stats(&r, save))?;
         }
@@ -191,9 +198,9 @@ pub fn run(cli: Cli) -> Result<()> {
             save,
             json,
         } => {
-            let mut ws = Workspace::open(&workspace)?;
+            let ws = Workspace::open(&workspace)?;
             let r = ops::deprivation::run(
-                &mut ws,
+                &ws,
                 &ops::deprivation::DeprivationRequest {
                     score,
                     rank,
@@ -204,6 +211,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     of,
                     save,
                 },
+                &ops::Silent,
             )?;
             emit(json, &r, || text::deprivation(&r))?;
         }
@@ -243,7 +251,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 multiply: deprived_multiply,
                 ..d
             });
-            let mut ws = Workspace::open(&workspace)?;
+            let ws = Workspace::open(&workspace)?;
             let req = ops::site::SiteRequest {
                 geography,
                 demand,
@@ -260,9 +268,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 capacity,
                 capacity_field,
                 save,
+                out,
             };
             let spinner = progress::Spinner::start("siting");
-            let r = ops::site::run(&mut ws, &req, out.as_deref(), &local_atlas::ops::Silent)?;
+            let r = ops::site::run(&ws, &req, &local_atlas::ops::Silent)?;
             drop(spinner);
             emit(json, &r, || text::site(&r))?;
         }

@@ -5,18 +5,21 @@ use crate::data::Workspace;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::query::{self, StoredValue};
 use crate::error::{Error, Result};
+use crate::feedback::Feedback;
 use geo::Geometry;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportRequest {
     pub geography: String,
     pub indicator: String,
     pub period: Option<String>,
+    /// The file to write: `.csv`, or `.geojson`/`.json` with the boundaries.
+    pub out: PathBuf,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportReport {
     pub file: String,
     pub indicator: String,
@@ -40,7 +43,9 @@ const COLUMNS: [&str; 10] = [
 ];
 
 /// Writes the file; the format follows the extension (.csv or .geojson/.json).
-pub fn run(ws: &Workspace, req: &ExportRequest, out: &Path) -> Result<ExportReport> {
+pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Result<ExportReport> {
+    feedback.stage("exporting");
+    let out = req.out.as_path();
     query::indicator_meta(ws, &req.indicator)?;
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
     let areas = query::areas(ws, &req.geography)?;
@@ -64,6 +69,9 @@ pub fn run(ws: &Workspace, req: &ExportRequest, out: &Path) -> Result<ExportRepo
             )));
         }
     };
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     std::fs::write(out, bytes).map_err(|e| Error::io(out, e))?;
     Ok(ExportReport {
         file: out.display().to_string(),

@@ -10,7 +10,7 @@ use crate::error::Result;
 use std::collections::HashMap;
 
 /// Which spatial weights to build: `queen`, `rook`, `knn:K` or `band:METRES`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum WeightsKind {
     Queen,
     Rook,

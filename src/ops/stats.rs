@@ -14,11 +14,11 @@ use crate::data::Workspace;
 use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
 use crate::error::Result;
 use crate::feedback::Feedback;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Which statistic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
     Moran,
@@ -40,7 +40,7 @@ impl std::str::FromStr for Statistic {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatsRequest {
     pub statistic: Statistic,
     pub geography: String,
@@ -92,7 +92,7 @@ impl StatsRequest {
 }
 
 /// `stats moran` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MoranResponse {
     pub n: usize,
     #[serde(rename = "I")]
@@ -112,7 +112,7 @@ pub struct MoranResponse {
     pub period: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LisaArea {
     pub code: String,
     #[serde(rename = "I")]
@@ -126,7 +126,7 @@ pub struct LisaArea {
 }
 
 /// `stats lisa` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LisaResponse {
     pub n: usize,
     /// Global Moran's I, Σ zᵢ·lagᵢ / Σ zᵢ² (row-standardised weights): the slope of the Moran
@@ -134,13 +134,13 @@ pub struct LisaResponse {
     #[serde(rename = "moran_I")]
     pub moran_i: f64,
     pub cutoff: f64,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<String, usize>,
     pub areas: Vec<LisaArea>,
     pub excluded: Vec<String>,
     pub period: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GiArea {
     pub code: String,
     pub z: f64,
@@ -149,10 +149,10 @@ pub struct GiArea {
 }
 
 /// `stats gistar` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GiResponse {
     pub n: usize,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<String, usize>,
     pub areas: Vec<GiArea>,
     pub warnings: Vec<String>,
     pub excluded: Vec<String>,
@@ -160,7 +160,7 @@ pub struct GiResponse {
 }
 
 /// The result of any statistic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum StatsResponse {
     Moran(MoranResponse),
@@ -203,11 +203,7 @@ fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
 }
 
 /// Runs the statistic (and saves it when asked).
-pub fn run(
-    ws: &mut Workspace,
-    req: &StatsRequest,
-    feedback: &dyn Feedback,
-) -> Result<StatsResponse> {
+pub fn run(ws: &Workspace, req: &StatsRequest, feedback: &dyn Feedback) -> Result<StatsResponse> {
     let p = prepare(ws, req)?;
     feedback.stage(match req.statistic {
         Statistic::Moran => "global Moran's I",
@@ -288,12 +284,12 @@ pub fn hotspot_name(h: HotSpot) -> &'static str {
 }
 
 fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
-    let mut counts: BTreeMap<&'static str, usize> = result_codes::LISA_CLUSTER
+    let mut counts: BTreeMap<String, usize> = result_codes::LISA_CLUSTER
         .iter()
-        .map(|r| (r.key, 0))
+        .map(|r| (r.key.to_string(), 0))
         .collect();
     for c in &l.clusters {
-        *counts.entry(cluster_name(*c)).or_insert(0) += 1;
+        *counts.entry(cluster_name(*c).to_string()).or_insert(0) += 1;
     }
     let areas = p
         .codes
@@ -327,12 +323,12 @@ fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
 }
 
 fn gi_response(p: Prepared, g: GetisOrd) -> GiResponse {
-    let mut counts: BTreeMap<&'static str, usize> = result_codes::GISTAR_CLASS
+    let mut counts: BTreeMap<String, usize> = result_codes::GISTAR_CLASS
         .iter()
-        .map(|r| (r.key, 0))
+        .map(|r| (r.key.to_string(), 0))
         .collect();
     for c in &g.classes {
-        *counts.entry(hotspot_name(*c)).or_insert(0) += 1;
+        *counts.entry(hotspot_name(*c).to_string()).or_insert(0) += 1;
     }
     let areas = p
         .codes
@@ -407,7 +403,7 @@ fn series_kind(suffix: &str) -> IndicatorKind {
 
 /// Writes per-area series.
 fn save_series(
-    ws: &mut Workspace,
+    ws: &Workspace,
     req: &StatsRequest,
     p: &Prepared,
     series: Vec<Series<'_>>,
@@ -430,7 +426,7 @@ fn save_series(
     crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance(req, p))
 }
 
-fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
+fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
     let z = m.scatter.iter().map(|s| Some(s[0])).collect();
     let lag = m.scatter.iter().map(|s| Some(s[1])).collect();
     save_series(
@@ -466,7 +462,7 @@ pub fn cluster_code(c: Cluster) -> f64 {
     result_codes::lisa(c).code as f64
 }
 
-fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
+fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
     let what = format!(
         "local Moran's I of {} ({} weights, {} permutations, seed {}, alpha {}{})",
         req.indicator,
@@ -516,7 +512,7 @@ pub fn hotspot_code(h: HotSpot) -> f64 {
     result_codes::gistar(h).code as f64
 }
 
-fn save_gi(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
+fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
     let what = format!(
         "Getis-Ord Gi* of {} ({} binary weights with self, {} permutations, seed {}{})",
         req.indicator,

@@ -138,7 +138,7 @@ pub enum CompositeError {
 }
 
 /// Counts of missing values of one domain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DomainMissing {
     pub domain: String,
     pub missing: usize,

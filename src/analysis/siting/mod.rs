@@ -54,7 +54,7 @@ pub struct Siting {
 }
 
 /// Which model to solve.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "model")]
 pub enum Model {
     Mclp { p: usize },

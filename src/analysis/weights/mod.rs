@@ -36,7 +36,7 @@ pub struct SpatialWeights {
 }
 
 /// Summary figures of a weights matrix (what GeoDa's weights manager and PySAL report).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct WeightsSummary {
     pub n: usize,
     /// Directed links (Σ of row lengths).

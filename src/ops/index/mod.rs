@@ -16,7 +16,7 @@ use crate::data::query::{self, Area};
 use crate::data::reference_scores::read_reference_scores;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 mod save;
@@ -26,7 +26,7 @@ pub(crate) use save::{check_code, derived_meta, value_row};
 pub use spec::{DomainSpec, IndexSpec, RankAgainst, parse_spec, read_spec};
 
 /// The request: a spec and whether/under which name to save.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexRequest {
     pub spec: IndexSpec,
     /// Save as indicators `<save>_score`, `_rank`, `_decile`, `_quintile` (and the sensitivity
@@ -34,7 +34,7 @@ pub struct IndexRequest {
     pub save: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexArea {
     pub code: String,
     pub score: Option<f64>,
@@ -49,7 +49,7 @@ pub struct IndexArea {
     pub decile_change_share: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SensitivitySummary {
     pub draws: usize,
     pub concentration: f64,
@@ -59,14 +59,14 @@ pub struct SensitivitySummary {
     pub unstable_share: f64,
     pub unstable: Vec<String>,
     /// Always `workspace`: the perturbed scores are ranked among the workspace's areas.
-    pub ranking: &'static str,
+    pub ranking: String,
     /// With `[rank_against]`: why the sensitivity ranks are not national.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// `index --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexResponse {
     pub name: String,
     pub geography: String,
@@ -77,7 +77,7 @@ pub struct IndexResponse {
     pub missing: Vec<DomainMissing>,
     pub weights_sum: f64,
     /// `workspace` (ranks among the areas scored) or `reference` (against `[rank_against]`).
-    pub ranking: &'static str,
+    pub ranking: String,
     /// Size of the ranking the ranks and deciles refer to.
     pub ranking_size: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -404,7 +404,7 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
         excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
         missing: index.missing.clone(),
         weights_sum: index.weights.iter().sum(),
-        ranking: ranking.0,
+        ranking: ranking.0.to_string(),
         ranking_size: ranking.1,
         sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
             draws: s.draws,
@@ -414,7 +414,7 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
             mean_share_changing_decile: s.mean_share_changing_decile,
             unstable_share: o.unstable_share,
             unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
-            ranking: "workspace",
+            ranking: "workspace".into(),
             note: spec
                 .rank_against
                 .as_ref()

@@ -20,12 +20,12 @@ use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where sites (or demand points) come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PointSource {
     /// A point layer; ids from `field` (else `LAYER#n`, n = feature order from 1).
@@ -61,7 +61,7 @@ impl std::str::FromStr for PointSource {
 }
 
 /// The deprived areas: the X% most deprived by an indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deprived {
     pub indicator: String,
     pub percent: f64,
@@ -90,7 +90,7 @@ impl std::str::FromStr for Deprived {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteRequest {
     pub geography: String,
     /// Demand weight indicator, or `areas` for one per area.
@@ -119,13 +119,16 @@ pub struct SiteRequest {
     /// existing sites, 3 newly covered, 4 partly covered), `<save>_covered_before` and
     /// `<save>_covered` (shares of the demand served), `<save>_cost`.
     pub save: Option<String>,
+    /// Write the chosen and existing sites (`.geojson`) or the demand areas (`.csv`) here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteOut {
     pub id: String,
     pub name: Option<String>,
-    pub kind: &'static str,
+    pub kind: String,
     pub easting: f64,
     pub northing: f64,
     pub longitude: f64,
@@ -146,7 +149,7 @@ pub struct SiteOut {
     pub covered_areas: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub new_sites: usize,
     pub covered: f64,
@@ -156,7 +159,7 @@ pub struct CurvePoint {
     pub bound: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Equity {
     pub deprived_areas: usize,
     pub deprived_demand: f64,
@@ -168,7 +171,7 @@ pub struct Equity {
 }
 
 /// `site --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteResponse {
     pub model: Model,
     pub geography: String,
@@ -194,7 +197,7 @@ pub struct SiteResponse {
     pub optimal: bool,
     pub gap: f64,
     pub bound: f64,
-    pub method: &'static str,
+    pub method: String,
     pub work: u64,
     /// Demand-weighted mean cost to the nearest open site (after).
     pub mean_cost: Option<f64>,
@@ -297,12 +300,7 @@ fn deprived_flags(
 }
 
 /// Runs the siting model (and writes/saves when asked).
-pub fn run(
-    ws: &mut Workspace,
-    req: &SiteRequest,
-    out: Option<&Path>,
-    feedback: &dyn Feedback,
-) -> Result<SiteResponse> {
+pub fn run(ws: &Workspace, req: &SiteRequest, feedback: &dyn Feedback) -> Result<SiteResponse> {
     if !(req.reach_m.is_finite() && req.reach_m >= 0.0) {
         return Err(Error::Invalid(format!(
             "the reach must be a distance ≥ 0, got {}",
@@ -543,7 +541,7 @@ pub fn run(
         optimal: solution.optimal,
         gap: solution.gap,
         bound: solution.bound,
-        method: solution.method,
+        method: solution.method.to_string(),
         work: solution.work,
         mean_cost,
         unreachable_areas: assignment
@@ -556,7 +554,10 @@ pub fn run(
         out: None,
         saved: Vec::new(),
     };
-    if let Some(path) = out {
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    if let Some(path) = &req.out {
         output::write_out(
             path,
             &response,

@@ -110,7 +110,7 @@ type Series<'a> = (&'a str, String, &'a str, i64, Vec<Option<f64>>);
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn save(
-    ws: &mut Workspace,
+    ws: &Workspace,
     req: &SiteRequest,
     name: &str,
     codes: &[&str],

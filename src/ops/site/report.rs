@@ -96,7 +96,7 @@ impl Sites<'_> {
         Ok(SiteOut {
             id: s.id.clone(),
             name: s.name.clone(),
-            kind,
+            kind: kind.to_string(),
             easting: s.xy[0],
             northing: s.xy[1],
             longitude: lon,
