@@ -105,6 +105,22 @@ pub enum Error {
         /// The periods it does have, comma-separated ("none" when there are none).
         available: String,
     },
+    /// An output file's extension names no format the operation writes; `expected` says which.
+    #[error("{path}: {expected}")]
+    OutputFormat {
+        path: String,
+        expected: &'static str,
+    },
+    /// A geography without any area (nothing to compute over).
+    #[error("geography '{geography}' has no areas")]
+    NoAreas { geography: String },
+    /// An indicator's values cannot be classified with the options given.
+    #[error("{indicator}: {source}")]
+    Classify {
+        indicator: String,
+        #[source]
+        source: crate::analysis::classify::ClassifyError,
+    },
     /// An output file (CSV, GeoJSON…) could not be written.
     #[error("cannot write {format}: {message}")]
     Write {
@@ -150,6 +166,13 @@ impl From<crate::analysis::error::StatsError> for Error {
 }
 
 impl Error {
+    /// `path` has an extension the operation cannot write (`expected` tells the user which).
+    pub fn output_format(path: &std::path::Path, expected: &'static str) -> Self {
+        Error::OutputFormat {
+            path: path.display().to_string(),
+            expected,
+        }
+    }
     /// A CSV output could not be written.
     pub fn csv_write(e: impl fmt::Display) -> Self {
         Error::Write {

@@ -177,6 +177,30 @@ fn responses_read_back_and_cancelled_operations_write_nothing() {
     assert!(one.periods[0].values.iter().all(Option::is_some));
     round_trips(&one);
 
+    // An output the operation cannot write is told apart by variant, with the usual text.
+    let txt = ops::export::ExportRequest {
+        geography: "lsoa11".into(),
+        indicator: "imd_score".into(),
+        period: None,
+        out: dir.path().join("imd.txt"),
+    };
+    let e = ops::export::run(&ws, &txt, &Silent).unwrap_err();
+    assert!(matches!(e, Error::OutputFormat { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .ends_with("imd.txt: choose a .csv or .geojson output file"),
+        "{e}"
+    );
+    let unknown = ops::classify::ClassifyRequest {
+        indicator: "nope".into(),
+        ..classify.clone()
+    };
+    let e = ops::classify::run(&ws, &unknown, &Silent).unwrap_err();
+    assert!(
+        matches!(&e, Error::UnknownIndicator { code } if code == "nope"),
+        "{e}"
+    );
+
     // Cancelled: no file, no change to the workspace.
     let before = common::sha256(&path);
     let export = ops::export::ExportRequest {

@@ -47,8 +47,10 @@ pub fn run(
 ) -> Result<ClassifyResponse> {
     feedback.stage("classifying");
     let data = IndicatorData::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
-    let c = classify(&data.values, &req.options)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", req.indicator)))?;
+    let c = classify(&data.values, &req.options).map_err(|source| Error::Classify {
+        indicator: req.indicator.clone(),
+        source,
+    })?;
     let classes = data
         .areas
         .iter()

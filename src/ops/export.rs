@@ -63,10 +63,10 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
         "csv" => csv_bytes(&areas, &values, &req.indicator, &period)?,
         "geojson" | "json" => geojson_bytes(&areas, &values, &req.indicator, &period)?,
         _ => {
-            return Err(Error::Invalid(format!(
-                "{}: choose a .csv or .geojson output file",
-                out.display()
-            )));
+            return Err(Error::output_format(
+                out,
+                "choose a .csv or .geojson output file",
+            ));
         }
     };
     if feedback.is_cancelled() {

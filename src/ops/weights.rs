@@ -52,10 +52,7 @@ pub fn run(
             "gal" => weights_io::write_gal(&w, path)?,
             "gwt" => weights_io::write_gwt(&w, path)?,
             _ => {
-                return Err(Error::Invalid(format!(
-                    "{}: choose a .gal or .gwt file",
-                    path.display()
-                )));
+                return Err(Error::output_format(path, "choose a .gal or .gwt file"));
             }
         }
     }

@@ -275,10 +275,9 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
     let resolved = resolve(ws, spec)?;
     let areas = query::areas(ws, &spec.geography)?;
     if areas.is_empty() {
-        return Err(Error::Invalid(format!(
-            "geography '{}' has no areas",
-            spec.geography
-        )));
+        return Err(Error::NoAreas {
+            geography: spec.geography.clone(),
+        });
     }
     let zscore_weights = match &spec.zscore_weights {
         Some(code) => Some(weight_values(ws, spec, code, &areas)?),

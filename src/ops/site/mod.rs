@@ -10,6 +10,7 @@ mod output;
 mod report;
 
 use crate::analysis::ranking::{Worse, worst_share};
+use crate::analysis::result_codes::SiteStatus;
 use crate::analysis::siting::flow::Allocation;
 use crate::analysis::siting::{Model, Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;
@@ -536,7 +537,10 @@ pub fn run(ws: &Workspace, req: &SiteRequest, feedback: &dyn Feedback) -> Result
         covered_after: served_after.iter().sum::<f64>() + 0.0,
         capacity_enforced: enforced,
         unserved_demand: transport.as_ref().map(|t| t.unserved),
-        partly_covered_areas: status.iter().filter(|s| **s == 4.0).count(),
+        partly_covered_areas: status
+            .iter()
+            .filter(|s| **s == SiteStatus::PartlyCovered.code().code as f64)
+            .count(),
         objective: solution.objective,
         optimal: solution.optimal,
         gap: solution.gap,

@@ -83,10 +83,10 @@ pub(super) fn write_out(
             w.into_inner().map_err(Error::csv_write)?
         }
         _ => {
-            return Err(Error::Invalid(format!(
-                "{}: --out must end in .geojson (the sites) or .csv (the demand areas)",
-                path.display()
-            )));
+            return Err(Error::output_format(
+                path,
+                "--out must end in .geojson (the sites) or .csv (the demand areas)",
+            ));
         }
     };
     let tmp = path.with_extension("part");
