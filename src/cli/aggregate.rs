@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let ws = Workspace::open(&a.ws.workspace)?;
     let spinner = progress::Spinner::start("aggregating");
     let req = AggregateRequest {
         indicator: a.indicator,
@@ -32,7 +32,7 @@ pub fn run(a: Args) -> Result<()> {
         to: a.to,
         weight: a.weight,
     };
-    let r = aggregate::run(&mut ws, &req)?;
+    let r = aggregate::run(&ws, &req, &local_atlas::ops::Silent)?;
     drop(spinner);
     a.json.emit(&r, || {
         format!(

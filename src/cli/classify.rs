@@ -46,6 +46,6 @@ pub fn run(a: Args) -> Result<()> {
         period: a.period,
         options,
     };
-    let r = classify::run(&ws, &req)?;
+    let r = classify::run(&ws, &req, &local_atlas::ops::Silent)?;
     a.json.emit(&r, || text::classify(&r))
 }

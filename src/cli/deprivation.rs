@@ -36,7 +36,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let ws = Workspace::open(&a.ws.workspace)?;
     let req = DeprivationRequest {
         score: a.score,
         rank: a.rank,
@@ -47,6 +47,6 @@ pub fn run(a: Args) -> Result<()> {
         of: a.of,
         save: a.save,
     };
-    let r = deprivation::run(&mut ws, &req)?;
+    let r = deprivation::run(&ws, &req, &local_atlas::ops::Silent)?;
     a.json.emit(&r, || text::deprivation(&r))
 }

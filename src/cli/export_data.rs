@@ -29,8 +29,9 @@ pub fn run(a: Args) -> Result<()> {
         geography: a.geography,
         indicator: a.indicator,
         period: a.period,
+        out: a.out,
     };
-    let r = export::run(&ws, &req, &a.out)?;
+    let r = export::run(&ws, &req, &local_atlas::ops::Silent)?;
     a.json.emit(&r, || {
         format!(
             "wrote {} ({} areas, {} with a value, period {})",

@@ -1,5 +1,6 @@
 //! `index`: a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
 
+use super::progress;
 use super::shared::{JsonArg, WorkspaceArg};
 use super::text;
 use anyhow::Result;
@@ -23,9 +24,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let ws = Workspace::open(&a.ws.workspace)?;
     let spec = index::read_spec(&a.spec)?;
     let req = IndexRequest { spec, save: a.save };
-    let r = index::run(&mut ws, &req)?;
+    let bar = progress::Bar::new();
+    let r = index::run(&ws, &req, &bar)?;
+    drop(bar);
     a.json.emit(&r, || text::index(&r))
 }

@@ -171,7 +171,7 @@ impl MapOptions {
             }
             (None, None) => MapSpec::default(),
         };
-        recipe::apply(&mut spec, &self.overrides()?)?;
+        recipe::apply(ws, &mut spec, &self.overrides()?)?;
         Ok(spec)
     }
 }

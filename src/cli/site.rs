@@ -116,16 +116,17 @@ impl Args {
             capacity: self.capacity,
             capacity_field: self.capacity_field,
             save: self.save,
+            out: self.out,
         })
     }
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let (path, out, json) = (a.ws.workspace.clone(), a.out.clone(), a.json);
+    let (path, json) = (a.ws.workspace.clone(), a.json);
     let req = a.request()?;
-    let mut ws = Workspace::open(&path)?;
+    let ws = Workspace::open(&path)?;
     let spinner = progress::Spinner::start("siting");
-    let r = site::run(&mut ws, &req, out.as_deref(), &Silent)?;
+    let r = site::run(&ws, &req, &Silent)?;
     drop(spinner);
     json.emit(&r, || text::site(&r))
 }

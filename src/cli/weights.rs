@@ -28,7 +28,8 @@ pub fn run(a: Args) -> Result<()> {
     let req = WeightsRequest {
         geography: a.geography,
         kind: a.kind,
+        out: a.out,
     };
-    let r = weights::run(&ws, &req, a.out.as_deref())?;
+    let r = weights::run(&ws, &req, &local_atlas::ops::Silent)?;
     a.json.emit(&r, || text::weights(&r))
 }

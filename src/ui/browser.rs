@@ -152,9 +152,9 @@ fn read_card(app: &AtlasApp, code: &str) -> Card {
     };
     let m = &ex.meta;
     let polarity = match m.polarity {
-        crate::data::import::metadata::Polarity::HigherIsBetter => "higher is better",
-        crate::data::import::metadata::Polarity::LowerIsBetter => "lower is better",
-        crate::data::import::metadata::Polarity::Neutral => "neutral",
+        crate::data::indicator::Polarity::HigherIsBetter => "higher is better",
+        crate::data::indicator::Polarity::LowerIsBetter => "lower is better",
+        crate::data::indicator::Polarity::Neutral => "neutral",
     };
     let last = query::last_import(&app.ws, code)
         .ok()

@@ -302,10 +302,18 @@ impl AtlasApp {
         let key = (y_code.clone(), geography.clone(), ex.rows.len());
         if self.charts.y_key.as_ref() != Some(&key) {
             let codes: Vec<String> = ex.rows.iter().map(|r| r.code.clone()).collect();
-            match series::aligned(&self.ws, &y_code, &geography, None, &codes) {
-                Ok((period, v)) => {
-                    self.charts.y_values = v;
-                    self.charts.y_period = period;
+            let req = series::SeriesRequest {
+                indicator: y_code.clone(),
+                geography: geography.clone(),
+                codes,
+                periods: series::Periods::One(None),
+            };
+            match series::run(&self.ws, &req, &crate::ops::Silent) {
+                Ok(r) => {
+                    let one = r.periods.into_iter().next();
+                    self.charts.y_period =
+                        one.as_ref().map(|p| p.period.clone()).unwrap_or_default();
+                    self.charts.y_values = one.map(|p| p.values).unwrap_or_default();
                 }
                 Err(e) => self.error = Some(e.to_string()),
             }
@@ -359,8 +367,14 @@ impl AtlasApp {
                     .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
                     .collect()
             };
-            match series::time_series(&self.ws, &info.code, &info.geography, &codes) {
-                Ok(s) => self.charts.series = s,
+            let req = series::SeriesRequest {
+                indicator: info.code.clone(),
+                geography: info.geography.clone(),
+                codes,
+                periods: series::Periods::All,
+            };
+            match series::run(&self.ws, &req, &crate::ops::Silent) {
+                Ok(r) => self.charts.series = r.periods,
                 Err(e) => self.error = Some(e.to_string()),
             }
             self.charts.series_key = Some(key);

@@ -118,6 +118,7 @@ impl DeprivationPanels {
             capacity_field: (self.capped && !self.capacity_field.trim().is_empty())
                 .then(|| self.capacity_field.trim().to_string()),
             save: Some(SITE_SAVE.into()),
+            out: None,
         })
     }
 
@@ -217,9 +218,8 @@ impl AtlasApp {
             };
             let path = self.ws.path().to_path_buf();
             d.index_job = Job::spawn("index", ui.ctx(), move |feedback| {
-                feedback.stage("building the index");
-                let mut ws = Workspace::open(&path)?;
-                index::run(&mut ws, &req)
+                let ws = Workspace::open(&path)?;
+                index::run(&ws, &req, feedback)
             })
             .ok();
         }
@@ -367,8 +367,8 @@ impl AtlasApp {
                 Ok(req) => {
                     let path = self.ws.path().to_path_buf();
                     d.site_job = Job::spawn("site-finder", ui.ctx(), move |feedback| {
-                        let mut ws = Workspace::open(&path)?;
-                        site::run(&mut ws, &req, None, feedback)
+                        let ws = Workspace::open(&path)?;
+                        site::run(&ws, &req, feedback)
                     })
                     .ok();
                 }

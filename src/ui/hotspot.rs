@@ -400,11 +400,7 @@ fn result_ui(ui: &mut egui::Ui, h: &mut HotspotPanel, out: &mut Vec<Command>) {
     }
 }
 
-fn counts_grid(
-    ui: &mut egui::Ui,
-    id: &str,
-    counts: &std::collections::BTreeMap<&'static str, usize>,
-) {
+fn counts_grid(ui: &mut egui::Ui, id: &str, counts: &std::collections::BTreeMap<String, usize>) {
     fn label(k: &str) -> &str {
         match k {
             "HH" => "High–High",
@@ -438,8 +434,8 @@ fn spawn(
     name: &str,
 ) -> crate::Result<Job<(StatsRequest, StatsResponse)>> {
     Job::spawn(name, ctx, move |feedback| {
-        let mut ws = Workspace::open(&path)?;
-        let resp = stats::run(&mut ws, &req, feedback)?;
+        let ws = Workspace::open(&path)?;
+        let resp = stats::run(&ws, &req, feedback)?;
         Ok((req, resp))
     })
 }

@@ -2,8 +2,9 @@
 //! (one column per indicator). Codes stay text; ONS markers become a status, never a number.
 
 use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
-use super::metadata::{self, IndicatorMeta};
+use super::metadata;
 use super::session::ImportRun;
+use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result};
 use std::collections::{BTreeSet, HashMap};
@@ -25,63 +26,6 @@ pub struct IndicatorOptions {
     /// Replace values already in the workspace for the same indicator, geography and period.
     pub replace: bool,
     pub encoding: TextEncoding,
-}
-
-/// The status of a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Ok,
-    Suppressed,
-    Missing,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Suppressed => "suppressed",
-            Status::Missing => "missing",
-        }
-    }
-}
-
-/// One value to store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueRow {
-    pub indicator: String,
-    pub area_code: String,
-    pub period: String,
-    pub value: Option<f64>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub lower_ci: Option<f64>,
-    pub upper_ci: Option<f64>,
-    pub status: Status,
-    pub line: u64,
-}
-
-impl ValueRow {
-    /// A value computed by Local Atlas (a statistic, an index, a siting result): no
-    /// associates, status missing when there is no value.
-    pub fn computed(indicator: &str, code: &str, period: &str, value: Option<f64>) -> Self {
-        ValueRow {
-            indicator: indicator.into(),
-            area_code: code.into(),
-            period: period.into(),
-            status: if value.is_some() {
-                Status::Ok
-            } else {
-                Status::Missing
-            },
-            value,
-            numerator: None,
-            denominator: None,
-            lower_ci: None,
-            upper_ci: None,
-            line: 0,
-        }
-    }
 }
 
 /// What an import did.
