@@ -74,8 +74,75 @@ pub enum Error {
     },
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The user asked to stop (through a [`crate::feedback::Feedback`]); nothing was written.
     #[error("cancelled by the user")]
     Cancelled,
+    /// A request names an indicator the workspace does not have.
+    #[error("the workspace has no indicator '{code}'; see `local-atlas info` for the list")]
+    UnknownIndicator { code: String },
+    /// A request names a geography the workspace does not have.
+    #[error("the workspace has no geography '{name}'; see `local-atlas info`")]
+    UnknownGeography { name: String },
+    /// A request names a point layer the workspace does not have.
+    #[error("the workspace has no point layer '{name}'; see `local-atlas info`")]
+    UnknownLayer { name: String },
+    /// The indicator exists but has no values at the geography (in any period).
+    #[error(
+        "indicator '{indicator}' has no values for geography '{geography}'; see `local-atlas info`"
+    )]
+    NoValues {
+        indicator: String,
+        geography: String,
+    },
+    /// The indicator has values at the geography, but not in the period asked for.
+    #[error(
+        "indicator '{indicator}' has no values for '{geography}' in period '{period}' (periods: {available})"
+    )]
+    NoValuesInPeriod {
+        indicator: String,
+        geography: String,
+        period: String,
+        /// The periods it does have, comma-separated ("none" when there are none).
+        available: String,
+    },
+    /// An output file's extension names no format the operation writes; `expected` says which.
+    #[error("{path}: {expected}")]
+    OutputFormat {
+        path: String,
+        expected: &'static str,
+    },
+    /// A geography without any area (nothing to compute over).
+    #[error("geography '{geography}' has no areas")]
+    NoAreas { geography: String },
+    /// An indicator's values cannot be classified with the options given.
+    #[error("{indicator}: {source}")]
+    Classify {
+        indicator: String,
+        #[source]
+        source: crate::analysis::classify::ClassifyError,
+    },
+    /// An output file (CSV, GeoJSON…) could not be written.
+    #[error("cannot write {format}: {message}")]
+    Write {
+        format: &'static str,
+        message: String,
+    },
+    /// A composite index could not be built (cancellation becomes [`Error::Cancelled`]).
+    #[error("index '{name}': {source}")]
+    Index {
+        name: String,
+        #[source]
+        source: crate::analysis::composite::CompositeError,
+    },
+    /// A spatial statistic could not be computed (cancellation becomes [`Error::Cancelled`]).
+    #[error("{0}")]
+    Stats(#[source] crate::analysis::error::StatsError),
+    /// Spatial weights could not be built from the areas' centroids.
+    #[error("{0}")]
+    Weights(#[from] crate::analysis::weights::distance::WeightsError),
+    /// The siting model is ill-posed (bad reach, capacities, or more sites asked than exist).
+    #[error("{0}")]
+    Siting(#[from] crate::analysis::siting::SitingError),
     /// A map could not be drawn or written.
     #[error("map: {0}")]
     Render(#[from] crate::render::RenderError),
@@ -87,7 +154,39 @@ impl From<InputError> for Error {
     }
 }
 
+/// The analysis layer's cancellation is the library's [`Error::Cancelled`]; every other
+/// statistics error keeps its own type and text.
+impl From<crate::analysis::error::StatsError> for Error {
+    fn from(e: crate::analysis::error::StatsError) -> Self {
+        match e {
+            crate::analysis::error::StatsError::Cancelled => Error::Cancelled,
+            other => Error::Stats(other),
+        }
+    }
+}
+
 impl Error {
+    /// `path` has an extension the operation cannot write (`expected` tells the user which).
+    pub fn output_format(path: &std::path::Path, expected: &'static str) -> Self {
+        Error::OutputFormat {
+            path: path.display().to_string(),
+            expected,
+        }
+    }
+    /// A CSV output could not be written.
+    pub fn csv_write(e: impl fmt::Display) -> Self {
+        Error::Write {
+            format: "CSV",
+            message: e.to_string(),
+        }
+    }
+    /// A GeoJSON output could not be written.
+    pub fn geojson_write(e: impl fmt::Display) -> Self {
+        Error::Write {
+            format: "GeoJSON",
+            message: e.to_string(),
+        }
+    }
     pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.display().to_string(),
@@ -97,3 +196,43 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::error::StatsError;
+
+    #[test]
+    fn statistics_cancellation_is_the_cancelled_variant() {
+        assert!(matches!(
+            Error::from(StatsError::Cancelled),
+            Error::Cancelled
+        ));
+    }
+
+    #[test]
+    fn other_statistics_errors_keep_their_type_and_text() {
+        let e = Error::from(StatsError::ZeroVariance);
+        assert!(matches!(e, Error::Stats(StatsError::ZeroVariance)));
+        assert_eq!(e.to_string(), StatsError::ZeroVariance.to_string());
+    }
+
+    #[test]
+    fn unknown_names_keep_their_messages() {
+        let e = Error::UnknownIndicator { code: "imd".into() };
+        assert_eq!(
+            e.to_string(),
+            "the workspace has no indicator 'imd'; see `local-atlas info` for the list"
+        );
+        let e = Error::NoValuesInPeriod {
+            indicator: "a".into(),
+            geography: "g".into(),
+            period: "2020".into(),
+            available: "none".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "indicator 'a' has no values for 'g' in period '2020' (periods: none)"
+        );
+    }
+}

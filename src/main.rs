@@ -12,7 +12,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::args::Cli::parse();
+    let args = cli::Cli::parse();
     let result = match args.command {
         None => open_default(),
         Some(_) => cli::run(args),

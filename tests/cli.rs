@@ -220,3 +220,112 @@ fn sample_builds_the_gm_project() {
         assert!(themes.contains(t), "theme {t} missing: {themes:?}");
     }
 }
+
+/// `import … --check` runs the import's checks and prints its report without writing: the
+/// workspace's SHA-256 is unchanged; a bad file fails with the file, line and column.
+#[test]
+fn import_check_validates_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    let seeds = common::seeds();
+    ok(&["init", s(&ws)]);
+    let lsoa = seeds.join("gm_lsoa2011_bgc.geojson");
+    let boundaries = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "boundaries",
+            s(&ws),
+            s(&lsoa),
+            "--geography",
+            "lsoa11",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args)
+    };
+    let before = common::sha256(&ws);
+    let checked: serde_json::Value =
+        serde_json::from_str(&boundaries(&["--check", "--json"])).unwrap();
+    assert_eq!(checked["check"], true);
+    assert_eq!(checked["features"], 1673);
+    assert_eq!(
+        common::sha256(&ws),
+        before,
+        "--check wrote to the workspace"
+    );
+    assert!(!dir.path().join("ws.gpkg-journal").exists());
+    // The real import prints the same report, without the check flag.
+    let mut real: serde_json::Value = serde_json::from_str(&boundaries(&["--json"])).unwrap();
+    real.as_object_mut()
+        .unwrap()
+        .insert("check".into(), serde_json::Value::Bool(true));
+    assert_eq!(real, checked);
+
+    let wide = seeds.join("gm_iod2019_lsoa_wide.csv");
+    let indicators = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "indicators",
+            s(&ws),
+            s(&wide),
+            "--geography",
+            "lsoa11",
+            "--wide",
+            "--columns",
+            "imd_score,imd_rank",
+            "--period",
+            "2019",
+        ];
+        args.extend_from_slice(extra);
+        atlas(&args)
+    };
+    let before = common::sha256(&ws);
+    let out = indicators(&["--check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("check passed, nothing written: would import ")
+            && text.contains("3346 values of 2 indicator(s)"),
+        "{text}"
+    );
+    assert_eq!(common::sha256(&ws), before);
+
+    // A bad file: exit 1, the file/line/column error, the workspace untouched.
+    let bad = common::write(
+        dir.path(),
+        "bad.csv",
+        "LSOA11CD,score\nE01004766,12\nE01004767,twelve\n",
+    );
+    let out = atlas(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&bad),
+        "--geography",
+        "lsoa11",
+        "--wide",
+        "--columns",
+        "score",
+        "--period",
+        "2019",
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv, line 3, column 'score'") && err.contains("'twelve' is not a number"),
+        "{err}"
+    );
+    assert_eq!(common::sha256(&ws), before);
+    // Values already there are refused by a check exactly as by the import.
+    assert!(indicators(&[]).status.success());
+    let before = common::sha256(&ws);
+    let out = indicators(&["--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--replace"));
+    assert!(indicators(&["--check", "--replace"]).status.success());
+    assert_eq!(common::sha256(&ws), before);
+}

@@ -216,3 +216,57 @@ fn lisa_cluster_maps_and_recipe_files() {
         "names the file"
     );
 }
+
+/// Value names are read in any case: users type `--page A4`, `--method Jenks`, `--format SVG`.
+#[test]
+fn value_names_are_case_insensitive() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path()).display().to_string();
+    let svg = dir.path().join("a4.svg").display().to_string();
+    let r = ok(&[
+        "map",
+        &ws,
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score",
+        "--method",
+        "Jenks",
+        "--page",
+        "A3",
+        "--out",
+        &svg,
+        "--json",
+    ]);
+    assert!(
+        (r["width_mm"].as_f64().unwrap() - 297.0).abs() < 1e-9,
+        "{r}"
+    );
+    let r = ok(&[
+        "map", &ws, "--recipe", "IMD 2019", "--page", "A4", "--out", &svg, "--json",
+    ]);
+    assert!(
+        (r["width_mm"].as_f64().unwrap() - 210.0).abs() < 1e-9,
+        "{r}"
+    );
+    let r = ok(&[
+        "classify",
+        &ws,
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score",
+        "--method",
+        "HeadTail",
+        "--json",
+    ]);
+    assert_eq!(r["method"], "headtail");
+    let out = dir.path().join("lad").display().to_string();
+    let r = ok(&[
+        "atlas", &ws, "--recipe", "IMD 2019", "--per", "lad16", "--out", &out, "--format", "SVG",
+        "--json",
+    ]);
+    assert_eq!(r["pages"], 10);
+    let o = run(&["map", &ws, "--page", "A5", "--out", &svg]);
+    assert!(!o.status.success(), "A5 is not a page size");
+}

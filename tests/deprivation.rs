@@ -699,3 +699,60 @@ fn index_with_weighted_zscores_matches_a_hand_computation() {
     }
     assert!(differs > 1000, "weighting changed only {differs} scores");
 }
+
+/// Cancels as soon as a stage whose name starts with `at` begins.
+struct CancelAtStage {
+    at: &'static str,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl local_atlas::feedback::Feedback for CancelAtStage {
+    fn stage(&self, name: &str) {
+        if let Ok(mut s) = self.seen.lock() {
+            s.push(name.to_string());
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        self.seen
+            .lock()
+            .map(|s| s.iter().any(|n| n.starts_with(self.at)))
+            .unwrap_or(false)
+    }
+}
+
+/// Cancelling an index (between its domains, or during the weight sensitivity) returns
+/// `Error::Cancelled` and leaves the workspace byte-identical; uncancelled, the same request
+/// saves.
+#[test]
+fn a_cancelled_index_returns_cancelled_and_writes_nothing() {
+    use local_atlas::Error;
+    use local_atlas::ops::index::{IndexRequest, parse_spec, run};
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample(dir.path());
+    let text = "name = \"c\"\ngeography = \"lsoa11\"\n[sensitivity]\ndraws = 200\n\
+        [[domain]]\nindicator = \"income_score\"\ninput = \"score\"\ntransform = \"zscore\"\nweight = 1.0\n\
+        [[domain]]\nindicator = \"employment_score\"\ninput = \"score\"\ntransform = \"zscore\"\nweight = 1.0\n";
+    let req = IndexRequest {
+        spec: parse_spec("c.toml", text).unwrap(),
+        save: Some("cancelled_index".into()),
+    };
+    let before = common::sha256(&path);
+    for at in ["domain 'employment_score'", "weight sensitivity"] {
+        let ws = local_atlas::data::Workspace::open(&path).unwrap();
+        let f = CancelAtStage {
+            at,
+            seen: Default::default(),
+        };
+        let r = run(&ws, &req, &f);
+        assert!(matches!(r, Err(Error::Cancelled)), "{at}: {:?}", r.err());
+        let seen = f.seen.lock().unwrap().clone();
+        assert!(!seen.iter().any(|s| s == "saving"), "{at}: {seen:?}");
+        drop(ws);
+        assert_eq!(common::sha256(&path), before, "{at}");
+    }
+    let ws = local_atlas::data::Workspace::open(&path).unwrap();
+    let r = run(&ws, &req, &local_atlas::feedback::Silent).unwrap();
+    assert!(!r.saved.is_empty());
+    drop(ws);
+    assert_ne!(common::sha256(&path), before);
+}

@@ -6,9 +6,10 @@ mod common;
 use local_atlas::data::Workspace;
 use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use local_atlas::data::import::csv_text::TextEncoding;
-use local_atlas::data::import::indicators::{IndicatorOptions, Status, import_indicators};
+use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
 use local_atlas::data::import::lookup::{LookupOptions, import_lookup};
 use local_atlas::data::import::points::{PointOptions, import_points};
+use local_atlas::data::indicator::Status;
 use local_atlas::data::query;
 use local_atlas::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -682,4 +683,274 @@ fn points_from_csv_and_geojson() {
         &["bad.csv", "line 2", "column 'easting'"],
     );
     assert_eq!(query::info(&ws).unwrap().layers.len(), 3);
+}
+
+// ---- The one door: `ops::import` (run, check, trial) ----
+
+use local_atlas::ops::Feedback;
+use local_atlas::ops::import::{self as door, Crs, FileKind, ImportRequest};
+
+/// No rollback journal or WAL file is left beside the workspace.
+fn no_journal(path: &Path) {
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(!side.exists(), "{} was left behind", side.display());
+    }
+}
+
+/// A workspace of `n` square areas and a wide CSV of `columns` indicators for all of them.
+fn wide_workspace(n: usize, columns: usize) -> (tempfile::TempDir, PathBuf, Workspace, PathBuf) {
+    let (dir, path, mut ws) = common::new_workspace();
+    let codes: Vec<String> = (0..n).map(|i| format!("A{i:05}")).collect();
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let gj = common::write(dir.path(), "many.geojson", common::squares_geojson(&refs));
+    import_boundaries(
+        &mut ws,
+        &gj,
+        &BoundaryOptions {
+            geography: "area".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut csv = String::from("code");
+    for c in 0..columns {
+        csv.push_str(&format!(",v{c}"));
+    }
+    for (i, code) in codes.iter().enumerate() {
+        csv.push('\n');
+        csv.push_str(code);
+        for c in 0..columns {
+            csv.push_str(&format!(",{}", i * columns + c));
+        }
+    }
+    let f = common::write(dir.path(), "wide.csv", csv);
+    (dir, path, ws, f)
+}
+
+fn wide_request(f: &Path) -> ImportRequest {
+    ImportRequest {
+        wide: true,
+        period: Some("2024".into()),
+        ..ImportRequest::new(FileKind::Indicators, f, "area")
+    }
+}
+
+#[test]
+fn a_trial_that_writes_many_rows_leaves_the_workspace_byte_identical() {
+    let (dir, path, mut ws, f) = wide_workspace(1000, 60);
+    let req = wide_request(&f);
+    let before = common::sha256(&path);
+    let trial = door::trial(&ws, &req, &local_atlas::ops::Silent).unwrap();
+    assert_eq!(trial.unmatched(), 0);
+    assert_eq!(common::sha256(&path), before, "the trial wrote to the file");
+    no_journal(&path);
+    // A boundary trial creates (and drops again) a whole feature table.
+    let gj = common::write(
+        dir.path(),
+        "more.geojson",
+        common::squares_geojson(&["B1", "B2", "B3"]),
+    );
+    let b = ImportRequest::new(FileKind::Boundaries, &gj, "more");
+    let b_trial = door::check(&ws, &b, &local_atlas::ops::Silent).unwrap();
+    assert_eq!(common::sha256(&path), before);
+    no_journal(&path);
+    // The real import gives exactly the report of the trial, and does write.
+    let real = door::run(&mut ws, &req, &local_atlas::ops::Silent).unwrap();
+    assert_eq!(
+        serde_json::to_value(&real).unwrap(),
+        serde_json::to_value(&trial).unwrap()
+    );
+    assert_eq!(serde_json::to_value(&real).unwrap()["values"], 60_000);
+    assert_ne!(common::sha256(&path), before);
+    assert_eq!(
+        query::values(&ws, "v59", "area", "2024").unwrap().len(),
+        1000
+    );
+    let b_real = door::run(&mut ws, &b, &local_atlas::ops::Silent).unwrap();
+    assert_eq!(b_real.summary(), b_trial.summary());
+}
+
+/// Cancels as soon as the named stage reports progress.
+struct CancelIn {
+    stage: &'static str,
+    current: std::sync::Mutex<String>,
+    seen: std::sync::atomic::AtomicBool,
+}
+
+impl CancelIn {
+    fn new(stage: &'static str) -> Self {
+        Self {
+            stage,
+            current: Default::default(),
+            seen: Default::default(),
+        }
+    }
+}
+
+impl Feedback for CancelIn {
+    fn stage(&self, name: &str) {
+        *self.current.lock().unwrap() = name.to_string();
+    }
+    fn progress(&self, _done: u64, _total: u64) {
+        if *self.current.lock().unwrap() == self.stage {
+            self.seen.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        self.seen.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
+    let (_dir, path, mut ws, f) = wide_workspace(300, 40);
+    let req = wide_request(&f);
+    let before = common::sha256(&path);
+    for stage in ["reading indicators", "writing indicators"] {
+        let fb = CancelIn::new(stage);
+        let err = door::run(&mut ws, &req, &fb).expect_err("cancelled");
+        assert!(matches!(err, Error::Cancelled), "{stage}: {err}");
+        assert_eq!(common::sha256(&path), before, "{stage}: the file changed");
+        no_journal(&path);
+    }
+    assert!(query::periods(&ws, "v0", "area").unwrap().is_empty());
+    // Progress is reported as rows are read and values written.
+    struct Count(std::sync::atomic::AtomicU64);
+    impl Feedback for Count {
+        fn progress(&self, done: u64, total: u64) {
+            assert!(done <= total);
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let count = Count(Default::default());
+    door::run(&mut ws, &req, &count).unwrap();
+    assert!(count.0.load(std::sync::atomic::Ordering::SeqCst) >= 4);
+}
+
+#[test]
+fn check_refuses_what_the_import_refuses_and_the_trial_counts_unmatched_codes() {
+    let (dir, path, ws) = small_workspace();
+    let f = common::write(
+        dir.path(),
+        "unk.csv",
+        "code,indicator,period,value\n00101,rate,2023,1\n99999,rate,2023,2\n",
+    );
+    let req = ImportRequest::new(FileKind::Indicators, &f, "area");
+    expect_error(
+        &path,
+        || door::check(&ws, &req, &local_atlas::ops::Silent),
+        &["unk.csv", "1 area code(s) match no boundary", "99999"],
+    );
+    let before = common::sha256(&path);
+    let r = door::trial(&ws, &req, &local_atlas::ops::Silent).unwrap();
+    assert_eq!(r.unmatched(), 1);
+    assert!(
+        r.summary()
+            .starts_with("1 matched area codes, 1 unmatched (e.g. 99999)"),
+        "{}",
+        r.summary()
+    );
+    assert_eq!(common::sha256(&path), before);
+    no_journal(&path);
+}
+
+#[test]
+fn the_request_carries_every_command_line_option_and_lookups() {
+    let (dir, path, mut ws) = small_workspace();
+    let silent = &local_atlas::ops::Silent;
+    // Boundaries: source CRS and attribution.
+    let gj = common::write(
+        dir.path(),
+        "wards.geojson",
+        common::squares_geojson(&["W1", "W2"]),
+    );
+    let r = door::run(
+        &mut ws,
+        &ImportRequest {
+            source_crs: Some(Crs::Wgs84),
+            attribution: Some("Contains OS data".into()),
+            ..ImportRequest::new(FileKind::Boundaries, &gj, "ward")
+        },
+        silent,
+    )
+    .unwrap();
+    assert!(
+        r.summary().starts_with("2 areas into 'ward'"),
+        "{}",
+        r.summary()
+    );
+    assert_eq!(
+        query::geography_attribution(&ws, "ward").unwrap(),
+        "Contains OS data"
+    );
+    // Lookup: from/to and their fields.
+    let lk = common::write(
+        dir.path(),
+        "lk.csv",
+        "a,w\n00101,W1\n00102,W1\n00103,W2\n00104,W2\n",
+    );
+    let lookup = ImportRequest {
+        code_field: Some("a".into()),
+        to: "ward".into(),
+        to_field: Some("w".into()),
+        ..ImportRequest::new(FileKind::Lookup, &lk, "area")
+    };
+    let r = door::run(&mut ws, &lookup, silent).unwrap();
+    assert_eq!(
+        r.summary(),
+        "lookup area → ward (a → w): 4 areas into 2 groups; 0 'area' areas not covered"
+    );
+    assert_eq!(query::lookup(&ws, "area", "ward").unwrap().len(), 4);
+    let no_to = ImportRequest::new(FileKind::Lookup, &lk, "area");
+    expect_error(&path, || door::run(&mut ws, &no_to, silent), &["--to"]);
+    // Indicators: encoding, metadata, wide columns.
+    let csv = common::write(
+        dir.path(),
+        "w.csv",
+        b"code,rate,name\n00101,1,Caf\xe9\n00102,3,Bar\n",
+    );
+    let meta = common::write(
+        dir.path(),
+        "meta.csv",
+        b"code,title,theme\nrate,Caf\xe9 visits,Health\n",
+    );
+    let strict = ImportRequest {
+        wide: true,
+        columns: Some(vec!["rate".into()]),
+        period: Some("2023".into()),
+        metadata: Some(meta.clone()),
+        encoding: TextEncoding::Utf8,
+        ..ImportRequest::new(FileKind::Indicators, &csv, "area")
+    };
+    expect_error(
+        &path,
+        || door::run(&mut ws, &strict, silent),
+        &["w.csv", "line 2", "not valid UTF-8"],
+    );
+    let r = door::run(
+        &mut ws,
+        &ImportRequest {
+            encoding: TextEncoding::Windows1252,
+            ..strict
+        },
+        silent,
+    );
+    // The values file is read as asked; the metadata file is detected (auto).
+    let r = r.unwrap();
+    assert!(
+        r.summary().contains("2 values of 1 indicator(s) (rate)"),
+        "{}",
+        r.summary()
+    );
+    assert_eq!(
+        query::indicator_meta(&ws, "rate").unwrap().title,
+        "Café visits"
+    );
+    // The request is serialisable and round-trips.
+    let text = serde_json::to_string(&lookup).unwrap();
+    assert_eq!(
+        serde_json::from_str::<ImportRequest>(&text).unwrap(),
+        lookup
+    );
 }

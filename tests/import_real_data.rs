@@ -5,7 +5,8 @@ mod common;
 use local_atlas::data::crs::{Crs, Transformer};
 use local_atlas::data::gpkg_geom;
 use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
-use local_atlas::data::import::indicators::{IndicatorOptions, Status, import_indicators};
+use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
+use local_atlas::data::indicator::Status;
 use local_atlas::data::query;
 use rusqlite::Connection;
 

@@ -7,6 +7,7 @@ use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
 use local_atlas::data::import::lookup::{LookupOptions, import_lookup};
 use local_atlas::data::query;
+use local_atlas::ops::Silent;
 use local_atlas::ops::aggregate::{AggregateRequest, run as aggregate};
 use local_atlas::ops::export::{ExportRequest, run as export};
 use std::collections::HashMap;
@@ -120,13 +121,14 @@ fn aggregate_sum_and_weighted_mean_match_independent_computation() {
         e.1 += rank;
     }
     let r = aggregate(
-        &mut ws,
+        &ws,
         &AggregateRequest {
             indicator: "imd_decile".into(),
             from: "lsoa11".into(),
             to: "ward17".into(),
             weight: None,
         },
+        &Silent,
     )
     .unwrap();
     assert_eq!((r.groups, r.groups_missing), (215, 0));
@@ -138,13 +140,14 @@ fn aggregate_sum_and_weighted_mean_match_independent_computation() {
         );
     }
     aggregate(
-        &mut ws,
+        &ws,
         &AggregateRequest {
             indicator: "imd_score".into(),
             from: "lsoa11".into(),
             to: "ward17".into(),
             weight: Some("imd_rank".into()),
         },
+        &Silent,
     )
     .unwrap();
     let got = query::values(&ws, "imd_score", "ward17", "2019").unwrap();
@@ -155,13 +158,14 @@ fn aggregate_sum_and_weighted_mean_match_independent_computation() {
     }
     // Re-running replaces rather than duplicating.
     aggregate(
-        &mut ws,
+        &ws,
         &AggregateRequest {
             indicator: "imd_decile".into(),
             from: "lsoa11".into(),
             to: "ward17".into(),
             weight: None,
         },
+        &Silent,
     )
     .unwrap();
     assert_eq!(
@@ -172,13 +176,14 @@ fn aggregate_sum_and_weighted_mean_match_independent_computation() {
     );
     // No lookup to LADs: a clear error.
     let e = aggregate(
-        &mut ws,
+        &ws,
         &AggregateRequest {
             indicator: "imd_decile".into(),
             from: "lsoa11".into(),
             to: "lad".into(),
             weight: None,
         },
+        &Silent,
     )
     .unwrap_err();
     assert!(e.to_string().contains("import lookup"), "{e}");
@@ -194,8 +199,9 @@ fn export_csv_and_geojson_round_trip() {
             geography: "lsoa11".into(),
             indicator: "imd_score".into(),
             period: None,
+            out: csv_path.clone(),
         },
-        &csv_path,
+        &Silent,
     )
     .unwrap();
     assert_eq!(
@@ -232,8 +238,9 @@ fn export_csv_and_geojson_round_trip() {
             geography: "lsoa11".into(),
             indicator: "imd_score".into(),
             period: Some("2019".into()),
+            out: gj.clone(),
         },
-        &gj,
+        &Silent,
     )
     .unwrap();
     let (_d2, _p2, mut ws2) = common::new_workspace();
@@ -263,8 +270,9 @@ fn export_csv_and_geojson_round_trip() {
             geography: "lsoa11".into(),
             indicator: "imd_score".into(),
             period: Some("2015".into()),
+            out: gj.clone(),
         },
-        &gj,
+        &Silent,
     )
     .unwrap_err();
     assert!(e.to_string().contains("periods: 2019"), "{e}");

@@ -35,8 +35,9 @@ fn imd_spec(o: recipe::Overrides) -> MapSpec {
         indicator: Some("imd_score".into()),
         ..Default::default()
     };
-    recipe::apply(&mut spec, &base).unwrap();
-    recipe::apply(&mut spec, &o).unwrap();
+    let ws = Workspace::open(sample()).unwrap();
+    recipe::apply(&ws, &mut spec, &base).unwrap();
+    recipe::apply(&ws, &mut spec, &o).unwrap();
     spec
 }
 
@@ -383,7 +384,7 @@ fn atlas_writes_one_safe_file_per_district_and_a_multi_page_pdf() {
 fn lisa_clusters_map_with_conventional_colours() {
     let dir = tempfile::tempdir().unwrap();
     let path = copy_of_sample(dir.path());
-    let mut ws = Workspace::open(&path).unwrap();
+    let ws = Workspace::open(&path).unwrap();
     let req = local_atlas::ops::stats::StatsRequest {
         statistic: local_atlas::ops::stats::Statistic::Lisa,
         geography: "lsoa11".into(),
@@ -397,7 +398,7 @@ fn lisa_clusters_map_with_conventional_colours() {
         two_sided: false,
         save: true,
     };
-    local_atlas::ops::stats::run(&mut ws, &req, &Silent).unwrap();
+    local_atlas::ops::stats::run(&ws, &req, &Silent).unwrap();
     let spec = MapSpec {
         layers: vec![LayerSpec::Clusters {
             geography: "lsoa11".into(),

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 /// How members combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AggregateMethod {
     Sum,

@@ -42,7 +42,7 @@ pub struct SmallArea<'a> {
 }
 
 /// The summary measures of one group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct GroupDeprivation {
     pub group: String,
     pub areas: usize,

@@ -47,7 +47,7 @@ use super::weights::SpatialWeights;
 use crate::feedback::{Feedback, Silent};
 
 /// Hot-spot class at 99 / 95 / 90 % confidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum HotSpot {
     #[serde(rename = "hot_99")]
     Hot99,

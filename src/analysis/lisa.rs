@@ -38,7 +38,7 @@ use super::weights::SpatialWeights;
 use crate::feedback::{Feedback, Silent};
 
 /// Moran scatterplot quadrant of an area: its own value and its neighbours' (High/Low).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Quadrant {
     #[serde(rename = "HH")]
     HighHigh,
@@ -51,7 +51,7 @@ pub enum Quadrant {
 }
 
 /// LISA cluster map class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cluster {
     #[serde(rename = "HH")]
     HighHigh,

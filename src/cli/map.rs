@@ -1,15 +1,17 @@
-//! `map` and `atlas`: the bureau's custom maps from the command line.
+//! `map`: the bureau's custom maps from the command line, and the options that shape a map
+//! (shared with `atlas`).
 
-use super::{emit, progress};
+use super::progress;
+use super::shared::{JsonArg, WorkspaceArg, any_case};
 use anyhow::{Context, Result};
 use clap::Args;
-use local_atlas::analysis::classify::Method;
-use local_atlas::data::Workspace;
-use local_atlas::ops::map::{self, AtlasRequest, Format, recipe};
+use local_atlas::ops::Workspace;
+use local_atlas::ops::classify::Method;
+use local_atlas::ops::map::{self, recipe};
 use local_atlas::render::spec::{MapSpec, PageSize};
 use std::path::PathBuf;
 
-/// Paper sizes on the command line.
+/// Paper sizes on the command line (any case: `--page A4` or `--page a4`).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Paper {
     A4,
@@ -37,7 +39,7 @@ pub struct MapOptions {
     #[arg(long)]
     pub period: Option<String>,
     /// equal, quantile, jenks, stddev, pretty, maxbreaks, box, percentile, headtail or manual.
-    #[arg(long)]
+    #[arg(long, value_parser = any_case::<Method>)]
     pub method: Option<Method>,
     #[arg(long)]
     pub classes: Option<usize>,
@@ -58,7 +60,7 @@ pub struct MapOptions {
     /// A note printed at the foot of the page.
     #[arg(long)]
     pub note: Option<String>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub page: Option<Paper>,
     #[arg(long)]
     pub landscape: bool,
@@ -169,24 +171,33 @@ impl MapOptions {
             }
             (None, None) => MapSpec::default(),
         };
-        recipe::apply(&mut spec, &self.overrides()?)?;
+        recipe::apply(ws, &mut spec, &self.overrides()?)?;
         Ok(spec)
     }
 }
 
-pub fn run_map(
-    workspace: PathBuf,
-    options: MapOptions,
-    out: PathBuf,
-    save_recipe: Option<String>,
-    json: bool,
-) -> Result<()> {
-    let mut ws = Workspace::open(&workspace)?;
-    let spec = options.spec(&ws)?;
+#[derive(Args, Debug)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+    #[command(flatten)]
+    pub options: MapOptions,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Save the map's recipe under this name (re-render it later with --recipe).
+    #[arg(long)]
+    pub save_recipe: Option<String>,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+pub fn run(a: MapArgs) -> Result<()> {
+    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let spec = a.options.spec(&ws)?;
     let spinner = progress::Spinner::start("drawing the map");
-    let r = map::run(&mut ws, &spec, &out, save_recipe.as_deref())?;
+    let r = map::run(&mut ws, &spec, &a.out, a.save_recipe.as_deref())?;
     drop(spinner);
-    emit(json, &r, || {
+    a.json.emit(&r, || {
         let size = match (r.width_px, r.height_px) {
             (Some(w), Some(h)) => format!("{w}×{h} px"),
             _ => format!("{:.0}×{:.0} mm", r.width_mm, r.height_mm),
@@ -197,52 +208,5 @@ pub fn run_map(
             .map(|n| format!("; saved recipe '{n}'"))
             .unwrap_or_default();
         format!("wrote {} ({size}, {} bytes){saved}", r.out, r.bytes)
-    })
-}
-
-pub fn run_atlas(
-    workspace: PathBuf,
-    options: MapOptions,
-    per: String,
-    out: Option<PathBuf>,
-    format: Format,
-    pdf_single: Option<PathBuf>,
-    json: bool,
-) -> Result<()> {
-    if out.is_none() && pdf_single.is_none() {
-        anyhow::bail!("give --out DIR for one file per area, --pdf-single FILE.pdf, or both");
-    }
-    if let Some(p) = &pdf_single {
-        anyhow::ensure!(
-            Format::of(p)? == Format::Pdf,
-            "--pdf-single must end in .pdf"
-        );
-    }
-    let ws = Workspace::open(&workspace)?;
-    let spec = options.spec(&ws)?;
-    let bar = progress::Bar::new();
-    let req = AtlasRequest {
-        spec,
-        per,
-        files: out.is_some(),
-        out_dir: out.unwrap_or_default(),
-        format,
-        pdf_single,
-    };
-    let r = map::atlas(&ws, &req, &bar)?;
-    drop(bar);
-    emit(json, &r, || {
-        let mut s = format!("{} pages for geography '{}'", r.pages, r.geography);
-        if !r.files.is_empty() {
-            s.push_str(&format!(
-                ", {} files in {}",
-                r.files.len(),
-                req.out_dir.display()
-            ));
-        }
-        if let Some(p) = &r.pdf_single {
-            s.push_str(&format!(", one PDF {p}"));
-        }
-        s
     })
 }

@@ -1,18 +1,81 @@
-//! The headless command line: parses arguments and calls the library's operations.
+//! The headless command line, a dispatch: each command (or group) has its own file with one
+//! `Args` struct and one `run`. Commands reach the library through `local_atlas::ops` only
+//! (and the renderer's map types), the door the desktop app uses too. The command names,
+//! options and `--json` outputs are a contract (README "Command line").
 
-pub mod args;
+mod aggregate;
+mod atlas;
+mod bench;
+mod classify;
+mod deprivation;
+mod export_data;
+#[cfg(feature = "gui")]
+mod gui;
+mod import;
+mod index;
+mod info;
+mod init;
 mod map;
 mod progress;
+mod sample;
+mod shared;
+mod site;
+mod stats;
 mod text;
+mod weights;
 
-use anyhow::{Context, Result};
-use args::{Cli, Command, ImportCommand};
-use local_atlas::analysis::classify::ClassifyOptions;
-use local_atlas::data::Workspace;
-use local_atlas::data::import::{boundaries, indicators, lookup, points};
-use local_atlas::data::query;
-use local_atlas::ops;
-use serde::Serialize;
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "local-atlas",
+    version,
+    about = "Local Atlas: an offline Local Information System. With no command it opens the desktop app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an empty workspace (a GeoPackage file).
+    Init(init::Args),
+    /// Import boundaries, indicators, a lookup or a point layer.
+    #[command(subcommand)]
+    Import(import::Command),
+    /// Re-aggregate an indicator to a higher geography through a lookup.
+    Aggregate(aggregate::Args),
+    /// Show the geographies, indicators and layers of a workspace.
+    Info(info::Args),
+    /// Export one indicator at one geography as CSV or GeoJSON.
+    ExportData(export_data::Args),
+    /// Classify an indicator into map classes.
+    Classify(classify::Args),
+    /// Draw a map (PNG, SVG or PDF by the extension of --out), optionally from a saved recipe.
+    Map(map::MapArgs),
+    /// One map per area of a geography (e.g. per ward), zoomed to the area, as files and/or
+    /// one multi-page PDF.
+    Atlas(atlas::Args),
+    /// Build spatial weights and summarise them (optionally write GAL/GWT for GeoDa/PySAL).
+    Weights(weights::Args),
+    /// Spatial statistics: global Moran's I, local Moran (LISA) or Getis-Ord Gi*.
+    Stats(stats::Args),
+    /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
+    Index(index::Args),
+    /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
+    DeprivationAggregate(deprivation::Args),
+    /// Service siting: coverage, MCLP, LSCP or p-median.
+    Site(site::Args),
+    /// Time the analysis core on GM, London and a synthetic 35k tessellation.
+    Bench(bench::Args),
+    /// (Re)build the Greater Manchester sample project from seeds/.
+    Sample(sample::Args),
+    /// Open the desktop app on a workspace (default: the sample project).
+    #[cfg(feature = "gui")]
+    Gui(gui::Args),
+}
 
 /// Runs a sub-command.
 pub fn run(cli: Cli) -> Result<()> {
@@ -20,565 +83,22 @@ pub fn run(cli: Cli) -> Result<()> {
         anyhow::bail!("no command given");
     };
     match command {
-        Command::Init { workspace } => {
-            Workspace::create(&workspace)?;
-            println!("created workspace {}", workspace.display());
-        }
-        Command::Import(import) => run_import(import)?,
-        Command::Aggregate {
-            workspace,
-            indicator,
-            from,
-            to,
-            weight,
-            json,
-        } => {
-            let mut ws = Workspace::open(&workspace)?;
-            let spinner = progress::Spinner::start("aggregating");
-            let report = ops::aggregate::run(
-                &mut ws,
-                &ops::aggregate::AggregateRequest {
-                    indicator,
-                    from,
-                    to,
-                    weight,
-                },
-            )?;
-            drop(spinner);
-            emit(json, &report, || {
-                format!(
-                    "aggregated {} from {} to {} ({:?}): {} areas for period(s) {}, {} without a value because a member was missing",
-                    report.indicator,
-                    report.from,
-                    report.to,
-                    report.method,
-                    report.groups,
-                    report.periods.join(", "),
-                    report.groups_missing
-                )
-            })?;
-        }
-        Command::Info { workspace, json } => {
-            let ws = Workspace::open(&workspace)?;
-            let info = query::info(&ws)?;
-            emit(json, &info, || info_text(&info))?;
-        }
-        Command::ExportData {
-            workspace,
-            geography,
-            indicator,
-            period,
-            out,
-            json,
-        } => {
-            let ws = Workspace::open(&workspace)?;
-            let report = ops::export::run(
-                &ws,
-                &ops::export::ExportRequest {
-                    geography,
-                    indicator,
-                    period,
-                },
-                &out,
-            )?;
-            emit(json, &report, || {
-                format!(
-                    "wrote {} ({} areas, {} with a value, period {})",
-                    report.file, report.areas, report.with_value, report.period
-                )
-            })?;
-        }
-        Command::Classify {
-            workspace,
-            geography,
-            indicator,
-            period,
-            method,
-            classes,
-            breaks,
-            hinge,
-            json,
-        } => {
-            let ws = Workspace::open(&workspace)?;
-            let options = ClassifyOptions {
-                method,
-                k: classes,
-                manual_breaks: breaks.unwrap_or_default(),
-                hinge,
-                ..Default::default()
-            };
-            let r = ops::classify::run(
-                &ws,
-                &ops::classify::ClassifyRequest {
-                    geography,
-                    indicator,
-                    period,
-                    options,
-                },
-            )?;
-            emit(json, &r, || text::classify(&r))?;
-        }
-        Command::Weights {
-            workspace,
-            geography,
-            kind,
-            out,
-            json,
-        } => {
-            let ws = Workspace::open(&workspace)?;
-            let r = ops::weights::run(
-                &ws,
-                &ops::weights::WeightsRequest { geography, kind },
-                out.as_deref(),
-            )?;
-            emit(json, &r, || text::weights(&r))?;
-        }
-        Command::Stats {
-            workspace,
-            statistic,
-            geography,
-            indicator,
-            period,
-            weights,
-            permutations,
-            seed,
-            alpha,
-            fdr,
-            two_sided,
-            save,
-            json,
-        } => {
-            let mut ws = Workspace::open(&workspace)?;
-            let mut req = ops::stats::StatsRequest::new(statistic, &geography, &indicator);
-            req = ops::stats::StatsRequest {
-                period,
-                weights,
-                permutations,
-                seed,
-                alpha,
-                fdr,
-                two_sided,
-                save,
-                ..req
-            };
-            let bar = progress::Bar::new();
-            let r = ops::stats::run(&mut ws, &req, &bar)?;
-            drop(bar);
-            emit(json, &r, || text::stats(&r, save))?;
-        }
-        Command::Index {
-            workspace,
-            spec,
-            save,
-            json,
-        } => {
-            let mut ws = Workspace::open(&workspace)?;
-            let spec = ops::index::read_spec(&spec)?;
-            let r = ops::index::run(&mut ws, &ops::index::IndexRequest { spec, save })?;
-            emit(json, &r, || text::index(&r))?;
-        }
-        Command::DeprivationAggregate {
-            workspace,
-            score,
-            rank,
-            population,
-            from,
-            to,
-            period,
-            of,
-            save,
-            json,
-        } => {
-            let mut ws = Workspace::open(&workspace)?;
-            let r = ops::deprivation::run(
-                &mut ws,
-                &ops::deprivation::DeprivationRequest {
-                    score,
-                    rank,
-                    population,
-                    from,
-                    to,
-                    period,
-                    of,
-                    save,
-                },
-            )?;
-            emit(json, &r, || text::deprivation(&r))?;
-        }
-        Command::Site {
-            workspace,
-            geography,
-            demand,
-            period,
-            deprived_only,
-            deprived_of,
-            deprived_multiply,
-            demand_points,
-            existing,
-            candidates,
-            reach_m,
-            matrix,
-            mclp,
-            lscp,
-            pmedian,
-            heuristic,
-            work_limit,
-            capacity,
-            capacity_field,
-            out,
-            save,
-            json,
-        } => {
-            use local_atlas::analysis::siting::Model;
-            let model = match (mclp, lscp, pmedian) {
-                (Some(p), _, _) => Model::Mclp { p },
-                (_, Some(percent), _) => Model::Lscp { percent },
-                (_, _, Some(p)) => Model::Pmedian { p },
-                _ => anyhow::bail!("give one of --mclp P, --lscp PERCENT or --pmedian P"),
-            };
-            let deprived = deprived_only.map(|d| ops::site::Deprived {
-                of: deprived_of,
-                multiply: deprived_multiply,
-                ..d
-            });
-            let mut ws = Workspace::open(&workspace)?;
-            let req = ops::site::SiteRequest {
-                geography,
-                demand,
-                period,
-                deprived,
-                demand_points,
-                existing,
-                candidates,
-                reach_m,
-                matrix,
-                model,
-                heuristic,
-                work_limit,
-                capacity,
-                capacity_field,
-                save,
-            };
-            let spinner = progress::Spinner::start("siting");
-            let r = ops::site::run(&mut ws, &req, out.as_deref(), &local_atlas::ops::Silent)?;
-            drop(spinner);
-            emit(json, &r, || text::site(&r))?;
-        }
-        Command::Bench {
-            london,
-            no_synthetic,
-            maps,
-            frames,
-            england_imd,
-            repeat,
-            json,
-        } => {
-            let shared = |rel: &str| {
-                let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-                p.is_file().then_some(p)
-            };
-            let london =
-                london.or_else(|| shared("../shared/data/london/london-2011-lsoa-gen20.shp"));
-            if frames {
-                return bench_frames(london.as_deref(), !no_synthetic, repeat, json);
-            }
-            let bar = progress::Bar::new();
-            let r = if maps {
-                let england = england_imd
-                    .or_else(|| shared("../shared/data/england_imd2019_lsoa_ranks_deciles.csv"));
-                ops::bench_map::run(
-                    &ops::sample::seeds_dir(),
-                    london.as_deref().zip(england.as_deref()),
-                    !no_synthetic,
-                    repeat,
-                    &bar,
-                )?
-            } else {
-                ops::bench::run(
-                    &ops::sample::seeds_dir(),
-                    london.as_deref(),
-                    !no_synthetic,
-                    repeat,
-                    &bar,
-                )?
-            };
-            drop(bar);
-            emit(json, &r, || text::bench(&r))?;
-        }
-        Command::Map {
-            workspace,
-            options,
-            out,
-            save_recipe,
-            json,
-        } => map::run_map(workspace, options, out, save_recipe, json)?,
-        Command::Atlas {
-            workspace,
-            options,
-            per,
-            out,
-            format,
-            pdf_single,
-            json,
-        } => map::run_atlas(workspace, options, per, out, format, pdf_single, json)?,
-        Command::Sample { dir, seeds } => {
-            let dir = dir.unwrap_or_else(ops::sample::default_project_dir);
-            let seeds = seeds.unwrap_or_else(ops::sample::seeds_dir);
-            let bar = progress::Bar::new();
-            let path =
-                ops::sample::build(&dir, &seeds, &bar).context("building the sample project")?;
-            drop(bar);
-            println!("built sample workspace {}", path.display());
-        }
+        Command::Init(a) => init::run(a),
+        Command::Import(c) => import::run(c),
+        Command::Aggregate(a) => aggregate::run(a),
+        Command::Info(a) => info::run(a),
+        Command::ExportData(a) => export_data::run(a),
+        Command::Classify(a) => classify::run(a),
+        Command::Map(a) => map::run(a),
+        Command::Atlas(a) => atlas::run(a),
+        Command::Weights(a) => weights::run(a),
+        Command::Stats(a) => stats::run(a),
+        Command::Index(a) => index::run(a),
+        Command::DeprivationAggregate(a) => deprivation::run(a),
+        Command::Site(a) => site::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::Sample(a) => sample::run(a),
         #[cfg(feature = "gui")]
-        Command::Gui { workspace } => crate::open_gui(workspace)?,
+        Command::Gui(a) => gui::run(a),
     }
-    Ok(())
-}
-
-#[cfg(feature = "gui")]
-fn bench_frames(
-    london: Option<&std::path::Path>,
-    synthetic: bool,
-    repeat: usize,
-    json: bool,
-) -> Result<()> {
-    let bar = progress::Bar::new();
-    let frames = (repeat * 40).max(40);
-    let r =
-        local_atlas::ui::bench::frames(&ops::sample::seeds_dir(), london, synthetic, frames, &bar)?;
-    drop(bar);
-    emit(json, &r, || {
-        let mut s = String::from(
-            "dataset        areas   vertices  prepare  pan median/p95 (drawn)     zoom median/p95 (drawn)    target\n",
-        );
-        for f in &r {
-            s.push_str(&format!(
-                "{:<13} {:>6} {:>10} {:>6.0} ms {:>5.1} / {:>5.1} ms ({:>7}) {:>5.1} / {:>5.1} ms ({:>7}) < {} ms\n",
-                f.dataset,
-                f.areas,
-                f.triangle_vertices,
-                f.prepare_ms,
-                f.pan_median_ms,
-                f.pan_p95_ms,
-                f.pan_vertices,
-                f.zoom_median_ms,
-                f.zoom_p95_ms,
-                f.zoom_vertices,
-                f.target_ms
-            ));
-        }
-        s
-    })
-}
-
-#[cfg(not(feature = "gui"))]
-fn bench_frames(_: Option<&std::path::Path>, _: bool, _: usize, _: bool) -> Result<()> {
-    anyhow::bail!("--frames needs the desktop app (build with the default `gui` feature)")
-}
-
-fn run_import(import: ImportCommand) -> Result<()> {
-    match import {
-        ImportCommand::Boundaries {
-            files,
-            geography,
-            code_field,
-            name_field,
-            source_crs,
-            layer,
-            attribution,
-            json,
-        } => {
-            let mut ws = Workspace::open(&files.workspace)?;
-            let spinner = progress::Spinner::start("importing boundaries");
-            let opts = boundaries::BoundaryOptions {
-                geography,
-                code_field,
-                name_field,
-                source_crs,
-                layer,
-                attribution,
-            };
-            let r = boundaries::import_boundaries(&mut ws, &files.file, &opts)?;
-            drop(spinner);
-            emit(json, &r, || {
-                let mut s = format!(
-                    "imported {} areas into '{}' from {} ({} → EPSG:27700; code field {}, name field {}); {} single-part, {} multi-part, {} holes, total area {:.1} km²",
-                    r.features,
-                    r.geography,
-                    r.file,
-                    r.source_crs,
-                    r.code_field,
-                    r.name_field.as_deref().unwrap_or("none"),
-                    r.single_part,
-                    r.multi_part,
-                    r.holes,
-                    r.total_area_m2 / 1e6
-                );
-                if !r.invalid.is_empty() {
-                    s.push_str(&format!(
-                        "\nwarning: {} area(s) have invalid geometry (kept as they are): {}",
-                        r.invalid.len(),
-                        r.invalid.join(", ")
-                    ));
-                }
-                s
-            })?;
-        }
-        ImportCommand::Indicators {
-            files,
-            geography,
-            code_field,
-            wide,
-            columns,
-            period,
-            metadata,
-            allow_unmatched,
-            replace,
-            encoding,
-            json,
-        } => {
-            let mut ws = Workspace::open(&files.workspace)?;
-            let spinner = progress::Spinner::start("importing indicators");
-            let opts = indicators::IndicatorOptions {
-                geography,
-                code_field,
-                wide,
-                columns,
-                period,
-                metadata,
-                allow_unmatched,
-                replace,
-                encoding,
-            };
-            let r = indicators::import_indicators(&mut ws, &files.file, &opts)?;
-            drop(spinner);
-            emit(json, &r, || {
-                let mut s = format!(
-                    "imported {} values of {} indicator(s) for '{}' ({} form, period(s) {}): {} ok, {} suppressed, {} missing",
-                    r.values,
-                    r.indicators.len(),
-                    r.geography,
-                    r.form,
-                    r.periods.join(", "),
-                    r.ok,
-                    r.suppressed,
-                    r.missing
-                );
-                if !r.skipped_columns.is_empty() {
-                    s.push_str(&format!(
-                        "\nskipped text column(s): {}",
-                        r.skipped_columns.join(", ")
-                    ));
-                }
-                if r.unmatched > 0 {
-                    s.push_str(&format!(
-                        "\nwarning: {} code(s) match no boundary (e.g. {}); their {} row(s) were skipped",
-                        r.unmatched,
-                        r.unmatched_examples.join(", "),
-                        r.skipped_rows
-                    ));
-                }
-                s
-            })?;
-        }
-        ImportCommand::Lookup {
-            files,
-            from,
-            to,
-            from_field,
-            to_field,
-            json,
-        } => {
-            let mut ws = Workspace::open(&files.workspace)?;
-            let r = lookup::import_lookup(
-                &mut ws,
-                &files.file,
-                &lookup::LookupOptions {
-                    from,
-                    to,
-                    from_field,
-                    to_field,
-                },
-            )?;
-            emit(json, &r, || {
-                format!(
-                    "imported lookup {} → {} ({} → {}): {} areas into {} groups; {} '{}' areas not covered",
-                    r.from,
-                    r.to,
-                    r.from_field,
-                    r.to_field,
-                    r.rows,
-                    r.to_areas,
-                    r.from_not_covered,
-                    r.from
-                )
-            })?;
-        }
-        ImportCommand::Points {
-            files,
-            layer,
-            source_crs,
-            json,
-        } => {
-            let mut ws = Workspace::open(&files.workspace)?;
-            let r = points::import_points(
-                &mut ws,
-                &files.file,
-                &points::PointOptions { layer, source_crs },
-            )?;
-            emit(json, &r, || {
-                format!(
-                    "imported {} points into layer '{}' ({} → EPSG:27700)",
-                    r.features, r.layer, r.source_crs
-                )
-            })?;
-        }
-    }
-    Ok(())
-}
-
-fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce() -> String) -> Result<()> {
-    use std::io::Write;
-    let body = if json {
-        serde_json::to_string_pretty(value)?
-    } else {
-        text()
-    };
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{body}") {
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
-}
-
-fn info_text(info: &query::WorkspaceInfo) -> String {
-    let mut s = format!("schema version {}\n\ngeographies:\n", info.schema_version);
-    for g in &info.geographies {
-        s.push_str(&format!(
-            "  {:<16} {:>7} areas  {}\n",
-            g.name, g.areas, g.crs
-        ));
-    }
-    s.push_str("\nindicators:\n");
-    for i in &info.indicators {
-        s.push_str(&format!(
-            "  {:<22} {:<14} {:<10} [{}]  {}\n",
-            i.code,
-            i.theme,
-            i.geography,
-            i.periods.join(", "),
-            i.title
-        ));
-    }
-    s.push_str("\nlayers:\n");
-    for l in &info.layers {
-        s.push_str(&format!("  {:<16} {:>7} {}\n", l.name, l.features, l.kind));
-    }
-    s.push_str("\nmap recipes:\n");
-    for r in &info.recipes {
-        s.push_str(&format!("  {r}\n"));
-    }
-    s
 }

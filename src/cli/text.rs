@@ -239,7 +239,7 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
     for c in &r.chosen {
         // What fills a capacity: the demand served within reach, or (p-median) all assigned.
         let used = match r.model {
-            local_atlas::analysis::siting::Model::Pmedian { .. } => c.demand,
+            local_atlas::ops::site::Model::Pmedian { .. } => c.demand,
             _ => c.covered_demand,
         };
         let load = c
@@ -274,6 +274,31 @@ pub fn site(r: &local_atlas::ops::site::SiteResponse) -> String {
     }
     if let Some(out) = &r.out {
         s.push_str(&format!("\nwrote {out}"));
+    }
+    s
+}
+
+/// The desktop map's frame times (`bench --frames`).
+#[cfg(feature = "gui")]
+pub fn frames(rows: &[local_atlas::ui::bench::FrameResult]) -> String {
+    let mut s = String::from(
+        "dataset        areas   vertices  prepare  pan median/p95 (drawn)     zoom median/p95 (drawn)    target\n",
+    );
+    for f in rows {
+        s.push_str(&format!(
+            "{:<13} {:>6} {:>10} {:>6.0} ms {:>5.1} / {:>5.1} ms ({:>7}) {:>5.1} / {:>5.1} ms ({:>7}) < {} ms\n",
+            f.dataset,
+            f.areas,
+            f.triangle_vertices,
+            f.prepare_ms,
+            f.pan_median_ms,
+            f.pan_p95_ms,
+            f.pan_vertices,
+            f.zoom_median_ms,
+            f.zoom_p95_ms,
+            f.zoom_vertices,
+            f.target_ms
+        ));
     }
     s
 }

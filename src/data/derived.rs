@@ -1,16 +1,17 @@
 //! Saving results computed from the workspace (hotspot classes, z-scores, composite indices) as
 //! ordinary indicators, with the recipe that produced them as provenance.
 
-use super::import::indicators::{ValueRow, insert_values};
-use super::import::metadata::{IndicatorMeta, upsert};
+use super::import::indicators::insert_values;
+use super::import::metadata::upsert;
+use super::indicator::{IndicatorMeta, ValueRow};
 use super::workspace::Workspace;
 use crate::error::Result;
 use std::collections::BTreeSet;
 
 /// Writes derived indicators in one transaction, replacing earlier values of the same
-/// indicators at this geography and period(s).
+/// indicators at this geography and period(s), with their kind (values or result codes).
 pub fn save_indicators(
-    ws: &mut Workspace,
+    ws: &Workspace,
     geography: &str,
     metas: &[IndicatorMeta],
     rows: &[ValueRow],

@@ -2,8 +2,7 @@
 
 use super::feature_table::quote_ident;
 use super::gpkg_geom;
-use super::import::indicators::Status;
-use super::import::metadata::{IndicatorMeta, Polarity};
+use super::indicator::{IndicatorKind, IndicatorMeta, Polarity, Status};
 use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use geo::{Geometry, MultiPolygon, Point};
@@ -24,6 +23,9 @@ pub struct IndicatorInfo {
     pub theme: String,
     pub geography: String,
     pub periods: Vec<String>,
+    /// Values or the codes of a saved result (left out of JSON for values).
+    #[serde(skip_serializing_if = "IndicatorKind::is_value")]
+    pub kind: IndicatorKind,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -124,7 +126,7 @@ pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
 /// Indicators with the geographies and periods they have values for, by theme then code.
 pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
     let mut stmt = ws.conn().prepare(
-        "SELECT i.code, i.title, i.theme, v.geography, v.period FROM atlas_indicators i \
+        "SELECT i.code, i.title, i.theme, v.geography, v.period, i.kind FROM atlas_indicators i \
          JOIN (SELECT DISTINCT indicator, geography, period FROM atlas_values) v ON v.indicator = i.code \
          LEFT JOIN atlas_themes t ON t.name = i.theme \
          ORDER BY t.position, i.theme, i.code, v.geography, v.period",
@@ -137,10 +139,11 @@ pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     for row in rows {
-        let (code, title, theme, geography, period) = row?;
+        let (code, title, theme, geography, period, kind) = row?;
         match out.last_mut() {
             Some(last) if last.code == code && last.geography == geography => {
                 last.periods.push(period)
@@ -151,6 +154,7 @@ pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
                 theme,
                 geography,
                 periods: vec![period],
+                kind: IndicatorKind::parse(&kind),
             }),
         }
     }
@@ -179,7 +183,7 @@ pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
 pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
     ws.conn()
         .query_row(
-            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity FROM atlas_indicators WHERE code = ?1",
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind FROM atlas_indicators WHERE code = ?1",
             [code],
             |r| {
                 Ok(IndicatorMeta {
@@ -193,11 +197,25 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
                     source: r.get(7)?,
                     licence: r.get(8)?,
                     sensitivity: r.get(9)?,
+                    kind: IndicatorKind::parse(&r.get::<_, String>(10)?),
                 })
             },
         )
         .optional()?
-        .ok_or_else(|| Error::Invalid(format!("the workspace has no indicator '{code}'; see `local-atlas info` for the list")))
+        .ok_or_else(|| Error::UnknownIndicator { code: code.to_string() })
+}
+
+/// The kind of an indicator, or `None` when the workspace has no such indicator.
+pub fn indicator_kind(ws: &Workspace, code: &str) -> Result<Option<IndicatorKind>> {
+    let kind: Option<String> = ws
+        .conn()
+        .query_row(
+            "SELECT kind FROM atlas_indicators WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(kind.map(|k| IndicatorKind::parse(&k)))
 }
 
 /// The periods an indicator has at a geography, sorted.
@@ -219,12 +237,19 @@ pub fn resolve_period(
     let all = periods(ws, indicator, geography)?;
     match period {
         Some(p) if all.iter().any(|q| q == p) => Ok(p.to_string()),
-        Some(p) => Err(Error::Invalid(format!(
-            "indicator '{indicator}' has no values for '{geography}' in period '{p}' (periods: {})",
-            if all.is_empty() { "none".into() } else { all.join(", ") }
-        ))),
-        None => all.last().cloned().ok_or_else(|| {
-            Error::Invalid(format!("indicator '{indicator}' has no values for geography '{geography}'; see `local-atlas info`"))
+        Some(p) => Err(Error::NoValuesInPeriod {
+            indicator: indicator.to_string(),
+            geography: geography.to_string(),
+            period: p.to_string(),
+            available: if all.is_empty() {
+                "none".into()
+            } else {
+                all.join(", ")
+            },
+        }),
+        None => all.last().cloned().ok_or_else(|| Error::NoValues {
+            indicator: indicator.to_string(),
+            geography: geography.to_string(),
         }),
     }
 }
@@ -269,10 +294,8 @@ fn geography_table(ws: &Workspace, geography: &str) -> Result<String> {
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "the workspace has no geography '{geography}'; see `local-atlas info`"
-            ))
+        .ok_or_else(|| Error::UnknownGeography {
+            name: geography.to_string(),
         })
 }
 
@@ -337,10 +360,8 @@ pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "the workspace has no point layer '{layer}'; see `local-atlas info`"
-            ))
+        .ok_or_else(|| Error::UnknownLayer {
+            name: layer.to_string(),
         })?;
     let mut stmt = ws.conn().prepare(&format!(
         "SELECT geom FROM {} ORDER BY fid",

@@ -29,7 +29,7 @@ pub fn check_name(name: &str) -> Result<()> {
 }
 
 /// Saves (or replaces) recipe `name`, in one transaction.
-pub fn save(ws: &mut Workspace, name: &str, spec_json: &str) -> Result<()> {
+pub fn save(ws: &Workspace, name: &str, spec_json: &str) -> Result<()> {
     check_name(name)?;
     ws.write(|tx| {
         tx.execute(

@@ -1,12 +1,13 @@
 //! Reading a reference distribution of scores (e.g. the national scores of an index) from one
 //! column of a CSV, to rank local areas against it.
 
-use super::import::csv_text::{Table, TextEncoding, decode};
+use super::import::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
 use crate::error::{Error, InputError, Result};
 use std::path::Path;
 
-/// The finite numbers of column `column` of a CSV. Empty cells and missing-data markers are
-/// skipped; any other text is an error naming the line.
+/// The finite numbers of column `column` of a CSV, read as the indicator importer reads them
+/// ([`parse_cell`]: thousands separators allowed). Empty cells, missing-data and suppression
+/// markers are skipped; any other text is an error naming the line.
 pub fn read_reference_scores(path: &Path, column: &str) -> Result<Vec<f64>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -21,15 +22,10 @@ pub fn parse_reference_scores(file: &str, text: &str, column: &str) -> Result<Ve
     let mut out = Vec::with_capacity(table.rows.len());
     for (line, row) in &table.rows {
         let raw = row.get(k).map(|s| s.trim()).unwrap_or_default();
-        if matches!(
-            raw,
-            "" | ".." | ":" | "-" | "NA" | "N/A" | "*" | "c" | "x" | "~"
-        ) {
-            continue;
-        }
-        match raw.parse::<f64>() {
-            Ok(v) if v.is_finite() => out.push(v),
-            _ => {
+        match parse_cell(raw) {
+            Cell::Number(v) => out.push(v),
+            Cell::Missing | Cell::Suppressed => {}
+            Cell::Text => {
                 return Err(InputError::new(file, format!("'{raw}' is not a number"))
                     .line(*line)
                     .column(column)
@@ -57,5 +53,24 @@ mod tests {
             "{e}"
         );
         assert!(parse_reference_scores("r.csv", "code,score\nA,1\n", "nope").is_err());
+    }
+
+    /// Every marker of the one table is skipped here and is a marker to the indicator
+    /// importer's cell parser; thousands separators are read alike.
+    #[test]
+    fn reads_the_same_markers_and_numbers_as_the_importer() {
+        use crate::data::suppression::{MISSING, SUPPRESSED};
+        for m in MISSING.iter().chain(SUPPRESSED) {
+            let text = format!("code,score\nA,\"{m}\"\nB,2\n");
+            let v = parse_reference_scores("r.csv", &text, "score");
+            assert_eq!(v.ok(), Some(vec![2.0]), "marker '{m}'");
+            assert!(
+                matches!(parse_cell(m), Cell::Missing | Cell::Suppressed),
+                "marker '{m}'"
+            );
+        }
+        let v = parse_reference_scores("r.csv", "code,score\nA,\"1,234.5\"\n", "score");
+        assert_eq!(v.ok(), Some(vec![1234.5]));
+        assert_eq!(parse_cell("1,234.5"), Cell::Number(1234.5));
     }
 }

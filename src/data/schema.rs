@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_1_GPKG_AND_INDICATORS,
     MIGRATION_2_LOOKUPS_AND_LAYERS,
     MIGRATION_3_RECIPES_AND_ATTRIBUTION,
+    MIGRATION_4_INDICATOR_KIND,
 ];
 
 /// The schema version this build writes.
@@ -159,3 +160,47 @@ CREATE TABLE atlas_recipes (
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
 VALUES ('atlas_recipes', 'attributes', 'atlas_recipes', 'Local Atlas saved map recipes (JSON)');
 "#;
+
+/// What an indicator's numbers are (`data::indicator::IndicatorKind`): plain values or the codes
+/// of a saved result. Results saved before this version are recognised once, here, by the code
+/// suffix their command gave them.
+const MIGRATION_4_INDICATOR_KIND: &str = r#"
+ALTER TABLE atlas_indicators ADD COLUMN kind TEXT NOT NULL DEFAULT 'value'
+  CHECK (kind IN ('value','lisa_cluster','gistar_class','site_status'));
+UPDATE atlas_indicators SET kind = 'lisa_cluster' WHERE code LIKE '%\_lisa\_cluster' ESCAPE '\';
+UPDATE atlas_indicators SET kind = 'gistar_class' WHERE code LIKE '%\_gistar\_class' ESCAPE '\';
+UPDATE atlas_indicators SET kind = 'site_status' WHERE code LIKE '%\_site\_status' ESCAPE '\';
+"#;
+
+#[cfg(test)]
+mod tests {
+    use crate::data::Workspace;
+    use crate::data::indicator::IndicatorKind;
+    use crate::data::query::indicator_kind;
+
+    /// A version-3 workspace holding results saved before the kind existed: opening it
+    /// migrates, and the migration recognises the results by their code suffix, once.
+    #[test]
+    fn migration_4_fills_the_kind_of_earlier_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.gpkg");
+        let old = Workspace::create_at_version(&path, 3).unwrap();
+        old.conn()
+            .execute_batch(
+                "INSERT INTO atlas_themes (name) VALUES ('t');
+                 INSERT INTO atlas_indicators (code, title, theme) VALUES
+                   ('imd_lisa_cluster', 'a', 't'), ('imd_gistar_class', 'b', 't'),
+                   ('cc_site_status', 'c', 't'), ('imd_score', 'd', 't'), ('lisa_clusterx', 'e', 't');",
+            )
+            .unwrap();
+        drop(old);
+        let ws = Workspace::open(&path).unwrap();
+        let kind = |c: &str| indicator_kind(&ws, c).unwrap();
+        assert_eq!(kind("imd_lisa_cluster"), Some(IndicatorKind::LisaCluster));
+        assert_eq!(kind("imd_gistar_class"), Some(IndicatorKind::GistarClass));
+        assert_eq!(kind("cc_site_status"), Some(IndicatorKind::SiteStatus));
+        assert_eq!(kind("imd_score"), Some(IndicatorKind::Value));
+        assert_eq!(kind("lisa_clusterx"), Some(IndicatorKind::Value));
+        assert_eq!(kind("nope"), None);
+    }
+}

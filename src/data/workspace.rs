@@ -149,8 +149,13 @@ impl Workspace {
     }
 
     /// Runs `f` in one transaction: all of it is written, or none of it.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+    ///
+    /// Takes `&self` so that every operation has one shape (`run(&Workspace, ..)`): SQLite
+    /// itself serialises writers, and a `Workspace` is never shared between threads (it is
+    /// not `Sync`), so no second transaction can start on this connection while `f` runs
+    /// except from inside `f`, which SQLite refuses with an error rather than nesting.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)

@@ -3,12 +3,14 @@
 
 use crate::analysis::aggregate::{AggregateMethod, GroupValue, Member, aggregate};
 use crate::data::Workspace;
-use crate::data::import::indicators::{Status, ValueRow, insert_values};
+use crate::data::import::indicators::insert_values;
+use crate::data::indicator::{Status, ValueRow};
 use crate::data::query;
 use crate::error::{Error, Result};
+use crate::feedback::Feedback;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AggregateRequest {
     pub indicator: String,
     pub from: String,
@@ -17,7 +19,7 @@ pub struct AggregateRequest {
     pub weight: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AggregateReport {
     pub indicator: String,
     pub from: String,
@@ -30,8 +32,13 @@ pub struct AggregateReport {
     pub areas_not_in_lookup: usize,
 }
 
-/// Runs the aggregation and writes the values (replacing an earlier aggregation).
-pub fn run(ws: &mut Workspace, req: &AggregateRequest) -> Result<AggregateReport> {
+/// Runs the aggregation and writes the values (replacing an earlier aggregation). A stage per
+/// period read; cancelling before the write returns [`Error::Cancelled`] with nothing written.
+pub fn run(
+    ws: &Workspace,
+    req: &AggregateRequest,
+    feedback: &dyn Feedback,
+) -> Result<AggregateReport> {
     query::indicator_meta(ws, &req.indicator)?;
     let lookup = query::lookup(ws, &req.from, &req.to)?;
     let periods = query::periods(ws, &req.indicator, &req.from)?;
@@ -48,7 +55,12 @@ pub fn run(ws: &mut Workspace, req: &AggregateRequest) -> Result<AggregateReport
     };
     let mut rows = Vec::new();
     let (mut groups, mut missing, mut not_in_lookup) = (0, 0, 0);
-    for period in &periods {
+    feedback.stage("aggregating");
+    for (k, period) in periods.iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        feedback.progress(k as u64, periods.len() as u64);
         let values = query::values(ws, &req.indicator, &req.from, period)?;
         let weights = match &req.weight {
             Some(w) => weight_values(ws, w, &req.from, period)?,
@@ -93,6 +105,10 @@ pub fn run(ws: &mut Workspace, req: &AggregateRequest) -> Result<AggregateReport
         areas_not_in_lookup: not_in_lookup,
     };
     let detail = serde_json::to_string(&report).unwrap_or_default();
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    feedback.progress(periods.len() as u64, periods.len() as u64);
     ws.write(|tx| {
         for p in &periods {
             tx.execute(

@@ -102,6 +102,7 @@ fn jobs(
     let n = crate::data::query::areas(&ws, "areas")?.len();
     let mut base = MapSpec::default();
     recipe::apply(
+        &ws,
         &mut base,
         &Overrides {
             geography: Some("areas".into()),

@@ -5,7 +5,7 @@
 
 use crate::data::Workspace;
 /// Which way an indicator is better (shown on its metadata card).
-pub use crate::data::import::metadata::Polarity;
+pub use crate::data::indicator::Polarity;
 pub use crate::data::query::{
     GeographyInfo, ImportRecord, IndicatorInfo, LayerInfo, WorkspaceInfo,
 };

@@ -1,14 +1,15 @@
 //! `classify`: the classification of one indicator at one geography and period.
 
 use super::indicator_data::IndicatorData;
-/// The classification methods a request names (the front ends list them).
-pub use crate::analysis::classify::Method;
-use crate::analysis::classify::{ClassifyOptions, classify};
+use crate::analysis::classify::classify;
+/// The classification options and methods a request takes (re-exported for the front ends).
+pub use crate::analysis::classify::{ClassifyOptions, Method};
 use crate::data::Workspace;
 use crate::error::{Error, Result};
-use serde::Serialize;
+use crate::feedback::Feedback;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClassifyRequest {
     pub geography: String,
     pub indicator: String,
@@ -17,14 +18,14 @@ pub struct ClassifyRequest {
 }
 
 /// The class of one area (`null` when it has no value).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AreaClass {
     pub code: String,
     pub class: Option<usize>,
 }
 
 /// The JSON contract of `local-atlas classify --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClassifyResponse {
     pub indicator: String,
     pub geography: String,
@@ -40,10 +41,18 @@ pub struct ClassifyResponse {
     pub classes: Vec<AreaClass>,
 }
 
-pub fn run(ws: &Workspace, req: &ClassifyRequest) -> Result<ClassifyResponse> {
+/// Classifies the indicator (quick: the feedback only names the stage).
+pub fn run(
+    ws: &Workspace,
+    req: &ClassifyRequest,
+    feedback: &dyn Feedback,
+) -> Result<ClassifyResponse> {
+    feedback.stage("classifying");
     let data = IndicatorData::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
-    let c = classify(&data.values, &req.options)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", req.indicator)))?;
+    let c = classify(&data.values, &req.options).map_err(|source| Error::Classify {
+        indicator: req.indicator.clone(),
+        source,
+    })?;
     let classes = data
         .areas
         .iter()

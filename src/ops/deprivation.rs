@@ -6,17 +6,18 @@
 use super::index::{check_code, derived_meta, value_row};
 use crate::analysis::deprivation_aggregate::{GroupDeprivation, SmallArea, summarise};
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query;
 use crate::error::{Error, Result};
-use serde::Serialize;
+use crate::feedback::Feedback;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// `--population areas`: every LSOA weighs 1 (unweighted means; for when no population
 /// indicator is at hand — the published IoD summaries are population-weighted).
 pub const UNWEIGHTED: &str = "areas";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeprivationRequest {
     /// LSOA score (e.g. `imd_score`).
     pub score: String,
@@ -34,7 +35,7 @@ pub struct DeprivationRequest {
     pub save: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeprivationResponse {
     pub score: String,
     pub rank: String,
@@ -64,8 +65,14 @@ fn values_by_code(
     Ok((period, map))
 }
 
-/// Runs the summary (and saves it when asked).
-pub fn run(ws: &mut Workspace, req: &DeprivationRequest) -> Result<DeprivationResponse> {
+/// Runs the summary (and saves it when asked). Quick (one pass over the areas), so the
+/// feedback only names the stages.
+pub fn run(
+    ws: &Workspace,
+    req: &DeprivationRequest,
+    feedback: &dyn Feedback,
+) -> Result<DeprivationResponse> {
+    feedback.stage("summarising deprivation");
     if !(req.of.is_finite() && req.of >= 1.0) {
         return Err(Error::Invalid(format!(
             "the national ranking size must be at least 1 (e.g. 32844), got {}",
@@ -140,7 +147,11 @@ pub fn run(ws: &mut Workspace, req: &DeprivationRequest) -> Result<DeprivationRe
     }
     let groups = summarise(&small, req.of);
     let mut saved = Vec::new();
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     if req.save {
+        feedback.stage("saving");
         saved = save(ws, req, &rank, &period, &groups)?;
     }
     Ok(DeprivationResponse {
@@ -168,7 +179,7 @@ type Measure = (
 );
 
 fn save(
-    ws: &mut Workspace,
+    ws: &Workspace,
     req: &DeprivationRequest,
     rank: &str,
     period: &str,

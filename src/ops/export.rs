@@ -5,18 +5,21 @@ use crate::data::Workspace;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::query::{self, StoredValue};
 use crate::error::{Error, Result};
+use crate::feedback::Feedback;
 use geo::Geometry;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportRequest {
     pub geography: String,
     pub indicator: String,
     pub period: Option<String>,
+    /// The file to write: `.csv`, or `.geojson`/`.json` with the boundaries.
+    pub out: PathBuf,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportReport {
     pub file: String,
     pub indicator: String,
@@ -40,7 +43,9 @@ const COLUMNS: [&str; 10] = [
 ];
 
 /// Writes the file; the format follows the extension (.csv or .geojson/.json).
-pub fn run(ws: &Workspace, req: &ExportRequest, out: &Path) -> Result<ExportReport> {
+pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Result<ExportReport> {
+    feedback.stage("exporting");
+    let out = req.out.as_path();
     query::indicator_meta(ws, &req.indicator)?;
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
     let areas = query::areas(ws, &req.geography)?;
@@ -58,12 +63,15 @@ pub fn run(ws: &Workspace, req: &ExportRequest, out: &Path) -> Result<ExportRepo
         "csv" => csv_bytes(&areas, &values, &req.indicator, &period)?,
         "geojson" | "json" => geojson_bytes(&areas, &values, &req.indicator, &period)?,
         _ => {
-            return Err(Error::Invalid(format!(
-                "{}: choose a .csv or .geojson output file",
-                out.display()
-            )));
+            return Err(Error::output_format(
+                out,
+                "choose a .csv or .geojson output file",
+            ));
         }
     };
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     std::fs::write(out, bytes).map_err(|e| Error::io(out, e))?;
     Ok(ExportReport {
         file: out.display().to_string(),
@@ -86,8 +94,7 @@ fn csv_bytes(
     period: &str,
 ) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
-    w.write_record(COLUMNS).map_err(werr)?;
+    w.write_record(COLUMNS).map_err(Error::csv_write)?;
     for a in areas {
         let v = values.get(&a.code);
         let status = v.map(|v| v.status.as_str()).unwrap_or("missing");
@@ -103,10 +110,9 @@ fn csv_bytes(
             fmt(v.and_then(|v| v.upper_ci)),
             status.to_string(),
         ])
-        .map_err(werr)?;
+        .map_err(Error::csv_write)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))
+    w.into_inner().map_err(Error::csv_write)
 }
 
 fn geojson_bytes(
@@ -139,5 +145,5 @@ fn geojson_bytes(
         }));
     }
     let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
-    serde_json::to_vec(&fc).map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))
+    serde_json::to_vec(&fc).map_err(Error::geojson_write)
 }

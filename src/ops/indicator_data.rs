@@ -6,11 +6,11 @@ use crate::analysis::weights::contiguity::{Contiguity, contiguity};
 use crate::analysis::weights::distance::{centroids, distance_band, knn};
 use crate::data::Workspace;
 use crate::data::query::{self, Area};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::collections::HashMap;
 
 /// Which spatial weights to build: `queen`, `rook`, `knn:K` or `band:METRES`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum WeightsKind {
     Queen,
     Rook,
@@ -56,11 +56,8 @@ pub fn weights_for(areas: &[Area], kind: WeightsKind) -> Result<SpatialWeights> 
     let w = match kind {
         WeightsKind::Queen => contiguity(ids, &polygons, Contiguity::Queen),
         WeightsKind::Rook => contiguity(ids, &polygons, Contiguity::Rook),
-        WeightsKind::Knn(k) => {
-            knn(ids, &centroids(&polygons), k).map_err(|e| Error::Invalid(e.to_string()))?
-        }
-        WeightsKind::Band(m) => distance_band(ids, &centroids(&polygons), m)
-            .map_err(|e| Error::Invalid(e.to_string()))?,
+        WeightsKind::Knn(k) => knn(ids, &centroids(&polygons), k)?,
+        WeightsKind::Band(m) => distance_band(ids, &centroids(&polygons), m)?,
     };
     Ok(w)
 }

@@ -16,6 +16,7 @@ pub mod sample;
 pub mod series;
 pub mod site;
 pub mod stats;
+pub mod synthetic_files;
 pub mod weights;
 
 /// The workspace handle the front ends open and pass to every operation.

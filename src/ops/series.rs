@@ -1,52 +1,82 @@
-//! Values for the app's linked charts: one indicator's values for chosen areas across all its
-//! periods (the time series), and another indicator's values lined up with a list of areas
-//! (the scatter plot's second axis).
+//! `series`: values for the app's linked charts — one indicator's values for chosen areas across
+//! all its periods (the time series), or in one period lined up with a list of areas (the
+//! scatter plot's second axis).
 
 use crate::data::Workspace;
 use crate::data::query;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::feedback::Feedback;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// One period of a time series: the values of each requested area (in request order).
-#[derive(Debug, Clone, PartialEq)]
+/// Which periods to read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Periods {
+    /// Every period the indicator has at the geography, sorted (a time series).
+    All,
+    /// One period; the latest when `None`.
+    One(Option<String>),
+}
+
+/// The values of `indicator` at `geography` for `codes`, in the periods asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesRequest {
+    pub indicator: String,
+    pub geography: String,
+    /// Area codes; the values come back in this order (`None` where an area has none).
+    pub codes: Vec<String>,
+    pub periods: Periods,
+}
+
+/// One period of a series: the values of each requested area (in request order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodValues {
     pub period: String,
     pub values: Vec<Option<f64>>,
 }
 
-/// `indicator`'s values at `geography` for `codes`, one entry per period (sorted).
-pub fn time_series(
-    ws: &Workspace,
-    indicator: &str,
-    geography: &str,
-    codes: &[String],
-) -> Result<Vec<PeriodValues>> {
-    query::periods(ws, indicator, geography)?
-        .into_iter()
-        .map(|period| {
-            let (_, values) = aligned(ws, indicator, geography, Some(&period), codes)?;
-            Ok(PeriodValues { period, values })
-        })
-        .collect()
+/// The periods read, sorted (one entry for [`Periods::One`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesResponse {
+    pub periods: Vec<PeriodValues>,
 }
 
-/// `indicator`'s values at `geography` in `period` (latest when `None`), in the order of
-/// `codes`; returns the period used.
-pub fn aligned(
-    ws: &Workspace,
-    indicator: &str,
-    geography: &str,
-    period: Option<&str>,
-    codes: &[String],
-) -> Result<(String, Vec<Option<f64>>)> {
-    let period = query::resolve_period(ws, indicator, geography, period)?;
-    let by_code: HashMap<String, Option<f64>> = query::values(ws, indicator, geography, &period)?
-        .into_iter()
-        .map(|v| (v.area_code, v.value.filter(|x| x.is_finite())))
-        .collect();
-    let values = codes
+/// Reads the values (a progress step per period; [`Error::Cancelled`] when asked to stop).
+pub fn run(ws: &Workspace, req: &SeriesRequest, feedback: &dyn Feedback) -> Result<SeriesResponse> {
+    let periods = match &req.periods {
+        Periods::All => query::periods(ws, &req.indicator, &req.geography)?,
+        Periods::One(p) => vec![query::resolve_period(
+            ws,
+            &req.indicator,
+            &req.geography,
+            p.as_deref(),
+        )?],
+    };
+    feedback.stage("reading values");
+    let total = periods.len() as u64;
+    let mut out = Vec::with_capacity(periods.len());
+    for (k, period) in periods.into_iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        feedback.progress(k as u64, total);
+        let values = aligned(ws, req, &period)?;
+        out.push(PeriodValues { period, values });
+    }
+    Ok(SeriesResponse { periods: out })
+}
+
+/// The request's indicator in `period`, in the order of its codes (non-finite values as none).
+fn aligned(ws: &Workspace, req: &SeriesRequest, period: &str) -> Result<Vec<Option<f64>>> {
+    let by_code: HashMap<String, Option<f64>> =
+        query::values(ws, &req.indicator, &req.geography, period)?
+            .into_iter()
+            .map(|v| (v.area_code, v.value.filter(|x| x.is_finite())))
+            .collect();
+    Ok(req
+        .codes
         .iter()
         .map(|c| by_code.get(c).copied().flatten())
-        .collect();
-    Ok((period, values))
+        .collect())
 }

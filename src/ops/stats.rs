@@ -9,16 +9,16 @@ use crate::analysis::lisa::{Cluster, Lisa, LisaOptions, Quadrant, local_moran_wi
 use crate::analysis::moran::{Moran, moran_with};
 use crate::analysis::multiple_testing::Correction;
 use crate::analysis::permutation::{Alternative, PermutationOptions};
+use crate::analysis::result_codes;
 use crate::data::Workspace;
-use crate::data::import::indicators::ValueRow;
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
-use crate::error::{Error, Result};
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
+use crate::error::Result;
 use crate::feedback::Feedback;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Which statistic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
     Moran,
@@ -40,7 +40,7 @@ impl std::str::FromStr for Statistic {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatsRequest {
     pub statistic: Statistic,
     pub geography: String,
@@ -92,7 +92,7 @@ impl StatsRequest {
 }
 
 /// `stats moran` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MoranResponse {
     pub n: usize,
     #[serde(rename = "I")]
@@ -112,7 +112,7 @@ pub struct MoranResponse {
     pub period: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LisaArea {
     pub code: String,
     #[serde(rename = "I")]
@@ -126,7 +126,7 @@ pub struct LisaArea {
 }
 
 /// `stats lisa` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LisaResponse {
     pub n: usize,
     /// Global Moran's I, Σ zᵢ·lagᵢ / Σ zᵢ² (row-standardised weights): the slope of the Moran
@@ -134,13 +134,13 @@ pub struct LisaResponse {
     #[serde(rename = "moran_I")]
     pub moran_i: f64,
     pub cutoff: f64,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<String, usize>,
     pub areas: Vec<LisaArea>,
     pub excluded: Vec<String>,
     pub period: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GiArea {
     pub code: String,
     pub z: f64,
@@ -149,10 +149,10 @@ pub struct GiArea {
 }
 
 /// `stats gistar` JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GiResponse {
     pub n: usize,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<String, usize>,
     pub areas: Vec<GiArea>,
     pub warnings: Vec<String>,
     pub excluded: Vec<String>,
@@ -160,7 +160,7 @@ pub struct GiResponse {
 }
 
 /// The result of any statistic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum StatsResponse {
     Moran(MoranResponse),
@@ -202,21 +202,8 @@ fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
     })
 }
 
-fn stats_err(e: impl std::fmt::Display) -> Error {
-    let text = e.to_string();
-    if text.contains("ancel") {
-        Error::Cancelled
-    } else {
-        Error::Invalid(text)
-    }
-}
-
 /// Runs the statistic (and saves it when asked).
-pub fn run(
-    ws: &mut Workspace,
-    req: &StatsRequest,
-    feedback: &dyn Feedback,
-) -> Result<StatsResponse> {
+pub fn run(ws: &Workspace, req: &StatsRequest, feedback: &dyn Feedback) -> Result<StatsResponse> {
     let p = prepare(ws, req)?;
     feedback.stage(match req.statistic {
         Statistic::Moran => "global Moran's I",
@@ -230,8 +217,7 @@ pub fn run(
                 &p.weights.row_standardised(),
                 &req.permutation(),
                 feedback,
-            )
-            .map_err(stats_err)?;
+            )?;
             if req.save {
                 save_moran(ws, req, &p, &m)?;
             }
@@ -243,8 +229,7 @@ pub fn run(
                 alpha: req.alpha,
                 correction: req.correction(),
             };
-            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)
-                .map_err(stats_err)?;
+            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)?;
             if req.save {
                 save_lisa(ws, req, &p, &l)?;
             }
@@ -256,8 +241,7 @@ pub fn run(
                 permutation: req.permutation(),
                 correction: req.correction(),
             };
-            let g =
-                getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback).map_err(stats_err)?;
+            let g = getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback)?;
             if req.save {
                 save_gi(ws, req, &p, &g)?;
             }
@@ -289,37 +273,23 @@ fn moran_response(p: &Prepared, m: Moran) -> MoranResponse {
     }
 }
 
+/// The JSON key of a LISA cluster (`HH`, …, `island`).
 pub fn cluster_name(c: Cluster) -> &'static str {
-    match c {
-        Cluster::HighHigh => "HH",
-        Cluster::LowLow => "LL",
-        Cluster::LowHigh => "LH",
-        Cluster::HighLow => "HL",
-        Cluster::NotSignificant => "not_significant",
-        Cluster::Island => "island",
-    }
+    result_codes::lisa(c).key
 }
 
+/// The JSON key of a Gi* class (`hot_99`, …, `cold_99`).
 pub fn hotspot_name(h: HotSpot) -> &'static str {
-    match h {
-        HotSpot::Hot99 => "hot_99",
-        HotSpot::Hot95 => "hot_95",
-        HotSpot::Hot90 => "hot_90",
-        HotSpot::NotSignificant => "not_significant",
-        HotSpot::Cold90 => "cold_90",
-        HotSpot::Cold95 => "cold_95",
-        HotSpot::Cold99 => "cold_99",
-    }
+    result_codes::gistar(h).key
 }
 
 fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
-    let mut counts: BTreeMap<&'static str, usize> =
-        ["HH", "LL", "LH", "HL", "not_significant", "island"]
-            .into_iter()
-            .map(|k| (k, 0))
-            .collect();
+    let mut counts: BTreeMap<String, usize> = result_codes::LISA_CLUSTER
+        .iter()
+        .map(|r| (r.key.to_string(), 0))
+        .collect();
     for c in &l.clusters {
-        *counts.entry(cluster_name(*c)).or_insert(0) += 1;
+        *counts.entry(cluster_name(*c).to_string()).or_insert(0) += 1;
     }
     let areas = p
         .codes
@@ -353,20 +323,12 @@ fn lisa_response(p: Prepared, l: Lisa) -> LisaResponse {
 }
 
 fn gi_response(p: Prepared, g: GetisOrd) -> GiResponse {
-    let mut counts: BTreeMap<&'static str, usize> = [
-        "hot_99",
-        "hot_95",
-        "hot_90",
-        "not_significant",
-        "cold_90",
-        "cold_95",
-        "cold_99",
-    ]
-    .into_iter()
-    .map(|k| (k, 0))
-    .collect();
+    let mut counts: BTreeMap<String, usize> = result_codes::GISTAR_CLASS
+        .iter()
+        .map(|r| (r.key.to_string(), 0))
+        .collect();
     for c in &g.classes {
-        *counts.entry(hotspot_name(*c)).or_insert(0) += 1;
+        *counts.entry(hotspot_name(*c).to_string()).or_insert(0) += 1;
     }
     let areas = p
         .codes
@@ -407,6 +369,7 @@ fn meta(
         source: "Computed by Local Atlas".into(),
         licence: String::new(),
         sensitivity: "public".into(),
+        kind: IndicatorKind::Value,
     }
 }
 
@@ -428,9 +391,19 @@ fn provenance(req: &StatsRequest, p: &Prepared) -> String {
 /// One per-area result to save: (code suffix, title, definition, unit, decimals, values).
 type Series<'a> = (&'a str, String, String, &'a str, i64, Vec<Option<f64>>);
 
+/// What the values of a series saved with `suffix` are: the class codes of the LISA and Gi*
+/// results (the suffixes this module gives them), plain values otherwise.
+fn series_kind(suffix: &str) -> IndicatorKind {
+    match suffix {
+        "lisa_cluster" => IndicatorKind::LisaCluster,
+        "gistar_class" => IndicatorKind::GistarClass,
+        _ => IndicatorKind::Value,
+    }
+}
+
 /// Writes per-area series.
 fn save_series(
-    ws: &mut Workspace,
+    ws: &Workspace,
     req: &StatsRequest,
     p: &Prepared,
     series: Vec<Series<'_>>,
@@ -445,12 +418,15 @@ fn save_series(
         for c in &p.excluded {
             rows.push(row(&code, c, &p.period, None));
         }
-        metas.push(meta(code, title, definition, unit, decimals));
+        metas.push(IndicatorMeta {
+            kind: series_kind(suffix),
+            ..meta(code, title, definition, unit, decimals)
+        });
     }
     crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance(req, p))
 }
 
-fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
+fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
     let z = m.scatter.iter().map(|s| Some(s[0])).collect();
     let lag = m.scatter.iter().map(|s| Some(s[1])).collect();
     save_series(
@@ -481,19 +457,12 @@ fn save_moran(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -
     )
 }
 
-/// The code `stats lisa --save` stores for a cluster (0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 island).
+/// The code `stats lisa --save` stores for a cluster ([`result_codes::LISA_CLUSTER`]).
 pub fn cluster_code(c: Cluster) -> f64 {
-    match c {
-        Cluster::NotSignificant => 0.0,
-        Cluster::HighHigh => 1.0,
-        Cluster::LowLow => 2.0,
-        Cluster::LowHigh => 3.0,
-        Cluster::HighLow => 4.0,
-        Cluster::Island => 5.0,
-    }
+    result_codes::lisa(c).code as f64
 }
 
-fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
+fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
     let what = format!(
         "local Moran's I of {} ({} weights, {} permutations, seed {}, alpha {}{})",
         req.indicator,
@@ -538,20 +507,12 @@ fn save_lisa(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> 
     )
 }
 
-/// The code `stats gistar --save` stores for a class (3 = hot 99% … −3 = cold 99%).
+/// The code `stats gistar --save` stores for a class ([`result_codes::GISTAR_CLASS`]).
 pub fn hotspot_code(h: HotSpot) -> f64 {
-    match h {
-        HotSpot::Hot99 => 3.0,
-        HotSpot::Hot95 => 2.0,
-        HotSpot::Hot90 => 1.0,
-        HotSpot::NotSignificant => 0.0,
-        HotSpot::Cold90 => -1.0,
-        HotSpot::Cold95 => -2.0,
-        HotSpot::Cold99 => -3.0,
-    }
+    result_codes::gistar(h).code as f64
 }
 
-fn save_gi(ws: &mut Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
+fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
     let what = format!(
         "Getis-Ord Gi* of {} ({} binary weights with self, {} permutations, seed {}{})",
         req.indicator,

@@ -242,7 +242,7 @@ fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
 /// The recipe for exploring `indicator` (natural breaks, 5 classes, default palette; a saved
 /// cluster indicator is drawn as a cluster map).
 pub fn spec_for(indicator: &IndicatorInfo) -> MapSpec {
-    let layer = match crate::ops::map::recipe::cluster_scheme(&indicator.code) {
+    let layer = match crate::ops::map::recipe::cluster_scheme(indicator.kind) {
         Some(scheme) => LayerSpec::Clusters {
             geography: indicator.geography.clone(),
             indicator: indicator.code.clone(),

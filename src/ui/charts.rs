@@ -321,10 +321,17 @@ impl Charts {
         let key = (y_code.clone(), geography.clone(), ex.rows.len());
         if self.y_key.as_ref() != Some(&key) {
             let codes: Vec<String> = ex.rows.iter().map(|r| r.code.clone()).collect();
-            match series::aligned(view.ws, &y_code, &geography, None, &codes) {
-                Ok((period, v)) => {
-                    self.y_values = v;
-                    self.y_period = period;
+            let req = series::SeriesRequest {
+                indicator: y_code.clone(),
+                geography: geography.clone(),
+                codes,
+                periods: series::Periods::One(None),
+            };
+            match series::run(view.ws, &req, &crate::ops::Silent) {
+                Ok(r) => {
+                    let one = r.periods.into_iter().next();
+                    self.y_period = one.as_ref().map(|p| p.period.clone()).unwrap_or_default();
+                    self.y_values = one.map(|p| p.values).unwrap_or_default();
                 }
                 Err(e) => out.push(Command::ShowError(e.to_string())),
             }
@@ -377,8 +384,14 @@ impl Charts {
                     .filter_map(|i| ex.rows.get(*i).map(|r| r.code.clone()))
                     .collect()
             };
-            match series::time_series(view.ws, &info.code, &info.geography, &codes) {
-                Ok(s) => self.series = s,
+            let req = series::SeriesRequest {
+                indicator: info.code.clone(),
+                geography: info.geography.clone(),
+                codes,
+                periods: series::Periods::All,
+            };
+            match series::run(view.ws, &req, &crate::ops::Silent) {
+                Ok(r) => self.series = r.periods,
                 Err(e) => out.push(Command::ShowError(e.to_string())),
             }
             self.series_key = Some(key);

@@ -416,11 +416,7 @@ fn result_text(ui: &mut egui::Ui, resp: &StatsResponse) {
     }
 }
 
-fn counts_grid(
-    ui: &mut egui::Ui,
-    id: &str,
-    counts: &std::collections::BTreeMap<&'static str, usize>,
-) {
+fn counts_grid(ui: &mut egui::Ui, id: &str, counts: &std::collections::BTreeMap<String, usize>) {
     fn label(k: &str) -> &str {
         match k {
             "HH" => "High–High",
@@ -454,8 +450,8 @@ fn spawn(
     name: &str,
 ) -> crate::Result<Job<(StatsRequest, StatsResponse)>> {
     Job::spawn(name, ctx, move |feedback| {
-        let mut ws = Workspace::open(&path)?;
-        let resp = stats::run(&mut ws, &req, feedback)?;
+        let ws = Workspace::open(&path)?;
+        let resp = stats::run(&ws, &req, feedback)?;
         Ok((req, resp))
     })
 }

@@ -40,6 +40,7 @@ fn kind_label(k: FileKind) -> &'static str {
         FileKind::Boundaries => "Boundaries (a new geography)",
         FileKind::Indicators => "Indicator values (CSV)",
         FileKind::Points => "Points (a service layer)",
+        FileKind::Lookup => "Lookup (area → higher area, CSV)",
     }
 }
 
@@ -53,8 +54,7 @@ fn trial_job(
     Job::spawn("import-check", ctx, move |feedback| {
         feedback.stage("checking the file against the workspace");
         let ws = Workspace::open(&path)?;
-        // feedback: pass &dyn Feedback here
-        import::trial(&ws, &req)
+        import::trial(&ws, &req, feedback)
     })
 }
 
@@ -68,13 +68,14 @@ fn import_job(
     Job::spawn("import", ctx, move |feedback| {
         feedback.stage("reading the file");
         let mut ws = Workspace::open(&path)?;
-        import::preview(&ws, &req.path)?;
+        if req.kind != FileKind::Lookup {
+            import::preview(&ws, &req.path)?;
+        }
         if feedback.is_cancelled() {
             return Err(crate::Error::Cancelled);
         }
         feedback.stage("importing");
-        // feedback: pass &dyn Feedback here
-        import::run(&mut ws, &req)
+        import::run(&mut ws, &req, feedback)
     })
 }
 
@@ -184,12 +185,18 @@ impl ImportDialog {
             egui::ComboBox::from_label("Kind")
                 .selected_text(kind_label(r.kind))
                 .show_ui(ui, |ui| {
-                    for k in [FileKind::Boundaries, FileKind::Indicators, FileKind::Points] {
+                    for k in [
+                        FileKind::Boundaries,
+                        FileKind::Indicators,
+                        FileKind::Points,
+                        FileKind::Lookup,
+                    ] {
                         ui.selectable_value(&mut r.kind, k, kind_label(k));
                     }
                 });
             match r.kind {
                 FileKind::Indicators => indicator_fields(ui, p, r, &view.catalog.geographies),
+                FileKind::Lookup => lookup_fields(ui, p, r, &view.catalog.geographies),
                 FileKind::Boundaries | FileKind::Points => {
                     ui.horizontal(|ui| {
                         let l = ui.label(if r.kind == FileKind::Points {
@@ -201,7 +208,7 @@ impl ImportDialog {
                     });
                 }
             }
-            if r.kind != FileKind::Points {
+            if matches!(r.kind, FileKind::Indicators | FileKind::Boundaries) {
                 field_combo(ui, "Code field", &p.columns, &mut r.code_field);
             }
             if r.kind == FileKind::Boundaries {
@@ -345,6 +352,30 @@ fn indicator_fields(
         "Skip rows whose codes match no area",
     );
     ui.checkbox(&mut r.replace, "Replace values already in the workspace");
+}
+
+/// A lookup's two geographies and their code columns (`import lookup --from --to
+/// --from-field --to-field`).
+fn lookup_fields(
+    ui: &mut egui::Ui,
+    p: &FilePreview,
+    r: &mut ImportRequest,
+    geographies: &[String],
+) {
+    geography_combo(ui, "From geography", geographies, &mut r.target);
+    field_combo(ui, "From column", &p.columns, &mut r.code_field);
+    geography_combo(ui, "To geography", geographies, &mut r.to);
+    field_combo(ui, "To column", &p.columns, &mut r.to_field);
+}
+
+fn geography_combo(ui: &mut egui::Ui, label: &str, geographies: &[String], value: &mut String) {
+    egui::ComboBox::from_label(label)
+        .selected_text(value.clone())
+        .show_ui(ui, |ui| {
+            for g in geographies {
+                ui.selectable_value(value, g.clone(), g);
+            }
+        });
 }
 
 fn field_combo(ui: &mut egui::Ui, label: &str, columns: &[String], value: &mut Option<String>) {

@@ -131,8 +131,8 @@ impl IndexBuilder {
         let path = view.ws.path().to_path_buf();
         match Job::spawn("index", ctx, move |feedback| {
             feedback.stage("building the index");
-            let mut ws = Workspace::open(&path)?;
-            index::run(&mut ws, &req)
+            let ws = Workspace::open(&path)?;
+            index::run(&ws, &req, feedback)
         }) {
             Ok(job) => self.job = Some(job),
             Err(e) => self.message = e.to_string(),

@@ -119,6 +119,7 @@ impl SiteFinder {
             capacity_field: (self.capped && !self.capacity_field.trim().is_empty())
                 .then(|| self.capacity_field.trim().to_string()),
             save: Some(SITE_SAVE.into()),
+            out: None,
         })
     }
 
@@ -283,8 +284,8 @@ impl SiteFinder {
         };
         let path = view.ws.path().to_path_buf();
         match Job::spawn("site-finder", ctx, move |feedback| {
-            let mut ws = Workspace::open(&path)?;
-            site::run(&mut ws, &req, None, feedback)
+            let ws = Workspace::open(&path)?;
+            site::run(&ws, &req, feedback)
         }) {
             Ok(job) => self.job = Some(job),
             Err(e) => self.message = e.to_string(),

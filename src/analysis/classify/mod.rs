@@ -138,7 +138,8 @@ impl std::str::FromStr for Method {
 }
 
 /// What to classify with.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassifyOptions {
     pub method: Method,
     /// Requested number of classes (default 5); used by equal, quantile, jenks, pretty and

@@ -132,10 +132,13 @@ pub enum CompositeError {
     BadInput { domain: String, what: String },
     #[error("no area has a value for every domain")]
     NoCompleteAreas,
+    /// The user asked to stop (during the weight sensitivity).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// Counts of missing values of one domain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DomainMissing {
     pub domain: String,
     pub missing: usize,

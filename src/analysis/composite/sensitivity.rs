@@ -13,9 +13,11 @@
 //! all from one PCG stream per seed: the same seed gives the same result on every machine.
 //! Cost: O(draws·(d·n + n log n)) time, O(draws·n) memory for the rank intervals.
 
+use super::CompositeError;
 use super::transform::rank_group;
 use super::weighted_sum;
 use crate::analysis::permutation::rng_for;
+use crate::feedback::Feedback;
 use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -60,13 +62,15 @@ pub struct Sensitivity {
 }
 
 /// Runs the perturbation (see the module documentation). `domain_values[d][i]` are the
-/// transformed domain values; areas with any `None` are left out.
+/// transformed domain values; areas with any `None` are left out. Reports progress per draw
+/// to `feedback` and returns [`CompositeError::Cancelled`] when it asks to stop.
 ///
 /// ```
 /// use local_atlas::analysis::composite::sensitivity::{weight_sensitivity, SensitivityOptions};
+/// use local_atlas::feedback::Silent;
 /// // Two domains that agree: the ranks never move, whatever the weights.
 /// let d = vec![vec![Some(3.0), Some(2.0), Some(1.0)], vec![Some(30.0), Some(20.0), Some(10.0)]];
-/// let s = weight_sensitivity(&d, &[0.5, 0.5], &SensitivityOptions { draws: 50, ..Default::default() });
+/// let s = weight_sensitivity(&d, &[0.5, 0.5], &SensitivityOptions { draws: 50, ..Default::default() }, &Silent).unwrap();
 /// assert_eq!(s.rank_low, vec![Some(1), Some(2), Some(3)]);
 /// assert_eq!(s.rank_high, s.rank_low);
 /// assert_eq!(s.mean_share_changing_decile, 0.0);
@@ -75,7 +79,8 @@ pub fn weight_sensitivity(
     domain_values: &[Vec<Option<f64>>],
     weights: &[f64],
     opts: &SensitivityOptions,
-) -> Sensitivity {
+    feedback: &dyn Feedback,
+) -> Result<Sensitivity, CompositeError> {
     let n = domain_values.first().map_or(0, Vec::len);
     let base = weighted_sum(domain_values, weights, n);
     let areas: Vec<usize> = (0..n).filter(|&i| base[i].is_some()).collect();
@@ -97,6 +102,10 @@ pub fn weight_sensitivity(
     let mut share_sum = 0.0;
     let mut scores = vec![0.0; m];
     for draw in 0..opts.draws {
+        if feedback.is_cancelled() {
+            return Err(CompositeError::Cancelled);
+        }
+        feedback.progress(draw as u64, opts.draws as u64);
         let w = dirichlet(&alpha, &mut rng);
         for (k, &i) in areas.iter().enumerate() {
             scores[k] = domain_values
@@ -136,7 +145,8 @@ pub fn weight_sensitivity(
             }
         }
     }
-    Sensitivity {
+    feedback.progress(opts.draws as u64, opts.draws as u64);
+    Ok(Sensitivity {
         draws: opts.draws,
         rank_low,
         rank_high,
@@ -147,7 +157,7 @@ pub fn weight_sensitivity(
             0.0
         },
         unstable,
-    }
+    })
 }
 
 /// Competition ranks, 1 = highest.
@@ -213,6 +223,33 @@ fn dirichlet(alpha: &[f64], rng: &mut Pcg64Mcg) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feedback::Silent;
+
+    struct CancelAt(std::sync::atomic::AtomicU64);
+    impl Feedback for CancelAt {
+        fn progress(&self, done: u64, _total: u64) {
+            self.0.store(done, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn is_cancelled(&self) -> bool {
+            self.0.load(std::sync::atomic::Ordering::Relaxed) >= 3
+        }
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_between_draws() {
+        let d = vec![
+            vec![Some(1.0), Some(2.0), Some(3.0)],
+            vec![Some(3.0), Some(1.0), Some(2.0)],
+        ];
+        let opts = SensitivityOptions {
+            draws: 100,
+            ..Default::default()
+        };
+        let f = CancelAt(Default::default());
+        let r = weight_sensitivity(&d, &[0.5, 0.5], &opts, &f);
+        assert_eq!(r, Err(CompositeError::Cancelled));
+        assert_eq!(f.0.load(std::sync::atomic::Ordering::Relaxed), 3);
+    }
 
     #[test]
     fn gamma_has_the_right_mean_and_variance() {
@@ -240,8 +277,8 @@ mod tests {
             concentration: 20.0,
             ..Default::default()
         };
-        let s1 = weight_sensitivity(&d, &[0.5, 0.5], &opts);
-        let s2 = weight_sensitivity(&d, &[0.5, 0.5], &opts);
+        let s1 = weight_sensitivity(&d, &[0.5, 0.5], &opts, &Silent).unwrap();
+        let s2 = weight_sensitivity(&d, &[0.5, 0.5], &opts, &Silent).unwrap();
         assert_eq!(s1, s2);
         assert!(s1.mean_share_changing_decile > 0.1);
         assert!(s1.rank_high[0].unwrap() > s1.rank_low[0].unwrap());

@@ -37,16 +37,6 @@ pub mod transport;
 
 use serde::Serialize;
 
-/// What each code of a saved per-area siting status means (`site --save NAME` writes them as
-/// `NAME_site_status`; maps draw them with [`crate::render::spec::ClusterScheme::Siting`]).
-pub const STATUS_LABELS: [&str; 5] = [
-    "no demand",
-    "not covered",
-    "covered by the existing sites",
-    "newly covered",
-    "partly covered",
-];
-
 /// A siting problem (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Siting {
@@ -64,7 +54,7 @@ pub struct Siting {
 }
 
 /// Which model to solve.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "model")]
 pub enum Model {
     Mclp { p: usize },
@@ -75,8 +65,36 @@ pub enum Model {
 /// Why a problem cannot be solved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SitingError {
-    #[error("{0}")]
-    Invalid(String),
+    /// The costs or the fixed flags do not match the demand points and sites.
+    #[error(
+        "{demand} demand points × {sites} sites need {} costs and {sites} fixed flags, got {costs} and {fixed}",
+        demand * sites
+    )]
+    Shape {
+        demand: usize,
+        sites: usize,
+        costs: usize,
+        fixed: usize,
+    },
+    /// A demand weight (of the demand point with this index) is negative or not a number.
+    #[error("demand point {0} has a weight that is negative or not a number")]
+    BadDemand(usize),
+    #[error("a cost is negative or not a number")]
+    BadCost,
+    #[error("the reach must be a number ≥ 0")]
+    BadReach,
+    /// The capacities do not match the sites.
+    #[error("{sites} sites need {sites} capacities, got {got}")]
+    CapacityCount { sites: usize, got: usize },
+    /// A capacity (of the site with this index) is not a number > 0.
+    #[error("site {0} has a capacity that is not a number > 0")]
+    BadCapacity(usize),
+    /// More new sites asked for than there are candidates.
+    #[error("{asked} new sites were asked for but there are only {candidates} candidates")]
+    TooFewCandidates { asked: usize, candidates: usize },
+    /// The LSCP's share of demand to cover is outside 0–100%.
+    #[error("the share of demand to cover must be 0–100%, got {0}")]
+    BadShare(f64),
     #[error(
         "even with every candidate open only {reachable:.1}% of the demand can be covered, less than the {target}% asked for"
     )]
@@ -128,28 +146,21 @@ impl Siting {
         reach: f64,
     ) -> Result<Self, SitingError> {
         if cost.len() != demand.len() * sites || fixed.len() != sites {
-            return Err(SitingError::Invalid(format!(
-                "{} demand points × {sites} sites need {} costs and {sites} fixed flags, got {} and {}",
-                demand.len(),
-                demand.len() * sites,
-                cost.len(),
-                fixed.len()
-            )));
+            return Err(SitingError::Shape {
+                demand: demand.len(),
+                sites,
+                costs: cost.len(),
+                fixed: fixed.len(),
+            });
         }
         if let Some(i) = demand.iter().position(|a| !(a.is_finite() && *a >= 0.0)) {
-            return Err(SitingError::Invalid(format!(
-                "demand point {i} has a weight that is negative or not a number"
-            )));
+            return Err(SitingError::BadDemand(i));
         }
         if cost.iter().any(|c| c.is_nan() || *c < 0.0) {
-            return Err(SitingError::Invalid(
-                "a cost is negative or not a number".into(),
-            ));
+            return Err(SitingError::BadCost);
         }
         if !(reach.is_finite() && reach >= 0.0) {
-            return Err(SitingError::Invalid(
-                "the reach must be a number ≥ 0".into(),
-            ));
+            return Err(SitingError::BadReach);
         }
         Ok(Self {
             demand,
@@ -164,17 +175,13 @@ impl Siting {
     /// The same problem with a capacity per site (in demand units; `f64::INFINITY` = none).
     pub fn with_capacity(mut self, capacity: Vec<f64>) -> Result<Self, SitingError> {
         if capacity.len() != self.sites {
-            return Err(SitingError::Invalid(format!(
-                "{} sites need {} capacities, got {}",
-                self.sites,
-                self.sites,
-                capacity.len()
-            )));
+            return Err(SitingError::CapacityCount {
+                sites: self.sites,
+                got: capacity.len(),
+            });
         }
         if let Some(j) = capacity.iter().position(|c| c.is_nan() || *c <= 0.0) {
-            return Err(SitingError::Invalid(format!(
-                "site {j} has a capacity that is not a number > 0"
-            )));
+            return Err(SitingError::BadCapacity(j));
         }
         self.capacity = capacity;
         Ok(self)
@@ -301,17 +308,18 @@ impl Siting {
 pub fn solve(s: &Siting, model: Model, opts: &SolveOptions) -> Result<Solution, SitingError> {
     let candidates = s.candidates().len();
     match model {
-        Model::Mclp { p } | Model::Pmedian { p } if p > candidates => Err(SitingError::Invalid(
-            format!("{p} new sites were asked for but there are only {candidates} candidates"),
-        )),
+        Model::Mclp { p } | Model::Pmedian { p } if p > candidates => {
+            Err(SitingError::TooFewCandidates {
+                asked: p,
+                candidates,
+            })
+        }
         Model::Mclp { p } => Ok(exact::mclp(s, p, opts)),
         Model::Pmedian { p } if s.capacitated() => Ok(capacitated_pmedian(s, p, opts)),
         Model::Pmedian { p } => Ok(exact::pmedian(s, p, opts)),
         Model::Lscp { percent } => {
             if !(0.0..=100.0).contains(&percent) {
-                return Err(SitingError::Invalid(format!(
-                    "the share of demand to cover must be 0–100%, got {percent}"
-                )));
+                return Err(SitingError::BadShare(percent));
             }
             exact::lscp(s, percent, opts)
         }
@@ -362,6 +370,34 @@ pub(crate) mod tests {
     use super::*;
     use crate::analysis::permutation::rng_for;
     use rand::Rng;
+
+    /// Ill-posed problems are told apart by variant, with the messages users have always seen.
+    #[test]
+    fn ill_posed_problems_name_what_is_wrong() {
+        let e = Siting::new(vec![1.0], vec![1.0], 2, vec![false; 2], 1.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "1 demand points × 2 sites need 2 costs and 2 fixed flags, got 1 and 2"
+        );
+        let e = Siting::new(vec![-1.0], vec![1.0], 1, vec![false], 1.0).unwrap_err();
+        assert_eq!(e, SitingError::BadDemand(0));
+        let s = Siting::new(vec![1.0], vec![1.0], 1, vec![false], 1.0).unwrap();
+        let e = s.clone().with_capacity(vec![]).unwrap_err();
+        assert_eq!(e.to_string(), "1 sites need 1 capacities, got 0");
+        let e = solve(&s, Model::Mclp { p: 2 }, &SolveOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            SitingError::TooFewCandidates {
+                asked: 2,
+                candidates: 1
+            }
+        );
+        let e = solve(&s, Model::Lscp { percent: 120.0 }, &SolveOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the share of demand to cover must be 0–100%, got 120"
+        );
+    }
 
     /// A random instance: points in a 1,000 m square, integer demands, some fixed sites.
     pub(crate) fn random_instance(seed: u64, n: usize, m: usize, fixed: usize) -> Siting {

@@ -36,7 +36,7 @@ pub struct SpatialWeights {
 }
 
 /// Summary figures of a weights matrix (what GeoDa's weights manager and PySAL report).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct WeightsSummary {
     pub n: usize,
     /// Directed links (Σ of row lengths).
@@ -47,11 +47,27 @@ pub struct WeightsSummary {
     /// Codes of areas with no neighbours.
     pub islands: Vec<String>,
     /// Number of neighbours → number of areas with that many.
+    #[serde(deserialize_with = "histogram_from_text_keys")]
     pub histogram: BTreeMap<usize, usize>,
     /// Connected components of the (symmetrised) neighbour graph.
     pub components: usize,
     /// True when j ∈ N(i) ⇔ i ∈ N(j) for all pairs.
     pub symmetric: bool,
+}
+
+/// Reads the histogram back from JSON, whose object keys are text ("6": 120): also when the
+/// summary is flattened into a response, where serde cannot parse the keys as numbers itself.
+fn histogram_from_text_keys<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<usize, usize>, D::Error> {
+    let text: BTreeMap<String, usize> = serde::Deserialize::deserialize(d)?;
+    text.into_iter()
+        .map(|(k, v)| {
+            k.parse()
+                .map(|k| (k, v))
+                .map_err(|_| serde::de::Error::custom(format!("'{k}' is not a neighbour count")))
+        })
+        .collect()
 }
 
 impl SpatialWeights {

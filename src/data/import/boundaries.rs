@@ -2,6 +2,7 @@
 //! `area_code`, `area_name` and the original attributes. Invalid rings are reported, never
 //! dropped.
 
+use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, Column, FeatureTable};
 use crate::data::source::{self, AttrValue, SourceLayer};
@@ -51,8 +52,20 @@ pub fn import_boundaries(
     path: &Path,
     opts: &BoundaryOptions,
 ) -> Result<BoundaryReport> {
+    import_boundaries_with(ws, path, opts, &ImportRun::silent())
+}
+
+/// [`import_boundaries`] with progress, cancel, and the choice of keeping the result or
+/// rolling it back (a trial).
+pub fn import_boundaries_with(
+    ws: &Workspace,
+    path: &Path,
+    opts: &BoundaryOptions,
+    run: &ImportRun<'_>,
+) -> Result<BoundaryReport> {
     feature_table::check_table_name("geography", &opts.geography)?;
     ensure_new_geography(ws, &opts.geography)?;
+    run.stage("reading boundaries");
     let layer = source::read_layer(path, opts.layer.as_deref())?;
     let crs = opts.source_crs.or(layer.crs).ok_or_else(|| {
         Error::from(
@@ -62,11 +75,13 @@ pub fn import_boundaries(
     })?;
     let code_idx = choose_code_field(&layer, opts.code_field.as_deref())?;
     let name_idx = choose_name_field(&layer, opts.name_field.as_deref(), code_idx)?;
-    let prepared = prepare_features(&layer, code_idx, name_idx, crs)?;
+    let prepared = prepare_features(&layer, code_idx, name_idx, crs, run)?;
     let report = report(&layer, opts, crs, code_idx, name_idx, &prepared);
-    write(
-        ws, path, opts, &layer, code_idx, name_idx, &prepared, &report,
-    )?;
+    let fields = Fields {
+        code: code_idx,
+        name: name_idx,
+    };
+    write(ws, path, opts, &layer, fields, &prepared, &report, run)?;
     Ok(report)
 }
 
@@ -174,13 +189,16 @@ fn prepare_features(
     code_idx: usize,
     name_idx: Option<usize>,
     crs: Crs,
+    run: &ImportRun<'_>,
 ) -> Result<Vec<Prepared>> {
     let to_bng = Transformer::new(crs, Crs::Bng)?;
     let code_field = layer.fields.get(code_idx).cloned().unwrap_or_default();
     let mut first_row: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(layer.features.len());
+    let total = layer.features.len();
+    let mut out = Vec::with_capacity(total);
     for (i, f) in layer.features.iter().enumerate() {
         let n = i + 1;
+        run.step(n, total)?;
         let err = |msg: String, hint: &str| -> Error {
             InputError::new(&layer.file, format!("feature {n}: {msg}"))
                 .column(code_field.clone())
@@ -282,17 +300,25 @@ fn report(
     }
 }
 
+/// The source fields read as the area code and the area name.
+#[derive(Clone, Copy)]
+struct Fields {
+    code: usize,
+    name: Option<usize>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write(
-    ws: &mut Workspace,
+    ws: &Workspace,
     path: &Path,
     opts: &BoundaryOptions,
     layer: &SourceLayer,
-    code_idx: usize,
-    name_idx: Option<usize>,
+    fields_read: Fields,
     prepared: &[Prepared],
     report: &BoundaryReport,
+    run: &ImportRun<'_>,
 ) -> Result<()> {
+    let (code_idx, name_idx) = (fields_read.code, fields_read.name);
     // Keep every original attribute except the code/name fields when they already carry the
     // standard names (they are stored as area_code / area_name).
     let keep: Vec<usize> = (0..layer.fields.len())
@@ -336,9 +362,12 @@ fn write(
     };
     let sha = crate::data::import::sha256_file(path);
     let detail = serde_json::to_string(report).unwrap_or_default();
-    ws.write(|tx| {
+    run.stage("writing boundaries");
+    let total = prepared.len();
+    run.write(ws, |tx| {
         feature_table::create(tx, &table)?;
-        for (p, attrs) in prepared.iter().zip(&rows) {
+        for (i, (p, attrs)) in prepared.iter().zip(&rows).enumerate() {
+            run.step(i + 1, total)?;
             let fixed = [
                 AttrValue::Text(p.code.clone()),
                 p.name.clone().map(AttrValue::Text).unwrap_or(AttrValue::Null),

@@ -1,6 +1,7 @@
 //! CSV text handling shared by the importers: decoding (UTF-8 with or without BOM, or
 //! Windows-1252), header lookup, and reading cells that may hold ONS missing-data markers.
 
+use crate::data::suppression::{Marker, marker};
 use crate::error::{InputError, Result};
 
 /// The text encoding of a CSV file.
@@ -76,7 +77,8 @@ pub enum Cell {
     Text,
 }
 
-/// Classifies a cell: a finite number, an ONS marker, or text.
+/// Classifies a cell: a finite number (thousands separators allowed), a missing-data or
+/// suppression marker ([`crate::data::suppression`]), or text.
 ///
 /// ```
 /// use local_atlas::data::import::csv_text::{parse_cell, Cell};
@@ -88,10 +90,10 @@ pub enum Cell {
 /// ```
 pub fn parse_cell(raw: &str) -> Cell {
     let s = raw.trim();
-    match s {
-        "" | ".." | ":" | "-" | "NA" | "N/A" | "n/a" => return Cell::Missing,
-        "*" | "~" | "x" | "X" | "c" | "C" => return Cell::Suppressed,
-        _ => {}
+    match marker(s) {
+        Some(Marker::Missing) => return Cell::Missing,
+        Some(Marker::Suppressed) => return Cell::Suppressed,
+        None => {}
     }
     let plain = if is_thousands(s) {
         s.replace(',', "")

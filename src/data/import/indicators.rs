@@ -2,7 +2,9 @@
 //! (one column per indicator). Codes stay text; ONS markers become a status, never a number.
 
 use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
-use super::metadata::{self, IndicatorMeta};
+use super::metadata;
+use super::session::ImportRun;
+use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result};
 use std::collections::{BTreeSet, HashMap};
@@ -24,63 +26,6 @@ pub struct IndicatorOptions {
     /// Replace values already in the workspace for the same indicator, geography and period.
     pub replace: bool,
     pub encoding: TextEncoding,
-}
-
-/// The status of a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Ok,
-    Suppressed,
-    Missing,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Suppressed => "suppressed",
-            Status::Missing => "missing",
-        }
-    }
-}
-
-/// One value to store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueRow {
-    pub indicator: String,
-    pub area_code: String,
-    pub period: String,
-    pub value: Option<f64>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub lower_ci: Option<f64>,
-    pub upper_ci: Option<f64>,
-    pub status: Status,
-    pub line: u64,
-}
-
-impl ValueRow {
-    /// A value computed by Local Atlas (a statistic, an index, a siting result): no
-    /// associates, status missing when there is no value.
-    pub fn computed(indicator: &str, code: &str, period: &str, value: Option<f64>) -> Self {
-        ValueRow {
-            indicator: indicator.into(),
-            area_code: code.into(),
-            period: period.into(),
-            status: if value.is_some() {
-                Status::Ok
-            } else {
-                Status::Missing
-            },
-            value,
-            numerator: None,
-            denominator: None,
-            lower_ci: None,
-            upper_ci: None,
-            line: 0,
-        }
-    }
 }
 
 /// What an import did.
@@ -114,16 +59,28 @@ pub fn import_indicators(
     path: &Path,
     opts: &IndicatorOptions,
 ) -> Result<IndicatorReport> {
+    import_indicators_with(ws, path, opts, &ImportRun::silent())
+}
+
+/// [`import_indicators`] with progress, cancel, and the choice of keeping the result or
+/// rolling it back (a trial).
+pub fn import_indicators_with(
+    ws: &Workspace,
+    path: &Path,
+    opts: &IndicatorOptions,
+    run: &ImportRun<'_>,
+) -> Result<IndicatorReport> {
+    run.stage("reading indicators");
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
     let table = Table::parse(&file, &decode(&file, &bytes, opts.encoding)?)?;
     let codes = super::geography_codes(ws.conn(), &opts.geography)?;
     let code_col = code_column(&table, opts.code_field.as_deref(), &codes)?;
     let (rows, skipped, form) = if opts.wide {
-        let (rows, skipped) = read_wide(&table, code_col, opts)?;
+        let (rows, skipped) = read_wide(&table, code_col, opts, run)?;
         (rows, skipped, "wide")
     } else {
-        (read_long(&table, code_col, opts)?, Vec::new(), "long")
+        (read_long(&table, code_col, opts, run)?, Vec::new(), "long")
     };
     check_duplicates(&file, &rows)?;
     let unmatched: BTreeSet<String> = rows
@@ -161,7 +118,13 @@ pub fn import_indicators(
         .into());
     }
     let metas = indicator_metadata(opts, &report.indicators)?;
-    write(ws, path, opts, &rows, &metas, &report, &bytes)?;
+    let written = Written {
+        rows: &rows,
+        metas: &metas,
+        report: &report,
+        bytes: &bytes,
+    };
+    write(ws, path, opts, &written, run)?;
     Ok(report)
 }
 
@@ -224,7 +187,12 @@ fn area_code(table: &Table, line: u64, row: &[String], col: usize) -> Result<Str
     Ok(code)
 }
 
-fn read_long(table: &Table, code_col: usize, opts: &IndicatorOptions) -> Result<Vec<ValueRow>> {
+fn read_long(
+    table: &Table,
+    code_col: usize,
+    opts: &IndicatorOptions,
+    run: &ImportRun<'_>,
+) -> Result<Vec<ValueRow>> {
     let need = |names: &[&str], what: &str| {
         table.find(names).ok_or_else(|| {
             Error::from(
@@ -250,8 +218,10 @@ fn read_long(table: &Table, code_col: usize, opts: &IndicatorOptions) -> Result<
     );
     let lo_col = optional(&["lower_ci", "lower_ci95", "lower_cl", "lcl"]);
     let hi_col = optional(&["upper_ci", "upper_ci95", "upper_cl", "ucl"]);
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (line, row) in &table.rows {
+    let total = table.rows.len();
+    let mut out = Vec::with_capacity(total);
+    for (i, (line, row)) in table.rows.iter().enumerate() {
+        run.step(i + 1, total)?;
         let line = *line;
         let indicator = row
             .get(ind_col)
@@ -327,6 +297,7 @@ fn read_wide(
     table: &Table,
     code_col: usize,
     opts: &IndicatorOptions,
+    run: &ImportRun<'_>,
 ) -> Result<(Vec<ValueRow>, Vec<String>)> {
     let period = opts
         .period
@@ -382,8 +353,10 @@ fn read_wide(
             }
         }
     }
-    let mut out = Vec::with_capacity(table.rows.len() * indicators.len());
-    for (line, row) in &table.rows {
+    let total = table.rows.len();
+    let mut out = Vec::with_capacity(total * indicators.len());
+    for (i, (line, row)) in table.rows.iter().enumerate() {
+        run.step(i + 1, total)?;
         let code = area_code(table, *line, row, code_col)?;
         for &col in &indicators {
             let (value, status) = value_cell(table, *line, row, col)?;
@@ -470,19 +443,32 @@ fn indicator_metadata(opts: &IndicatorOptions, codes: &[String]) -> Result<Vec<I
         .collect())
 }
 
+/// What an indicator import writes: the values, the indicators' metadata, and (for the import
+/// log) the report and the file's bytes.
+struct Written<'a> {
+    rows: &'a [ValueRow],
+    metas: &'a [IndicatorMeta],
+    report: &'a IndicatorReport,
+    bytes: &'a [u8],
+}
+
+/// Values are inserted (and progress reported, cancel checked) this many at a time (a
+/// multiple of the progress step).
+const INSERT_CHUNK: usize = 4096;
+
 fn write(
-    ws: &mut Workspace,
+    ws: &Workspace,
     path: &Path,
     opts: &IndicatorOptions,
-    rows: &[ValueRow],
-    metas: &[IndicatorMeta],
-    report: &IndicatorReport,
-    bytes: &[u8],
+    w: &Written<'_>,
+    run: &ImportRun<'_>,
 ) -> Result<()> {
-    let sha = super::sha256_hex(bytes);
+    let (rows, metas, report) = (w.rows, w.metas, w.report);
+    let sha = super::sha256_hex(w.bytes);
     let detail = serde_json::to_string(report).unwrap_or_default();
     let provenance = format!("imported from {}", path.display());
-    ws.write(|tx| {
+    run.stage("writing indicators");
+    run.write(ws, |tx| {
         metadata::upsert(tx, metas, opts.metadata.is_some(), &provenance)?;
         let combos: BTreeSet<(&str, &str)> = rows.iter().map(|r| (r.indicator.as_str(), r.period.as_str())).collect();
         for (indicator, period) in &combos {
@@ -504,7 +490,12 @@ fn write(
                 (indicator, &opts.geography, period),
             )?;
         }
-        insert_values(tx, &opts.geography, rows)?;
+        let mut done = 0;
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            insert_values(tx, &opts.geography, chunk)?;
+            done += chunk.len();
+            run.step(done, rows.len())?;
+        }
         super::log_import(tx, "indicators", &opts.geography, path, rows.len(), &sha, &detail)
     })
 }

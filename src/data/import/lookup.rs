@@ -2,6 +2,7 @@
 //! exactly one higher area.
 
 use super::csv_text::{Table, TextEncoding, decode};
+use super::session::ImportRun;
 use crate::data::workspace::Workspace;
 use crate::error::{InputError, Result};
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,18 @@ pub fn import_lookup(
     path: &Path,
     opts: &LookupOptions,
 ) -> Result<LookupReport> {
+    import_lookup_with(ws, path, opts, &ImportRun::silent())
+}
+
+/// [`import_lookup`] with progress, cancel, and the choice of keeping the result or rolling it
+/// back (a trial).
+pub fn import_lookup_with(
+    ws: &Workspace,
+    path: &Path,
+    opts: &LookupOptions,
+    run: &ImportRun<'_>,
+) -> Result<LookupReport> {
+    run.stage("reading the lookup");
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
     let table = Table::parse(&file, &decode(&file, &bytes, TextEncoding::Auto)?)?;
@@ -59,7 +72,9 @@ pub fn import_lookup(
             .and_then(|stem| table.find(&[&format!("{stem}nm")]))
     });
     let mut pairs: HashMap<String, Parent> = HashMap::new();
-    for (line, row) in &table.rows {
+    let total = table.rows.len();
+    for (i, (line, row)) in table.rows.iter().enumerate() {
+        run.step(i + 1, total)?;
         let get = |c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
         let (f, t) = (get(from_col), get(to_col));
         let col_name = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
@@ -124,13 +139,15 @@ pub fn import_lookup(
     };
     let sha = super::sha256_hex(&bytes);
     let detail = serde_json::to_string(&report).unwrap_or_default();
-    ws.write(|tx| {
+    run.stage("writing the lookup");
+    run.write(ws, |tx| {
         tx.execute(
             "DELETE FROM atlas_lookups WHERE from_geography = ?1 AND to_geography = ?2",
             (&opts.from, &opts.to),
         )?;
         let mut stmt = tx.prepare("INSERT INTO atlas_lookups VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        for (f, (t, name, _)) in &kept {
+        for (i, (f, (t, name, _))) in kept.iter().enumerate() {
+            run.step(i + 1, kept.len())?;
             stmt.execute((&opts.from, &opts.to, f, t, name))?;
         }
         super::log_import(

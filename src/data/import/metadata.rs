@@ -2,75 +2,10 @@
 //! polarity, source and licence.
 
 use super::csv_text::{Table, TextEncoding, decode};
+use crate::data::indicator::{IndicatorMeta, Polarity};
 use crate::error::{InputError, Result};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// Whether a higher value is better, worse, or neither. Drives map colours (darker = worse).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Polarity {
-    HigherIsBetter,
-    LowerIsBetter,
-    #[default]
-    Neutral,
-}
-
-impl Polarity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Polarity::HigherIsBetter => "higher_is_better",
-            Polarity::LowerIsBetter => "lower_is_better",
-            Polarity::Neutral => "neutral",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Polarity> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" => {
-                Some(Self::HigherIsBetter)
-            }
-            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" => {
-                Some(Self::LowerIsBetter)
-            }
-            "neutral" | "" | "none" | "bob" => Some(Self::Neutral),
-            _ => None,
-        }
-    }
-}
-
-/// Metadata of one indicator.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct IndicatorMeta {
-    pub code: String,
-    pub title: String,
-    pub theme: String,
-    pub definition: String,
-    pub unit: String,
-    pub decimals: i64,
-    pub polarity: Polarity,
-    pub source: String,
-    pub licence: String,
-    pub sensitivity: String,
-}
-
-impl IndicatorMeta {
-    /// Metadata for an indicator imported without a sidecar entry.
-    pub fn default_for(code: &str) -> Self {
-        IndicatorMeta {
-            code: code.to_string(),
-            title: code.to_string(),
-            theme: "Uncategorised".into(),
-            decimals: 1,
-            sensitivity: "public".into(),
-            ..Default::default()
-        }
-    }
-}
 
 /// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, polarity,
 /// source, licence, sensitivity`.
@@ -171,18 +106,19 @@ pub fn upsert(
             "DO UPDATE SET title = excluded.title, theme = excluded.theme, \
              definition = excluded.definition, unit = excluded.unit, decimals = excluded.decimals, \
              polarity = excluded.polarity, source = excluded.source, licence = excluded.licence, \
-             sensitivity = excluded.sensitivity, provenance = excluded.provenance"
+             sensitivity = excluded.sensitivity, provenance = excluded.provenance, kind = excluded.kind"
         } else {
             "DO NOTHING"
         };
         tx.execute(
             &format!(
-                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(code) {on_conflict}"
+                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(code) {on_conflict}"
             ),
             rusqlite::params![
                 m.code, m.title, m.theme, m.definition, m.unit, m.decimals,
-                m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance
+                m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance,
+                m.kind.as_str()
             ],
         )?;
     }

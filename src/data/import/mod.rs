@@ -8,6 +8,7 @@ pub mod lookup;
 pub mod metadata;
 pub mod points;
 pub mod preview;
+pub mod session;
 
 use crate::error::{Error, InputError, Result};
 use rusqlite::Transaction;

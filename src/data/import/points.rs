@@ -2,6 +2,7 @@
 //! easting/northing or longitude/latitude columns, or from GeoJSON / GeoPackage point layers.
 
 use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
+use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, FeatureTable};
 use crate::data::source::{self, AttrValue, SourceLayer};
@@ -26,6 +27,17 @@ pub struct PointReport {
 
 /// Reads and stores a point layer in one transaction.
 pub fn import_points(ws: &mut Workspace, path: &Path, opts: &PointOptions) -> Result<PointReport> {
+    import_points_with(ws, path, opts, &ImportRun::silent())
+}
+
+/// [`import_points`] with progress, cancel, and the choice of keeping the result or rolling it
+/// back (a trial).
+pub fn import_points_with(
+    ws: &Workspace,
+    path: &Path,
+    opts: &PointOptions,
+    run: &ImportRun<'_>,
+) -> Result<PointReport> {
     feature_table::check_table_name("layer", &opts.layer)?;
     let exists: bool = ws.conn().query_row(
         "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE name = ?1)",
@@ -38,6 +50,7 @@ pub fn import_points(ws: &mut Workspace, path: &Path, opts: &PointOptions) -> Re
             opts.layer
         )));
     }
+    run.stage("reading points");
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -49,8 +62,10 @@ pub fn import_points(ws: &mut Workspace, path: &Path, opts: &PointOptions) -> Re
         (l, crs)
     };
     let to_bng = Transformer::new(crs, Crs::Bng)?;
-    let mut points = Vec::with_capacity(layer.features.len());
+    let total = layer.features.len();
+    let mut points = Vec::with_capacity(total);
     for (i, f) in layer.features.iter().enumerate() {
+        run.step(i + 1, total)?;
         let err = |m: String| -> Error {
             InputError::new(&layer.file, format!("feature {}: {m}", i + 1))
                 .hint("point layers need one point per feature")
@@ -88,9 +103,11 @@ pub fn import_points(ws: &mut Workspace, path: &Path, opts: &PointOptions) -> Re
     };
     let sha = super::sha256_file(path);
     let detail = serde_json::to_string(&report).unwrap_or_default();
-    ws.write(|tx| {
+    run.stage("writing points");
+    run.write(ws, |tx| {
         feature_table::create(tx, &table)?;
-        for (g, f) in points.iter().zip(&layer.features) {
+        for (i, (g, f)) in points.iter().zip(&layer.features).enumerate() {
+            run.step(i + 1, total)?;
             feature_table::insert_feature(tx, &table, g, &[], &f.attrs)?;
         }
         feature_table::set_extent(tx, &opts.layer, feature_table::extent(points.iter()))?;

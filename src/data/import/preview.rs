@@ -1,6 +1,6 @@
 //! A first look at a file before it is imported: its kind, columns and first rows, and which
 //! geography its area codes belong to. Nothing is written; the exact counts come from a trial
-//! import into a scratch copy of the workspace (`ops::import::trial`).
+//! import that is rolled back (`ops::import::trial`).
 
 use super::csv_text::{Table, TextEncoding, decode};
 use crate::data::query;
@@ -11,7 +11,7 @@ use geo::Geometry;
 use std::path::Path;
 
 /// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     /// Polygons: a new geography.
@@ -20,6 +20,9 @@ pub enum FileKind {
     Indicators,
     /// Points: a service layer.
     Points,
+    /// A CSV assigning each area of one geography to an area of another (e.g. LSOA → ward).
+    /// The preview never proposes it; it is chosen by the user (`import lookup`).
+    Lookup,
 }
 
 /// How many codes of a column match a geography.

@@ -7,15 +7,16 @@
 use crate::analysis::composite::presets::preset;
 use crate::analysis::composite::sensitivity::weight_sensitivity;
 use crate::analysis::composite::{
-    Column, Direction, Domain, DomainMissing, DomainSource, Input, Transform, composite_index,
-    rank_deciles_against,
+    Column, CompositeError, Direction, Domain, DomainMissing, DomainSource, Input, Transform,
+    composite_index, rank_deciles_against,
 };
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::data::reference_scores::read_reference_scores;
 use crate::error::{Error, Result};
-use serde::Serialize;
+use crate::feedback::Feedback;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 mod save;
@@ -25,7 +26,7 @@ pub(crate) use save::{check_code, derived_meta, value_row};
 pub use spec::{DomainSpec, IndexSpec, RankAgainst, parse_spec, read_spec};
 
 /// The request: a spec and whether/under which name to save.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexRequest {
     pub spec: IndexSpec,
     /// Save as indicators `<save>_score`, `_rank`, `_decile`, `_quintile` (and the sensitivity
@@ -33,7 +34,7 @@ pub struct IndexRequest {
     pub save: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexArea {
     pub code: String,
     pub score: Option<f64>,
@@ -48,7 +49,7 @@ pub struct IndexArea {
     pub decile_change_share: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SensitivitySummary {
     pub draws: usize,
     pub concentration: f64,
@@ -58,14 +59,14 @@ pub struct SensitivitySummary {
     pub unstable_share: f64,
     pub unstable: Vec<String>,
     /// Always `workspace`: the perturbed scores are ranked among the workspace's areas.
-    pub ranking: &'static str,
+    pub ranking: String,
     /// With `[rank_against]`: why the sensitivity ranks are not national.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// `index --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexResponse {
     pub name: String,
     pub geography: String,
@@ -76,7 +77,7 @@ pub struct IndexResponse {
     pub missing: Vec<DomainMissing>,
     pub weights_sum: f64,
     /// `workspace` (ranks among the areas scored) or `reference` (against `[rank_against]`).
-    pub ranking: &'static str,
+    pub ranking: String,
     /// Size of the ranking the ranks and deciles refer to.
     pub ranking_size: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,22 +266,30 @@ fn weight_values(
 }
 
 /// Builds the index (and saves it when asked).
-pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
+/// Builds the index (and saves it when asked). Reports a stage per domain loaded and per
+/// sensitivity run with their progress; returns [`Error::Cancelled`], having written nothing,
+/// when `feedback` asks to stop.
+pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Result<IndexResponse> {
     let spec = &req.spec;
+    feedback.stage("reading the index spec");
     let resolved = resolve(ws, spec)?;
     let areas = query::areas(ws, &spec.geography)?;
     if areas.is_empty() {
-        return Err(Error::Invalid(format!(
-            "geography '{}' has no areas",
-            spec.geography
-        )));
+        return Err(Error::NoAreas {
+            geography: spec.geography.clone(),
+        });
     }
     let zscore_weights = match &spec.zscore_weights {
         Some(code) => Some(weight_values(ws, spec, code, &areas)?),
         None => None,
     };
     let mut domains = Vec::new();
-    for r in &resolved {
+    for (k, r) in resolved.iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        feedback.stage(&format!("domain '{}'", r.name));
+        feedback.progress(k as u64, resolved.len() as u64);
         let mut cols = Vec::new();
         for (c, w) in &r.columns {
             let values = load_values(ws, &spec.geography, c, &areas)?;
@@ -311,8 +320,16 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             source,
         });
     }
-    let mut index = composite_index(&domains, spec.missing)
-        .map_err(|e| Error::Invalid(format!("index '{}': {e}", spec.name)))?;
+    feedback.progress(resolved.len() as u64, resolved.len() as u64);
+    feedback.stage("combining the domains");
+    let index_err = |source| match source {
+        CompositeError::Cancelled => Error::Cancelled,
+        source => Error::Index {
+            name: spec.name.clone(),
+            source,
+        },
+    };
+    let mut index = composite_index(&domains, spec.missing).map_err(index_err)?;
     let mut ranking = ("workspace", index.score.iter().flatten().count());
     if let Some(r) = &spec.rank_against {
         let reference = read_reference_scores(&r.file, &r.column)?;
@@ -322,12 +339,18 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
         index.quintile = quintile;
         ranking = ("reference", reference.len());
     }
-    let sensitivity = spec.sensitivity.map(|o| {
-        (
-            o,
-            weight_sensitivity(&index.domain_values, &index.weights, &o),
-        )
-    });
+    let sensitivity = match spec.sensitivity {
+        Some(o) => {
+            feedback.stage(&format!("weight sensitivity ({} draws)", o.draws));
+            let s = weight_sensitivity(&index.domain_values, &index.weights, &o, feedback)
+                .map_err(index_err)?;
+            Some((o, s))
+        }
+        None => None,
+    };
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     let period = spec
         .period
         .clone()
@@ -342,6 +365,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let mut saved = Vec::new();
     if let Some(name) = &req.save {
+        feedback.stage("saving");
         saved = save::save(
             ws,
             spec,
@@ -379,7 +403,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
         excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
         missing: index.missing.clone(),
         weights_sum: index.weights.iter().sum(),
-        ranking: ranking.0,
+        ranking: ranking.0.to_string(),
         ranking_size: ranking.1,
         sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
             draws: s.draws,
@@ -389,7 +413,7 @@ pub fn run(ws: &mut Workspace, req: &IndexRequest) -> Result<IndexResponse> {
             mean_share_changing_decile: s.mean_share_changing_decile,
             unstable_share: o.unstable_share,
             unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
-            ranking: "workspace",
+            ranking: "workspace".into(),
             note: spec
                 .rank_against
                 .as_ref()

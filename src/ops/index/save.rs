@@ -5,8 +5,7 @@ use super::IndexSpec;
 use crate::analysis::composite::CompositeIndex;
 use crate::analysis::composite::sensitivity::{Sensitivity, SensitivityOptions};
 use crate::data::Workspace;
-use crate::data::import::indicators::ValueRow;
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
 use crate::error::{Error, Result};
 
 /// A valid indicator code prefix: lower-case letters, digits and `_`, starting with a letter.
@@ -48,6 +47,7 @@ pub(crate) fn derived_meta(
         source: "Computed by Local Atlas".into(),
         licence: String::new(),
         sensitivity: "public".into(),
+        kind: IndicatorKind::Value,
     }
 }
 
@@ -64,7 +64,7 @@ type Series<'a> = (
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn save(
-    ws: &mut Workspace,
+    ws: &Workspace,
     spec: &IndexSpec,
     name: &str,
     period: &str,

@@ -6,7 +6,7 @@
 use super::load::{self, LoadedLayer};
 use super::{focus_of, resolve, today};
 use crate::data::Workspace;
-use crate::data::import::metadata::IndicatorMeta;
+use crate::data::indicator::IndicatorMeta;
 use crate::error::{Error, Result};
 use crate::render::input::MapInput;
 use crate::render::spec::MapSpec;

@@ -3,8 +3,7 @@
 
 use crate::analysis::classify::{Classification, ClassifyOptions, classify};
 use crate::data::Workspace;
-use crate::data::import::indicators::Status;
-use crate::data::import::metadata::{IndicatorMeta, Polarity};
+use crate::data::indicator::{IndicatorMeta, Polarity, Status};
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::render::scene::{Colour, Stroke};
@@ -278,7 +277,11 @@ impl Reader<'_> {
                             "hatch: the national ranking size {n} must be at least 1 (e.g. 32844 LSOAs)"
                         )));
                     }
-                    None => symbology::worst_share(&plain, *percent, worse(meta.polarity)),
+                    None => crate::analysis::ranking::worst_share(
+                        &plain,
+                        *percent,
+                        worse(meta.polarity),
+                    ),
                 };
                 LoadedLayer::Hatch {
                     areas,

@@ -1,6 +1,7 @@
 //! Recipes: saving and loading `MapSpec`s by name, and applying command-line overrides.
 
 use crate::analysis::classify::Method;
+use crate::data::indicator::IndicatorKind;
 use crate::data::{Workspace, recipes};
 use crate::error::{Error, Result};
 use crate::render::spec::{
@@ -68,33 +69,37 @@ pub struct Overrides {
 }
 
 /// Applies `o` to `spec`. `--indicator` changes the first choropleth layer (creating it at the
-/// bottom when the recipe has none, which needs `--geography`).
-pub fn apply(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
-    if let Some(scheme) = o.indicator.as_deref().and_then(cluster_scheme) {
+/// bottom when the recipe has none, which needs `--geography`); a saved cluster, hot-spot or
+/// siting result (by the kind stored with it in `ws`) becomes a cluster layer instead.
+pub fn apply(ws: &Workspace, spec: &mut MapSpec, o: &Overrides) -> Result<()> {
+    let kind = match o.indicator.as_deref() {
+        Some(code) => crate::data::query::indicator_kind(ws, code)?.unwrap_or_default(),
+        None => IndicatorKind::Value,
+    };
+    if let Some(scheme) = cluster_scheme(kind) {
         return apply_clusters(spec, o, scheme);
     }
     apply_choropleth(spec, o)
 }
 
-/// The cluster scheme of an indicator saved by `stats lisa|gistar --save`, by its code.
+/// The cluster scheme a saved result is drawn with, from the kind stored with it when it was
+/// saved (`stats lisa|gistar --save`, `site --save`); `None` for plain values.
 ///
 /// ```
+/// use local_atlas::data::indicator::IndicatorKind;
 /// use local_atlas::ops::map::recipe::cluster_scheme;
 /// use local_atlas::render::spec::ClusterScheme;
-/// assert_eq!(cluster_scheme("imd_score_lisa_cluster"), Some(ClusterScheme::Lisa));
-/// assert_eq!(cluster_scheme("imd_score_gistar_class"), Some(ClusterScheme::GiStar));
-/// assert_eq!(cluster_scheme("cc5_site_status"), Some(ClusterScheme::Siting));
-/// assert_eq!(cluster_scheme("imd_score"), None);
+/// assert_eq!(cluster_scheme(IndicatorKind::LisaCluster), Some(ClusterScheme::Lisa));
+/// assert_eq!(cluster_scheme(IndicatorKind::GistarClass), Some(ClusterScheme::GiStar));
+/// assert_eq!(cluster_scheme(IndicatorKind::SiteStatus), Some(ClusterScheme::Siting));
+/// assert_eq!(cluster_scheme(IndicatorKind::Value), None);
 /// ```
-pub fn cluster_scheme(indicator: &str) -> Option<ClusterScheme> {
-    if indicator.ends_with("_lisa_cluster") {
-        Some(ClusterScheme::Lisa)
-    } else if indicator.ends_with("_gistar_class") {
-        Some(ClusterScheme::GiStar)
-    } else if indicator.ends_with("_site_status") {
-        Some(ClusterScheme::Siting)
-    } else {
-        None
+pub fn cluster_scheme(kind: IndicatorKind) -> Option<ClusterScheme> {
+    match kind {
+        IndicatorKind::LisaCluster => Some(ClusterScheme::Lisa),
+        IndicatorKind::GistarClass => Some(ClusterScheme::GiStar),
+        IndicatorKind::SiteStatus => Some(ClusterScheme::Siting),
+        IndicatorKind::Value => None,
     }
 }
 
@@ -273,14 +278,21 @@ fn apply_page(spec: &mut MapSpec, o: &Overrides) {
 mod tests {
     use super::*;
 
+    fn empty_workspace() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(&dir.path().join("w.gpkg")).unwrap();
+        (dir, ws)
+    }
+
     #[test]
     fn indicator_creates_or_changes_the_choropleth() {
+        let (_dir, ws) = empty_workspace();
         let mut spec = MapSpec::default();
         let o = Overrides {
             indicator: Some("imd_score".into()),
             ..Default::default()
         };
-        assert!(apply(&mut spec, &o).is_err(), "needs a geography");
+        assert!(apply(&ws, &mut spec, &o).is_err(), "needs a geography");
         let o = Overrides {
             geography: Some("lsoa11".into()),
             indicator: Some("imd_score".into()),
@@ -288,13 +300,13 @@ mod tests {
             outlines: vec!["ward17".into()],
             ..Default::default()
         };
-        apply(&mut spec, &o).unwrap();
+        apply(&ws, &mut spec, &o).unwrap();
         assert_eq!(spec.layers.len(), 2);
         let o2 = Overrides {
             indicator: Some("income_score".into()),
             ..Default::default()
         };
-        apply(&mut spec, &o2).unwrap();
+        apply(&ws, &mut spec, &o2).unwrap();
         match &spec.layers[0] {
             LayerSpec::Choropleth {
                 indicator,
@@ -312,8 +324,10 @@ mod tests {
 
     #[test]
     fn recipes_round_trip_and_newer_versions_are_refused() {
+        let (_dir, ws) = empty_workspace();
         let mut spec = MapSpec::default();
         apply(
+            &ws,
             &mut spec,
             &Overrides {
                 geography: Some("lsoa11".into()),

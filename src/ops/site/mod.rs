@@ -9,27 +9,27 @@ mod capacity;
 mod output;
 mod report;
 
-pub(crate) use report::STATUS_LABELS;
-
-/// The siting models a request names.
+/// The siting model a request takes (re-exported for the front ends).
 pub use crate::analysis::siting::Model;
+
+use crate::analysis::ranking::{Worse, worst_share};
+use crate::analysis::result_codes::SiteStatus;
 use crate::analysis::siting::flow::Allocation;
 use crate::analysis::siting::{Siting, Solution, SolveOptions, solve, transport};
 use crate::analysis::weights::distance::centroids;
 use crate::data::Workspace;
 use crate::data::cost_matrix::{CostMatrix, read_cost_matrix};
 use crate::data::crs::{Crs, Transformer};
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::Polarity;
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
-use crate::render::symbology::{Worse, worst_share};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where sites (or demand points) come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PointSource {
     /// A point layer; ids from `field` (else `LAYER#n`, n = feature order from 1).
@@ -65,7 +65,7 @@ impl std::str::FromStr for PointSource {
 }
 
 /// The deprived areas: the X% most deprived by an indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deprived {
     pub indicator: String,
     pub percent: f64,
@@ -94,7 +94,7 @@ impl std::str::FromStr for Deprived {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteRequest {
     pub geography: String,
     /// Demand weight indicator, or `areas` for one per area.
@@ -123,13 +123,16 @@ pub struct SiteRequest {
     /// existing sites, 3 newly covered, 4 partly covered), `<save>_covered_before` and
     /// `<save>_covered` (shares of the demand served), `<save>_cost`.
     pub save: Option<String>,
+    /// Write the chosen and existing sites (`.geojson`) or the demand areas (`.csv`) here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteOut {
     pub id: String,
     pub name: Option<String>,
-    pub kind: &'static str,
+    pub kind: String,
     pub easting: f64,
     pub northing: f64,
     pub longitude: f64,
@@ -150,7 +153,7 @@ pub struct SiteOut {
     pub covered_areas: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub new_sites: usize,
     pub covered: f64,
@@ -160,7 +163,7 @@ pub struct CurvePoint {
     pub bound: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Equity {
     pub deprived_areas: usize,
     pub deprived_demand: f64,
@@ -172,7 +175,7 @@ pub struct Equity {
 }
 
 /// `site --json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteResponse {
     pub model: Model,
     pub geography: String,
@@ -198,7 +201,7 @@ pub struct SiteResponse {
     pub optimal: bool,
     pub gap: f64,
     pub bound: f64,
-    pub method: &'static str,
+    pub method: String,
     pub work: u64,
     /// Demand-weighted mean cost to the nearest open site (after).
     pub mean_cost: Option<f64>,
@@ -301,12 +304,7 @@ fn deprived_flags(
 }
 
 /// Runs the siting model (and writes/saves when asked).
-pub fn run(
-    ws: &mut Workspace,
-    req: &SiteRequest,
-    out: Option<&Path>,
-    feedback: &dyn Feedback,
-) -> Result<SiteResponse> {
+pub fn run(ws: &Workspace, req: &SiteRequest, feedback: &dyn Feedback) -> Result<SiteResponse> {
     if !(req.reach_m.is_finite() && req.reach_m >= 0.0) {
         return Err(Error::Invalid(format!(
             "the reach must be a distance ≥ 0, got {}",
@@ -432,21 +430,17 @@ pub fn run(
     }
     let fixed: Vec<bool> = (0..sites.len()).map(|j| j < existing.len()).collect();
     let capacities = capacity::site_capacities(ws, req, (existing.len(), candidates.len()))?;
-    let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut problem = Siting::new(demand.clone(), cost, sites.len(), fixed, req.reach_m)?;
     let enforced = capacities.is_some();
     if let (true, Some(caps)) = (enforced, &capacities) {
-        problem = problem
-            .with_capacity(caps.clone())
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+        problem = problem.with_capacity(caps.clone())?;
     }
     let opts = SolveOptions {
         heuristic_only: req.heuristic,
         work_limit: req.work_limit,
     };
     feedback.stage("solving");
-    let solution: Solution =
-        solve(&problem, req.model, &opts).map_err(|e| Error::Invalid(e.to_string()))?;
+    let solution: Solution = solve(&problem, req.model, &opts)?;
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
     }
@@ -468,8 +462,7 @@ pub fn run(
         let s = if k == curve_max && matches!(req.model, Model::Mclp { .. }) {
             solution.clone()
         } else {
-            solve(&problem, Model::Mclp { p: k }, &curve_opts)
-                .map_err(|e| Error::Invalid(e.to_string()))?
+            solve(&problem, Model::Mclp { p: k }, &curve_opts)?
         };
         let covered = problem.coverage(&s.open);
         coverage_curve.push(CurvePoint {
@@ -547,12 +540,15 @@ pub fn run(
         covered_after: served_after.iter().sum::<f64>() + 0.0,
         capacity_enforced: enforced,
         unserved_demand: transport.as_ref().map(|t| t.unserved),
-        partly_covered_areas: status.iter().filter(|s| **s == 4.0).count(),
+        partly_covered_areas: status
+            .iter()
+            .filter(|s| **s == SiteStatus::PartlyCovered.code().code as f64)
+            .count(),
         objective: solution.objective,
         optimal: solution.optimal,
         gap: solution.gap,
         bound: solution.bound,
-        method: solution.method,
+        method: solution.method.to_string(),
         work: solution.work,
         mean_cost,
         unreachable_areas: assignment
@@ -565,7 +561,10 @@ pub fn run(
         out: None,
         saved: Vec::new(),
     };
-    if let Some(path) = out {
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    if let Some(path) = &req.out {
         output::write_out(
             path,
             &response,

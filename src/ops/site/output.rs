@@ -1,9 +1,10 @@
 //! What `site` writes: the sites as GeoJSON or the demand areas as CSV, and the per-area
 //! results saved as indicators with the request as provenance.
 
-use super::{STATUS_LABELS, SitePoint, SiteRequest, SiteResponse};
+use super::{SitePoint, SiteRequest, SiteResponse};
+use crate::analysis::result_codes::{SITE_STATUS, codes_text};
 use crate::data::Workspace;
-use crate::data::import::metadata::Polarity;
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity};
 use crate::error::{Error, Result};
 use crate::ops::index::{check_code, derived_meta, value_row};
 use std::path::Path;
@@ -48,11 +49,10 @@ pub(super) fn write_out(
                 "type": "FeatureCollection",
                 "features": features,
             }))
-            .map_err(|e| Error::Invalid(format!("cannot write GeoJSON: {e}")))?
+            .map_err(Error::geojson_write)?
         }
         Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let werr = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
             w.write_record([
                 "area_code",
                 "demand",
@@ -62,7 +62,7 @@ pub(super) fn write_out(
                 "site",
                 "cost",
             ])
-            .map_err(werr)?;
+            .map_err(Error::csv_write)?;
             for i in 0..codes.len() {
                 let (site, cost) = match assignment[i] {
                     Some((j, c)) => (sites[j].id.clone(), format!("{c:.1}")),
@@ -78,16 +78,15 @@ pub(super) fn write_out(
                     site,
                     cost,
                 ])
-                .map_err(werr)?;
+                .map_err(Error::csv_write)?;
             }
-            w.into_inner()
-                .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))?
+            w.into_inner().map_err(Error::csv_write)?
         }
         _ => {
-            return Err(Error::Invalid(format!(
-                "{}: --out must end in .geojson (the sites) or .csv (the demand areas)",
-                path.display()
-            )));
+            return Err(Error::output_format(
+                path,
+                "--out must end in .geojson (the sites) or .csv (the demand areas)",
+            ));
         }
     };
     let tmp = path.with_extension("part");
@@ -111,7 +110,7 @@ type Series<'a> = (&'a str, String, &'a str, i64, Vec<Option<f64>>);
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn save(
-    ws: &mut Workspace,
+    ws: &Workspace,
     req: &SiteRequest,
     name: &str,
     codes: &[&str],
@@ -134,12 +133,7 @@ pub(super) fn save(
             "straight-line metres"
         }
     );
-    let codes_text = STATUS_LABELS
-        .iter()
-        .enumerate()
-        .map(|(k, l)| format!("{k} {l}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let codes_text = codes_text(&SITE_STATUS);
     let series: Vec<Series<'_>> = vec![
         (
             "site_status",
@@ -185,15 +179,23 @@ pub(super) fn save(
         for (c, v) in codes.iter().zip(&values) {
             rows.push(value_row(&code, c, &period, *v));
         }
-        metas.push(derived_meta(
-            code.clone(),
-            format!("{name}: {suffix}"),
-            "Service siting",
-            definition,
-            unit,
-            decimals,
-            Polarity::Neutral,
-        ));
+        let kind = if suffix == "site_status" {
+            IndicatorKind::SiteStatus
+        } else {
+            IndicatorKind::Value
+        };
+        metas.push(IndicatorMeta {
+            kind,
+            ..derived_meta(
+                code.clone(),
+                format!("{name}: {suffix}"),
+                "Service siting",
+                definition,
+                unit,
+                decimals,
+                Polarity::Neutral,
+            )
+        });
         saved.push(code);
     }
     crate::data::derived::save_indicators(ws, &req.geography, &metas, &rows, &provenance)?;

@@ -8,7 +8,7 @@ use crate::analysis::siting::transport::Transport;
 use crate::data::crs::Transformer;
 use crate::error::Result;
 
-pub(crate) use crate::analysis::siting::STATUS_LABELS;
+use crate::analysis::result_codes::SiteStatus;
 
 /// Per area, the share of its demand served (0 where it has none).
 pub(super) fn shares(served: &[f64], demand: &[f64]) -> Vec<f64> {
@@ -30,22 +30,24 @@ fn whole(share: f64) -> bool {
     share >= 1.0 - 1e-9
 }
 
-/// Per area, the status code of [`STATUS_LABELS`]: "partly covered" only happens with
-/// capacities, when the sites within reach are full before all of its demand is served.
+/// Per area, its status code ([`crate::analysis::result_codes::SITE_STATUS`]): "partly
+/// covered" only happens with capacities, when the sites within reach are full before all of
+/// its demand is served.
 pub(super) fn status(demand: &[f64], before: &[f64], after: &[f64]) -> Vec<f64> {
     (0..demand.len())
         .map(|i| {
-            if demand[i] <= 0.0 {
-                0.0
+            let s = if demand[i] <= 0.0 {
+                SiteStatus::NoDemand
             } else if whole(before[i]) {
-                2.0
+                SiteStatus::CoveredByExisting
             } else if whole(after[i]) {
-                3.0
+                SiteStatus::NewlyCovered
             } else if after[i] > 1e-9 {
-                4.0
+                SiteStatus::PartlyCovered
             } else {
-                1.0
-            }
+                SiteStatus::NotCovered
+            };
+            s.code().code as f64
         })
         .collect()
 }
@@ -94,7 +96,7 @@ impl Sites<'_> {
         Ok(SiteOut {
             id: s.id.clone(),
             name: s.name.clone(),
-            kind,
+            kind: kind.to_string(),
             easting: s.xy[0],
             northing: s.xy[1],
             longitude: lon,

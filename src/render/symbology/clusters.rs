@@ -4,48 +4,41 @@
 //! by the existing sites blue, not covered red-orange (the gaps to act on), no demand grey.
 
 use super::{LegendOptions, area_entry};
-use crate::analysis::siting::STATUS_LABELS;
+use crate::analysis::result_codes::{GISTAR_CLASS, LISA_CLUSTER, ResultCode, SITE_STATUS};
 use crate::render::input::LegendBlock;
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::ClusterScheme;
 
+/// A class of [`crate::analysis::result_codes`] with its colour.
+const fn class(c: ResultCode, colour: Colour) -> (i64, &'static str, Colour) {
+    (c.code, c.label, colour)
+}
+
 /// (code, label, colour) of every class, in legend order.
 pub fn classes(scheme: ClusterScheme) -> &'static [(i64, &'static str, Colour)] {
     const LISA: [(i64, &str, Colour); 6] = [
-        (1, "High–High", Colour::rgb(0xff, 0x00, 0x00)),
-        (2, "Low–Low", Colour::rgb(0x00, 0x00, 0xff)),
-        (3, "Low–High", Colour::rgb(0xa7, 0xad, 0xf9)),
-        (4, "High–Low", Colour::rgb(0xf4, 0xad, 0xa8)),
-        (0, "Not significant", Colour::rgb(0xee, 0xee, 0xee)),
-        (5, "No neighbours", Colour::rgb(0x99, 0x99, 0x99)),
+        class(LISA_CLUSTER[0], Colour::rgb(0xff, 0x00, 0x00)),
+        class(LISA_CLUSTER[1], Colour::rgb(0x00, 0x00, 0xff)),
+        class(LISA_CLUSTER[2], Colour::rgb(0xa7, 0xad, 0xf9)),
+        class(LISA_CLUSTER[3], Colour::rgb(0xf4, 0xad, 0xa8)),
+        class(LISA_CLUSTER[4], Colour::rgb(0xee, 0xee, 0xee)),
+        class(LISA_CLUSTER[5], Colour::rgb(0x99, 0x99, 0x99)),
     ];
     const GISTAR: [(i64, &str, Colour); 7] = [
-        (3, "Hot spot, 99% confidence", Colour::rgb(0xd6, 0x2f, 0x27)),
-        (2, "Hot spot, 95% confidence", Colour::rgb(0xed, 0x75, 0x51)),
-        (1, "Hot spot, 90% confidence", Colour::rgb(0xfa, 0xb9, 0x84)),
-        (0, "Not significant", Colour::rgb(0xf7, 0xf7, 0xf2)),
-        (
-            -1,
-            "Cold spot, 90% confidence",
-            Colour::rgb(0xc0, 0xcc, 0xbe),
-        ),
-        (
-            -2,
-            "Cold spot, 95% confidence",
-            Colour::rgb(0x84, 0x9e, 0xba),
-        ),
-        (
-            -3,
-            "Cold spot, 99% confidence",
-            Colour::rgb(0x45, 0x75, 0xb5),
-        ),
+        class(GISTAR_CLASS[0], Colour::rgb(0xd6, 0x2f, 0x27)),
+        class(GISTAR_CLASS[1], Colour::rgb(0xed, 0x75, 0x51)),
+        class(GISTAR_CLASS[2], Colour::rgb(0xfa, 0xb9, 0x84)),
+        class(GISTAR_CLASS[3], Colour::rgb(0xf7, 0xf7, 0xf2)),
+        class(GISTAR_CLASS[4], Colour::rgb(0xc0, 0xcc, 0xbe)),
+        class(GISTAR_CLASS[5], Colour::rgb(0x84, 0x9e, 0xba)),
+        class(GISTAR_CLASS[6], Colour::rgb(0x45, 0x75, 0xb5)),
     ];
     const SITING: [(i64, &str, Colour); 5] = [
-        (3, STATUS_LABELS[3], Colour::rgb(0x1a, 0x98, 0x50)),
-        (4, STATUS_LABELS[4], Colour::rgb(0xfd, 0xae, 0x61)),
-        (2, STATUS_LABELS[2], Colour::rgb(0x6b, 0xae, 0xd6)),
-        (1, STATUS_LABELS[1], Colour::rgb(0xd7, 0x30, 0x27)),
-        (0, STATUS_LABELS[0], Colour::rgb(0xee, 0xee, 0xee)),
+        class(SITE_STATUS[0], Colour::rgb(0x1a, 0x98, 0x50)),
+        class(SITE_STATUS[1], Colour::rgb(0xfd, 0xae, 0x61)),
+        class(SITE_STATUS[2], Colour::rgb(0x6b, 0xae, 0xd6)),
+        class(SITE_STATUS[3], Colour::rgb(0xd7, 0x30, 0x27)),
+        class(SITE_STATUS[4], Colour::rgb(0xee, 0xee, 0xee)),
     ];
     match scheme {
         ClusterScheme::Lisa => &LISA,
@@ -154,5 +147,27 @@ mod tests {
             ]
         );
         assert_eq!(fills[0], Fill::Solid(Colour::rgb(0x1a, 0x98, 0x50)));
+    }
+
+    #[test]
+    fn conventional_colours_stay_with_their_classes() {
+        let colour = |scheme, code| {
+            classes(scheme)
+                .iter()
+                .find(|(k, _, _)| *k == code)
+                .map(|(_, l, c)| (*l, *c))
+        };
+        assert_eq!(
+            colour(ClusterScheme::Lisa, 1),
+            Some(("High–High", Colour::rgb(0xff, 0x00, 0x00)))
+        );
+        assert_eq!(
+            colour(ClusterScheme::GiStar, -3),
+            Some(("Cold spot, 99% confidence", Colour::rgb(0x45, 0x75, 0xb5)))
+        );
+        assert_eq!(
+            colour(ClusterScheme::Siting, 1),
+            Some(("not covered", Colour::rgb(0xd7, 0x30, 0x27)))
+        );
     }
 }

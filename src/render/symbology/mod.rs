@@ -12,16 +12,8 @@ use super::scene::{Colour, Fill, Stroke};
 use crate::analysis::classify::Classification;
 pub use format::format_value;
 
-/// Which end of an indicator is worse (from its polarity).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Worse {
-    /// Higher values are worse ("lower is better", e.g. the IMD score).
-    High,
-    /// Lower values are worse ("higher is better", e.g. life expectancy).
-    Low,
-    /// Neither ("neutral").
-    Neither,
-}
+/// Which end of an indicator is worse: the ranking lives in the analysis layer.
+pub use crate::analysis::ranking::Worse;
 
 /// An area's state for a choropleth.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -205,35 +197,6 @@ pub fn area_entry(fill: Fill, label: String, count: usize, legend: LegendOptions
         label,
         count: legend.counts.then_some(count),
     }
-}
-
-/// Which areas are among the worst `percent`% by value (the high end when `worse` is High or
-/// Neither, the low end when Low). The cut-off is the value of the ⌈n·p/100⌉-th worst area and
-/// areas tied with it are included, so the share can slightly exceed p. Missing values are
-/// never selected.
-///
-/// ```
-/// use local_atlas::render::symbology::{worst_share, Worse};
-/// let v = [Some(5.0), Some(1.0), None, Some(9.0), Some(7.0), Some(3.0)];
-/// // 5 values, 40% → the 2 highest
-/// assert_eq!(worst_share(&v, 40.0, Worse::High), [false, false, false, true, true, false]);
-/// assert_eq!(worst_share(&v, 20.0, Worse::Low), [false, true, false, false, false, false]);
-/// ```
-pub fn worst_share(values: &[Option<f64>], percent: f64, worse: Worse) -> Vec<bool> {
-    let sign = if worse == Worse::Low { -1.0 } else { 1.0 };
-    let mut finite: Vec<f64> = values
-        .iter()
-        .filter_map(|v| v.filter(|x| x.is_finite()).map(|x| sign * x))
-        .collect();
-    finite.sort_unstable_by(|a, b| b.total_cmp(a));
-    let take = ((finite.len() as f64) * percent.clamp(0.0, 100.0) / 100.0).ceil() as usize;
-    let Some(cut) = take.checked_sub(1).and_then(|i| finite.get(i)).copied() else {
-        return vec![false; values.len()];
-    };
-    values
-        .iter()
-        .map(|v| v.is_some_and(|x| x.is_finite() && sign * x >= cut))
-        .collect()
 }
 
 /// The hatch drawn over the worst X% of areas.

@@ -1,0 +1,292 @@
+//! `import boundaries|indicators|lookup|points`: each builds one `ops::import` request, the
+//! door the desktop app uses too. `--check` runs the very same import inside a transaction
+//! that is rolled back, and prints the same report (with `"check": true` in the JSON).
+
+use super::progress;
+use super::shared::{JsonArg, WorkspaceArg};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use local_atlas::ops::Workspace;
+use local_atlas::ops::import::{self, Crs, FileKind, ImportReport, ImportRequest, TextEncoding};
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Boundaries from GeoJSON, a shapefile or a GeoPackage layer; stored in EPSG:27700.
+    Boundaries(BoundaryArgs),
+    /// Indicator values from CSV, long form (code, indicator, period, value, …) or --wide.
+    Indicators(IndicatorArgs),
+    /// A best-fit lookup between two geographies (e.g. LSOA → ward).
+    Lookup(LookupArgs),
+    /// A point layer from CSV (easting/northing or longitude/latitude) or GeoJSON.
+    Points(PointArgs),
+}
+
+/// The workspace and the file to import into it.
+#[derive(Args, Debug)]
+pub struct Source {
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+    pub file: PathBuf,
+}
+
+/// What to do with the result: write it, or only check; print it as text or JSON.
+#[derive(Args, Debug)]
+pub struct Outcome {
+    /// Only check the file against the workspace: the same checks and report as the import,
+    /// nothing written (exit 1 with the error if it would not import).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
+}
+
+#[derive(Args, Debug)]
+pub struct BoundaryArgs {
+    #[command(flatten)]
+    pub source: Source,
+    #[arg(long)]
+    pub geography: String,
+    #[arg(long)]
+    pub code_field: Option<String>,
+    #[arg(long)]
+    pub name_field: Option<String>,
+    /// CRS of the file when it does not say, or says wrongly (e.g. EPSG:27700).
+    #[arg(long, value_parser = parse_crs)]
+    pub source_crs: Option<Crs>,
+    /// Layer to read from a GeoPackage source (default: the first).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Copyright line printed under maps of this geography, e.g. "Contains OS data ©
+    /// Crown copyright and database right 2019".
+    #[arg(long)]
+    pub attribution: Option<String>,
+    #[command(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Args, Debug)]
+pub struct IndicatorArgs {
+    #[command(flatten)]
+    pub source: Source,
+    #[arg(long)]
+    pub geography: String,
+    #[arg(long)]
+    pub code_field: Option<String>,
+    /// One column per indicator; the column name becomes the indicator code.
+    #[arg(long)]
+    pub wide: bool,
+    /// With --wide: import only these columns (comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "wide")]
+    pub columns: Option<Vec<String>>,
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Metadata CSV: code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity.
+    #[arg(long)]
+    pub metadata: Option<PathBuf>,
+    /// Import even if some area codes match no boundary.
+    #[arg(long)]
+    pub allow_unmatched: bool,
+    /// Replace values already stored for the same indicator, geography and period.
+    #[arg(long)]
+    pub replace: bool,
+    /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
+    #[arg(long, default_value = "auto")]
+    pub encoding: TextEncoding,
+    #[command(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Args, Debug)]
+pub struct LookupArgs {
+    #[command(flatten)]
+    pub source: Source,
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub from_field: Option<String>,
+    #[arg(long)]
+    pub to_field: Option<String>,
+    #[command(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Args, Debug)]
+pub struct PointArgs {
+    #[command(flatten)]
+    pub source: Source,
+    #[arg(long)]
+    pub layer: String,
+    #[arg(long, value_parser = parse_crs)]
+    pub source_crs: Option<Crs>,
+    #[command(flatten)]
+    pub outcome: Outcome,
+}
+
+fn parse_crs(s: &str) -> Result<Crs, String> {
+    Crs::parse(s)
+        .ok_or_else(|| format!("unsupported CRS '{s}': use EPSG:27700, EPSG:4326 or EPSG:3857"))
+}
+
+/// One import as the command asked for it.
+struct Planned {
+    workspace: PathBuf,
+    request: ImportRequest,
+    outcome: Outcome,
+}
+
+impl Command {
+    fn plan(self) -> Planned {
+        match self {
+            Command::Boundaries(a) => a.plan(),
+            Command::Indicators(a) => a.plan(),
+            Command::Lookup(a) => a.plan(),
+            Command::Points(a) => a.plan(),
+        }
+    }
+}
+
+impl Source {
+    fn planned(self, request: impl FnOnce(PathBuf) -> ImportRequest, outcome: Outcome) -> Planned {
+        Planned {
+            workspace: self.ws.workspace,
+            request: request(self.file),
+            outcome,
+        }
+    }
+}
+
+impl BoundaryArgs {
+    fn plan(self) -> Planned {
+        let Self {
+            source,
+            geography,
+            code_field,
+            name_field,
+            source_crs,
+            layer,
+            attribution,
+            outcome,
+        } = self;
+        source.planned(
+            |file| ImportRequest {
+                code_field,
+                name_field,
+                source_crs,
+                source_layer: layer,
+                attribution,
+                ..ImportRequest::new(FileKind::Boundaries, file, geography)
+            },
+            outcome,
+        )
+    }
+}
+
+impl IndicatorArgs {
+    fn plan(self) -> Planned {
+        let Self {
+            source,
+            geography,
+            code_field,
+            wide,
+            columns,
+            period,
+            metadata,
+            allow_unmatched,
+            replace,
+            encoding,
+            outcome,
+        } = self;
+        source.planned(
+            |file| ImportRequest {
+                code_field,
+                wide,
+                columns,
+                period,
+                metadata,
+                allow_unmatched,
+                replace,
+                encoding,
+                ..ImportRequest::new(FileKind::Indicators, file, geography)
+            },
+            outcome,
+        )
+    }
+}
+
+impl LookupArgs {
+    fn plan(self) -> Planned {
+        let Self {
+            source,
+            from,
+            to,
+            from_field,
+            to_field,
+            outcome,
+        } = self;
+        source.planned(
+            |file| ImportRequest {
+                code_field: from_field,
+                to,
+                to_field,
+                ..ImportRequest::new(FileKind::Lookup, file, from)
+            },
+            outcome,
+        )
+    }
+}
+
+impl PointArgs {
+    fn plan(self) -> Planned {
+        let Self {
+            source,
+            layer,
+            source_crs,
+            outcome,
+        } = self;
+        source.planned(
+            |file| ImportRequest {
+                source_crs,
+                ..ImportRequest::new(FileKind::Points, file, layer)
+            },
+            outcome,
+        )
+    }
+}
+
+pub fn run(command: Command) -> Result<()> {
+    let Planned {
+        workspace,
+        request,
+        outcome,
+    } = command.plan();
+    let mut ws = Workspace::open(&workspace)?;
+    let bar = progress::Bar::new();
+    let report = if outcome.check {
+        import::check(&ws, &request, &bar)
+    } else {
+        import::run(&mut ws, &request, &bar)
+    };
+    drop(bar);
+    print(&report?, &outcome)
+}
+
+/// Prints the report: the import's JSON (plus `"check": true` for a check), or its summary.
+fn print(report: &ImportReport, outcome: &Outcome) -> Result<()> {
+    let mut value = serde_json::to_value(report)?;
+    if let (true, Some(fields)) = (outcome.check, value.as_object_mut()) {
+        fields.insert("check".into(), serde_json::Value::Bool(true));
+    }
+    outcome.json.emit(&value, || {
+        if outcome.check {
+            format!(
+                "check passed, nothing written: would import {}",
+                report.summary()
+            )
+        } else {
+            format!("imported {}", report.summary())
+        }
+    })
+}

@@ -1,0 +1,193 @@
+//! The indicator model: what an indicator is (its metadata card: title, theme, unit,
+//! polarity, source, licence) and one stored value of it (with its status). Every layer uses
+//! these types: the importers fill them, the analyses save their results as them, the maps and
+//! the front ends read them.
+
+/// Whether a higher value is better, worse, or neither. Drives map colours (darker = worse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    #[default]
+    Neutral,
+}
+
+impl Polarity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher_is_better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::Neutral => "neutral",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Polarity> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" => {
+                Some(Self::HigherIsBetter)
+            }
+            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" => {
+                Some(Self::LowerIsBetter)
+            }
+            "neutral" | "" | "none" | "bob" => Some(Self::Neutral),
+            _ => None,
+        }
+    }
+}
+
+/// What an indicator's numbers are: measured values, or the codes of a saved analysis result
+/// (whose meaning and conventional colours come from `analysis::result_codes`). Stored in the
+/// `kind` column of `atlas_indicators`, so a map knows how to draw a result without guessing
+/// from its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// Measured or computed values, drawn as a choropleth.
+    #[default]
+    Value,
+    /// LISA cluster codes (`stats lisa --save`).
+    LisaCluster,
+    /// Gi* hot/cold spot classes (`stats gistar --save`).
+    GistarClass,
+    /// Per-area siting status (`site --save`).
+    SiteStatus,
+}
+
+impl IndicatorKind {
+    /// The text stored in the workspace.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Value => "value",
+            IndicatorKind::LisaCluster => "lisa_cluster",
+            IndicatorKind::GistarClass => "gistar_class",
+            IndicatorKind::SiteStatus => "site_status",
+        }
+    }
+    /// The kind stored as `s` (unknown text reads as a plain value).
+    pub fn parse(s: &str) -> IndicatorKind {
+        [
+            IndicatorKind::LisaCluster,
+            IndicatorKind::GistarClass,
+            IndicatorKind::SiteStatus,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .unwrap_or_default()
+    }
+    /// True for plain values (left out of JSON, which so stays as it was for them).
+    pub fn is_value(&self) -> bool {
+        *self == IndicatorKind::Value
+    }
+}
+
+/// Metadata of one indicator.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct IndicatorMeta {
+    pub code: String,
+    pub title: String,
+    pub theme: String,
+    pub definition: String,
+    pub unit: String,
+    pub decimals: i64,
+    pub polarity: Polarity,
+    pub source: String,
+    pub licence: String,
+    pub sensitivity: String,
+    /// Values or the codes of a saved result.
+    #[serde(default, skip_serializing_if = "IndicatorKind::is_value")]
+    pub kind: IndicatorKind,
+}
+
+impl IndicatorMeta {
+    /// Metadata for an indicator imported without a sidecar entry.
+    pub fn default_for(code: &str) -> Self {
+        IndicatorMeta {
+            code: code.to_string(),
+            title: code.to_string(),
+            theme: "Uncategorised".into(),
+            decimals: 1,
+            sensitivity: "public".into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The status of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Suppressed,
+    Missing,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Suppressed => "suppressed",
+            Status::Missing => "missing",
+        }
+    }
+}
+
+/// One value to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueRow {
+    pub indicator: String,
+    pub area_code: String,
+    pub period: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub lower_ci: Option<f64>,
+    pub upper_ci: Option<f64>,
+    pub status: Status,
+    pub line: u64,
+}
+
+impl ValueRow {
+    /// A value computed by Local Atlas (a statistic, an index, a siting result): no
+    /// associates, status missing when there is no value.
+    pub fn computed(indicator: &str, code: &str, period: &str, value: Option<f64>) -> Self {
+        ValueRow {
+            indicator: indicator.into(),
+            area_code: code.into(),
+            period: period.into(),
+            status: if value.is_some() {
+                Status::Ok
+            } else {
+                Status::Missing
+            },
+            value,
+            numerator: None,
+            denominator: None,
+            lower_ci: None,
+            upper_ci: None,
+            line: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_text() {
+        for k in [
+            IndicatorKind::Value,
+            IndicatorKind::LisaCluster,
+            IndicatorKind::GistarClass,
+            IndicatorKind::SiteStatus,
+        ] {
+            assert_eq!(IndicatorKind::parse(k.as_str()), k);
+        }
+        assert_eq!(IndicatorKind::parse("other"), IndicatorKind::Value);
+    }
+}

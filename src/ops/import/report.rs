@@ -1,0 +1,167 @@
+//! What an import did (or, for a trial, would do), and the one plain-language summary both
+//! front ends show: the CLI prints "imported …" / "would import …" before it, the app
+//! "Imported: …" / "Check: …".
+
+use crate::data::import::boundaries::BoundaryReport;
+use crate::data::import::indicators::IndicatorReport;
+use crate::data::import::lookup::LookupReport;
+use crate::data::import::points::PointReport;
+use serde::Serialize;
+
+/// What an import did (or would do). Serialised as the inner report alone: the `--json`
+/// contract of each `import` command.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ImportReport {
+    Boundaries(BoundaryReport),
+    Indicators(IndicatorReport),
+    Points(PointReport),
+    Lookup(LookupReport),
+}
+
+impl ImportReport {
+    /// The summary: a first line of counts, then one line per warning.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Boundaries(r) => boundaries(r),
+            Self::Indicators(r) => indicators(r),
+            Self::Points(r) => format!(
+                "{} points into layer '{}' ({} → EPSG:27700)",
+                r.features, r.layer, r.source_crs
+            ),
+            Self::Lookup(r) => format!(
+                "lookup {} → {} ({} → {}): {} areas into {} groups; {} '{}' areas not covered",
+                r.from,
+                r.to,
+                r.from_field,
+                r.to_field,
+                r.rows,
+                r.to_areas,
+                r.from_not_covered,
+                r.from
+            ),
+        }
+    }
+
+    /// Distinct codes that match no boundary (indicators only).
+    pub fn unmatched(&self) -> usize {
+        match self {
+            Self::Indicators(r) => r.unmatched,
+            _ => 0,
+        }
+    }
+}
+
+fn boundaries(r: &BoundaryReport) -> String {
+    let mut s = format!(
+        "{} areas into '{}' from {} ({} → EPSG:27700; code field {}, name field {}); {} single-part, {} multi-part, {} holes, total area {:.1} km²",
+        r.features,
+        r.geography,
+        r.file,
+        r.source_crs,
+        r.code_field,
+        r.name_field.as_deref().unwrap_or("none"),
+        r.single_part,
+        r.multi_part,
+        r.holes,
+        r.total_area_m2 / 1e6
+    );
+    if !r.invalid.is_empty() {
+        s.push_str(&format!(
+            "\nwarning: {} area(s) have invalid geometry (kept as they are): {}",
+            r.invalid.len(),
+            r.invalid.join(", ")
+        ));
+    }
+    s
+}
+
+fn indicators(r: &IndicatorReport) -> String {
+    let examples = if r.unmatched_examples.is_empty() {
+        String::new()
+    } else {
+        format!(" (e.g. {})", r.unmatched_examples.join(", "))
+    };
+    let mut s = format!(
+        "{} matched area codes, {} unmatched{examples}; {} values of {} indicator(s) ({}) for '{}' ({} form, period(s) {}): {} ok, {} suppressed, {} missing",
+        r.matched,
+        r.unmatched,
+        r.values,
+        r.indicators.len(),
+        r.indicators.join(", "),
+        r.geography,
+        r.form,
+        r.periods.join(", "),
+        r.ok,
+        r.suppressed,
+        r.missing
+    );
+    if !r.skipped_columns.is_empty() {
+        s.push_str(&format!(
+            "\nskipped text column(s): {}",
+            r.skipped_columns.join(", ")
+        ));
+    }
+    if r.skipped_rows > 0 {
+        s.push_str(&format!(
+            "\nwarning: {} code(s) match no boundary{examples}; their {} row(s) are skipped",
+            r.unmatched, r.skipped_rows
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indicator_report() -> IndicatorReport {
+        IndicatorReport {
+            file: "f.csv".into(),
+            geography: "lsoa11".into(),
+            form: "wide".into(),
+            code_field: "LSOA code".into(),
+            matched: 3,
+            indicators: vec!["places".into()],
+            periods: vec!["2024".into()],
+            values: 3,
+            ok: 3,
+            unmatched: 1,
+            unmatched_examples: vec!["E09999999".into()],
+            skipped_rows: 1,
+            skipped_columns: vec!["name".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn indicator_summary_leads_with_the_matches_and_warns_of_skipped_rows() {
+        let s = ImportReport::Indicators(indicator_report()).summary();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "3 matched area codes, 1 unmatched (e.g. E09999999); 3 values of 1 indicator(s) (places) for 'lsoa11' (wide form, period(s) 2024): 3 ok, 0 suppressed, 0 missing",
+                "skipped text column(s): name",
+                "warning: 1 code(s) match no boundary (e.g. E09999999); their 1 row(s) are skipped",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_clean_indicator_import_has_one_line() {
+        let r = IndicatorReport {
+            unmatched: 0,
+            unmatched_examples: vec![],
+            skipped_rows: 0,
+            skipped_columns: vec![],
+            ..indicator_report()
+        };
+        let s = ImportReport::Indicators(r).summary();
+        assert!(
+            s.starts_with("3 matched area codes, 0 unmatched; 3 values"),
+            "{s}"
+        );
+        assert_eq!(s.lines().count(), 1);
+    }
+}
