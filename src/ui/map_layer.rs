@@ -6,7 +6,7 @@
 //! screen; recolouring reuses the triangles. Outlines are decimated in screen space (points
 //! closer than a pixel are dropped) and left out for areas too small to see them.
 
-use crate::data::crs::{Crs, Transformer};
+use crate::ops::coords::LonLatOfBng;
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Rect, Stroke, Vec2};
 use geo::{
@@ -174,7 +174,7 @@ pub struct MapLayer {
     pub bbox: [f32; 4],
 }
 
-fn project_area(t: &Transformer, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+fn project_area(t: &LonLatOfBng, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     mp.map_coords(|c| {
         let (lon, lat) = t.point(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
         let [x, y] = mercator_unit(lon, lat);
@@ -191,7 +191,7 @@ impl MapLayer {
         let merc: Vec<MultiPolygon<f64>> = areas_bng
             .par_chunks(256)
             .flat_map_iter(|chunk| {
-                let t = Transformer::new(Crs::Bng, Crs::Wgs84).ok();
+                let t = LonLatOfBng::new().ok();
                 chunk
                     .iter()
                     .map(|mp| match &t {
