@@ -181,6 +181,7 @@ impl AtlasApp {
 
 impl eframe::App for AtlasApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::frame_log::tick();
         self.frame_ui(ui);
     }
 

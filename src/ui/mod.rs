@@ -19,6 +19,7 @@ mod classification;
 mod export_dialog;
 mod frame;
 pub mod frame_cache;
+mod frame_log;
 mod hotspots;
 mod import_dialog;
 mod index_builder;
