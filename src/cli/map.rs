@@ -184,7 +184,12 @@ pub fn run_map(
     let mut ws = Workspace::open(&workspace)?;
     let spec = options.spec(&ws)?;
     let spinner = progress::Spinner::start("drawing the map");
-    let r = map::run(&mut ws, &spec, &out, save_recipe.as_deref())?;
+    let req = map::MapRequest {
+        spec,
+        out,
+        save_recipe,
+    };
+    let r = map::run(&mut ws, &req, &local_atlas::ops::Silent)?;
     drop(spinner);
     emit(json, &r, || {
         let size = match (r.width_px, r.height_px) {

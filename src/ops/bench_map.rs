@@ -10,7 +10,7 @@ use crate::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use crate::data::import::indicators::{IndicatorOptions, import_indicators};
 use crate::data::synthetic::tessellation;
 use crate::error::{Error, Result};
-use crate::feedback::Feedback;
+use crate::feedback::{Feedback, Silent};
 use crate::render::spec::{MapSpec, PageSize};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -126,7 +126,12 @@ fn jobs(
     ];
     for (job, spec, file) in cases {
         let target = dir.join(file);
-        let (median_ms, min_ms) = time(repeat, || map::run(&mut ws, &spec, &target, None))?;
+        let req = map::MapRequest {
+            spec,
+            out: target,
+            save_recipe: None,
+        };
+        let (median_ms, min_ms) = time(repeat, || map::run(&mut ws, &req, &Silent))?;
         let reference = reference_ms(dataset, job);
         out.push(BenchResult {
             dataset: dataset.into(),

@@ -157,7 +157,12 @@ impl AtlasApp {
         ui.horizontal(|ui| {
             if ui.button("Export").clicked() {
                 let path = PathBuf::from(self.export.out_path.trim());
-                match crate::ops::map::run(&mut self.ws, &self.spec, &path, None) {
+                let req = crate::ops::map::MapRequest {
+                    spec: self.spec.clone(),
+                    out: path.clone(),
+                    save_recipe: None,
+                };
+                match crate::ops::map::run(&mut self.ws, &req, &crate::ops::Silent) {
                     Ok(r) => {
                         self.export.message =
                             format!("Exported {} ({} bytes)", path.display(), r.bytes);
