@@ -15,7 +15,8 @@ use crate::data::Workspace;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::query::{self, IndicatorInfo, LayerInfo};
 use crate::error::Result;
-use crate::ops::map::explore::{Explore, explore};
+use crate::ops::map::AreaCache;
+use crate::ops::map::explore::{Explore, explore_cached};
 use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
@@ -76,6 +77,8 @@ pub struct AtlasApp {
     pub(super) area_search: String,
     pub(super) spec: MapSpec,
     pub(super) current: Option<Explore>,
+    /// Decoded areas kept between refreshes (a palette click decodes nothing).
+    area_cache: AreaCache,
     /// Bumped whenever `current` is replaced: per-frame views (the ranked chart, the Moran
     /// scatterplot) cache what they derive from it on this.
     pub(super) generation: u64,
@@ -193,6 +196,7 @@ impl AtlasApp {
             area_search: String::new(),
             spec: MapSpec::default(),
             current: None,
+            area_cache: AreaCache::new(),
             generation: 0,
             fills: Vec::new(),
             legend: Vec::new(),
@@ -300,7 +304,7 @@ impl AtlasApp {
                 "No indicators yet: drop a boundary file or CSV on the window to import".into();
             return;
         }
-        match explore(&self.ws, &self.spec) {
+        match explore_cached(&self.ws, &self.spec, &mut self.area_cache) {
             Ok(ex) => {
                 self.error = None;
                 self.install(ex);
