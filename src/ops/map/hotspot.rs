@@ -54,6 +54,40 @@ pub fn request_of(layer: &LayerSpec) -> Option<Result<StatsRequest>> {
     )
 }
 
+/// The recipe layer that draws the result of `req` (a LISA or Gi* request; `None` for global
+/// Moran's I, which has no map): how the app puts a hotspot run into its recipe, so an export
+/// draws what the screen shows. The inverse of [`request_of`].
+///
+/// ```
+/// use local_atlas::ops::map::hotspot::{layer_of, request_of};
+/// use local_atlas::ops::stats::{Statistic, StatsRequest};
+/// let mut req = StatsRequest::new(Statistic::Gistar, "lsoa11", "imd_score");
+/// req.seed = 7;
+/// let layer = layer_of(&req).unwrap();
+/// let back = request_of(&layer).unwrap().unwrap();
+/// assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&req).unwrap());
+/// assert!(layer_of(&StatsRequest::new(Statistic::Moran, "lsoa11", "imd_score")).is_none());
+/// ```
+pub fn layer_of(req: &StatsRequest) -> Option<LayerSpec> {
+    let statistic = match req.statistic {
+        Statistic::Lisa => HotspotStatistic::Lisa,
+        Statistic::Gistar => HotspotStatistic::Gistar,
+        Statistic::Moran => return None,
+    };
+    Some(LayerSpec::Hotspot {
+        geography: req.geography.clone(),
+        indicator: req.indicator.clone(),
+        period: req.period.clone(),
+        statistic,
+        weights: req.weights.to_string(),
+        permutations: req.permutations,
+        seed: req.seed,
+        alpha: req.alpha,
+        fdr: req.fdr,
+        two_sided: req.two_sided,
+    })
+}
+
 /// Runs the statistic of `req` unless `cache` already holds its result for this workspace
 /// state (a hotspot result depends only on the request and the data).
 pub(crate) fn result(
