@@ -45,6 +45,8 @@ pub struct FrameResult {
     /// Classification change (method and classes) → next frame drawn.
     pub classify_median_ms: f64,
     pub classify_p95_ms: f64,
+    /// Of a palette change, the median of `explore_cached` alone (the rest is the frame).
+    pub palette_explore_median_ms: f64,
     /// Number of timed changes of each kind.
     pub changes: usize,
     /// The first explore, with an empty cache: reads and decodes every area.
@@ -56,6 +58,7 @@ pub struct FrameResult {
 /// Medians and 95th percentiles of palette and classification changes → next frame.
 struct ChangeTimes {
     palette: Vec<f64>,
+    palette_explore: Vec<f64>,
     classify: Vec<f64>,
     first_explore_ms: f64,
 }
@@ -117,19 +120,24 @@ fn change_times(ws_path: &Path, changes: usize) -> Result<ChangeTimes> {
     let mut view = MapView::default();
     view.areas = Some(layer);
     run_frames(&ctx, &mut view, &polygons(&first), 3, |_, _| {});
-    let mut time_change = |spec: &MapSpec, view: &mut MapView| -> Result<f64> {
+    // (change → frame, explore alone) in milliseconds.
+    let mut time_change = |spec: &MapSpec, view: &mut MapView| -> Result<(f64, f64)> {
         let t = Instant::now();
         let ex = explore_cached(&ws, spec, &mut cache)?;
+        let explored = t.elapsed().as_secs_f64() * 1000.0;
         let fills = polygons(&ex);
         run_frames(&ctx, view, &fills, 1, |_, _| {});
-        Ok(t.elapsed().as_secs_f64() * 1000.0)
+        Ok((t.elapsed().as_secs_f64() * 1000.0, explored))
     };
     let mut palette = Vec::with_capacity(changes);
+    let mut palette_explore = Vec::with_capacity(changes);
     for k in 0..changes {
         if let Some(LayerSpec::Choropleth { palette: p, .. }) = spec.layers.first_mut() {
             p.name = Some(PALETTES[k % PALETTES.len()].into());
         }
-        palette.push(time_change(&spec, &mut view)?);
+        let (total, explored) = time_change(&spec, &mut view)?;
+        palette.push(total);
+        palette_explore.push(explored);
     }
     let mut classify = Vec::with_capacity(changes);
     for k in 0..changes {
@@ -138,7 +146,7 @@ fn change_times(ws_path: &Path, changes: usize) -> Result<ChangeTimes> {
             classification.method = method;
             classification.k = classes;
         }
-        classify.push(time_change(&spec, &mut view)?);
+        classify.push(time_change(&spec, &mut view)?.0);
     }
     if cache.decodes() != 1 {
         return Err(crate::Error::Invalid(format!(
@@ -148,6 +156,7 @@ fn change_times(ws_path: &Path, changes: usize) -> Result<ChangeTimes> {
     }
     Ok(ChangeTimes {
         palette,
+        palette_explore,
         classify,
         first_explore_ms,
     })
@@ -282,6 +291,7 @@ fn frames_in(
             palette_p95_ms: percentile(&mut times.palette, 0.95),
             classify_median_ms: percentile(&mut times.classify, 0.5),
             classify_p95_ms: percentile(&mut times.classify, 0.95),
+            palette_explore_median_ms: percentile(&mut times.palette_explore, 0.5),
             changes,
             first_explore_ms: times.first_explore_ms,
             change_target_ms: 100.0,
