@@ -4,9 +4,7 @@
 //! end reaches into the workspace's tables.
 
 use crate::data::Workspace;
-pub use crate::data::query::{
-    GeographyInfo, ImportRecord, IndicatorInfo, LayerInfo, WorkspaceInfo,
-};
+pub use crate::data::query::{GeographyInfo, ImportRecord, IndicatorInfo, LayerInfo, WorkspaceInfo};
 use crate::data::{query, recipes};
 use crate::error::Result;
 use serde::Serialize;
@@ -32,10 +30,7 @@ pub struct Catalog {
 /// Reads the catalogue of `ws`.
 pub fn catalog(ws: &Workspace) -> Result<Catalog> {
     Ok(Catalog {
-        geographies: query::geographies(ws)?
-            .into_iter()
-            .map(|g| g.name)
-            .collect(),
+        geographies: query::geographies(ws)?.into_iter().map(|g| g.name).collect(),
         indicators: query::indicators(ws)?,
         point_layers: query::layers(ws)?
             .into_iter()
