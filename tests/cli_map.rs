@@ -270,3 +270,54 @@ fn value_names_are_case_insensitive() {
     let o = run(&["map", &ws, "--page", "A5", "--out", &svg]);
     assert!(!o.status.success(), "A5 is not a page size");
 }
+
+/// A recipe file with a hotspot layer maps the statistic directly, with the counts `stats`
+/// prints in the legend, without saving anything into the workspace.
+#[test]
+fn a_recipe_file_with_a_hotspot_layer_maps_gi_star_as_stats_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws_path = sample(dir.path());
+    let ws = ws_path.display().to_string();
+    let stats = ok(&[
+        "stats",
+        &ws,
+        "gistar",
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score",
+        "--permutations",
+        "99",
+        "--json",
+    ]);
+    let before = common::sha256(&ws_path);
+    let recipe = dir.path().join("hot.json");
+    let spec = r#"{"layers": [{"kind": "hotspot", "geography": "lsoa11", "indicator": "imd_score",
+        "statistic": "gistar", "permutations": 99}]}"#;
+    std::fs::write(&recipe, spec).unwrap();
+    let svg = dir.path().join("hot.svg").display().to_string();
+    ok(&[
+        "map",
+        &ws,
+        "--recipe-file",
+        &recipe.display().to_string(),
+        "--out",
+        &svg,
+        "--json",
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("imd_score hot/cold spot"), "legend title");
+    for (key, label) in [
+        ("hot_99", "Hot spot, 99% confidence"),
+        ("not_significant", "Not significant"),
+        ("cold_99", "Cold spot, 99% confidence"),
+    ] {
+        let n = stats["counts"][key].as_u64().unwrap() as f64;
+        let row = format!(
+            "{label} ({})",
+            local_atlas::render::symbology::format_value(n, 0)
+        );
+        assert!(text.contains(&row), "legend row '{row}'");
+    }
+    assert_eq!(common::sha256(&ws_path), before, "nothing saved");
+}

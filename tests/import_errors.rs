@@ -738,7 +738,7 @@ fn wide_request(f: &Path) -> ImportRequest {
 
 #[test]
 fn a_trial_that_writes_many_rows_leaves_the_workspace_byte_identical() {
-    let (dir, path, mut ws, f) = wide_workspace(1000, 60);
+    let (dir, path, ws, f) = wide_workspace(1000, 60);
     let req = wide_request(&f);
     let before = common::sha256(&path);
     let trial = door::trial(&ws, &req, &local_atlas::ops::Silent).unwrap();
@@ -756,7 +756,7 @@ fn a_trial_that_writes_many_rows_leaves_the_workspace_byte_identical() {
     assert_eq!(common::sha256(&path), before);
     no_journal(&path);
     // The real import gives exactly the report of the trial, and does write.
-    let real = door::run(&mut ws, &req, &local_atlas::ops::Silent).unwrap();
+    let real = door::run(&ws, &req, &local_atlas::ops::Silent).unwrap();
     assert_eq!(
         serde_json::to_value(&real).unwrap(),
         serde_json::to_value(&trial).unwrap()
@@ -767,7 +767,7 @@ fn a_trial_that_writes_many_rows_leaves_the_workspace_byte_identical() {
         query::values(&ws, "v59", "area", "2024").unwrap().len(),
         1000
     );
-    let b_real = door::run(&mut ws, &b, &local_atlas::ops::Silent).unwrap();
+    let b_real = door::run(&ws, &b, &local_atlas::ops::Silent).unwrap();
     assert_eq!(b_real.summary(), b_trial.summary());
 }
 
@@ -804,12 +804,12 @@ impl Feedback for CancelIn {
 
 #[test]
 fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
-    let (_dir, path, mut ws, f) = wide_workspace(300, 40);
+    let (_dir, path, ws, f) = wide_workspace(300, 40);
     let req = wide_request(&f);
     let before = common::sha256(&path);
     for stage in ["reading indicators", "writing indicators"] {
         let fb = CancelIn::new(stage);
-        let err = door::run(&mut ws, &req, &fb).expect_err("cancelled");
+        let err = door::run(&ws, &req, &fb).expect_err("cancelled");
         assert!(matches!(err, Error::Cancelled), "{stage}: {err}");
         assert_eq!(common::sha256(&path), before, "{stage}: the file changed");
         no_journal(&path);
@@ -824,7 +824,7 @@ fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
         }
     }
     let count = Count(Default::default());
-    door::run(&mut ws, &req, &count).unwrap();
+    door::run(&ws, &req, &count).unwrap();
     assert!(count.0.load(std::sync::atomic::Ordering::SeqCst) >= 4);
 }
 
@@ -857,7 +857,7 @@ fn check_refuses_what_the_import_refuses_and_the_trial_counts_unmatched_codes() 
 
 #[test]
 fn the_request_carries_every_command_line_option_and_lookups() {
-    let (dir, path, mut ws) = small_workspace();
+    let (dir, path, ws) = small_workspace();
     let silent = &local_atlas::ops::Silent;
     // Boundaries: source CRS and attribution.
     let gj = common::write(
@@ -866,7 +866,7 @@ fn the_request_carries_every_command_line_option_and_lookups() {
         common::squares_geojson(&["W1", "W2"]),
     );
     let r = door::run(
-        &mut ws,
+        &ws,
         &ImportRequest {
             source_crs: Some(Crs::Wgs84),
             attribution: Some("Contains OS data".into()),
@@ -896,14 +896,14 @@ fn the_request_carries_every_command_line_option_and_lookups() {
         to_field: Some("w".into()),
         ..ImportRequest::new(FileKind::Lookup, &lk, "area")
     };
-    let r = door::run(&mut ws, &lookup, silent).unwrap();
+    let r = door::run(&ws, &lookup, silent).unwrap();
     assert_eq!(
         r.summary(),
         "lookup area → ward (a → w): 4 areas into 2 groups; 0 'area' areas not covered"
     );
     assert_eq!(query::lookup(&ws, "area", "ward").unwrap().len(), 4);
     let no_to = ImportRequest::new(FileKind::Lookup, &lk, "area");
-    expect_error(&path, || door::run(&mut ws, &no_to, silent), &["--to"]);
+    expect_error(&path, || door::run(&ws, &no_to, silent), &["--to"]);
     // Indicators: encoding, metadata, wide columns.
     let csv = common::write(
         dir.path(),
@@ -925,11 +925,11 @@ fn the_request_carries_every_command_line_option_and_lookups() {
     };
     expect_error(
         &path,
-        || door::run(&mut ws, &strict, silent),
+        || door::run(&ws, &strict, silent),
         &["w.csv", "line 2", "not valid UTF-8"],
     );
     let r = door::run(
-        &mut ws,
+        &ws,
         &ImportRequest {
             encoding: TextEncoding::Windows1252,
             ..strict

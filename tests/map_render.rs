@@ -6,8 +6,12 @@ mod common;
 use local_atlas::data::Workspace;
 use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
 use local_atlas::ops::Silent;
-use local_atlas::ops::map::{self, AtlasRequest, Format, recipe};
-use local_atlas::render::spec::{ClusterScheme, LayerSpec, MapSpec, PageSize};
+use local_atlas::ops::map::{self, AreaCache, AtlasRequest, Format, explore, recipe};
+use local_atlas::ops::stats::{self, Statistic, StatsRequest, StatsResponse};
+use local_atlas::render::input::Features;
+use local_atlas::render::scene::Fill;
+use local_atlas::render::spec::{ClusterScheme, HotspotStatistic, LayerSpec, MapSpec, PageSize};
+use local_atlas::render::symbology::format_value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -39,6 +43,21 @@ fn imd_spec(o: recipe::Overrides) -> MapSpec {
     recipe::apply(&ws, &mut spec, &base).unwrap();
     recipe::apply(&ws, &mut spec, &o).unwrap();
     spec
+}
+
+/// `map` of `spec` to `out` (saving the recipe as `save_recipe`), as the CLI runs it.
+fn render_to(
+    ws: &mut Workspace,
+    spec: &MapSpec,
+    out: &Path,
+    save_recipe: Option<&str>,
+) -> local_atlas::Result<map::MapResponse> {
+    let req = map::MapRequest {
+        spec: spec.clone(),
+        out: out.to_path_buf(),
+        save_recipe: save_recipe.map(str::to_string),
+    };
+    map::run(ws, &req, &Silent)
 }
 
 fn svg_of(ws: &Workspace, spec: &MapSpec) -> String {
@@ -267,7 +286,7 @@ fn a_saved_recipe_renders_new_data_when_it_arrives() {
     let mut ws = Workspace::open(&path).unwrap();
     let spec = imd_spec(recipe::Overrides::default());
     let out = dir.path().join("before.svg");
-    map::run(&mut ws, &spec, &out, Some("Deprivation")).unwrap();
+    render_to(&mut ws, &spec, &out, Some("Deprivation")).unwrap();
     let before = std::fs::read_to_string(&out).unwrap();
     assert!(before.contains("lsoa11, 2019"));
     // A new period arrives: every LSOA's IMD score for "2025" (doubled, so the breaks move).
@@ -283,7 +302,7 @@ fn a_saved_recipe_renders_new_data_when_it_arrives() {
     let saved = recipe::load(&ws, "Deprivation").unwrap();
     assert_eq!(saved, spec);
     let out2 = dir.path().join("after.svg");
-    map::run(&mut ws, &saved, &out2, None).unwrap();
+    render_to(&mut ws, &saved, &out2, None).unwrap();
     let after = std::fs::read_to_string(&out2).unwrap();
     assert!(after.contains("lsoa11, 2025"), "the latest period is drawn");
 }
@@ -299,7 +318,7 @@ fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
         indicator: Some("no_such_indicator".into()),
         ..Default::default()
     });
-    let err = map::run(&mut ws, &spec, &out, Some("x"))
+    let err = render_to(&mut ws, &spec, &out, Some("x"))
         .unwrap_err()
         .to_string();
     assert!(err.contains("no_such_indicator"), "{err}");
@@ -307,11 +326,11 @@ fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
         palette: Some("Rainbow".into()),
         ..Default::default()
     });
-    let err = map::run(&mut ws, &spec, &out, None)
+    let err = render_to(&mut ws, &spec, &out, None)
         .unwrap_err()
         .to_string();
     assert!(err.contains("Rainbow") && err.contains("YlOrRd"), "{err}");
-    let err = map::run(
+    let err = render_to(
         &mut ws,
         &imd_spec(Default::default()),
         &dir.path().join("map.jpg"),
@@ -320,13 +339,13 @@ fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
     .unwrap_err()
     .to_string();
     assert!(err.contains(".png, .svg or .pdf"), "{err}");
-    let err = map::run(&mut ws, &imd_spec(Default::default()), &out, Some("\u{7}"))
+    let err = render_to(&mut ws, &imd_spec(Default::default()), &out, Some("\u{7}"))
         .unwrap_err()
         .to_string();
     assert!(err.contains("recipe name"), "{err}");
     let mut zero_dpi = imd_spec(Default::default());
     zero_dpi.page.dpi = 0.0;
-    let err = map::run(&mut ws, &zero_dpi, &out, None)
+    let err = render_to(&mut ws, &zero_dpi, &out, None)
         .unwrap_err()
         .to_string();
     assert!(err.contains("dpi"), "{err}");
@@ -335,7 +354,7 @@ fn errors_name_the_problem_and_leave_workspace_and_output_alone() {
         width_mm: f64::NAN,
         height_mm: 100.0,
     };
-    let err = map::run(&mut ws, &huge, &out, None)
+    let err = render_to(&mut ws, &huge, &out, None)
         .unwrap_err()
         .to_string();
     assert!(err.contains("page"), "{err}");
@@ -442,4 +461,347 @@ fn hatching_the_nationally_most_deprived_decile() {
         svg.contains("Most deprived 10% nationally by"),
         "legend entry"
     );
+}
+
+/// A recipe's hotspot layer: LISA on the IMD score (queen, 999 permutations, seed 12345).
+fn hotspot_spec(statistic: HotspotStatistic) -> MapSpec {
+    MapSpec {
+        layers: vec![LayerSpec::Hotspot {
+            geography: "lsoa11".into(),
+            indicator: "imd_score".into(),
+            period: None,
+            statistic,
+            weights: "queen".into(),
+            permutations: 999,
+            seed: 12345,
+            alpha: 0.05,
+            fdr: false,
+            two_sided: false,
+        }],
+        ..MapSpec::default()
+    }
+}
+
+/// (area code → fill colour) of every coded area path of an SVG.
+fn svg_fills(svg: &str) -> std::collections::HashMap<String, String> {
+    svg.split("<path data-code=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (code, rest) = rest.split_once('"')?;
+            let tag = rest.split('>').next()?;
+            let fill = tag.split(" fill=\"").nth(1)?.split('"').next()?;
+            Some((code.to_string(), fill.to_string()))
+        })
+        .collect()
+}
+
+/// The screen is the export: a hotspot layer exported to SVG draws every area in the colour
+/// `explore` gives it, with the legend counts `explore` shows, and those counts are the ones
+/// `stats` reports for the same request.
+#[test]
+fn a_hotspot_layer_exports_what_explore_shows_and_stats_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    for (statistic, stat) in [
+        (HotspotStatistic::Lisa, Statistic::Lisa),
+        (HotspotStatistic::Gistar, Statistic::Gistar),
+    ] {
+        let spec = hotspot_spec(statistic);
+        let ex = explore::explore(&ws, &spec).unwrap();
+        let out = dir.path().join("hotspot.svg");
+        render_to(&mut ws, &spec, &out, None).unwrap();
+        let svg = std::fs::read_to_string(&out).unwrap();
+
+        // Per-area colours: the export's are explore's.
+        let layer = &ex.input.layers[ex.layer_index];
+        let Features::Polygons(features) = &layer.features else {
+            panic!("polygons expected");
+        };
+        assert_eq!(features.len(), 1673);
+        let fills = svg_fills(&svg);
+        for (f, row) in features.iter().zip(&ex.rows) {
+            let Fill::Solid(colour) = f.fill else {
+                panic!("solid fills expected");
+            };
+            assert_eq!(fills.get(&row.code), Some(&colour.hex()), "{}", row.code);
+        }
+
+        // Legend: explore's counts are in the export, and are those of `stats`.
+        let mut req = StatsRequest::new(stat, "lsoa11", "imd_score");
+        req.permutations = 999;
+        req.seed = 12345;
+        let stats_counts = match stats::run(&ws, &req, &Silent).unwrap() {
+            StatsResponse::Lisa(l) => l.counts,
+            StatsResponse::Gistar(g) => g.counts,
+            StatsResponse::Moran(_) => unreachable!("asked for a local statistic"),
+        };
+        let view = ex.hotspot.as_ref().expect("a hotspot view");
+        let expected: std::collections::BTreeMap<String, usize> = stats_counts
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        assert_eq!(view.counts, expected);
+        let legend = layer.legend.as_ref().expect("a legend");
+        let scheme = statistic.scheme();
+        let table = local_atlas::render::symbology::clusters::classes(scheme);
+        for entry in &legend.entries {
+            let count = entry.count.expect("counts in the legend");
+            let text = format!("{} ({})", entry.label, format_value(count as f64, 0));
+            assert!(svg.contains(&text), "export legend row '{text}'");
+            // The legend row's class, as `stats` names it, has the same count.
+            let labelled = ex
+                .rows
+                .iter()
+                .zip(&view.labels)
+                .filter(|(_, l)| l.as_deref() == Some(entry.label.as_str()))
+                .count();
+            assert_eq!(labelled, count, "per-area labels of '{}'", entry.label);
+            if let Some((code, _, _)) = table.iter().find(|(_, l, _)| *l == entry.label) {
+                let key = stats_key(scheme, *code);
+                assert_eq!(stats_counts.get(key), Some(&count), "{key}");
+            }
+        }
+        let total: usize = legend.entries.iter().filter_map(|e| e.count).sum();
+        assert_eq!(total, 1673);
+        match statistic {
+            HotspotStatistic::Lisa => {
+                let scatter = view.scatter.as_ref().expect("a Moran scatterplot");
+                assert_eq!(scatter.points.len(), 1673);
+                assert!(
+                    scatter.moran_i > 0.3,
+                    "IMD clusters: I = {}",
+                    scatter.moran_i
+                );
+            }
+            HotspotStatistic::Gistar => assert!(view.scatter.is_none()),
+        }
+    }
+}
+
+/// The fill of every polygon of a layer.
+fn fills_of(features: &Features) -> Vec<Fill> {
+    match features {
+        Features::Polygons(p) => p.iter().map(|a| a.fill.clone()).collect(),
+        Features::Points(_) => Vec::new(),
+    }
+}
+
+/// The key `stats` counts a class code under.
+fn stats_key(scheme: ClusterScheme, code: i64) -> &'static str {
+    match (scheme, code) {
+        (ClusterScheme::Lisa, 1) => "HH",
+        (ClusterScheme::Lisa, 2) => "LL",
+        (ClusterScheme::Lisa, 3) => "LH",
+        (ClusterScheme::Lisa, 4) => "HL",
+        (ClusterScheme::Lisa, 5) => "island",
+        (_, 0) => "not_significant",
+        (_, 3) => "hot_99",
+        (_, 2) => "hot_95",
+        (_, 1) => "hot_90",
+        (_, -1) => "cold_90",
+        (_, -2) => "cold_95",
+        (_, -3) => "cold_99",
+        _ => "unknown",
+    }
+}
+
+/// A hotspot layer draws exactly what its saved result draws as a cluster layer.
+#[test]
+fn a_hotspot_layer_draws_as_its_saved_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let ws = Workspace::open(&path).unwrap();
+    let spec = hotspot_spec(HotspotStatistic::Gistar);
+    let live = explore::explore(&ws, &spec).unwrap();
+    let mut req = StatsRequest::new(Statistic::Gistar, "lsoa11", "imd_score");
+    req.save = true;
+    stats::run(&ws, &req, &Silent).unwrap();
+    let saved_spec = MapSpec {
+        layers: vec![LayerSpec::Clusters {
+            geography: "lsoa11".into(),
+            indicator: "imd_score_gistar_class".into(),
+            period: None,
+            scheme: ClusterScheme::GiStar,
+        }],
+        ..MapSpec::default()
+    };
+    let saved = explore::explore(&ws, &saved_spec).unwrap();
+    let (a, b) = (
+        &live.input.layers[live.layer_index],
+        &saved.input.layers[saved.layer_index],
+    );
+    assert_eq!(a.id, b.id, "same layer id");
+    assert_eq!(a.legend, b.legend, "same legend and counts");
+    assert_eq!(fills_of(&a.features), fills_of(&b.features), "same colours");
+    assert_eq!(
+        live.rows.iter().map(|r| r.class).collect::<Vec<_>>(),
+        saved.rows.iter().map(|r| r.class).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn recipes_with_a_hotspot_layer_save_and_load_and_old_recipes_still_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let ws = Workspace::open(&path).unwrap();
+    let mut spec = hotspot_spec(HotspotStatistic::Lisa);
+    spec.layers.push(LayerSpec::Outline {
+        geography: "lad16".into(),
+        colour: "#000000".into(),
+        width_mm: 0.5,
+        labels: false,
+    });
+    recipe::save(&ws, "IMD clusters", &spec).unwrap();
+    assert_eq!(recipe::load(&ws, "IMD clusters").unwrap(), spec);
+    // The shortest hotspot layer: every option has the `stats` default.
+    let short = recipe::parse(
+        r#"{"layers": [{"kind": "hotspot", "geography": "lsoa11", "indicator": "imd_score", "statistic": "lisa"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(short, hotspot_spec(HotspotStatistic::Lisa));
+    // A recipe written before the layer existed.
+    let old = recipe::parse(
+        r#"{"version": 1, "layers": [{"kind": "choropleth", "geography": "lsoa11", "indicator": "imd_score",
+            "classification": {"method": "quantile", "k": 5}}, {"kind": "clusters", "geography": "lsoa11",
+            "indicator": "imd_score_lisa_cluster", "scheme": "lisa"}], "title": "{indicator}"}"#,
+    )
+    .unwrap();
+    assert_eq!(old.layers.len(), 2);
+    // Bad weights are named.
+    let mut bad = hotspot_spec(HotspotStatistic::Lisa);
+    if let LayerSpec::Hotspot { weights, .. } = &mut bad.layers[0] {
+        *weights = "hexagons".into();
+    }
+    let err = explore::explore(&ws, &bad).unwrap_err().to_string();
+    assert!(err.contains("hexagons") && err.contains("queen"), "{err}");
+}
+
+/// A palette click re-colours from the cached areas; an import makes the next explore read
+/// the workspace again and show the new data.
+#[test]
+fn explore_keeps_decoded_areas_until_the_workspace_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    let mut cache = AreaCache::new();
+    let mut spec = imd_spec(recipe::Overrides {
+        outlines: vec!["lad16".into()],
+        ..Default::default()
+    });
+    let first = explore::explore_cached(&ws, &spec, &mut cache).unwrap();
+    assert_eq!(cache.decodes(), 2, "lsoa11 and lad16 decoded once each");
+    if let LayerSpec::Choropleth { palette, .. } = &mut spec.layers[0] {
+        palette.name = Some("Blues".into());
+    }
+    let second = explore::explore_cached(&ws, &spec, &mut cache).unwrap();
+    assert_eq!(cache.decodes(), 2, "a palette change decodes nothing");
+    assert_ne!(
+        fills_of(&first.input.layers[0].features),
+        fills_of(&second.input.layers[0].features),
+        "new colours"
+    );
+    assert_eq!(first.period, "2019");
+
+    // An import through this connection.
+    let csv = std::fs::read_to_string(common::seeds().join("gm_iod2019_lsoa_wide.csv")).unwrap();
+    let new = common::write(dir.path(), "imd2025.csv", csv);
+    let opts = |period: &str| IndicatorOptions {
+        geography: "lsoa11".into(),
+        wide: true,
+        period: Some(period.into()),
+        ..Default::default()
+    };
+    import_indicators(&mut ws, &new, &opts("2025")).unwrap();
+    let after = explore::explore_cached(&ws, &spec, &mut cache).unwrap();
+    assert_eq!(after.period, "2025", "the new period is shown");
+    assert_eq!(cache.decodes(), 4, "the import made the cache read again");
+
+    // An import through another connection (an import job).
+    let mut other = Workspace::open(&path).unwrap();
+    import_indicators(&mut other, &new, &opts("2026")).unwrap();
+    drop(other);
+    let later = explore::explore_cached(&ws, &spec, &mut cache).unwrap();
+    assert_eq!(later.period, "2026");
+    assert_eq!(cache.decodes(), 6);
+    explore::explore_cached(&ws, &spec, &mut cache).unwrap();
+    assert_eq!(cache.decodes(), 6);
+}
+
+/// Feedback that records stages and cancels when a given stage begins.
+struct CancelAt {
+    at: &'static str,
+    stages: std::sync::Mutex<Vec<String>>,
+    cancelled: std::sync::atomic::AtomicBool,
+}
+
+impl CancelAt {
+    fn new(at: &'static str) -> Self {
+        Self {
+            at,
+            stages: Default::default(),
+            cancelled: Default::default(),
+        }
+    }
+}
+
+impl local_atlas::ops::Feedback for CancelAt {
+    fn stage(&self, name: &str) {
+        self.stages.lock().unwrap().push(name.to_string());
+        if name == self.at {
+            self.cancelled
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn export_reports_its_stages_and_cancels_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of_sample(dir.path());
+    let ws = Workspace::open(&path).unwrap();
+    let out = dir.path().join("map.png");
+    let mut spec = imd_spec(Default::default());
+    spec.page.dpi = 30.0;
+    let req = map::MapRequest {
+        spec,
+        out: out.clone(),
+        save_recipe: Some("kept".into()),
+    };
+    let all = CancelAt::new("none");
+    map::run(&ws, &req, &all).unwrap();
+    let stages = all.stages.lock().unwrap().clone();
+    for (a, b) in [
+        ("read", "layout"),
+        ("layout", "draw"),
+        ("draw", "encode"),
+        ("encode", "write"),
+    ] {
+        let pos = |s: &str| stages.iter().position(|x| x == s).unwrap();
+        assert!(pos(a) < pos(b), "{a} before {b}: {stages:?}");
+    }
+    let written = std::fs::read(&out).unwrap();
+    recipe::save(&ws, "kept", &MapSpec::default()).unwrap();
+    for at in ["read", "layout", "draw", "encode", "write"] {
+        let cancel = CancelAt::new(at);
+        let err = map::run(&ws, &req, &cancel).unwrap_err();
+        assert!(matches!(err, local_atlas::Error::Cancelled), "{at}: {err}");
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            written,
+            "{at}: file untouched"
+        );
+        assert_eq!(
+            recipe::load(&ws, "kept").unwrap(),
+            MapSpec::default(),
+            "{at}: recipe not saved"
+        );
+    }
+    // The request is the operation's serialisable input.
+    let json = serde_json::to_string(&req).unwrap();
+    let back: map::MapRequest = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, req);
 }

@@ -262,12 +262,12 @@ pub fn run(command: Command) -> Result<()> {
         request,
         outcome,
     } = command.plan();
-    let mut ws = Workspace::open(&workspace)?;
+    let ws = Workspace::open(&workspace)?;
     let bar = progress::Bar::new();
     let report = if outcome.check {
         import::check(&ws, &request, &bar)
     } else {
-        import::run(&mut ws, &request, &bar)
+        import::run(&ws, &request, &bar)
     };
     drop(bar);
     print(&report?, &outcome)

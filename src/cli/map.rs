@@ -192,10 +192,15 @@ pub struct MapArgs {
 }
 
 pub fn run(a: MapArgs) -> Result<()> {
-    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let ws = Workspace::open(&a.ws.workspace)?;
     let spec = a.options.spec(&ws)?;
     let spinner = progress::Spinner::start("drawing the map");
-    let r = map::run(&mut ws, &spec, &a.out, a.save_recipe.as_deref())?;
+    let req = map::MapRequest {
+        spec,
+        out: a.out.clone(),
+        save_recipe: a.save_recipe.clone(),
+    };
+    let r = map::run(&ws, &req, &local_atlas::ops::Silent)?;
     drop(spinner);
     a.json.emit(&r, || {
         let size = match (r.width_px, r.height_px) {

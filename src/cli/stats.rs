@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut ws = Workspace::open(&a.ws.workspace)?;
+    let ws = Workspace::open(&a.ws.workspace)?;
     let req = StatsRequest {
         period: a.period,
         weights: a.weights,
@@ -58,7 +58,7 @@ pub fn run(a: Args) -> Result<()> {
         ..StatsRequest::new(a.statistic, &a.geography, &a.indicator)
     };
     let bar = progress::Bar::new();
-    let r = stats::run(&mut ws, &req, &bar)?;
+    let r = stats::run(&ws, &req, &bar)?;
     drop(bar);
     a.json.emit(&r, || text::stats(&r, a.save))
 }

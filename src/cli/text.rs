@@ -300,5 +300,22 @@ pub fn frames(rows: &[local_atlas::ui::bench::FrameResult]) -> String {
             f.target_ms
         ));
     }
+    s.push_str(
+        "\nchange → next frame  first explore  palette median/p95 (explore)  classification median/p95  target\n",
+    );
+    for f in rows {
+        s.push_str(&format!(
+            "{:<13} {:>4}x {:>10.0} ms {:>8.1} / {:>5.1} ms ({:>5.1}) {:>11.1} / {:>5.1} ms    < {} ms\n",
+            f.dataset,
+            f.changes,
+            f.first_explore_ms,
+            f.palette_median_ms,
+            f.palette_p95_ms,
+            f.palette_explore_median_ms,
+            f.classify_median_ms,
+            f.classify_p95_ms,
+            f.change_target_ms
+        ));
+    }
     s
 }

@@ -10,7 +10,7 @@ use crate::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use crate::data::import::indicators::{IndicatorOptions, import_indicators};
 use crate::data::synthetic::tessellation;
 use crate::error::{Error, Result};
-use crate::feedback::Feedback;
+use crate::feedback::{Feedback, Silent};
 use crate::render::spec::{MapSpec, PageSize};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -66,29 +66,78 @@ fn workspace(dir: &Path, src: &Source<'_>) -> Result<std::path::PathBuf> {
 /// The synthetic tessellation as GeoJSON (BNG) and a CSV of its values.
 fn synthetic_files(dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     let cells = tessellation(188, 188, 400.0, 10);
+    area_files(
+        dir,
+        "synthetic",
+        cells
+            .iter()
+            .map(|c| (c.code.as_str(), &c.geometry_bng, c.value)),
+    )
+}
+
+/// Areas (code, polygon in BNG metres, value) as `NAME.geojson` and `NAME.csv` (`code,value`).
+fn area_files<'a>(
+    dir: &Path,
+    name: &str,
+    areas: impl Iterator<Item = (&'a str, &'a geo::MultiPolygon<f64>, f64)>,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     let mut json = String::from(
         r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":["#,
     );
     let mut csv = String::from("code,value\n");
-    for (i, c) in cells.iter().enumerate() {
+    for (i, (code, geometry, value)) in areas.enumerate() {
         if i > 0 {
             json.push(',');
         }
         let _ = write!(
             json,
-            r#"{{"type":"Feature","properties":{{"code":"{}"}},"geometry":"#,
-            c.code
+            r#"{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":"#
         );
-        let geometry = geojson::Geometry::from(&c.geometry_bng);
-        json.push_str(&geometry.to_string());
+        json.push_str(&geojson::Geometry::from(geometry).to_string());
         json.push('}');
-        let _ = writeln!(csv, "{},{}", c.code, c.value);
+        let _ = writeln!(csv, "{code},{value}");
     }
     json.push_str("]}");
-    let (g, v) = (dir.join("synthetic.geojson"), dir.join("synthetic.csv"));
+    let (g, v) = (
+        dir.join(format!("{name}.geojson")),
+        dir.join(format!("{name}.csv")),
+    );
     std::fs::write(&g, json).map_err(|e| Error::io(&g, e))?;
     std::fs::write(&v, csv).map_err(|e| Error::io(&v, e))?;
     Ok((g, v))
+}
+
+/// A workspace `NAME.gpkg` in `dir` with geography `areas` (codes `A1`, `A2`, …) and the
+/// indicator `value` (period 2019) from polygons in BNG metres and one value each: what the
+/// desktop map's palette benchmark explores.
+pub fn workspace_of_areas(
+    dir: &Path,
+    name: &str,
+    polygons: &[geo::MultiPolygon<f64>],
+    values: &[f64],
+) -> Result<std::path::PathBuf> {
+    let codes: Vec<String> = (1..=polygons.len()).map(|i| format!("A{i}")).collect();
+    let (g, v) = area_files(
+        dir,
+        name,
+        codes
+            .iter()
+            .zip(polygons)
+            .zip(values)
+            .map(|((c, p), v)| (c.as_str(), p, *v)),
+    )?;
+    workspace(
+        dir,
+        &Source {
+            name,
+            boundaries: &g,
+            crs: Some(Crs::Bng),
+            code_field: Some("code"),
+            values: &v,
+            value_column: "value",
+            value_code: Some("code"),
+        },
+    )
 }
 
 fn jobs(
@@ -98,7 +147,7 @@ fn jobs(
     repeat: usize,
     out: &mut Vec<BenchResult>,
 ) -> Result<()> {
-    let mut ws = Workspace::open(ws_path)?;
+    let ws = Workspace::open(ws_path)?;
     let n = crate::data::query::areas(&ws, "areas")?.len();
     let mut base = MapSpec::default();
     recipe::apply(
@@ -127,7 +176,12 @@ fn jobs(
     ];
     for (job, spec, file) in cases {
         let target = dir.join(file);
-        let (median_ms, min_ms) = time(repeat, || map::run(&mut ws, &spec, &target, None))?;
+        let req = map::MapRequest {
+            spec,
+            out: target,
+            save_recipe: None,
+        };
+        let (median_ms, min_ms) = time(repeat, || map::run(&ws, &req, &Silent))?;
         let reference = reference_ms(dataset, job);
         out.push(BenchResult {
             dataset: dataset.into(),

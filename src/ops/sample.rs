@@ -102,7 +102,7 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         import_lookup(&mut ws, &lookup, &opts)?;
     }
     for (name, spec) in sample_recipes() {
-        crate::ops::map::recipe::save(&mut ws, name, &spec)?;
+        crate::ops::map::recipe::save(&ws, name, &spec)?;
     }
     drop(ws);
     feedback.progress(total, total);

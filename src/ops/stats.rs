@@ -205,35 +205,61 @@ fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
 /// Runs the statistic (and saves it when asked).
 pub fn run(ws: &Workspace, req: &StatsRequest, feedback: &dyn Feedback) -> Result<StatsResponse> {
     let p = prepare(ws, req)?;
+    let result = evaluate(&p, req, feedback)?;
+    if req.save {
+        match &result {
+            Computed::Moran(m) => save_moran(ws, req, &p, m)?,
+            Computed::Lisa(l) => save_lisa(ws, req, &p, l)?,
+            Computed::Gistar(g) => save_gi(ws, req, &p, g)?,
+        }
+    }
+    Ok(respond(p, result))
+}
+
+/// Runs the statistic without saving anything (`req.save` is ignored): what a map's hotspot
+/// layer draws, from a workspace opened for reading.
+pub fn compute(
+    ws: &Workspace,
+    req: &StatsRequest,
+    feedback: &dyn Feedback,
+) -> Result<StatsResponse> {
+    let p = prepare(ws, req)?;
+    let result = evaluate(&p, req, feedback)?;
+    Ok(respond(p, result))
+}
+
+/// A statistic's result before it is turned into its response.
+enum Computed {
+    Moran(Moran),
+    Lisa(Lisa),
+    Gistar(GetisOrd),
+}
+
+fn evaluate(p: &Prepared, req: &StatsRequest, feedback: &dyn Feedback) -> Result<Computed> {
     feedback.stage(match req.statistic {
         Statistic::Moran => "global Moran's I",
         Statistic::Lisa => "local Moran (LISA)",
         Statistic::Gistar => "Getis-Ord Gi*",
     });
-    match req.statistic {
-        Statistic::Moran => {
-            let m = moran_with(
-                &p.y,
-                &p.weights.row_standardised(),
-                &req.permutation(),
-                feedback,
-            )?;
-            if req.save {
-                save_moran(ws, req, &p, &m)?;
-            }
-            Ok(StatsResponse::Moran(moran_response(&p, m)))
-        }
+    Ok(match req.statistic {
+        Statistic::Moran => Computed::Moran(moran_with(
+            &p.y,
+            &p.weights.row_standardised(),
+            &req.permutation(),
+            feedback,
+        )?),
         Statistic::Lisa => {
             let opts = LisaOptions {
                 permutation: req.permutation(),
                 alpha: req.alpha,
                 correction: req.correction(),
             };
-            let l = local_moran_with(&p.y, &p.weights.row_standardised(), &opts, feedback)?;
-            if req.save {
-                save_lisa(ws, req, &p, &l)?;
-            }
-            Ok(StatsResponse::Lisa(lisa_response(p, l)))
+            Computed::Lisa(local_moran_with(
+                &p.y,
+                &p.weights.row_standardised(),
+                &opts,
+                feedback,
+            )?)
         }
         Statistic::Gistar => {
             let opts = GiOptions {
@@ -241,12 +267,16 @@ pub fn run(ws: &Workspace, req: &StatsRequest, feedback: &dyn Feedback) -> Resul
                 permutation: req.permutation(),
                 correction: req.correction(),
             };
-            let g = getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback)?;
-            if req.save {
-                save_gi(ws, req, &p, &g)?;
-            }
-            Ok(StatsResponse::Gistar(gi_response(p, g)))
+            Computed::Gistar(getis_ord_with(&p.y, &p.weights.binary(), &opts, feedback)?)
         }
+    })
+}
+
+fn respond(p: Prepared, result: Computed) -> StatsResponse {
+    match result {
+        Computed::Moran(m) => StatsResponse::Moran(moran_response(&p, m)),
+        Computed::Lisa(l) => StatsResponse::Lisa(lisa_response(p, l)),
+        Computed::Gistar(g) => StatsResponse::Gistar(gi_response(p, g)),
     }
 }
 

@@ -6,7 +6,8 @@ use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 use super::raster_native;
 use super::scene::{Colour, Group, Scene};
 use super::svg::to_svg;
-use resvg::tiny_skia::{Pixmap, Transform};
+pub use resvg::tiny_skia::Pixmap;
+use resvg::tiny_skia::Transform;
 use resvg::usvg::{self, fontdb};
 use std::sync::{Arc, OnceLock};
 
@@ -112,7 +113,13 @@ fn draw_svg(
 /// ```
 pub fn to_png(scene: &Scene, width_px: u32, height_px: u32) -> Result<Vec<u8>, RenderError> {
     let pixmap = to_pixmap(scene, width_px, height_px)?;
-    let dots_per_m = (f64::from(width_px) / (scene.width_mm / 1000.0)).round();
+    pixmap_to_png(pixmap, scene.width_mm)
+}
+
+/// PNG bytes of a pixmap drawn by [`to_pixmap`] from a page `width_mm` wide (for its pHYs
+/// resolution): the encoding half of [`to_png`], for callers that report the two apart.
+pub fn pixmap_to_png(pixmap: Pixmap, width_mm: f64) -> Result<Vec<u8>, RenderError> {
+    let dots_per_m = (f64::from(pixmap.width()) / (width_mm / 1000.0)).round();
     encode_png(pixmap, dots_per_m as u32)
 }
 

@@ -77,6 +77,33 @@ pub enum LayerSpec {
         period: Option<String>,
         scheme: ClusterScheme,
     },
+    /// A hotspot analysis run when the map is drawn: local Moran (LISA) drawn as a cluster map
+    /// with GeoDa's colours, or Getis-Ord Gi* drawn as a hot/cold spot map, with counts in the
+    /// legend — the symbology `stats … --save` results get, so the screen, the export and a
+    /// saved result agree. Deterministic for a given `seed`.
+    Hotspot {
+        geography: String,
+        indicator: String,
+        #[serde(default)]
+        period: Option<String>,
+        statistic: HotspotStatistic,
+        /// Spatial weights as `stats --weights` takes them: `queen`, `rook`, `knn:K`,
+        /// `band:METRES`.
+        #[serde(default = "default_weights")]
+        weights: String,
+        #[serde(default = "default_permutations")]
+        permutations: usize,
+        #[serde(default = "default_seed")]
+        seed: u64,
+        /// Significance level of the LISA clusters (Gi* classes use 90/95/99%).
+        #[serde(default = "default_alpha")]
+        alpha: f64,
+        /// False discovery rate correction of the pseudo p-values.
+        #[serde(default)]
+        fdr: bool,
+        #[serde(default)]
+        two_sided: bool,
+    },
     /// Boundaries of another geography drawn over the map (e.g. wards over LSOAs).
     Outline {
         geography: String,
@@ -123,6 +150,18 @@ pub enum LayerSpec {
     },
 }
 
+fn default_weights() -> String {
+    "queen".into()
+}
+fn default_permutations() -> usize {
+    999
+}
+fn default_seed() -> u64 {
+    12345
+}
+fn default_alpha() -> f64 {
+    0.05
+}
 fn default_outline_colour() -> String {
     "#333333".into()
 }
@@ -180,6 +219,26 @@ pub enum ClusterScheme {
     /// Codes 0–4 of a siting status: no demand, not covered, covered by the existing sites,
     /// newly covered, partly covered (as `site --save`).
     Siting,
+}
+
+/// The statistic of a hotspot layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HotspotStatistic {
+    /// Local Moran's I, drawn as a LISA cluster map.
+    Lisa,
+    /// Getis-Ord Gi*, drawn as a hot/cold spot map.
+    Gistar,
+}
+
+impl HotspotStatistic {
+    /// The colour scheme the result is drawn with.
+    pub fn scheme(self) -> ClusterScheme {
+        match self {
+            Self::Lisa => ClusterScheme::Lisa,
+            Self::Gistar => ClusterScheme::GiStar,
+        }
+    }
 }
 
 /// Point symbol shapes.

@@ -26,7 +26,8 @@ use crate::error::Result;
 use crate::ops::Workspace;
 use crate::ops::catalog::{self, Catalog, IndicatorInfo};
 use crate::ops::classify::Method;
-use crate::ops::map::explore::{Explore, explore};
+use crate::ops::map::AreaCache;
+use crate::ops::map::explore::{Explore, explore_cached};
 use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
@@ -151,6 +152,8 @@ pub(super) struct AppState {
     pub catalog: Catalog,
     pub spec: MapSpec,
     pub current: Option<Explore>,
+    /// Decoded areas kept between refreshes (a palette click decodes nothing).
+    pub area_cache: AreaCache,
     pub generation: u64,
     pub fills: Vec<Color32>,
     pub legend: Vec<LegendBlock>,
@@ -283,6 +286,7 @@ impl AtlasApp {
                 catalog: Catalog::default(),
                 spec: MapSpec::default(),
                 current: None,
+                area_cache: AreaCache::new(),
                 generation: 0,
                 fills: Vec::new(),
                 legend: Vec::new(),
@@ -374,7 +378,7 @@ impl AtlasApp {
                 "No indicators yet: drop a boundary file or CSV on the window to import".into();
             return;
         }
-        match explore(&self.state.ws, &self.state.spec) {
+        match explore_cached(&self.state.ws, &self.state.spec, &mut self.state.area_cache) {
             Ok(ex) => {
                 self.state.error = None;
                 self.install(ex);
@@ -559,7 +563,7 @@ impl AtlasApp {
             Command::ToggleHelp => self.panels.menu.toggle_help(),
             Command::SetPrefs(p) => self.state.prefs = p,
             Command::SaveRecipe(name) => {
-                match crate::ops::map::recipe::save(&mut self.state.ws, &name, &self.state.spec) {
+                match crate::ops::map::recipe::save(&self.state.ws, &name, &self.state.spec) {
                     Ok(()) => {
                         self.state.status = format!("Saved recipe '{name}' in the workspace");
                         self.reload_catalog();

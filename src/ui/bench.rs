@@ -4,6 +4,10 @@
 //! plugin building meshes from the cached triangles) plus egui's tessellation into GPU-ready
 //! primitives; GPU upload and rasterisation are not included (they depend on the graphics
 //! card; on this machine there is none).
+//!
+//! It also times what a palette or classification click costs before the user sees it: the
+//! recipe changes, `ops::map::explore_cached` re-reads the values and re-colours the areas (the
+//! geometry stays decoded in the cache), and the next map frame is drawn with the new fills.
 
 use super::map_layer::MapLayer;
 use super::map_view::MapView;
@@ -35,6 +39,128 @@ pub struct FrameResult {
     /// Slippy-map zoom level at the start of the pan (the whole layer in view).
     pub pan_zoom_level: f64,
     pub target_ms: f64,
+    /// Palette change → next frame drawn (recipe edit, `explore_cached`, fills, one frame).
+    pub palette_median_ms: f64,
+    pub palette_p95_ms: f64,
+    /// Classification change (method and classes) → next frame drawn.
+    pub classify_median_ms: f64,
+    pub classify_p95_ms: f64,
+    /// Of a palette change, the median of `explore_cached` alone (the rest is the frame).
+    pub palette_explore_median_ms: f64,
+    /// Number of timed changes of each kind.
+    pub changes: usize,
+    /// The first explore, with an empty cache: reads and decodes every area.
+    pub first_explore_ms: f64,
+    /// Target for a change → next frame.
+    pub change_target_ms: f64,
+}
+
+/// Medians and 95th percentiles of palette and classification changes → next frame.
+struct ChangeTimes {
+    palette: Vec<f64>,
+    palette_explore: Vec<f64>,
+    classify: Vec<f64>,
+    first_explore_ms: f64,
+}
+
+/// Palettes cycled through by the palette changes.
+const PALETTES: [&str; 6] = ["Blues", "YlOrRd", "Greens", "Purples", "RdPu", "YlGnBu"];
+/// (method, classes) cycled through by the classification changes.
+const CLASSIFICATIONS: [(Method, usize); 5] = [
+    (Method::Quantile, 5),
+    (Method::Equal, 6),
+    (Method::Jenks, 5),
+    (Method::Quantile, 7),
+    (Method::Jenks, 4),
+];
+
+/// Times `changes` palette changes and `changes` classification changes of the choropleth of
+/// indicator `value` over geography `areas` in the workspace at `ws_path`, each until the
+/// next frame is drawn, as the app does it: edit the recipe, `explore_cached`, new fills,
+/// one frame of the map view.
+fn change_times(ws_path: &Path, changes: usize) -> Result<ChangeTimes> {
+    use crate::ops::map::explore::{Explore, explore_cached};
+    use crate::ops::map::recipe::{self, Overrides};
+    use crate::render::input::Features;
+    use crate::render::spec::{LayerSpec, MapSpec};
+    let ws = crate::ops::Workspace::open(ws_path)?;
+    let mut spec = MapSpec::default();
+    recipe::apply(
+        &ws,
+        &mut spec,
+        &Overrides {
+            geography: Some("areas".into()),
+            indicator: Some("value".into()),
+            ..Default::default()
+        },
+    )?;
+    let mut cache = crate::ops::map::AreaCache::new();
+    let t = Instant::now();
+    let first = explore_cached(&ws, &spec, &mut cache)?;
+    let first_explore_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let polygons = |ex: &Explore| match ex.input.layers.get(ex.layer_index).map(|l| &l.features) {
+        Some(Features::Polygons(f)) => f.iter().map(|a| super::app::fill32(&a.fill)).collect(),
+        _ => Vec::new(),
+    };
+    let layer = match first
+        .input
+        .layers
+        .get(first.layer_index)
+        .map(|l| &l.features)
+    {
+        Some(Features::Polygons(f)) => {
+            MapLayer::new(&f.iter().map(|a| &a.geometry_bng).collect::<Vec<_>>())
+        }
+        _ => {
+            return Err(crate::Error::Invalid(
+                "the benchmark map has no areas".into(),
+            ));
+        }
+    };
+    let ctx = egui::Context::default();
+    let mut view = MapView::default();
+    view.areas = Some(layer);
+    run_frames(&ctx, &mut view, &polygons(&first), 3, |_, _| {});
+    // (change → frame, explore alone) in milliseconds.
+    let mut time_change = |spec: &MapSpec, view: &mut MapView| -> Result<(f64, f64)> {
+        let t = Instant::now();
+        let ex = explore_cached(&ws, spec, &mut cache)?;
+        let explored = t.elapsed().as_secs_f64() * 1000.0;
+        let fills = polygons(&ex);
+        run_frames(&ctx, view, &fills, 1, |_, _| {});
+        Ok((t.elapsed().as_secs_f64() * 1000.0, explored))
+    };
+    let mut palette = Vec::with_capacity(changes);
+    let mut palette_explore = Vec::with_capacity(changes);
+    for k in 0..changes {
+        if let Some(LayerSpec::Choropleth { palette: p, .. }) = spec.layers.first_mut() {
+            p.name = Some(PALETTES[k % PALETTES.len()].into());
+        }
+        let (total, explored) = time_change(&spec, &mut view)?;
+        palette.push(total);
+        palette_explore.push(explored);
+    }
+    let mut classify = Vec::with_capacity(changes);
+    for k in 0..changes {
+        if let Some(LayerSpec::Choropleth { classification, .. }) = spec.layers.first_mut() {
+            let (method, classes) = CLASSIFICATIONS[k % CLASSIFICATIONS.len()];
+            classification.method = method;
+            classification.k = classes;
+        }
+        classify.push(time_change(&spec, &mut view)?.0);
+    }
+    if cache.decodes() != 1 {
+        return Err(crate::Error::Invalid(format!(
+            "the area cache decoded {} times; a change must not decode again",
+            cache.decodes()
+        )));
+    }
+    Ok(ChangeTimes {
+        palette,
+        palette_explore,
+        classify,
+        first_explore_ms,
+    })
 }
 
 fn fills(values: &[f64]) -> Result<Vec<Color32>> {
@@ -106,6 +232,21 @@ pub fn frames(
     frames: usize,
     feedback: &dyn Feedback,
 ) -> Result<Vec<FrameResult>> {
+    let dir = std::env::temp_dir().join(format!("local-atlas-bench-frames-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| crate::Error::io(&dir, e))?;
+    let out = frames_in(&dir, seeds, london, synthetic, frames, feedback);
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+fn frames_in(
+    dir: &Path,
+    seeds: &Path,
+    london: Option<&Path>,
+    synthetic: bool,
+    frames: usize,
+    feedback: &dyn Feedback,
+) -> Result<Vec<FrameResult>> {
     let mut out = Vec::new();
     for (name, polygons, values) in crate::ops::bench::bench_areas(seeds, london, synthetic)? {
         feedback.stage(&format!("{name}: frames"));
@@ -130,6 +271,10 @@ pub fn frames(
         let (mut zoom, zoom_vertices) = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
             v.zoom_by(if (k / 20) % 2 == 0 { 0.08 } else { -0.08 });
         });
+        feedback.stage(&format!("{name}: palette changes"));
+        let ws_path = crate::ops::bench_map::workspace_of_areas(dir, &name, &polygons, &values)?;
+        let changes = (frames / 4).max(10);
+        let mut times = change_times(&ws_path, changes)?;
         out.push(FrameResult {
             dataset: name,
             areas: polygons.len(),
@@ -143,6 +288,14 @@ pub fn frames(
             zoom_vertices,
             pan_zoom_level,
             target_ms: 16.0,
+            palette_median_ms: percentile(&mut times.palette, 0.5),
+            palette_p95_ms: percentile(&mut times.palette, 0.95),
+            classify_median_ms: percentile(&mut times.classify, 0.5),
+            classify_p95_ms: percentile(&mut times.classify, 0.95),
+            palette_explore_median_ms: percentile(&mut times.palette_explore, 0.5),
+            changes,
+            first_explore_ms: times.first_explore_ms,
+            change_target_ms: 100.0,
         });
     }
     Ok(out)

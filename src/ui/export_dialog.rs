@@ -12,7 +12,7 @@ use crate::ops::Workspace;
 use crate::ops::map::explore::Explore;
 use crate::render::raster;
 use crate::render::spec::{MapSpec, PageSize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Width of the preview image in pixels.
 const PREVIEW_PX: f64 = 560.0;
@@ -47,14 +47,6 @@ fn render(ws: &Workspace, spec: &MapSpec, width_px: f64) -> crate::Result<egui::
     Ok(pixmap_image(&pixmap))
 }
 
-/// Where an export is written before it is moved to `out` (same folder and extension, so the
-/// move is a rename and the format is the same).
-fn partial_path(out: &Path) -> PathBuf {
-    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("map");
-    let ext = out.extension().and_then(|s| s.to_str()).unwrap_or_default();
-    out.with_file_name(format!(".{stem}.partial-{}.{ext}", std::process::id()))
-}
-
 /// Draws `spec` into `out` on its own thread; a Cancel before the file is moved into place
 /// leaves `out` untouched.
 fn export_job(
@@ -64,18 +56,15 @@ fn export_job(
     out: PathBuf,
 ) -> crate::Result<Job<(PathBuf, usize)>> {
     Job::spawn("export", ctx, move |feedback| {
-        feedback.stage("drawing the map");
-        let mut ws = Workspace::open(&ws_path)?;
-        let partial = partial_path(&out);
-        let written = crate::ops::map::run(&mut ws, &spec, &partial, None);
-        if written.is_err() || feedback.is_cancelled() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        let r = written?;
-        if feedback.is_cancelled() {
-            return Err(crate::Error::Cancelled);
-        }
-        std::fs::rename(&partial, &out).map_err(|e| crate::Error::io(&out, e))?;
+        let ws = Workspace::open(&ws_path)?;
+        // `map::run` writes the file atomically after its last Cancel check, so a cancelled
+        // export leaves `out` untouched.
+        let req = crate::ops::map::MapRequest {
+            spec,
+            out: out.clone(),
+            save_recipe: None,
+        };
+        let r = crate::ops::map::run(&ws, &req, feedback)?;
         Ok((out, r.bytes))
     })
 }

@@ -17,7 +17,7 @@ const ERROR: egui::Color32 = egui::Color32::from_rgb(170, 30, 30);
 /// What the dialog is running.
 enum Running {
     /// The trial import of this request.
-    Trial(ImportRequest, Job<ImportReport>),
+    Trial(Box<ImportRequest>, Job<ImportReport>),
     /// The real import.
     Import(Job<ImportReport>),
 }
@@ -67,7 +67,7 @@ fn import_job(
 ) -> crate::Result<Job<ImportReport>> {
     Job::spawn("import", ctx, move |feedback| {
         feedback.stage("reading the file");
-        let mut ws = Workspace::open(&path)?;
+        let ws = Workspace::open(&path)?;
         if req.kind != FileKind::Lookup {
             import::preview(&ws, &req.path)?;
         }
@@ -75,7 +75,7 @@ fn import_job(
             return Err(crate::Error::Cancelled);
         }
         feedback.stage("importing");
-        import::run(&mut ws, &req, feedback)
+        import::run(&ws, &req, feedback)
     })
 }
 
@@ -229,7 +229,7 @@ impl ImportDialog {
         };
         match self.running.take() {
             Some(Running::Trial(req, _)) => {
-                self.trial = Some((req, done.map_err(|e| e.to_string())));
+                self.trial = Some((*req, done.map_err(|e| e.to_string())));
             }
             Some(Running::Import(_)) => match done {
                 Ok(report) => {
@@ -258,14 +258,14 @@ impl ImportDialog {
 
     /// Starts a trial of `req`, unless one is already running for it.
     fn start_trial(&mut self, ui: &egui::Ui, view: &AppView, req: &ImportRequest) {
-        if matches!(&self.running, Some(Running::Trial(r, _)) if r == req) {
+        if matches!(&self.running, Some(Running::Trial(r, _)) if **r == *req) {
             return;
         }
         if let Some(Running::Trial(_, job)) = &self.running {
             job.cancel();
         }
         match trial_job(ui.ctx(), view.ws.path().to_path_buf(), req.clone()) {
-            Ok(job) => self.running = Some(Running::Trial(req.clone(), job)),
+            Ok(job) => self.running = Some(Running::Trial(Box::new(req.clone()), job)),
             Err(e) => self.message = e.to_string(),
         }
     }

@@ -25,11 +25,7 @@ use crate::feedback::Feedback;
 /// Imports for real, in one transaction. Progress (rows or features read and written) goes to
 /// `feedback`; when it is cancelled the import stops with `Error::Cancelled` and nothing is
 /// written.
-pub fn run(
-    ws: &mut Workspace,
-    req: &ImportRequest,
-    feedback: &dyn Feedback,
-) -> Result<ImportReport> {
+pub fn run(ws: &Workspace, req: &ImportRequest, feedback: &dyn Feedback) -> Result<ImportReport> {
     import(ws, req, &ImportRun::keep(feedback))
 }
 

@@ -1,13 +1,16 @@
 //! What an interactive map needs beyond the page: for the first data layer of a recipe (a
-//! choropleth or a cluster map), one row per area with its value, status, class and rank, in
+//! choropleth, a cluster map or a hotspot analysis), one row per area with its value, status, class and rank, in
 //! the same order as that layer's features in [`MapInput`], plus the breaks. Loaded once with
 //! the page itself, so the screen's colours, legend and tooltips all come from one read.
 
+use super::area_cache::AreaCache;
+use super::hotspot::{self, HotspotView};
 use super::load::{self, LoadedLayer};
 use super::{focus_of, resolve, today};
 use crate::data::Workspace;
 use crate::data::indicator::IndicatorMeta;
 use crate::error::{Error, Result};
+use crate::feedback::Silent;
 use crate::render::input::MapInput;
 use crate::render::spec::MapSpec;
 use crate::render::symbology::AreaValue;
@@ -37,6 +40,9 @@ pub struct Explore {
     pub period: String,
     /// Plain-language remarks of the classification.
     pub notes: Vec<String>,
+    /// When the data layer is a `hotspot` layer: the result, per-area class labels and (LISA)
+    /// the Moran scatterplot. Fills and legend are in `input.layers[layer_index]`.
+    pub hotspot: Option<HotspotView>,
 }
 
 impl Explore {
@@ -80,6 +86,11 @@ pub fn ranks_high_first(values: &[Option<f64>]) -> Vec<Option<usize>> {
 /// The columns of a data layer, in area order.
 struct LayerTable<'a> {
     areas: &'a [crate::data::query::Area],
+    codes: Option<&'a [Option<f64>]>,
+    hotspot: Option<&'a (
+        crate::ops::stats::StatsRequest,
+        std::sync::Arc<crate::ops::stats::StatsResponse>,
+    )>,
     meta: &'a IndicatorMeta,
     period: &'a str,
     values: Vec<AreaValue>,
@@ -99,6 +110,8 @@ fn table_of(layer: &LoadedLayer) -> Option<LayerTable<'_>> {
             ..
         } => Some(LayerTable {
             areas,
+            codes: None,
+            hotspot: None,
             meta,
             period,
             values: values.clone(),
@@ -112,8 +125,11 @@ fn table_of(layer: &LoadedLayer) -> Option<LayerTable<'_>> {
             period,
             codes,
             scheme,
+            hotspot,
         } => Some(LayerTable {
             areas,
+            codes: Some(codes),
+            hotspot: hotspot.as_ref(),
             meta,
             period,
             values: codes
@@ -135,9 +151,17 @@ fn table_of(layer: &LoadedLayer) -> Option<LayerTable<'_>> {
     }
 }
 
-/// Resolves `spec` (as [`super::resolve`]) and tabulates its first choropleth or cluster layer.
+/// Resolves `spec` (as [`super::resolve`]) and tabulates its first choropleth, cluster or
+/// hotspot layer. Reads every geography afresh; the desktop map uses [`explore_cached`].
 pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
-    let loaded = load::load(ws, spec)?;
+    explore_cached(ws, spec, &mut AreaCache::new())
+}
+
+/// [`explore`] with the decoded areas (and hotspot results) kept in `cache` between calls, so
+/// a palette or classification change does not read and decode the geometry again; an import
+/// or any other write to the workspace makes the cache read afresh.
+pub fn explore_cached(ws: &Workspace, spec: &MapSpec, cache: &mut AreaCache) -> Result<Explore> {
+    let loaded = load::load(ws, spec, cache, &Silent)?;
     let focus = focus_of(ws, spec)?;
     let input = resolve::page(&loaded, spec, &focus, &today())?;
     let (layer_index, table) = loaded
@@ -148,6 +172,8 @@ pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
         .ok_or_else(|| Error::Invalid("the map has no choropleth or cluster layer".into()))?;
     let LayerTable {
         areas,
+        codes,
+        hotspot,
         meta,
         period,
         values,
@@ -166,7 +192,11 @@ pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
             class: classes.get(i).copied().flatten(),
             rank: ranks.get(i).copied().flatten(),
         })
-        .collect();
+        .collect::<Vec<AreaRow>>();
+    let hotspot = hotspot.zip(codes).map(|((request, response), codes)| {
+        let row_codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+        hotspot::view(request, response.clone(), codes, &row_codes)
+    });
     Ok(Explore {
         input,
         layer_index,
@@ -175,5 +205,6 @@ pub fn explore(ws: &Workspace, spec: &MapSpec) -> Result<Explore> {
         meta: meta.clone(),
         period: period.to_string(),
         notes,
+        hotspot,
     })
 }

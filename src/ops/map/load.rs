@@ -1,11 +1,16 @@
-//! Reading what a recipe's layers need from the workspace, once: areas, values and their
-//! classification, points. A batch atlas then lays out many pages from one load.
+//! Reading what a recipe's layers need from the workspace, once: areas (decoded once per
+//! geography through an [`AreaCache`]), values and their classification, hotspot statistics,
+//! points. A batch atlas then lays out many pages from one load.
 
+use super::area_cache::{AreaCache, CachedGeography};
+use super::hotspot;
 use crate::analysis::classify::{Classification, ClassifyOptions, classify};
 use crate::data::Workspace;
 use crate::data::indicator::{IndicatorMeta, Polarity, Status};
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
+use crate::feedback::Feedback;
+use crate::ops::stats::{StatsRequest, StatsResponse};
 use crate::render::scene::{Colour, Stroke};
 use crate::render::spec::{ClusterScheme, LayerSpec, MapSpec, Symbol};
 use crate::render::symbology::{self, AreaValue, Worse, palette};
@@ -13,11 +18,12 @@ use geo::{Coord, InteriorPoint, Point};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// A layer's data, read and classified.
 pub(crate) enum LoadedLayer {
     Choropleth {
-        areas: Rc<Vec<Area>>,
+        areas: Arc<Vec<Area>>,
         meta: IndicatorMeta,
         period: String,
         values: Vec<AreaValue>,
@@ -25,14 +31,16 @@ pub(crate) enum LoadedLayer {
         colours: Vec<Colour>,
     },
     Clusters {
-        areas: Rc<Vec<Area>>,
+        areas: Arc<Vec<Area>>,
         meta: IndicatorMeta,
         period: String,
         codes: Vec<Option<f64>>,
         scheme: ClusterScheme,
+        /// The statistic run for a `hotspot` layer (`None` for a saved result).
+        hotspot: Option<(StatsRequest, Arc<StatsResponse>)>,
     },
     Outline {
-        areas: Rc<Vec<Area>>,
+        areas: Arc<Vec<Area>>,
         stroke: Stroke,
         labels: bool,
     },
@@ -45,7 +53,7 @@ pub(crate) enum LoadedLayer {
         title: String,
     },
     Hatch {
-        areas: Rc<Vec<Area>>,
+        areas: Arc<Vec<Area>>,
         meta: IndicatorMeta,
         period: String,
         selected: Vec<bool>,
@@ -58,7 +66,7 @@ pub(crate) enum LoadedLayer {
 
 impl LoadedLayer {
     /// The areas of a polygon layer.
-    pub fn areas(&self) -> Option<&Rc<Vec<Area>>> {
+    pub fn areas(&self) -> Option<&Arc<Vec<Area>>> {
         match self {
             Self::Choropleth { areas, .. }
             | Self::Clusters { areas, .. }
@@ -71,9 +79,9 @@ impl LoadedLayer {
 
 /// A geography's areas and an interior point per area (computed when first needed: only pages
 /// focused on some areas use them).
-pub(crate) type GeographyData = (Rc<Vec<Area>>, Rc<OnceCell<Vec<Coord<f64>>>>);
+pub(crate) type GeographyData = (Arc<Vec<Area>>, Rc<OnceCell<Vec<Coord<f64>>>>);
 /// An indicator read for a geography: areas, metadata, period, values in area order.
-type Values = (Rc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>);
+type Values = (Arc<Vec<Area>>, IndicatorMeta, String, Vec<AreaValue>);
 
 /// Everything a recipe needs, read once.
 pub(crate) struct Loaded {
@@ -85,11 +93,11 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
-    pub fn interior_points(&self, areas: &Rc<Vec<Area>>) -> Option<Rc<Vec<Coord<f64>>>> {
+    pub fn interior_points(&self, areas: &Arc<Vec<Area>>) -> Option<Rc<Vec<Coord<f64>>>> {
         let (_, cell) = self
             .geographies
             .values()
-            .find(|(a, _)| Rc::ptr_eq(a, areas))?;
+            .find(|(a, _)| Arc::ptr_eq(a, areas))?;
         let points = cell.get_or_init(|| {
             areas
                 .iter()
@@ -126,16 +134,20 @@ pub(crate) fn worse(polarity: Polarity) -> Worse {
 
 struct Reader<'a> {
     ws: &'a Workspace,
+    cache: &'a mut AreaCache,
+    feedback: &'a dyn Feedback,
     loaded: Loaded,
 }
 
 impl Reader<'_> {
-    fn areas(&mut self, geography: &str) -> Result<Rc<Vec<Area>>> {
+    fn areas(&mut self, geography: &str) -> Result<Arc<Vec<Area>>> {
         if let Some((areas, _)) = self.loaded.geographies.get(geography) {
             return Ok(areas.clone());
         }
-        let areas = Rc::new(query::areas(self.ws, geography)?);
-        let line = query::geography_attribution(self.ws, geography)?;
+        let CachedGeography {
+            areas,
+            attribution: line,
+        } = self.cache.geography(self.ws, geography)?;
         if !line.is_empty() && !self.loaded.attributions.contains(&line) {
             self.loaded.attributions.push(line);
         }
@@ -221,8 +233,10 @@ impl Reader<'_> {
                     period,
                     codes: values.iter().map(as_option).collect(),
                     scheme: *scheme,
+                    hotspot: None,
                 }
             }
+            LayerSpec::Hotspot { statistic, .. } => self.hotspot(spec, statistic.scheme())?,
             LayerSpec::Outline {
                 geography,
                 colour: c,
@@ -297,6 +311,38 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// Runs (or takes from the cache) the statistic of a hotspot layer and draws it as the
+    /// cluster layer of its saved result would be.
+    fn hotspot(&mut self, spec: &LayerSpec, scheme: ClusterScheme) -> Result<LoadedLayer> {
+        let Some(request) = hotspot::request_of(spec) else {
+            return Err(Error::Invalid("not a hotspot layer".into()));
+        };
+        let request = request?;
+        let source = query::indicator_meta(self.ws, &request.indicator)?;
+        let period = query::resolve_period(
+            self.ws,
+            &request.indicator,
+            &request.geography,
+            request.period.as_deref(),
+        )?;
+        let request = StatsRequest {
+            period: Some(period.clone()),
+            ..request
+        };
+        let areas = self.areas(&request.geography)?;
+        let response = hotspot::result(self.ws, &request, self.cache, self.feedback)?;
+        Ok(LoadedLayer::Clusters {
+            codes: hotspot::codes(&response, &areas),
+            areas,
+            meta: hotspot::meta(&source, &request),
+            period,
+            scheme,
+            hotspot: Some((request, response)),
+        })
+    }
+}
+
 pub(crate) fn as_option(v: &AreaValue) -> Option<f64> {
     match v {
         AreaValue::Value(x) => Some(*x),
@@ -314,15 +360,24 @@ fn positive(v: f64, what: &str) -> Result<f64> {
     }
 }
 
-/// Reads every layer of `spec`.
-pub(crate) fn load(ws: &Workspace, spec: &MapSpec) -> Result<Loaded> {
+/// Reads every layer of `spec`, taking decoded areas (and hotspot results) from `cache` while
+/// the workspace is unchanged.
+pub(crate) fn load(
+    ws: &Workspace,
+    spec: &MapSpec,
+    cache: &mut AreaCache,
+    feedback: &dyn Feedback,
+) -> Result<Loaded> {
     if spec.layers.is_empty() {
         return Err(Error::Invalid(
             "the map has no layers: give --geography and --indicator (or --recipe NAME)".into(),
         ));
     }
+    cache.validate(ws)?;
     let mut reader = Reader {
         ws,
+        cache,
+        feedback,
         loaded: Loaded {
             layers: Vec::new(),
             geographies: HashMap::new(),
@@ -330,6 +385,9 @@ pub(crate) fn load(ws: &Workspace, spec: &MapSpec) -> Result<Loaded> {
         },
     };
     for layer in &spec.layers {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         let loaded = reader.layer(layer)?;
         reader.loaded.layers.push(loaded);
     }

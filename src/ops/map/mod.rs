@@ -1,7 +1,9 @@
 //! `map` and `atlas`: render a recipe (`MapSpec`) from the workspace to PNG, SVG or PDF, one
 //! map or one page per area of a geography. The same functions serve the CLI and the app.
 
+mod area_cache;
 pub mod explore;
+pub mod hotspot;
 mod load;
 pub mod names;
 pub mod recipe;
@@ -15,9 +17,10 @@ use crate::render::input::MapInput;
 use crate::render::scene::Scene;
 use crate::render::spec::{Extent, LayerSpec, MapSpec, PageSize};
 use crate::render::{layout, pdf, raster, svg};
+pub use area_cache::AreaCache;
 use geo::{Coord, Rect};
 use resolve::Focus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -196,7 +199,16 @@ fn check_page(spec: &MapSpec) -> Result<()> {
 /// The symbolised layers of `spec` (fills, legends, extent, expanded title): what the layout
 /// draws, and what the desktop map colours its areas with, so screen and export agree.
 pub fn resolve(ws: &Workspace, spec: &MapSpec) -> Result<MapInput> {
-    let loaded = load::load(ws, spec)?;
+    resolve_with(ws, spec, &mut AreaCache::new(), &crate::feedback::Silent)
+}
+
+fn resolve_with(
+    ws: &Workspace,
+    spec: &MapSpec,
+    cache: &mut AreaCache,
+    feedback: &dyn Feedback,
+) -> Result<MapInput> {
+    let loaded = load::load(ws, spec, cache, feedback)?;
     let focus = focus_of(ws, spec)?;
     resolve::page(&loaded, spec, &focus, &today())
 }
@@ -209,17 +221,49 @@ pub fn scene(ws: &Workspace, spec: &MapSpec) -> Result<Scene> {
 
 /// Encodes pages in `format` (SVG and PNG take the first page only).
 pub fn encode(pages: &[Scene], spec: &MapSpec, format: Format) -> Result<Vec<u8>> {
+    encode_with(pages, spec, format, &crate::feedback::Silent)
+}
+
+/// [`encode`] reporting the `draw` and `encode` stages; cancelled between them.
+fn encode_with(
+    pages: &[Scene],
+    spec: &MapSpec,
+    format: Format,
+    feedback: &dyn Feedback,
+) -> Result<Vec<u8>> {
     let first = pages
         .first()
         .ok_or_else(|| Error::Invalid("nothing to write: no pages".into()))?;
-    Ok(match format {
-        Format::Svg => svg::to_svg(first).into_bytes(),
+    stage(feedback, "draw")?;
+    let drawn = match format {
+        Format::Svg => Drawn::Bytes(svg::to_svg(first).into_bytes()),
         Format::Png => {
             let (w, h) = spec.page.size_px();
-            raster::to_png(first, w, h)?
+            Drawn::Pixels(raster::to_pixmap(first, w, h)?)
         }
-        Format::Pdf => pdf::to_pdf(pages)?,
+        Format::Pdf => Drawn::Bytes(pdf::to_pdf(pages)?),
+    };
+    stage(feedback, "encode")?;
+    Ok(match drawn {
+        Drawn::Bytes(bytes) => bytes,
+        Drawn::Pixels(pixmap) => raster::pixmap_to_png(pixmap, first.width_mm)?,
     })
+}
+
+/// A drawn page: finished bytes (SVG, PDF) or pixels still to compress (PNG).
+enum Drawn {
+    Bytes(Vec<u8>),
+    Pixels(raster::Pixmap),
+}
+
+/// Announces stage `name`, then stops with [`Error::Cancelled`] if the user has asked to
+/// (during the previous stage or as this one began).
+fn stage(feedback: &dyn Feedback, name: &str) -> Result<()> {
+    feedback.stage(name);
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
@@ -241,21 +285,34 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Renders `spec` to `out` (format from the extension) and optionally saves the recipe.
-pub fn run(
-    ws: &mut Workspace,
-    spec: &MapSpec,
-    out: &Path,
-    save_recipe: Option<&str>,
-) -> Result<MapResponse> {
+/// A `map` request: render `spec` to `out` (format from the extension) and optionally save
+/// the recipe under `save_recipe`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapRequest {
+    pub spec: MapSpec,
+    pub out: PathBuf,
+    #[serde(default)]
+    pub save_recipe: Option<String>,
+}
+
+/// Renders `req.spec` to `req.out` and optionally saves the recipe. Reports the stages read,
+/// layout, draw, encode and write; when cancelled it returns [`Error::Cancelled`] before
+/// writing anything (the file is written atomically, so an existing one stays as it was).
+pub fn run(ws: &Workspace, req: &MapRequest, feedback: &dyn Feedback) -> Result<MapResponse> {
+    let (spec, out) = (&req.spec, req.out.as_path());
     let format = Format::of(out)?;
-    if let Some(name) = save_recipe {
+    if let Some(name) = &req.save_recipe {
         crate::data::recipes::check_name(name)?;
     }
-    let page = scene(ws, spec)?;
-    let bytes = encode(std::slice::from_ref(&page), spec, format)?;
+    check_page(spec)?;
+    stage(feedback, "read")?;
+    let input = resolve_with(ws, spec, &mut AreaCache::new(), feedback)?;
+    stage(feedback, "layout")?;
+    let page = layout::layout(&input)?;
+    let bytes = encode_with(std::slice::from_ref(&page), spec, format, feedback)?;
+    stage(feedback, "write")?;
     write_atomically(out, &bytes)?;
-    if let Some(name) = save_recipe {
+    if let Some(name) = &req.save_recipe {
         recipe::save(ws, name, spec)?;
     }
     let (width_px, height_px) = match format {
@@ -273,7 +330,7 @@ pub fn run(
         width_px,
         height_px,
         bytes: bytes.len(),
-        saved_recipe: save_recipe.map(str::to_string),
+        saved_recipe: req.save_recipe.clone(),
     })
 }
 
@@ -303,7 +360,8 @@ pub struct AtlasRequest {
 pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Result<AtlasResponse> {
     let spec = atlas_spec(&req.spec, &req.per);
     check_page(&spec)?;
-    let loaded = load::load(ws, &spec)?;
+    stage(feedback, "read")?;
+    let loaded = load::load(ws, &spec, &mut AreaCache::new(), feedback)?;
     let mut areas = query::areas(ws, &req.per)?;
     areas.sort_by(|a, b| a.code.cmp(&b.code));
     if req.files {
@@ -345,7 +403,8 @@ pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Res
         feedback.progress(i as u64 + 1, areas.len() as u64);
     }
     if let Some(path) = &req.pdf_single {
-        let bytes = encode(&pages, &spec, Format::Pdf)?;
+        let bytes = encode_with(&pages, &spec, Format::Pdf, feedback)?;
+        stage(feedback, "write")?;
         write_atomically(path, &bytes)?;
     }
     Ok(AtlasResponse {

@@ -10,7 +10,7 @@ use crate::render::spec::{
 };
 
 /// Saves `spec` as recipe `name` (replacing one of that name).
-pub fn save(ws: &mut Workspace, name: &str, spec: &MapSpec) -> Result<()> {
+pub fn save(ws: &Workspace, name: &str, spec: &MapSpec) -> Result<()> {
     let json = serde_json::to_string_pretty(spec)
         .map_err(|e| Error::Invalid(format!("recipe '{name}' cannot be written: {e}")))?;
     recipes::save(ws, name, &json)

@@ -81,7 +81,7 @@ pub(crate) fn page(
 }
 
 /// Whether each area of a layer is in the page's focus.
-fn in_focus(loaded: &Loaded, areas: &std::rc::Rc<Vec<Area>>, focus: &Focus) -> Vec<bool> {
+fn in_focus(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>, focus: &Focus) -> Vec<bool> {
     match focus {
         Focus::Whole => vec![true; areas.len()],
         Focus::Bbox(rect) => {
@@ -350,11 +350,11 @@ fn polygons(
         .collect()
 }
 
-fn geography_name(loaded: &Loaded, areas: &std::rc::Rc<Vec<Area>>) -> String {
+fn geography_name(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>) -> String {
     loaded
         .geographies
         .iter()
-        .find(|(_, (a, _))| std::rc::Rc::ptr_eq(a, areas))
+        .find(|(_, (a, _))| std::sync::Arc::ptr_eq(a, areas))
         .map(|(name, _)| name.clone())
         .unwrap_or_default()
 }
