@@ -3,7 +3,7 @@
 use super::indicator_data::IndicatorData;
 use crate::analysis::classify::classify;
 /// The classification options and methods a request takes (re-exported for the front ends).
-pub use crate::analysis::classify::{ClassifyOptions, Method};
+pub use crate::analysis::classify::{Classification, ClassifyOptions, Method};
 use crate::data::Workspace;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
@@ -75,5 +75,28 @@ pub fn run(
         missing: c.missing,
         notes: c.notes,
         classes,
+    })
+}
+
+/// Classifies values a caller already holds (no workspace), with the same options and errors as
+/// [`run`]; `label` names them in an error. The app's frame benchmark classifies its synthetic
+/// values this way.
+///
+/// ```
+/// use local_atlas::ops::classify::{ClassifyOptions, Method, classify_values};
+/// let v: Vec<Option<f64>> = (1..=10).map(|x| Some(x as f64)).collect();
+/// let opts = ClassifyOptions { method: Method::Quantile, k: 2, ..Default::default() };
+/// let c = classify_values("ten", &v, &opts).unwrap();
+/// assert_eq!(c.classes[0], Some(0));
+/// assert_eq!(c.classes[9], Some(1));
+/// ```
+pub fn classify_values(
+    label: &str,
+    values: &[Option<f64>],
+    options: &ClassifyOptions,
+) -> Result<Classification> {
+    classify(values, options).map_err(|source| Error::Classify {
+        indicator: label.to_string(),
+        source,
     })
 }

@@ -11,9 +11,9 @@
 
 use super::map_layer::MapLayer;
 use super::map_view::MapView;
-use crate::analysis::classify::{ClassifyOptions, Method, classify};
 use crate::error::Result;
 use crate::feedback::Feedback;
+use crate::ops::classify::{ClassifyOptions, Method, classify_values};
 use crate::render::symbology::palette;
 use egui::Color32;
 use serde::Serialize;
@@ -170,7 +170,7 @@ fn fills(values: &[f64]) -> Result<Vec<Color32>> {
         ..Default::default()
     };
     let plain: Vec<Option<f64>> = values.iter().copied().map(Some).collect();
-    let c = classify(&plain, &opts).map_err(|e| crate::Error::Invalid(e.to_string()))?;
+    let c = classify_values("benchmark values", &plain, &opts)?;
     let colours = palette::colours("YlOrRd", c.breaks.len(), false)?;
     Ok(c.classes
         .iter()
