@@ -7,6 +7,7 @@ mod common;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use local_atlas::render::spec::LayerSpec;
 use local_atlas::ui::AtlasApp;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -125,6 +126,20 @@ fn analyst_round_trip_on_the_sample_project() {
     let counts = h.state().hotspot_counts();
     assert_eq!(counts.values().sum::<usize>(), 1673);
     assert!(counts["HH"] > 0 && counts["LL"] > 0, "{counts:?}");
+    // Screen = export: the result is the recipe's data layer, and the map the recipe draws
+    // (what an export draws) has the panel's counts in its legend.
+    let recipe = h.state().recipe().clone();
+    assert!(
+        matches!(recipe.layers[0], LayerSpec::Hotspot { .. }),
+        "{:?}",
+        recipe.layers[0]
+    );
+    let drawn = local_atlas::ops::map::explore::explore(
+        &local_atlas::ops::Workspace::open(h.state().workspace_path()).unwrap(),
+        &recipe,
+    )
+    .unwrap();
+    assert_eq!(drawn.hotspot.as_ref().unwrap().counts, counts);
     // Its Moran scatterplot: the slope is the global Moran's I (positive for income).
     h.get_by_label("Moran scatterplot").click();
     settle(&mut h);

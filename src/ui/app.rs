@@ -26,8 +26,9 @@ use crate::error::Result;
 use crate::ops::Workspace;
 use crate::ops::catalog::{self, Catalog, IndicatorInfo};
 use crate::ops::classify::Method;
-use crate::ops::map::AreaCache;
 use crate::ops::map::explore::{Explore, explore_cached};
+use crate::ops::map::{AreaCache, hotspot};
+use crate::ops::stats::{StatsRequest, StatsResponse};
 use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
@@ -56,6 +57,9 @@ pub struct MapResult {
     /// Each area's class as the tooltip names it.
     pub labels: Vec<Option<String>>,
     pub moran: Option<MoranScatter>,
+    /// The run behind it (LISA or Gi*): the app puts it in the recipe as a `hotspot` layer, so
+    /// the map on screen and every export draw the same result.
+    pub run: Option<(StatsRequest, StatsResponse)>,
 }
 
 /// What panels ask the app to do; each variant carries the change.
@@ -168,6 +172,9 @@ pub(super) struct AppState {
     pub status: String,
     pub prefs: Prefs,
     pub map_result: Option<MapResult>,
+    /// The data layer a `hotspot` layer stands in for while a result is on the map (put back
+    /// when the result is taken off or the layer is edited).
+    pub base_layer: Option<LayerSpec>,
     pub site_points: Vec<PointLayer>,
     pub point_legend: Vec<(String, usize, Color32)>,
     pub fonts_installed: bool,
@@ -237,6 +244,11 @@ fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
             geography,
             indicator,
             ..
+        }
+        | LayerSpec::Hotspot {
+            geography,
+            indicator,
+            ..
         } => Some((geography.as_str(), indicator.as_str())),
         _ => None,
     })
@@ -300,6 +312,7 @@ impl AtlasApp {
                 status: String::new(),
                 prefs,
                 map_result: None,
+                base_layer: None,
                 site_points: Vec::new(),
                 point_legend: Vec::new(),
                 fonts_installed: false,
@@ -418,26 +431,12 @@ impl AtlasApp {
         s.base_fills = s.fills.clone();
         if s.map_result
             .as_ref()
-            .is_some_and(|r| r.indicator != ex.meta.code || r.period != ex.period)
+            .is_some_and(|r| r.indicator != ex.indicator() || r.period != ex.period)
         {
             s.map_result = None;
         }
         s.current = Some(ex);
         s.generation += 1;
-        self.show_map_result();
-    }
-
-    /// Colours the map by the analysis result, when there is one to show (the one place a
-    /// result overrides the recipe's symbology).
-    fn show_map_result(&mut self) {
-        let s = &mut self.state;
-        match s.map_result.as_ref().filter(|r| r.on_map) {
-            Some(r) if r.fills.len() == s.base_fills.len() => {
-                s.fills = r.fills.clone();
-                s.legend = vec![r.legend.clone()];
-            }
-            _ => {}
-        }
     }
 
     fn install_overlays(&mut self, ex: &Explore) {
@@ -594,22 +593,53 @@ impl AtlasApp {
 
     /// Changes the recipe's first layer (the explored one) and redraws.
     fn edit_data_layer(&mut self, edit: impl FnOnce(&mut LayerSpec)) {
+        self.put_back_base_layer();
         if let Some(layer) = self.state.spec.layers.first_mut() {
             edit(layer);
         }
         self.refresh();
     }
 
-    /// Draws `r` over the explored layer (or the choropleth alone for `None`).
+    /// Shows `r` (or no result for `None`): a LISA or Gi* result shown on the map becomes the
+    /// recipe's data layer (a `hotspot` layer, its result kept in the area cache so nothing is
+    /// computed again here), so the screen and an export draw the same map.
     fn set_map_result(&mut self, r: Option<MapResult>) {
         let current = self.state.current.as_ref();
         // A result of another indicator or period (the map moved on during the run).
-        self.state.map_result = r.filter(|r| {
-            current.is_some_and(|ex| r.indicator == ex.meta.code && r.period == ex.period)
+        let r = r.filter(|r| {
+            current.is_some_and(|ex| r.indicator == ex.indicator() && r.period == ex.period)
         });
-        self.state.fills = self.state.base_fills.clone();
-        self.state.legend = self.state.base_legend.clone();
-        self.show_map_result();
+        let layer = match r.as_ref().filter(|r| r.on_map).and_then(|r| r.run.as_ref()) {
+            Some((req, resp)) => {
+                let s = &mut self.state;
+                match hotspot::remember(&mut s.area_cache, &s.ws, req, resp.clone()) {
+                    Ok(()) => hotspot::layer_of(req),
+                    Err(e) => {
+                        s.error = Some(e.to_string());
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        self.state.map_result = r;
+        self.put_back_base_layer();
+        if let Some(layer) = layer
+            && let Some(first) = self.state.spec.layers.first_mut()
+        {
+            self.state.base_layer = Some(std::mem::replace(first, layer));
+        }
+        self.refresh();
+    }
+
+    /// Puts the data layer a hotspot layer stood in for back into the recipe.
+    fn put_back_base_layer(&mut self) {
+        let s = &mut self.state;
+        if let Some(base) = s.base_layer.take()
+            && let Some(first) = s.spec.layers.first_mut()
+        {
+            *first = base;
+        }
     }
 
     fn set_outline(&mut self, g: Option<String>) {
@@ -661,6 +691,7 @@ impl AtlasApp {
     }
 
     fn pick_indicator(&mut self, i: &IndicatorInfo) {
+        self.put_back_base_layer();
         let spec = &self.state.spec;
         let keep: Vec<LayerSpec> = spec
             .layers

@@ -286,7 +286,7 @@ impl Charts {
         let indicators = &view.catalog.indicators;
         let choices: Vec<(String, String)> = indicators
             .iter()
-            .filter(|i| i.geography == geography && i.code != ex.meta.code)
+            .filter(|i| i.geography == geography && i.code != ex.indicator())
             .map(|i| (i.code.clone(), i.title.clone()))
             .collect();
         if self

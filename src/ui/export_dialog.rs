@@ -322,9 +322,6 @@ fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         ui.checkbox(&mut s.inset, "Inset");
     });
     ui.small("Placeholders: {indicator} {period} {geography} {unit} {date}");
-    if view.map_result.is_some_and(|r| r.on_map) {
-        ui.small("The hotspot result is exported once saved as indicators (Hotspots → Save).");
-    }
     if spec == *view.recipe {
         Vec::new()
     } else {

@@ -6,7 +6,9 @@
 //! result).
 //!
 //! The result reaches the map in one place: [`HotspotPanel::map_result`] builds it and the
-//! panel sends it as `Command::MapResult`, which one arm of `AtlasApp::apply` draws.
+//! panel sends it as `Command::MapResult`; the app puts the run into the recipe as a `hotspot`
+//! layer (its result seeded into the area cache), so the screen and an export draw the same
+//! map.
 
 use super::app::{AppView, Command, MapResult, MoranScatter, fill32};
 use super::jobs::Job;
@@ -101,7 +103,7 @@ impl HotspotPanel {
     /// Forgets a result that belongs to another indicator or period.
     fn forget_if_other(&mut self, ex: &Explore) {
         if let Some((req, _)) = &self.result
-            && (req.indicator != ex.meta.code || req.period.as_deref() != Some(&ex.period))
+            && (req.indicator != ex.indicator() || req.period.as_deref() != Some(&ex.period))
         {
             self.result = None;
             self.message.clear();
@@ -212,6 +214,7 @@ impl HotspotPanel {
             moran: matches!(resp, StatsResponse::Lisa(_))
                 .then(|| self.scatter(rows))
                 .flatten(),
+            run: Some((req.clone(), resp.clone())),
         })
     }
 
@@ -294,7 +297,7 @@ impl HotspotPanel {
         let Some(ex) = view.current else {
             return out;
         };
-        let (indicator, period) = (ex.meta.code.clone(), ex.period.clone());
+        let (indicator, period) = (ex.indicator().to_string(), ex.period.clone());
         let h = self;
         let running = h.job.as_ref().is_some_and(Job::is_running);
         if let Some(job) = &h.job {

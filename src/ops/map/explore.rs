@@ -46,6 +46,14 @@ pub struct Explore {
 }
 
 impl Explore {
+    /// The indicator the data layer is about: its own code, or for a `hotspot` layer the
+    /// indicator the statistic ran on (`meta` is then the result's, as a saved result's is).
+    pub fn indicator(&self) -> &str {
+        self.hotspot
+            .as_ref()
+            .map_or(self.meta.code.as_str(), |h| h.request.indicator.as_str())
+    }
+
     /// Number of areas that have a value.
     pub fn valued(&self) -> usize {
         self.rows.iter().filter(|r| r.rank.is_some()).count()

@@ -106,6 +106,29 @@ pub(crate) fn result(
     Ok(response)
 }
 
+/// Keeps `response`, the result a front end already ran for `req` (on a background thread),
+/// in `cache`, so the next explore of the recipe layer [`layer_of`]`(req)` draws it without
+/// running the statistic again on the caller's thread. The key is the layer's own request, as
+/// [`result`] computes it; the result is the same (same request, same seed, same data).
+pub fn remember(
+    cache: &mut AreaCache,
+    ws: &Workspace,
+    req: &StatsRequest,
+    response: StatsResponse,
+) -> Result<()> {
+    let Some(layer) = layer_of(req) else {
+        return Ok(());
+    };
+    let Some(own) = request_of(&layer) else {
+        return Ok(());
+    };
+    let key = serde_json::to_string(&own?)
+        .map_err(|e| Error::Invalid(format!("hotspot layer cannot be keyed: {e}")))?;
+    cache.validate(ws)?;
+    cache.keep_hotspot(key, Arc::new(response));
+    Ok(())
+}
+
 /// The code `stats … --save` stores for each area (in the order of `areas`; `None` for areas
 /// left out of the statistic, drawn as "No data" as in the saved result).
 pub(crate) fn codes(response: &StatsResponse, areas: &[Area]) -> Vec<Option<f64>> {
