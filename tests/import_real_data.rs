@@ -335,3 +335,54 @@ fn a_workspace_layer_imports_back_from_geopackage() {
         b.iter().map(|x| &x.geometry_bng).collect::<Vec<_>>()
     );
 }
+
+/// The catalogue's series (indicator × geography × period) come from seeking an index once per
+/// series; they must be exactly what a plain `SELECT DISTINCT` over every value gives, in order,
+/// also with several periods and geographies per indicator.
+#[test]
+fn series_by_index_seeks_equal_a_distinct_over_every_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::cli_sample(dir.path());
+    let mut ws = local_atlas::data::Workspace::open(&path).unwrap();
+    let mut csv = String::from("code,indicator,period,value\n");
+    for (code, i, p) in [
+        ("E01004766", "imd_score", "2015"),
+        ("E01004767", "imd_score", "2015"),
+        ("E01004766", "imd_score", "2010"),
+        ("E01004766", "extra", "2015"),
+    ] {
+        csv.push_str(&format!("{code},{i},{p},1.5\n"));
+    }
+    let f = common::write(dir.path(), "more.csv", csv);
+    let opts = IndicatorOptions {
+        geography: "lsoa11".into(),
+        allow_unmatched: true,
+        ..Default::default()
+    };
+    import_indicators(&mut ws, &f, &opts).unwrap();
+    let distinct: Vec<(String, String, String)> = Connection::open(&path)
+        .unwrap()
+        .prepare(
+            "SELECT DISTINCT indicator, geography, period FROM atlas_values \
+             ORDER BY indicator, geography, period",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let series = query::series(&ws).unwrap();
+    assert_eq!(series, distinct);
+    assert!(series.len() > 30, "{}", series.len());
+    let imd: Vec<&str> = series
+        .iter()
+        .filter(|(i, _, _)| i == "imd_score")
+        .map(|(_, _, p)| p.as_str())
+        .collect();
+    assert_eq!(imd, ["2010", "2015", "2019"]);
+    // The catalogue lists each indicator and geography once, with all its periods.
+    let listed = query::indicators(&ws).unwrap();
+    let imd = listed.iter().find(|i| i.code == "imd_score").unwrap();
+    assert_eq!(imd.periods, ["2010", "2015", "2019"]);
+    assert!(listed.iter().any(|i| i.code == "extra"));
+}

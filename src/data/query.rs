@@ -125,38 +125,87 @@ pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
 
 /// Indicators with the geographies and periods they have values for, by theme then code.
 pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
+    let mut by_code: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (indicator, geography, period) in series(ws)? {
+        by_code
+            .entry(indicator)
+            .or_default()
+            .push((geography, period));
+    }
     let mut stmt = ws.conn().prepare(
-        "SELECT i.code, i.title, i.theme, v.geography, v.period, i.kind FROM atlas_indicators i \
-         JOIN (SELECT DISTINCT indicator, geography, period FROM atlas_values) v ON v.indicator = i.code \
-         LEFT JOIN atlas_themes t ON t.name = i.theme \
-         ORDER BY t.position, i.theme, i.code, v.geography, v.period",
+        "SELECT i.code, i.title, i.theme, i.kind FROM atlas_indicators i \
+         LEFT JOIN atlas_themes t ON t.name = i.theme ORDER BY t.position, i.theme, i.code",
     )?;
+    let metas = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out: Vec<IndicatorInfo> = Vec::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (code, title, theme, geography, period, kind) = row?;
-        match out.last_mut() {
-            Some(last) if last.code == code && last.geography == geography => {
-                last.periods.push(period)
+    for (code, title, theme, kind) in metas {
+        for (geography, period) in by_code.remove(&code).unwrap_or_default() {
+            match out.last_mut() {
+                Some(last) if last.code == code && last.geography == geography => {
+                    last.periods.push(period)
+                }
+                _ => out.push(IndicatorInfo {
+                    code: code.clone(),
+                    title: title.clone(),
+                    theme: theme.clone(),
+                    geography,
+                    periods: vec![period],
+                    kind: IndicatorKind::parse(&kind),
+                }),
             }
-            _ => out.push(IndicatorInfo {
-                code,
-                title,
-                theme,
-                geography,
-                periods: vec![period],
-                kind: IndicatorKind::parse(&kind),
-            }),
         }
+    }
+    Ok(out)
+}
+
+/// Every (indicator, geography, period) that has values, sorted, found by seeking the series
+/// index once per series (the next period of the same indicator and geography, else the next
+/// geography, else the next indicator): the cost is the number of series, not of values.
+pub fn series(ws: &Workspace) -> Result<Vec<(String, String, String)>> {
+    let conn = ws.conn();
+    let mut next_period = conn.prepare_cached(
+        "SELECT period FROM atlas_values INDEXED BY atlas_values_series \
+         WHERE indicator = ?1 AND geography = ?2 AND period > ?3 ORDER BY period LIMIT 1",
+    )?;
+    let mut next_geography = conn.prepare_cached(
+        "SELECT geography, period FROM atlas_values INDEXED BY atlas_values_series \
+         WHERE indicator = ?1 AND geography > ?2 ORDER BY geography, period LIMIT 1",
+    )?;
+    let mut next_indicator = conn.prepare_cached(
+        "SELECT indicator, geography, period FROM atlas_values INDEXED BY atlas_values_series \
+         WHERE indicator > ?1 ORDER BY indicator, geography, period LIMIT 1",
+    )?;
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    let mut at: Option<(String, String, String)> = next_indicator
+        .query_row([""], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    while let Some((i, g, p)) = at {
+        let period: Option<String> = next_period
+            .query_row((&i, &g, &p), |r| r.get(0))
+            .optional()?;
+        let next = match period {
+            Some(p2) => Some((i.clone(), g.clone(), p2)),
+            None => match next_geography
+                .query_row((&i, &g), |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))
+                .optional()?
+            {
+                Some((g2, p2)) => Some((i.clone(), g2, p2)),
+                None => next_indicator
+                    .query_row([&i], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?,
+            },
+        };
+        out.push((i, g, p));
+        at = next;
     }
     Ok(out)
 }

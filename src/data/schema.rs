@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_2_LOOKUPS_AND_LAYERS,
     MIGRATION_3_RECIPES_AND_ATTRIBUTION,
     MIGRATION_4_INDICATOR_KIND,
+    MIGRATION_5_SERIES_INDEX,
 ];
 
 /// The schema version this build writes.
@@ -170,6 +171,13 @@ ALTER TABLE atlas_indicators ADD COLUMN kind TEXT NOT NULL DEFAULT 'value'
 UPDATE atlas_indicators SET kind = 'lisa_cluster' WHERE code LIKE '%\_lisa\_cluster' ESCAPE '\';
 UPDATE atlas_indicators SET kind = 'gistar_class' WHERE code LIKE '%\_gistar\_class' ESCAPE '\';
 UPDATE atlas_indicators SET kind = 'site_status' WHERE code LIKE '%\_site\_status' ESCAPE '\';
+"#;
+
+/// The series a workspace holds (indicator × geography × period) are listed by seeking this
+/// index once per series (`query::indicators`), so listing them costs the number of series,
+/// not the number of values (the unique index has `area_code` before `period`).
+const MIGRATION_5_SERIES_INDEX: &str = r#"
+CREATE INDEX atlas_values_series ON atlas_values(indicator, geography, period);
 "#;
 
 #[cfg(test)]

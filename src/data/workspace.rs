@@ -124,6 +124,26 @@ impl Workspace {
         })
     }
 
+    /// Another connection to this (already opened, checked and migrated) workspace, for
+    /// background work: the same defensive settings, without the integrity check, whose cost
+    /// grows with the file (seconds on a national workspace) and was paid when it was opened.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let ws = local_atlas::data::Workspace::create(&dir.path().join("w.gpkg")).unwrap();
+    /// let other = ws.reopen().unwrap();
+    /// assert_eq!(other.schema_version().unwrap(), ws.schema_version().unwrap());
+    /// ```
+    pub fn reopen(&self) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        harden(&conn)?;
+        Ok(Self {
+            conn,
+            path: self.path.clone(),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

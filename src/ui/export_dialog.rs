@@ -51,12 +51,11 @@ fn render(ws: &Workspace, spec: &MapSpec, width_px: f64) -> crate::Result<egui::
 /// leaves `out` untouched.
 fn export_job(
     ctx: &egui::Context,
-    ws_path: PathBuf,
+    ws: Workspace,
     spec: MapSpec,
     out: PathBuf,
 ) -> crate::Result<Job<(PathBuf, usize)>> {
     Job::spawn("export", ctx, move |feedback| {
-        let ws = Workspace::open(&ws_path)?;
         // `map::run` writes the file atomically after its last Cancel check, so a cancelled
         // export leaves `out` untouched.
         let req = crate::ops::map::MapRequest {
@@ -73,14 +72,13 @@ fn export_job(
 fn render_job<T: Send + 'static>(
     name: &str,
     ctx: &egui::Context,
-    ws_path: PathBuf,
+    ws: Workspace,
     spec: MapSpec,
     width_px: f64,
     wrap: impl FnOnce(MapSpec, egui::ColorImage) -> T + Send + 'static,
 ) -> crate::Result<Job<T>> {
     Job::spawn(name, ctx, move |feedback| {
         feedback.stage("drawing the map");
-        let ws = Workspace::open(&ws_path)?;
         let img = render(&ws, &spec, width_px)?;
         Ok(wrap(spec, img))
     })
@@ -137,7 +135,11 @@ impl ExportDialog {
             if ui.add_enabled(!busy, egui::Button::new("Export")).clicked() {
                 let path = PathBuf::from(self.out_path.trim());
                 let spec = view.recipe.clone();
-                match export_job(ui.ctx(), view.ws.path().to_path_buf(), spec, path) {
+                match view
+                    .ws
+                    .reopen()
+                    .and_then(|ws| export_job(ui.ctx(), ws, spec, path))
+                {
                     Ok(job) => self.export_job = Some(job),
                     Err(e) => self.message = e.to_string(),
                 }
@@ -148,8 +150,10 @@ impl ExportDialog {
             {
                 let (w, _) = view.recipe.page.size_px();
                 let spec = view.recipe.clone();
-                let ws = view.ws.path().to_path_buf();
-                match render_job("copy-image", ui.ctx(), ws, spec, f64::from(w), |_, i| i) {
+                let job = view.ws.reopen().and_then(|ws| {
+                    render_job("copy-image", ui.ctx(), ws, spec, f64::from(w), |_, i| i)
+                });
+                match job {
                     Ok(job) => self.copy_job = Some(job),
                     Err(e) => self.message = e.to_string(),
                 }
@@ -243,11 +247,13 @@ impl ExportDialog {
         }
         let stale = self.preview_for.as_ref() != Some(view.recipe);
         if stale && self.preview_job.is_none() {
-            let ws = view.ws.path().to_path_buf();
             let spec = view.recipe.clone();
-            match render_job("export-preview", ui.ctx(), ws, spec, PREVIEW_PX, |s, i| {
-                (s, i)
-            }) {
+            let job = view.ws.reopen().and_then(|ws| {
+                render_job("export-preview", ui.ctx(), ws, spec, PREVIEW_PX, |s, i| {
+                    (s, i)
+                })
+            });
+            match job {
                 Ok(job) => self.preview_job = Some(job),
                 Err(e) => {
                     // Shown once: the preview is not tried again until the recipe changes.

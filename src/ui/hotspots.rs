@@ -21,7 +21,6 @@ use crate::render::spec::ClusterScheme;
 use crate::render::symbology::{LegendOptions, clusters};
 use egui::Color32;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WeightsChoice {
@@ -311,7 +310,11 @@ impl HotspotPanel {
             {
                 let req = h.request(geography, &indicator, &period);
                 h.message.clear();
-                match spawn(ui.ctx(), view.ws.path().to_path_buf(), req, "hotspots") {
+                match view
+                    .ws
+                    .reopen()
+                    .and_then(|ws| spawn(ui.ctx(), ws, req, "hotspots"))
+                {
                     Ok(job) => h.job = Some(job),
                     Err(e) => out.push(Command::ShowError(e.to_string())),
                 }
@@ -330,7 +333,11 @@ impl HotspotPanel {
                     save: true,
                     ..req.clone()
                 };
-                match spawn(ui.ctx(), view.ws.path().to_path_buf(), req, "save-results") {
+                match view
+                    .ws
+                    .reopen()
+                    .and_then(|ws| spawn(ui.ctx(), ws, req, "save-results"))
+                {
                     Ok(job) => h.job = Some(job),
                     Err(e) => out.push(Command::ShowError(e.to_string())),
                 }
@@ -448,12 +455,11 @@ fn counts_grid(ui: &mut egui::Ui, id: &str, counts: &std::collections::BTreeMap<
 
 fn spawn(
     ctx: &egui::Context,
-    path: PathBuf,
+    ws: Workspace,
     req: StatsRequest,
     name: &str,
 ) -> crate::Result<Job<(StatsRequest, StatsResponse)>> {
     Job::spawn(name, ctx, move |feedback| {
-        let ws = Workspace::open(&path)?;
         let resp = stats::run(&ws, &req, feedback)?;
         Ok((req, resp))
     })

@@ -48,12 +48,11 @@ fn kind_label(k: FileKind) -> &'static str {
 /// nothing the workspace keeps.
 fn trial_job(
     ctx: &egui::Context,
-    path: PathBuf,
+    ws: Workspace,
     req: ImportRequest,
 ) -> crate::Result<Job<ImportReport>> {
     Job::spawn("import-check", ctx, move |feedback| {
         feedback.stage("checking the file against the workspace");
-        let ws = Workspace::open(&path)?;
         import::trial(&ws, &req, feedback)
     })
 }
@@ -62,12 +61,11 @@ fn trial_job(
 /// check); a Cancel before the import starts writing leaves the workspace untouched.
 fn import_job(
     ctx: &egui::Context,
-    path: PathBuf,
+    ws: Workspace,
     req: ImportRequest,
 ) -> crate::Result<Job<ImportReport>> {
     Job::spawn("import", ctx, move |feedback| {
         feedback.stage("reading the file");
-        let ws = Workspace::open(&path)?;
         if req.kind != FileKind::Lookup {
             import::preview(&ws, &req.path)?;
         }
@@ -264,7 +262,11 @@ impl ImportDialog {
         if let Some(Running::Trial(_, job)) = &self.running {
             job.cancel();
         }
-        match trial_job(ui.ctx(), view.ws.path().to_path_buf(), req.clone()) {
+        match view
+            .ws
+            .reopen()
+            .and_then(|ws| trial_job(ui.ctx(), ws, req.clone()))
+        {
             Ok(job) => self.running = Some(Running::Trial(Box::new(req.clone()), job)),
             Err(e) => self.message = e.to_string(),
         }
@@ -310,7 +312,11 @@ impl ImportDialog {
         };
         if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
             self.message.clear();
-            match import_job(ui.ctx(), view.ws.path().to_path_buf(), req) {
+            match view
+                .ws
+                .reopen()
+                .and_then(|ws| import_job(ui.ctx(), ws, req))
+            {
                 Ok(job) => self.running = Some(Running::Import(job)),
                 Err(e) => self.message = e.to_string(),
             }

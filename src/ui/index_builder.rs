@@ -4,7 +4,6 @@
 
 use super::app::{AppView, Command};
 use super::jobs::Job;
-use crate::ops::Workspace;
 use crate::ops::index::{self, IndexRequest, IndexResponse, IndexSpec};
 
 /// The spec the builder starts from: the IMD 2019 rebuilt from the national domain ranks.
@@ -128,12 +127,13 @@ impl IndexBuilder {
             spec,
             save: Some(self.save_as.trim().to_string()),
         };
-        let path = view.ws.path().to_path_buf();
-        match Job::spawn("index", ctx, move |feedback| {
-            feedback.stage("building the index");
-            let ws = Workspace::open(&path)?;
-            index::run(&ws, &req, feedback)
-        }) {
+        let job = view.ws.reopen().and_then(|ws| {
+            Job::spawn("index", ctx, move |feedback| {
+                feedback.stage("building the index");
+                index::run(&ws, &req, feedback)
+            })
+        });
+        match job {
             Ok(job) => self.job = Some(job),
             Err(e) => self.message = e.to_string(),
         }

@@ -7,7 +7,6 @@ use super::app::{AppView, Command};
 use super::jobs::Job;
 use super::map_layer::mercator_unit;
 use super::map_view::PointLayer;
-use crate::ops::Workspace;
 use crate::ops::site::{self, Deprived, Model, PointSource, SiteRequest, SiteResponse};
 use egui::Color32;
 
@@ -282,11 +281,12 @@ impl SiteFinder {
                 return;
             }
         };
-        let path = view.ws.path().to_path_buf();
-        match Job::spawn("site-finder", ctx, move |feedback| {
-            let ws = Workspace::open(&path)?;
-            site::run(&ws, &req, feedback)
-        }) {
+        let job = view.ws.reopen().and_then(|ws| {
+            Job::spawn("site-finder", ctx, move |feedback| {
+                site::run(&ws, &req, feedback)
+            })
+        });
+        match job {
             Ok(job) => self.job = Some(job),
             Err(e) => self.message = e.to_string(),
         }
