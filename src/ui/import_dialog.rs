@@ -276,7 +276,12 @@ impl ImportDialog {
         let Some(req) = self.request.clone() else {
             return;
         };
-        let fresh = self.trial.as_ref().is_some_and(|(r, _)| *r == req);
+        // A cancelled check is not a report: Check can be pressed again.
+        let cancelled = crate::Error::Cancelled.to_string();
+        let fresh = self
+            .trial
+            .as_ref()
+            .is_some_and(|(r, result)| *r == req && result.as_ref().err() != Some(&cancelled));
         let check = ui
             .add_enabled(!fresh && self.running.is_none(), egui::Button::new("Check"))
             .on_hover_text("Try the import without writing anything")

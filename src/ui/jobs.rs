@@ -122,6 +122,12 @@ impl<T: Send + 'static> Job<T> {
     pub fn ui(&self, ui: &mut egui::Ui) -> bool {
         let (stage, fraction) = self.status();
         let mut cancelled = false;
+        // Keep drawing while the job runs, also between its progress reports, so the bar (and
+        // the rest of the window) stays live.
+        if self.is_running() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
         ui.horizontal(|ui| {
             // Cancel first: the bar takes the rest of the row, so the button is never pushed
             // out of a narrow window.
