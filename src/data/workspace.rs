@@ -153,16 +153,6 @@ impl Workspace {
         schema_version(&self.conn)
     }
 
-    /// Writes a consistent copy of the workspace to `path` (SQLite `VACUUM INTO`), e.g. a
-    /// scratch copy for a trial import that must not touch the real file.
-    pub fn copy_to(&self, path: &Path) -> Result<()> {
-        let target = path.to_str().ok_or_else(|| {
-            Error::Invalid(format!("{}: the path is not valid Unicode", path.display()))
-        })?;
-        self.conn.execute("VACUUM INTO ?1", [target])?;
-        Ok(())
-    }
-
     /// Read access to the connection for queries inside the data layer.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
