@@ -1,6 +1,6 @@
 //! `classify`: an indicator's map classes (breaks, counts, goodness of fit).
 
-use super::shared::{JsonArg, WorkspaceArg, any_case};
+use super::shared::{IndicatorArg, JsonArg, WorkspaceArg, any_case};
 use super::text;
 use anyhow::Result;
 use local_atlas::ops::Workspace;
@@ -10,12 +10,8 @@ use local_atlas::ops::classify::{self, ClassifyOptions, ClassifyRequest, Method}
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArg,
-    #[arg(long)]
-    pub geography: String,
-    #[arg(long)]
-    pub indicator: String,
-    #[arg(long)]
-    pub period: Option<String>,
+    #[command(flatten)]
+    pub of: IndicatorArg,
     /// equal, quantile, jenks, stddev, pretty, maxbreaks, box, percentile, headtail or manual.
     #[arg(long, default_value = "quantile", value_parser = any_case::<Method>)]
     pub method: Method,
@@ -41,9 +37,9 @@ pub fn run(a: Args) -> Result<()> {
         ..Default::default()
     };
     let req = ClassifyRequest {
-        geography: a.geography,
-        indicator: a.indicator,
-        period: a.period,
+        geography: a.of.geography,
+        indicator: a.of.indicator,
+        period: a.of.period,
         options,
     };
     let r = classify::run(&ws, &req, &local_atlas::ops::Silent)?;

@@ -1,6 +1,6 @@
 //! `export-data`: one indicator at one geography as CSV or GeoJSON.
 
-use super::shared::{JsonArg, WorkspaceArg};
+use super::shared::{IndicatorArg, JsonArg, WorkspaceArg};
 use anyhow::Result;
 use local_atlas::ops::Workspace;
 use local_atlas::ops::export::{self, ExportRequest};
@@ -10,13 +10,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArg,
-    #[arg(long)]
-    pub geography: String,
-    #[arg(long)]
-    pub indicator: String,
-    /// Period (default: the latest).
-    #[arg(long)]
-    pub period: Option<String>,
+    #[command(flatten)]
+    pub of: IndicatorArg,
     #[arg(long)]
     pub out: PathBuf,
     #[command(flatten)]
@@ -26,9 +21,9 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let ws = Workspace::open(&a.ws.workspace)?;
     let req = ExportRequest {
-        geography: a.geography,
-        indicator: a.indicator,
-        period: a.period,
+        geography: a.of.geography,
+        indicator: a.of.indicator,
+        period: a.of.period,
         out: a.out,
     };
     let r = export::run(&ws, &req, &local_atlas::ops::Silent)?;

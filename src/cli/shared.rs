@@ -12,6 +12,20 @@ pub struct WorkspaceArg {
     pub workspace: PathBuf,
 }
 
+/// The indicator a command reads: `--geography`, `--indicator` and an optional `--period`.
+#[derive(Args, Debug, Clone)]
+pub struct IndicatorArg {
+    /// The geography the values belong to (e.g. lsoa11).
+    #[arg(long)]
+    pub geography: String,
+    /// The indicator's code (`local-atlas info` lists them).
+    #[arg(long)]
+    pub indicator: String,
+    /// Period (default: the latest).
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
 /// The `--json` switch: print the result as JSON (the stable contract) instead of text.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct JsonArg {

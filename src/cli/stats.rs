@@ -1,7 +1,7 @@
 //! `stats`: global Moran's I, local Moran (LISA) or Getis-Ord Gi*.
 
 use super::progress;
-use super::shared::{JsonArg, WorkspaceArg, any_case};
+use super::shared::{IndicatorArg, JsonArg, WorkspaceArg, any_case};
 use super::text;
 use anyhow::Result;
 use local_atlas::ops::Workspace;
@@ -15,12 +15,8 @@ pub struct Args {
     /// moran, lisa or gistar.
     #[arg(value_parser = any_case::<Statistic>)]
     pub statistic: Statistic,
-    #[arg(long)]
-    pub geography: String,
-    #[arg(long)]
-    pub indicator: String,
-    #[arg(long)]
-    pub period: Option<String>,
+    #[command(flatten)]
+    pub of: IndicatorArg,
     /// queen, rook, knn:K or band:METRES.
     #[arg(long, default_value = "queen")]
     pub weights: WeightsKind,
@@ -47,7 +43,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let ws = Workspace::open(&a.ws.workspace)?;
     let req = StatsRequest {
-        period: a.period,
+        period: a.of.period,
         weights: a.weights,
         permutations: a.permutations,
         seed: a.seed,
@@ -55,7 +51,7 @@ pub fn run(a: Args) -> Result<()> {
         fdr: a.fdr,
         two_sided: a.two_sided,
         save: a.save,
-        ..StatsRequest::new(a.statistic, &a.geography, &a.indicator)
+        ..StatsRequest::new(a.statistic, &a.of.geography, &a.of.indicator)
     };
     let bar = progress::Bar::new();
     let r = stats::run(&ws, &req, &bar)?;

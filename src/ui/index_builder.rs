@@ -127,11 +127,9 @@ impl IndexBuilder {
             spec,
             save: Some(self.save_as.trim().to_string()),
         };
-        let job = view.ws.reopen().and_then(|ws| {
-            Job::spawn("index", ctx, move |feedback| {
-                feedback.stage("building the index");
-                index::run(&ws, &req, feedback)
-            })
+        let job = Job::on_workspace("index", ctx, view.ws, move |ws, feedback| {
+            feedback.stage("building the index");
+            index::run(ws, &req, feedback)
         });
         match job {
             Ok(job) => self.job = Some(job),

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
+use crate::ops::Workspace;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -56,6 +57,18 @@ pub struct Job<T> {
 }
 
 impl<T: Send + 'static> Job<T> {
+    /// Starts `work` on its own connection to the workspace `ws` (`Workspace::reopen`), on a
+    /// thread named `local-atlas-<name>`: how every panel runs an operation.
+    pub fn on_workspace(
+        name: &str,
+        ctx: &egui::Context,
+        ws: &Workspace,
+        work: impl FnOnce(&Workspace, &dyn Feedback) -> Result<T> + Send + 'static,
+    ) -> Result<Self> {
+        let own = ws.reopen()?;
+        Self::spawn(name, ctx, move |feedback| work(&own, feedback))
+    }
+
     /// Starts `work` on a thread named `local-atlas-<name>`.
     pub fn spawn(
         name: &str,

@@ -281,10 +281,8 @@ impl SiteFinder {
                 return;
             }
         };
-        let job = view.ws.reopen().and_then(|ws| {
-            Job::spawn("site-finder", ctx, move |feedback| {
-                site::run(&ws, &req, feedback)
-            })
+        let job = Job::on_workspace("site-finder", ctx, view.ws, move |ws, feedback| {
+            site::run(ws, &req, feedback)
         });
         match job {
             Ok(job) => self.job = Some(job),
