@@ -32,7 +32,7 @@ pub fn run(a: Args) -> Result<()> {
         to: a.to,
         weight: a.weight,
     };
-    let r = aggregate::run(&ws, &req, &local_atlas::ops::Silent)?;
+    let r = aggregate::run(&ws, &req, &spinner)?;
     drop(spinner);
     a.json.emit(&r, || {
         format!(

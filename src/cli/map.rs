@@ -200,7 +200,7 @@ pub fn run(a: MapArgs) -> Result<()> {
         out: a.out.clone(),
         save_recipe: a.save_recipe.clone(),
     };
-    let r = map::run(&ws, &req, &local_atlas::ops::Silent)?;
+    let r = map::run(&ws, &req, &spinner)?;
     drop(spinner);
     a.json.emit(&r, || {
         let size = match (r.width_px, r.height_px) {

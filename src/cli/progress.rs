@@ -25,6 +25,15 @@ impl Spinner {
     }
 }
 
+/// The spinner names the operation's current stage ("read", "draw", "encode", …).
+impl Feedback for Spinner {
+    fn stage(&self, name: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(name.to_string());
+        }
+    }
+}
+
 impl Drop for Spinner {
     fn drop(&mut self) {
         if let Some(bar) = &self.0 {

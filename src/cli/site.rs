@@ -4,8 +4,8 @@ use super::progress;
 use super::shared::{JsonArg, WorkspaceArg};
 use super::text;
 use anyhow::Result;
+use local_atlas::ops::Workspace;
 use local_atlas::ops::site::{self, Deprived, Model, PointSource, SiteRequest};
-use local_atlas::ops::{Silent, Workspace};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -126,7 +126,7 @@ pub fn run(a: Args) -> Result<()> {
     let req = a.request()?;
     let ws = Workspace::open(&path)?;
     let spinner = progress::Spinner::start("siting");
-    let r = site::run(&ws, &req, &Silent)?;
+    let r = site::run(&ws, &req, &spinner)?;
     drop(spinner);
     json.emit(&r, || text::site(&r))
 }
