@@ -557,7 +557,7 @@ impl AtlasApp {
             Command::OpenWorkspace(p) => self.switch_workspace(&p, false),
             Command::CreateWorkspace(p) => self.switch_workspace(&p, true),
             Command::PromptWorkspacePath => self.panels.menu.prompt_path(),
-            Command::OpenImport(path) => self.panels.import.open(&self.state.ws, path),
+            Command::OpenImport(path) => self.panels.import.open(path),
             Command::OpenExport => self.panels.export.open(&self.state.ws, &self.state.current),
             Command::ToggleHelp => self.panels.menu.toggle_help(),
             Command::SetPrefs(p) => self.state.prefs = p,

@@ -32,6 +32,10 @@ pub struct ImportDialog {
     /// The trial import's report (or its error), for the request it was made for.
     trial: Option<(ImportRequest, Result<ImportReport, String>)>,
     running: Option<Running>,
+    /// A file waiting to be previewed (the preview starts on the next frame, as a job), and
+    /// the running preview.
+    pending: Option<PathBuf>,
+    previewing: Option<Job<FilePreview>>,
     message: String,
 }
 
@@ -79,7 +83,7 @@ fn import_job(
 
 impl ImportDialog {
     /// Opens the dialog, previewing `path` when given (a dropped or chosen file).
-    pub fn open(&mut self, ws: &Workspace, path: Option<PathBuf>) {
+    pub fn open(&mut self, path: Option<PathBuf>) {
         self.open = true;
         let Some(path) = path else {
             return;
@@ -87,17 +91,39 @@ impl ImportDialog {
         self.path = path.display().to_string();
         self.trial = None;
         self.running = None;
+        self.preview = None;
+        self.request = None;
         self.message.clear();
-        match import::preview(ws, &path) {
+        self.pending = Some(path);
+    }
+
+    /// Reads the pending file's first rows and matches its codes on a background thread (a
+    /// large file takes seconds), then proposes the request.
+    fn preview_job(&mut self, ui: &mut egui::Ui, view: &AppView) {
+        if let Some(path) = self.pending.take() {
+            let job = Job::on_workspace("import-preview", ui.ctx(), view.ws, move |ws, fb| {
+                fb.stage("reading the file");
+                import::preview(ws, &path)
+            });
+            match job {
+                Ok(job) => self.previewing = Some(job),
+                Err(e) => self.message = e.to_string(),
+            }
+        }
+        let Some(job) = &mut self.previewing else {
+            return;
+        };
+        let Some(done) = job.poll() else {
+            job.ui(ui);
+            return;
+        };
+        self.previewing = None;
+        match done {
             Ok(p) => {
                 self.request = Some(ImportRequest::proposed(&p));
                 self.preview = Some(p);
             }
-            Err(e) => {
-                self.preview = None;
-                self.request = None;
-                self.message = e.to_string();
-            }
+            Err(e) => self.message = e.to_string(),
         }
     }
 
@@ -112,7 +138,8 @@ impl ImportDialog {
             .open(&mut open)
             .default_width(640.0)
             .show(ui.ctx(), |ui| {
-                self.file_row(ui, view);
+                self.file_row(ui);
+                self.preview_job(ui, view);
                 self.preview_table(ui);
                 self.request_fields(ui, view);
                 out.extend(self.poll());
@@ -129,7 +156,7 @@ impl ImportDialog {
         out
     }
 
-    fn file_row(&mut self, ui: &mut egui::Ui, view: &AppView) {
+    fn file_row(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let l = ui.label("File");
             ui.text_edit_singleline(&mut self.path).labelled_by(l.id);
@@ -145,7 +172,7 @@ impl ImportDialog {
             }
             if ui.button("Preview").clicked() {
                 let p = PathBuf::from(self.path.trim());
-                self.open(view.ws, Some(p));
+                self.open(Some(p));
             }
         });
     }
