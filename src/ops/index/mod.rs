@@ -4,11 +4,13 @@
 //!
 //! The spec format is documented in README.md ("Deprivation indices and service siting").
 
-use crate::analysis::composite::presets::preset;
-use crate::analysis::composite::sensitivity::weight_sensitivity;
+use crate::analysis::composite::presets::{Preset, preset};
+use crate::analysis::composite::sensitivity::{
+    Sensitivity, SensitivityOptions, weight_sensitivity,
+};
 use crate::analysis::composite::{
-    Column, CompositeError, Direction, Domain, DomainMissing, DomainSource, Input, Transform,
-    composite_index, rank_deciles_against,
+    Column, CompositeError, CompositeIndex, Direction, Domain, DomainMissing, DomainSource, Input,
+    Transform, composite_index, rank_deciles_against,
 };
 use crate::data::Workspace;
 use crate::data::indicator::Polarity;
@@ -105,6 +107,8 @@ struct ColumnSpec {
     period: String,
 }
 
+/// Every domain of the spec with its defaults filled in (from the preset, then the
+/// indicators' metadata) and the period of each input.
 fn resolve(ws: &Workspace, spec: &IndexSpec) -> Result<Vec<Resolved>> {
     if spec.domains.is_empty() {
         return Err(Error::Invalid(format!(
@@ -123,56 +127,72 @@ fn resolve(ws: &Workspace, spec: &IndexSpec) -> Result<Vec<Resolved>> {
     spec.domains
         .iter()
         .enumerate()
-        .map(|(k, d)| {
-            let name = d
-                .name
-                .clone()
-                .or_else(|| d.indicator.clone())
-                .unwrap_or_else(|| format!("domain {}", k + 1));
-            let from_preset = preset
-                .as_ref()
-                .and_then(|p| p.domains.iter().find(|r| r.role == name));
-            let mut d = d.clone();
-            if let Some(p) = from_preset {
-                d.weight = d.weight.or(Some(p.weight));
-                d.input = d.input.or(Some(p.input));
-                d.transform = d.transform.or(Some(p.transform));
-                d.direction = d.direction.or(Some(p.direction));
-            }
-            let weight = d
-                .weight
-                .ok_or_else(|| Error::Invalid(format!("domain '{name}' needs a weight")))?;
-            if d.components.is_empty() {
-                let c = column(ws, spec, &name, &d)?;
-                Ok(Resolved {
-                    name,
-                    weight,
-                    columns: vec![(c, 1.0)],
-                    combined_transform: None,
-                })
-            } else {
-                if d.indicator.is_some() {
-                    return Err(Error::Invalid(format!(
-                        "domain '{name}' has both an indicator and components: give one"
-                    )));
-                }
-                let columns = d
-                    .components
-                    .iter()
-                    .map(|c| {
-                        let w = c.weight.ok_or_else(|| {
-                            Error::Invalid(format!("a component of domain '{name}' needs a weight"))
-                        })?;
-                        Ok((column(ws, spec, &name, c)?, w))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                Ok(Resolved {
-                    name,
-                    weight,
-                    columns,
-                    combined_transform: Some(d.transform.unwrap_or(Transform::Exponential)),
-                })
-            }
+        .map(|(k, d)| resolve_domain(ws, spec, preset.as_ref(), k, d))
+        .collect()
+}
+
+/// The `k`-th domain resolved: named (its name, else its indicator, else its position), the
+/// preset's weight, input, transform and direction filling what it leaves out.
+fn resolve_domain(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    preset: Option<&Preset>,
+    k: usize,
+    d: &DomainSpec,
+) -> Result<Resolved> {
+    let name = d
+        .name
+        .clone()
+        .or_else(|| d.indicator.clone())
+        .unwrap_or_else(|| format!("domain {}", k + 1));
+    let from_preset = preset.and_then(|p| p.domains.iter().find(|r| r.role == name));
+    let mut d = d.clone();
+    if let Some(p) = from_preset {
+        d.weight = d.weight.or(Some(p.weight));
+        d.input = d.input.or(Some(p.input));
+        d.transform = d.transform.or(Some(p.transform));
+        d.direction = d.direction.or(Some(p.direction));
+    }
+    let weight = d
+        .weight
+        .ok_or_else(|| Error::Invalid(format!("domain '{name}' needs a weight")))?;
+    if d.components.is_empty() {
+        let c = column(ws, spec, &name, &d)?;
+        return Ok(Resolved {
+            name,
+            weight,
+            columns: vec![(c, 1.0)],
+            combined_transform: None,
+        });
+    }
+    if d.indicator.is_some() {
+        return Err(Error::Invalid(format!(
+            "domain '{name}' has both an indicator and components: give one"
+        )));
+    }
+    let columns = components(ws, spec, &name, &d.components)?;
+    Ok(Resolved {
+        name,
+        weight,
+        columns,
+        combined_transform: Some(d.transform.unwrap_or(Transform::Exponential)),
+    })
+}
+
+/// The columns of a domain built from weighted components; each component needs a weight.
+fn components(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    domain: &str,
+    components: &[DomainSpec],
+) -> Result<Vec<(ColumnSpec, f64)>> {
+    components
+        .iter()
+        .map(|c| {
+            let w = c.weight.ok_or_else(|| {
+                Error::Invalid(format!("a component of domain '{domain}' needs a weight"))
+            })?;
+            Ok((column(ws, spec, domain, c)?, w))
         })
         .collect()
 }
@@ -265,7 +285,6 @@ fn weight_values(
     Ok(values)
 }
 
-/// Builds the index (and saves it when asked).
 /// Builds the index (and saves it when asked). Reports a stage per domain loaded and per
 /// sensitivity run with their progress; returns [`Error::Cancelled`], having written nothing,
 /// when `feedback` asks to stop.
@@ -279,88 +298,14 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
             geography: spec.geography.clone(),
         });
     }
-    let zscore_weights = match &spec.zscore_weights {
-        Some(code) => Some(weight_values(ws, spec, code, &areas)?),
-        None => None,
-    };
-    let mut domains = Vec::new();
-    for (k, r) in resolved.iter().enumerate() {
-        if feedback.is_cancelled() {
-            return Err(Error::Cancelled);
-        }
-        feedback.stage(&format!("domain '{}'", r.name));
-        feedback.progress(k as u64, resolved.len() as u64);
-        let mut cols = Vec::new();
-        for (c, w) in &r.columns {
-            let values = load_values(ws, &spec.geography, c, &areas)?;
-            cols.push((
-                Column {
-                    values,
-                    input: c.input,
-                    of: c.of,
-                    direction: c.direction,
-                    transform: c.transform,
-                    zscore_weights: matches!(c.transform, Transform::Zscore | Transform::LogZscore)
-                        .then(|| zscore_weights.clone())
-                        .flatten(),
-                },
-                *w,
-            ));
-        }
-        let source = match r.combined_transform {
-            None => DomainSource::Single(cols.remove(0).0),
-            Some(transform) => DomainSource::Combined {
-                components: cols,
-                transform,
-            },
-        };
-        domains.push(Domain {
-            name: r.name.clone(),
-            weight: r.weight,
-            source,
-        });
-    }
-    feedback.progress(resolved.len() as u64, resolved.len() as u64);
+    let domains = load_domains(ws, spec, &resolved, &areas, feedback)?;
     feedback.stage("combining the domains");
-    let index_err = |source| match source {
-        CompositeError::Cancelled => Error::Cancelled,
-        source => Error::Index {
-            name: spec.name.clone(),
-            source,
-        },
-    };
-    let mut index = composite_index(&domains, spec.missing).map_err(index_err)?;
-    let mut ranking = ("workspace", index.score.iter().flatten().count());
-    if let Some(r) = &spec.rank_against {
-        let reference = read_reference_scores(&r.file, &r.column)?;
-        let (rank, decile, quintile) = rank_deciles_against(&index.score, &reference);
-        index.rank = rank;
-        index.decile = decile;
-        index.quintile = quintile;
-        ranking = ("reference", reference.len());
-    }
-    let sensitivity = match spec.sensitivity {
-        Some(o) => {
-            feedback.stage(&format!("weight sensitivity ({} draws)", o.draws));
-            let s = weight_sensitivity(&index.domain_values, &index.weights, &o, feedback)
-                .map_err(index_err)?;
-            Some((o, s))
-        }
-        None => None,
-    };
+    let (index, ranking) = combine(spec, &domains)?;
+    let sensitivity = run_sensitivity(spec, &index, feedback)?;
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
     }
-    let period = spec
-        .period
-        .clone()
-        .or_else(|| {
-            resolved
-                .first()
-                .and_then(|r| r.columns.first())
-                .map(|c| c.0.period.clone())
-        })
-        .unwrap_or_default();
+    let period = index_period(spec, &resolved);
     let recipe = recipe_json(spec, &resolved);
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let mut saved = Vec::new();
@@ -373,12 +318,171 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
             &period,
             &codes,
             &index,
-            ranking.1,
+            ranking.size,
             sensitivity.as_ref(),
             &recipe,
         )?;
     }
-    let areas_out = codes
+    Ok(IndexResponse {
+        name: spec.name.clone(),
+        geography: spec.geography.clone(),
+        period,
+        n: index.score.iter().flatten().count(),
+        areas: index_areas(&codes, &index, sensitivity.as_ref()),
+        excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
+        missing: index.missing.clone(),
+        weights_sum: index.weights.iter().sum(),
+        ranking: ranking.kind.to_string(),
+        ranking_size: ranking.size,
+        sensitivity: sensitivity.map(|(o, s)| sensitivity_summary(spec, &codes, &o, &s)),
+        saved,
+        recipe,
+    })
+}
+
+/// Reads every domain's columns for `areas`, reporting a stage and progress per domain and
+/// stopping (with [`Error::Cancelled`]) between domains when asked.
+fn load_domains(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    resolved: &[Resolved],
+    areas: &[Area],
+    feedback: &dyn Feedback,
+) -> Result<Vec<Domain>> {
+    let zscore_weights = match &spec.zscore_weights {
+        Some(code) => Some(weight_values(ws, spec, code, areas)?),
+        None => None,
+    };
+    let mut domains = Vec::new();
+    for (k, r) in resolved.iter().enumerate() {
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        feedback.stage(&format!("domain '{}'", r.name));
+        feedback.progress(k as u64, resolved.len() as u64);
+        domains.push(load_domain(ws, spec, r, areas, zscore_weights.as_ref())?);
+    }
+    feedback.progress(resolved.len() as u64, resolved.len() as u64);
+    Ok(domains)
+}
+
+/// One domain's input: its single column, or its weighted components combined by the
+/// domain's transform.
+fn load_domain(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    r: &Resolved,
+    areas: &[Area],
+    zscore_weights: Option<&Vec<Option<f64>>>,
+) -> Result<Domain> {
+    let mut cols = Vec::new();
+    for (c, w) in &r.columns {
+        let values = load_values(ws, &spec.geography, c, areas)?;
+        cols.push((
+            Column {
+                values,
+                input: c.input,
+                of: c.of,
+                direction: c.direction,
+                transform: c.transform,
+                zscore_weights: matches!(c.transform, Transform::Zscore | Transform::LogZscore)
+                    .then(|| zscore_weights.cloned())
+                    .flatten(),
+            },
+            *w,
+        ));
+    }
+    let source = match r.combined_transform {
+        None => DomainSource::Single(cols.remove(0).0),
+        Some(transform) => DomainSource::Combined {
+            components: cols,
+            transform,
+        },
+    };
+    Ok(Domain {
+        name: r.name.clone(),
+        weight: r.weight,
+        source,
+    })
+}
+
+/// What the ranks and deciles of an index refer to.
+struct Ranking {
+    /// `workspace` (among the areas scored) or `reference` (against `[rank_against]`).
+    kind: &'static str,
+    /// How many scores are ranked.
+    size: usize,
+}
+
+/// A failure of the composite computation as the index's error (cancellation stays
+/// [`Error::Cancelled`]).
+fn index_error(spec: &IndexSpec, source: CompositeError) -> Error {
+    match source {
+        CompositeError::Cancelled => Error::Cancelled,
+        source => Error::Index {
+            name: spec.name.clone(),
+            source,
+        },
+    }
+}
+
+/// Combines the domains into the index, ranked among the workspace's areas or, with
+/// `[rank_against]`, against the reference scores.
+fn combine(spec: &IndexSpec, domains: &[Domain]) -> Result<(CompositeIndex, Ranking)> {
+    let mut index = composite_index(domains, spec.missing).map_err(|e| index_error(spec, e))?;
+    let mut ranking = Ranking {
+        kind: "workspace",
+        size: index.score.iter().flatten().count(),
+    };
+    if let Some(r) = &spec.rank_against {
+        let reference = read_reference_scores(&r.file, &r.column)?;
+        let (rank, decile, quintile) = rank_deciles_against(&index.score, &reference);
+        index.rank = rank;
+        index.decile = decile;
+        index.quintile = quintile;
+        ranking = Ranking {
+            kind: "reference",
+            size: reference.len(),
+        };
+    }
+    Ok((index, ranking))
+}
+
+/// The weight sensitivity the spec asks for (none without `[sensitivity]`).
+fn run_sensitivity(
+    spec: &IndexSpec,
+    index: &CompositeIndex,
+    feedback: &dyn Feedback,
+) -> Result<Option<(SensitivityOptions, Sensitivity)>> {
+    let Some(o) = spec.sensitivity else {
+        return Ok(None);
+    };
+    feedback.stage(&format!("weight sensitivity ({} draws)", o.draws));
+    let s = weight_sensitivity(&index.domain_values, &index.weights, &o, feedback)
+        .map_err(|e| index_error(spec, e))?;
+    Ok(Some((o, s)))
+}
+
+/// The index's period: the spec's, else the period of the first domain's first input.
+fn index_period(spec: &IndexSpec, resolved: &[Resolved]) -> String {
+    spec.period
+        .clone()
+        .or_else(|| {
+            resolved
+                .first()
+                .and_then(|r| r.columns.first())
+                .map(|c| c.0.period.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// Score, rank, decile and quintile per area, with the sensitivity interval when run.
+fn index_areas(
+    codes: &[String],
+    index: &CompositeIndex,
+    sensitivity: Option<&(SensitivityOptions, Sensitivity)>,
+) -> Vec<IndexArea> {
+    codes
         .iter()
         .enumerate()
         .map(|(i, code)| IndexArea {
@@ -387,41 +491,34 @@ pub fn run(ws: &Workspace, req: &IndexRequest, feedback: &dyn Feedback) -> Resul
             rank: index.rank[i],
             decile: index.decile[i],
             quintile: index.quintile[i],
-            rank_low: sensitivity.as_ref().and_then(|(_, s)| s.rank_low[i]),
-            rank_high: sensitivity.as_ref().and_then(|(_, s)| s.rank_high[i]),
-            decile_change_share: sensitivity
-                .as_ref()
-                .and_then(|(_, s)| s.decile_change_share[i]),
+            rank_low: sensitivity.and_then(|(_, s)| s.rank_low[i]),
+            rank_high: sensitivity.and_then(|(_, s)| s.rank_high[i]),
+            decile_change_share: sensitivity.and_then(|(_, s)| s.decile_change_share[i]),
         })
-        .collect();
-    Ok(IndexResponse {
-        name: spec.name.clone(),
-        geography: spec.geography.clone(),
-        period,
-        n: index.score.iter().flatten().count(),
-        areas: areas_out,
-        excluded: index.excluded.iter().map(|&i| codes[i].clone()).collect(),
-        missing: index.missing.clone(),
-        weights_sum: index.weights.iter().sum(),
-        ranking: ranking.0.to_string(),
-        ranking_size: ranking.1,
-        sensitivity: sensitivity.map(|(o, s)| SensitivitySummary {
-            draws: s.draws,
-            concentration: o.concentration,
-            seed: o.seed,
-            interval: o.interval,
-            mean_share_changing_decile: s.mean_share_changing_decile,
-            unstable_share: o.unstable_share,
-            unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
-            ranking: "workspace".into(),
-            note: spec
-                .rank_against
-                .as_ref()
-                .map(|_| SENSITIVITY_LOCAL.to_string()),
-        }),
-        saved,
-        recipe,
-    })
+        .collect()
+}
+
+/// The sensitivity part of the response: the options used and the unstable areas.
+fn sensitivity_summary(
+    spec: &IndexSpec,
+    codes: &[String],
+    o: &SensitivityOptions,
+    s: &Sensitivity,
+) -> SensitivitySummary {
+    SensitivitySummary {
+        draws: s.draws,
+        concentration: o.concentration,
+        seed: o.seed,
+        interval: o.interval,
+        mean_share_changing_decile: s.mean_share_changing_decile,
+        unstable_share: o.unstable_share,
+        unstable: s.unstable.iter().map(|&i| codes[i].clone()).collect(),
+        ranking: "workspace".into(),
+        note: spec
+            .rank_against
+            .as_ref()
+            .map(|_| SENSITIVITY_LOCAL.to_string()),
+    }
 }
 
 fn recipe_json(spec: &IndexSpec, resolved: &[Resolved]) -> serde_json::Value {

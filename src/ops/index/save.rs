@@ -62,6 +62,9 @@ type Series<'a> = (
     Vec<Option<f64>>,
 );
 
+/// Saves the index as indicators `<name>_score`, `_rank`, `_decile`, `_quintile` (and, with
+/// sensitivity, `_rank_low`, `_rank_high`, `_decile_change`, `_unstable`), with the recipe as
+/// provenance; returns the codes saved.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn save(
     ws: &Workspace,
@@ -76,8 +79,31 @@ pub(super) fn save(
 ) -> Result<Vec<String>> {
     check_code(name)?;
     let what = format!("composite index '{}'", spec.name);
-    let as_f = |v: &[Option<usize>]| v.iter().map(|r| r.map(|r| r as f64)).collect::<Vec<_>>();
-    let mut series: Vec<Series<'_>> = vec![
+    let mut series = index_series(spec, &what, index, ranking_size);
+    if let Some((o, s)) = sensitivity {
+        series.extend(sensitivity_series(spec, &what, o, s));
+    }
+    write_series(ws, spec, name, period, codes, series, recipe)
+}
+
+/// Ranks (and other counts) as values.
+fn as_f(v: &[Option<usize>]) -> Vec<Option<f64>> {
+    v.iter().map(|r| r.map(|r| r as f64)).collect()
+}
+
+/// The index itself: score, rank (among the areas or the reference scores), decile, quintile.
+fn index_series<'a>(
+    spec: &IndexSpec,
+    what: &str,
+    index: &CompositeIndex,
+    ranking_size: usize,
+) -> Vec<Series<'a>> {
+    let ranked_among = if spec.rank_against.is_some() {
+        "reference scores"
+    } else {
+        "areas with a score"
+    };
+    vec![
         (
             "score".into(),
             format!("{}: score", spec.name),
@@ -90,14 +116,7 @@ pub(super) fn save(
         (
             "rank".into(),
             format!("{}: rank", spec.name),
-            format!(
-                "{what}: rank among {ranking_size} {}; 1 = most deprived",
-                if spec.rank_against.is_some() {
-                    "reference scores"
-                } else {
-                    "areas with a score"
-                }
-            ),
+            format!("{what}: rank among {ranking_size} {ranked_among}; 1 = most deprived"),
             "rank (1 = most deprived)",
             0,
             Polarity::HigherIsBetter,
@@ -121,59 +140,74 @@ pub(super) fn save(
             Polarity::HigherIsBetter,
             as_f(&index.quintile),
         ),
-    ];
-    if let Some((o, s)) = sensitivity {
-        let how = format!(
-            "{} Dirichlet weight draws (concentration {}, seed {})",
-            o.draws, o.concentration, o.seed
-        );
+    ]
+}
+
+/// The weight sensitivity: the rank interval's two ends, the share of draws changing decile
+/// and the unstable flag.
+fn sensitivity_series<'a>(
+    spec: &IndexSpec,
+    what: &str,
+    o: &SensitivityOptions,
+    s: &Sensitivity,
+) -> Vec<Series<'a>> {
+    let how = format!(
+        "{} Dirichlet weight draws (concentration {}, seed {})",
+        o.draws, o.concentration, o.seed
+    );
+    let mut series = Vec::new();
+    for (end, bound, ranks) in [
+        ("low", "lower", &s.rank_low),
+        ("high", "upper", &s.rank_high),
+    ] {
         series.push((
-            "rank_low".into(),
+            format!("rank_{end}"),
             format!(
-                "{}: rank, low end of {:.0}% interval",
+                "{}: rank, {end} end of {:.0}% interval",
                 spec.name,
                 100.0 * o.interval
             ),
             format!(
-                "{what}: lower end of the central {:.0}% interval of ranks over {how}",
+                "{what}: {bound} end of the central {:.0}% interval of ranks over {how}",
                 100.0 * o.interval
             ),
             "rank",
             0,
             Polarity::HigherIsBetter,
-            as_f(&s.rank_low),
+            as_f(ranks),
         ));
-        series.push((
-            "rank_high".into(),
-            format!(
-                "{}: rank, high end of {:.0}% interval",
-                spec.name,
-                100.0 * o.interval
-            ),
-            format!(
-                "{what}: upper end of the central {:.0}% interval of ranks over {how}",
-                100.0 * o.interval
-            ),
-            "rank",
-            0,
-            Polarity::HigherIsBetter,
-            as_f(&s.rank_high),
-        ));
-        series.push((
+    }
+    series.extend(decile_change_series(spec, what, &how, o, s));
+    series
+}
+
+/// The share of weight draws in which each area changes decile, and whether that share makes
+/// it unstable.
+fn decile_change_series<'a>(
+    spec: &IndexSpec,
+    what: &str,
+    how: &str,
+    o: &SensitivityOptions,
+    s: &Sensitivity,
+) -> [Series<'a>; 2] {
+    let unstable: Vec<Option<f64>> = s
+        .decile_change_share
+        .iter()
+        .map(|v| v.map(|v| if v >= o.unstable_share { 1.0 } else { 0.0 }))
+        .collect();
+    [
+        (
             "decile_change".into(),
             format!("{}: share of weight draws changing decile", spec.name),
-            format!("{what}: share of {how} in which the area's decile differs from the chosen weights' decile"),
+            format!(
+                "{what}: share of {how} in which the area's decile differs from the chosen weights' decile"
+            ),
             "share",
             3,
             Polarity::Neutral,
             s.decile_change_share.clone(),
-        ));
-        let unstable: Vec<Option<f64>> = s
-            .decile_change_share
-            .iter()
-            .map(|v| v.map(|v| if v >= o.unstable_share { 1.0 } else { 0.0 }))
-            .collect();
-        series.push((
+        ),
+        (
             "unstable".into(),
             format!("{}: unstable decile", spec.name),
             format!(
@@ -184,8 +218,21 @@ pub(super) fn save(
             0,
             Polarity::Neutral,
             unstable,
-        ));
-    }
+        ),
+    ]
+}
+
+/// Saves each series as the indicator `<name>_<suffix>` (theme Deprivation) with a value per
+/// area; returns the codes in order.
+fn write_series(
+    ws: &Workspace,
+    spec: &IndexSpec,
+    name: &str,
+    period: &str,
+    codes: &[String],
+    series: Vec<Series<'_>>,
+    recipe: &serde_json::Value,
+) -> Result<Vec<String>> {
     let mut metas = Vec::new();
     let mut rows = Vec::new();
     let mut saved = Vec::new();

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::feedback::Feedback;
 use crate::ops::stats::{StatsRequest, StatsResponse};
 use crate::render::scene::{Colour, Stroke};
-use crate::render::spec::{ClusterScheme, LayerSpec, MapSpec, Symbol};
+use crate::render::spec::{
+    ClassificationSpec, ClusterScheme, LayerSpec, MapSpec, PaletteSpec, Symbol,
+};
 use crate::render::symbology::{self, AreaValue, Worse, palette};
 use geo::{Coord, InteriorPoint, Point};
 use std::cell::OnceCell;
@@ -179,77 +181,35 @@ impl Reader<'_> {
         Ok((areas, meta, period, values))
     }
 
+    /// Reads one layer of the recipe; dispatches on its kind.
     fn layer(&mut self, spec: &LayerSpec) -> Result<LoadedLayer> {
-        Ok(match spec {
+        match spec {
             LayerSpec::Choropleth {
                 geography,
                 indicator,
                 period,
                 classification,
-                palette: palette_spec,
-            } => {
-                let (areas, meta, period, values) =
-                    self.values(geography, indicator, period.as_deref())?;
-                let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
-                let opts = ClassifyOptions {
-                    method: classification.method,
-                    k: classification.k,
-                    manual_breaks: classification.breaks.clone(),
-                    ..Default::default()
-                };
-                let classification = classify(&plain, &opts).map_err(|e| {
-                    Error::Invalid(format!(
-                        "cannot classify {indicator} ({geography}, {period}): {e}"
-                    ))
-                })?;
-                let (name, reverse) = match &palette_spec.name {
-                    Some(name) => (name.as_str(), palette_spec.reverse),
-                    None => {
-                        let (name, rev) = symbology::default_palette(worse(meta.polarity));
-                        (name, rev ^ palette_spec.reverse)
-                    }
-                };
-                let colours = palette::colours(name, classification.breaks.len(), reverse)?;
-                LoadedLayer::Choropleth {
-                    areas,
-                    meta,
-                    period,
-                    values,
-                    classification,
-                    colours,
-                }
-            }
+                palette,
+            } => self.choropleth(
+                geography,
+                indicator,
+                period.as_deref(),
+                classification,
+                palette,
+            ),
             LayerSpec::Clusters {
                 geography,
                 indicator,
                 period,
                 scheme,
-            } => {
-                let (areas, meta, period, values) =
-                    self.values(geography, indicator, period.as_deref())?;
-                LoadedLayer::Clusters {
-                    areas,
-                    meta,
-                    period,
-                    codes: values.iter().map(as_option).collect(),
-                    scheme: *scheme,
-                    hotspot: None,
-                }
-            }
-            LayerSpec::Hotspot { statistic, .. } => self.hotspot(spec, statistic.scheme())?,
+            } => self.clusters(geography, indicator, period.as_deref(), *scheme),
+            LayerSpec::Hotspot { statistic, .. } => self.hotspot(spec, statistic.scheme()),
             LayerSpec::Outline {
                 geography,
                 colour: c,
                 width_mm,
                 labels,
-            } => LoadedLayer::Outline {
-                areas: self.areas(geography)?,
-                stroke: Stroke::solid(
-                    colour(c, "outline")?,
-                    positive(*width_mm, "outline width_mm")?,
-                ),
-                labels: *labels,
-            },
+            } => self.outline(geography, c, *width_mm, *labels),
             LayerSpec::Points {
                 layer,
                 symbol,
@@ -257,14 +217,14 @@ impl Reader<'_> {
                 colour: c,
                 label_field,
                 title,
-            } => LoadedLayer::Points {
-                name: layer.clone(),
-                points: query::labelled_points(self.ws, layer, label_field.as_deref())?,
-                symbol: *symbol,
-                size_mm: positive(*size_mm, "point size_mm")?,
-                colour: colour(c, "point")?,
-                title: title.clone().unwrap_or_else(|| layer.clone()),
-            },
+            } => self.points(
+                layer,
+                *symbol,
+                *size_mm,
+                c,
+                label_field.as_deref(),
+                title.as_deref(),
+            ),
             LayerSpec::Hatch {
                 geography,
                 indicator,
@@ -272,42 +232,173 @@ impl Reader<'_> {
                 percent,
                 of,
                 colour: c,
-            } => {
-                if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
-                    return Err(Error::Invalid(format!(
-                        "hatch percent {percent} must be more than 0 and at most 100 (e.g. 10 for the most deprived decile)"
-                    )));
-                }
-                let (areas, meta, period, values) =
-                    self.values(geography, indicator, period.as_deref())?;
-                let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
-                let selected = match of {
-                    Some(n) if n.is_finite() && *n >= 1.0 => {
-                        let cut = n * percent / 100.0;
-                        plain.iter().map(|r| r.is_some_and(|r| r <= cut)).collect()
-                    }
-                    Some(n) => {
-                        return Err(Error::Invalid(format!(
-                            "hatch: the national ranking size {n} must be at least 1 (e.g. 32844 LSOAs)"
-                        )));
-                    }
-                    None => crate::analysis::ranking::worst_share(
-                        &plain,
-                        *percent,
-                        worse(meta.polarity),
-                    ),
-                };
-                LoadedLayer::Hatch {
-                    areas,
-                    meta,
-                    period,
-                    selected,
-                    percent: *percent,
-                    of: *of,
-                    colour: colour(c, "hatch")?,
-                }
-            }
+            } => self.hatch(geography, indicator, period.as_deref(), *percent, *of, c),
+        }
+    }
+
+    /// A choropleth: the indicator's values, classified as the recipe says, and the colours of
+    /// its palette (by default the one suiting the indicator's polarity).
+    fn choropleth(
+        &mut self,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+        classification: &ClassificationSpec,
+        palette_spec: &PaletteSpec,
+    ) -> Result<LoadedLayer> {
+        let (areas, meta, period, values) = self.values(geography, indicator, period)?;
+        let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
+        let opts = ClassifyOptions {
+            method: classification.method,
+            k: classification.k,
+            manual_breaks: classification.breaks.clone(),
+            ..Default::default()
+        };
+        let classification = classify(&plain, &opts).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot classify {indicator} ({geography}, {period}): {e}"
+            ))
+        })?;
+        let colours = palette_colours(palette_spec, meta.polarity, classification.breaks.len())?;
+        Ok(LoadedLayer::Choropleth {
+            areas,
+            meta,
+            period,
+            values,
+            classification,
+            colours,
         })
+    }
+
+    /// A saved cluster (or class) indicator, its codes drawn with `scheme`.
+    fn clusters(
+        &mut self,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+        scheme: ClusterScheme,
+    ) -> Result<LoadedLayer> {
+        let (areas, meta, period, values) = self.values(geography, indicator, period)?;
+        Ok(LoadedLayer::Clusters {
+            areas,
+            meta,
+            period,
+            codes: values.iter().map(as_option).collect(),
+            scheme,
+            hotspot: None,
+        })
+    }
+
+    /// A geography's boundaries, with the stroke checked (colour, then width).
+    fn outline(
+        &mut self,
+        geography: &str,
+        c: &str,
+        width_mm: f64,
+        labels: bool,
+    ) -> Result<LoadedLayer> {
+        Ok(LoadedLayer::Outline {
+            areas: self.areas(geography)?,
+            stroke: Stroke::solid(
+                colour(c, "outline")?,
+                positive(width_mm, "outline width_mm")?,
+            ),
+            labels,
+        })
+    }
+
+    /// A point layer with its labels; the title defaults to the layer's name.
+    fn points(
+        &mut self,
+        layer: &str,
+        symbol: Symbol,
+        size_mm: f64,
+        c: &str,
+        label_field: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<LoadedLayer> {
+        Ok(LoadedLayer::Points {
+            name: layer.to_string(),
+            points: query::labelled_points(self.ws, layer, label_field)?,
+            symbol,
+            size_mm: positive(size_mm, "point size_mm")?,
+            colour: colour(c, "point")?,
+            title: title.unwrap_or(layer).to_string(),
+        })
+    }
+
+    /// The worst `percent` of areas by an indicator (ranked among the map's areas, or against
+    /// a national ranking of `of` areas), to be hatched.
+    fn hatch(
+        &mut self,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+        percent: f64,
+        of: Option<f64>,
+        c: &str,
+    ) -> Result<LoadedLayer> {
+        check_hatch_percent(percent)?;
+        let (areas, meta, period, values) = self.values(geography, indicator, period)?;
+        let plain: Vec<Option<f64>> = values.iter().map(as_option).collect();
+        let selected = hatch_selection(&plain, percent, of, meta.polarity)?;
+        Ok(LoadedLayer::Hatch {
+            areas,
+            meta,
+            period,
+            selected,
+            percent,
+            of,
+            colour: colour(c, "hatch")?,
+        })
+    }
+}
+
+/// The colours of a choropleth's classes: the recipe's palette, or the default palette for the
+/// indicator's polarity (which `reverse` flips).
+fn palette_colours(spec: &PaletteSpec, polarity: Polarity, classes: usize) -> Result<Vec<Colour>> {
+    let (name, reverse) = match &spec.name {
+        Some(name) => (name.as_str(), spec.reverse),
+        None => {
+            let (name, rev) = symbology::default_palette(worse(polarity));
+            (name, rev ^ spec.reverse)
+        }
+    };
+    Ok(palette::colours(name, classes, reverse)?)
+}
+
+/// Refuses a hatch share that is not a percentage above 0.
+fn check_hatch_percent(percent: f64) -> Result<()> {
+    if percent.is_finite() && percent > 0.0 && percent <= 100.0 {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "hatch percent {percent} must be more than 0 and at most 100 (e.g. 10 for the most deprived decile)"
+        )))
+    }
+}
+
+/// Which areas are in the worst `percent`: with `of`, the values are national ranks (1 =
+/// worst) cut at `of · percent / 100`; otherwise the worst share among the values given.
+fn hatch_selection(
+    plain: &[Option<f64>],
+    percent: f64,
+    of: Option<f64>,
+    polarity: Polarity,
+) -> Result<Vec<bool>> {
+    match of {
+        Some(n) if n.is_finite() && n >= 1.0 => {
+            let cut = n * percent / 100.0;
+            Ok(plain.iter().map(|r| r.is_some_and(|r| r <= cut)).collect())
+        }
+        Some(n) => Err(Error::Invalid(format!(
+            "hatch: the national ranking size {n} must be at least 1 (e.g. 32844 LSOAs)"
+        ))),
+        None => Ok(crate::analysis::ranking::worst_share(
+            plain,
+            percent,
+            worse(polarity),
+        )),
     }
 }
 

@@ -2,6 +2,8 @@
 //! the legends, the extent, the inset, the title's placeholders and the source lines.
 
 use super::load::{Loaded, LoadedLayer};
+use crate::analysis::classify::Classification;
+use crate::data::indicator::IndicatorMeta;
 use crate::data::query::Area;
 use crate::error::{Error, Result};
 use crate::render::input::{
@@ -9,10 +11,11 @@ use crate::render::input::{
     Swatch,
 };
 use crate::render::scene::{Colour, Fill, Stroke};
-use crate::render::spec::MapSpec;
-use crate::render::symbology::{self, LegendOptions, clusters};
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Rect};
+use crate::render::spec::{ClusterScheme, MapSpec, Symbol};
+use crate::render::symbology::{self, AreaValue, LegendOptions, clusters};
+use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point, Rect};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Which part of the map a page is about.
 pub(crate) enum Focus {
@@ -41,21 +44,21 @@ pub(crate) fn page(
     focus: &Focus,
     today: &str,
 ) -> Result<MapInput> {
-    let legend_opts = LegendOptions {
-        counts: spec.legend.counts,
-        all_classes: spec.legend.all_classes,
+    let cx = PageContext {
+        loaded,
+        spec,
+        focus,
+        legend_opts: LegendOptions {
+            counts: spec.legend.counts,
+            all_classes: spec.legend.all_classes,
+        },
     };
-    let mut layers = Vec::with_capacity(loaded.layers.len());
-    for (index, layer) in loaded.layers.iter().enumerate() {
-        layers.push(resolve_layer(
-            loaded,
-            spec,
-            focus,
-            layer,
-            index,
-            legend_opts,
-        )?);
-    }
+    let layers = loaded
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| resolve_layer(&cx, index, layer))
+        .collect();
     let extent_bng = extent(loaded, focus)?;
     let inset_bng = if spec.inset {
         loaded
@@ -126,25 +129,38 @@ fn in_focus(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>, focus: &Focus) -
     }
 }
 
-fn resolve_layer(
-    loaded: &Loaded,
-    spec: &MapSpec,
-    focus: &Focus,
-    layer: &LoadedLayer,
-    index: usize,
+/// What every layer of a page is resolved against: the loaded data, the recipe and the
+/// page's focus.
+struct PageContext<'a> {
+    loaded: &'a Loaded,
+    spec: &'a MapSpec,
+    focus: &'a Focus,
     legend_opts: LegendOptions,
-) -> Result<ResolvedLayer> {
-    let greyed = matches!(focus, Focus::Areas { .. });
-    let legend_title = |title: &str, unit: &str| {
-        spec.legend.title.clone().unwrap_or_else(|| {
+}
+
+impl PageContext<'_> {
+    /// Whether areas outside the focus are greyed (atlas pages focused on some areas).
+    fn greyed(&self) -> bool {
+        matches!(self.focus, Focus::Areas { .. })
+    }
+
+    /// The legend's title: the recipe's, else the indicator's title with its unit when the
+    /// title does not already say it.
+    fn legend_title(&self, title: &str, unit: &str) -> String {
+        self.spec.legend.title.clone().unwrap_or_else(|| {
             if unit.is_empty() || title.contains(unit) {
                 title.to_string()
             } else {
                 format!("{title} ({unit})")
             }
         })
-    };
-    Ok(match layer {
+    }
+}
+
+/// Resolves one loaded layer (the `index`-th of the recipe) into features and a legend for
+/// the page; dispatches on the kind of layer.
+fn resolve_layer(cx: &PageContext<'_>, index: usize, layer: &LoadedLayer) -> ResolvedLayer {
+    match layer {
         LoadedLayer::Choropleth {
             areas,
             meta,
@@ -152,80 +168,19 @@ fn resolve_layer(
             classification,
             colours,
             ..
-        } => {
-            let mask = in_focus(loaded, areas, focus);
-            let decimals = usize::try_from(meta.decimals).unwrap_or(1);
-            let map = symbology::choropleth(
-                values,
-                classification,
-                colours,
-                decimals,
-                &legend_title(&meta.title, &meta.unit),
-                legend_opts,
-                Some(&mask),
-            );
-            let features = polygons(areas, map.fills, &mask, greyed, None);
-            ResolvedLayer {
-                id: format!("{index}-choropleth-{}", meta.code),
-                label: meta.title.clone(),
-                features: Features::Polygons(features),
-                labels: false,
-                legend: Some(map.legend),
-            }
-        }
+        } => choropleth_layer(cx, index, areas, meta, values, classification, colours),
         LoadedLayer::Clusters {
             areas,
             meta,
             codes,
             scheme,
             ..
-        } => {
-            let mask = in_focus(loaded, areas, focus);
-            let (fills, legend) = clusters::symbolise(
-                codes,
-                *scheme,
-                &legend_title(&meta.title, ""),
-                legend_opts,
-                Some(&mask),
-            );
-            ResolvedLayer {
-                id: format!("{index}-clusters-{}", meta.code),
-                label: meta.title.clone(),
-                features: Features::Polygons(polygons(areas, fills, &mask, greyed, None)),
-                labels: false,
-                legend: Some(legend),
-            }
-        }
+        } => clusters_layer(cx, index, areas, meta, codes, *scheme),
         LoadedLayer::Outline {
             areas,
             stroke,
             labels,
-        } => {
-            let fills = vec![Fill::None; areas.len()];
-            let mask = vec![true; areas.len()];
-            let geography = geography_name(loaded, areas);
-            let mut features = polygons(areas, fills, &mask, false, Some(stroke));
-            if *labels {
-                let focus_mask = in_focus(loaded, areas, focus);
-                for ((f, a), show) in features.iter_mut().zip(areas.iter()).zip(focus_mask) {
-                    f.label = show.then(|| a.name.clone().unwrap_or_else(|| a.code.clone()));
-                }
-            }
-            ResolvedLayer {
-                id: format!("{index}-outline-{geography}"),
-                label: format!("{geography} boundaries"),
-                features: Features::Polygons(features),
-                labels: *labels,
-                legend: Some(LegendBlock {
-                    title: String::new(),
-                    entries: vec![LegendEntry {
-                        swatch: Swatch::Line(stroke.clone()),
-                        label: format!("{geography} boundaries"),
-                        count: None,
-                    }],
-                }),
-            }
-        }
+        } => outline_layer(cx, index, areas, stroke, *labels),
         LoadedLayer::Points {
             name,
             points,
@@ -233,44 +188,18 @@ fn resolve_layer(
             size_mm,
             colour,
             title,
-        } => {
-            let stroke = Some(Stroke::solid(Colour::WHITE, 0.25));
-            let features: Vec<PointFeature> = points
-                .iter()
-                .map(|(p, label)| PointFeature {
-                    point_bng: p.0,
-                    symbol: *symbol,
-                    size_mm: *size_mm,
-                    fill: *colour,
-                    stroke: stroke.clone(),
-                    label: label.clone(),
-                })
-                .collect();
-            let shown = match focus {
-                Focus::Bbox(r) => features.iter().filter(|f| r.contains(&f.point_bng)).count(),
-                _ => features.len(),
-            };
-            let labels = features.iter().any(|f| f.label.is_some());
-            ResolvedLayer {
-                id: format!("{index}-points-{name}"),
-                label: title.clone(),
-                features: Features::Points(features),
-                labels,
-                legend: Some(LegendBlock {
-                    title: String::new(),
-                    entries: vec![LegendEntry {
-                        swatch: Swatch::Point {
-                            symbol: *symbol,
-                            size_mm: *size_mm,
-                            fill: *colour,
-                            stroke,
-                        },
-                        label: title.clone(),
-                        count: legend_opts.counts.then_some(shown),
-                    }],
-                }),
-            }
-        }
+        } => points_layer(
+            cx,
+            index,
+            name,
+            points,
+            PointStyle {
+                symbol: *symbol,
+                size_mm: *size_mm,
+                colour: *colour,
+            },
+            title,
+        ),
         LoadedLayer::Hatch {
             areas,
             meta,
@@ -279,40 +208,226 @@ fn resolve_layer(
             of,
             colour,
             ..
-        } => {
-            let mask = in_focus(loaded, areas, focus);
-            let hatch = symbology::share_hatch(*colour);
-            let mut features = Vec::new();
-            let mut count = 0;
-            for ((area, chosen), shown) in areas.iter().zip(selected).zip(&mask) {
-                if *chosen && (*shown || !greyed) {
-                    count += usize::from(*shown);
-                    features.push(feature(area, hatch.clone(), None));
-                }
-            }
-            let what = if meta.theme.eq_ignore_ascii_case("deprivation") {
-                "Most deprived"
-            } else {
-                "Worst"
-            };
-            let label = format!(
-                "{what} {}%{} by {}",
-                symbology::format_value(*percent, 0),
-                if of.is_some() { " nationally" } else { "" },
-                meta.title
-            );
-            ResolvedLayer {
-                id: format!("{index}-hatch-{}", meta.code),
-                label: label.clone(),
-                features: Features::Polygons(features),
-                labels: false,
-                legend: Some(LegendBlock {
-                    title: String::new(),
-                    entries: vec![symbology::area_entry(hatch, label, count, legend_opts)],
-                }),
-            }
+        } => hatch_layer(
+            cx,
+            index,
+            areas,
+            meta,
+            HatchShare {
+                selected,
+                percent: *percent,
+                national: of.is_some(),
+                colour: *colour,
+            },
+        ),
+    }
+}
+
+/// A choropleth: areas filled by class, areas outside the focus greyed on atlas pages; the
+/// legend counts only the areas in focus.
+fn choropleth_layer(
+    cx: &PageContext<'_>,
+    index: usize,
+    areas: &Arc<Vec<Area>>,
+    meta: &IndicatorMeta,
+    values: &[AreaValue],
+    classification: &Classification,
+    colours: &[Colour],
+) -> ResolvedLayer {
+    let mask = in_focus(cx.loaded, areas, cx.focus);
+    let decimals = usize::try_from(meta.decimals).unwrap_or(1);
+    let map = symbology::choropleth(
+        values,
+        classification,
+        colours,
+        decimals,
+        &cx.legend_title(&meta.title, &meta.unit),
+        cx.legend_opts,
+        Some(&mask),
+    );
+    let features = polygons(areas, map.fills, &mask, cx.greyed(), None);
+    ResolvedLayer {
+        id: format!("{index}-choropleth-{}", meta.code),
+        label: meta.title.clone(),
+        features: Features::Polygons(features),
+        labels: false,
+        legend: Some(map.legend),
+    }
+}
+
+/// A cluster layer (a saved or computed hotspot result): areas filled by cluster code.
+fn clusters_layer(
+    cx: &PageContext<'_>,
+    index: usize,
+    areas: &Arc<Vec<Area>>,
+    meta: &IndicatorMeta,
+    codes: &[Option<f64>],
+    scheme: ClusterScheme,
+) -> ResolvedLayer {
+    let mask = in_focus(cx.loaded, areas, cx.focus);
+    let (fills, legend) = clusters::symbolise(
+        codes,
+        scheme,
+        &cx.legend_title(&meta.title, ""),
+        cx.legend_opts,
+        Some(&mask),
+    );
+    ResolvedLayer {
+        id: format!("{index}-clusters-{}", meta.code),
+        label: meta.title.clone(),
+        features: Features::Polygons(polygons(areas, fills, &mask, cx.greyed(), None)),
+        labels: false,
+        legend: Some(legend),
+    }
+}
+
+/// Boundaries drawn unfilled, labelled with area names (only those in focus) when asked.
+fn outline_layer(
+    cx: &PageContext<'_>,
+    index: usize,
+    areas: &Arc<Vec<Area>>,
+    stroke: &Stroke,
+    labels: bool,
+) -> ResolvedLayer {
+    let fills = vec![Fill::None; areas.len()];
+    let mask = vec![true; areas.len()];
+    let geography = geography_name(cx.loaded, areas);
+    let mut features = polygons(areas, fills, &mask, false, Some(stroke));
+    if labels {
+        let focus_mask = in_focus(cx.loaded, areas, cx.focus);
+        for ((f, a), show) in features.iter_mut().zip(areas.iter()).zip(focus_mask) {
+            f.label = show.then(|| a.name.clone().unwrap_or_else(|| a.code.clone()));
         }
-    })
+    }
+    let label = format!("{geography} boundaries");
+    ResolvedLayer {
+        id: format!("{index}-outline-{geography}"),
+        label: label.clone(),
+        features: Features::Polygons(features),
+        labels,
+        legend: Some(single_entry(Swatch::Line(stroke.clone()), label, None)),
+    }
+}
+
+/// How the points of a point layer are drawn.
+#[derive(Clone, Copy)]
+struct PointStyle {
+    symbol: Symbol,
+    size_mm: f64,
+    colour: Colour,
+}
+
+/// A point layer: every point drawn with a thin white outline; the legend counts the points
+/// inside the page's box.
+fn points_layer(
+    cx: &PageContext<'_>,
+    index: usize,
+    name: &str,
+    points: &[(Point<f64>, Option<String>)],
+    style: PointStyle,
+    title: &str,
+) -> ResolvedLayer {
+    let stroke = Some(Stroke::solid(Colour::WHITE, 0.25));
+    let features: Vec<PointFeature> = points
+        .iter()
+        .map(|(p, label)| PointFeature {
+            point_bng: p.0,
+            symbol: style.symbol,
+            size_mm: style.size_mm,
+            fill: style.colour,
+            stroke: stroke.clone(),
+            label: label.clone(),
+        })
+        .collect();
+    let shown = match cx.focus {
+        Focus::Bbox(r) => features.iter().filter(|f| r.contains(&f.point_bng)).count(),
+        _ => features.len(),
+    };
+    let labels = features.iter().any(|f| f.label.is_some());
+    let swatch = Swatch::Point {
+        symbol: style.symbol,
+        size_mm: style.size_mm,
+        fill: style.colour,
+        stroke,
+    };
+    let count = cx.legend_opts.counts.then_some(shown);
+    ResolvedLayer {
+        id: format!("{index}-points-{name}"),
+        label: title.to_string(),
+        features: Features::Points(features),
+        labels,
+        legend: Some(single_entry(swatch, title.to_string(), count)),
+    }
+}
+
+/// A legend block without a title holding one entry.
+fn single_entry(swatch: Swatch, label: String, count: Option<usize>) -> LegendBlock {
+    LegendBlock {
+        title: String::new(),
+        entries: vec![LegendEntry {
+            swatch,
+            label,
+            count,
+        }],
+    }
+}
+
+/// The worst share of areas a hatch layer marks, and how.
+struct HatchShare<'a> {
+    /// Whether each area is in the share.
+    selected: &'a [bool],
+    percent: f64,
+    /// Ranked nationally rather than among the map's areas.
+    national: bool,
+    colour: Colour,
+}
+
+/// A hatch over the worst share of areas; on atlas pages only the areas in focus are hatched
+/// (and counted).
+fn hatch_layer(
+    cx: &PageContext<'_>,
+    index: usize,
+    areas: &Arc<Vec<Area>>,
+    meta: &IndicatorMeta,
+    share: HatchShare<'_>,
+) -> ResolvedLayer {
+    let greyed = cx.greyed();
+    let mask = in_focus(cx.loaded, areas, cx.focus);
+    let hatch = symbology::share_hatch(share.colour);
+    let mut features = Vec::new();
+    let mut count = 0;
+    for ((area, chosen), shown) in areas.iter().zip(share.selected).zip(&mask) {
+        if *chosen && (*shown || !greyed) {
+            count += usize::from(*shown);
+            features.push(feature(area, hatch.clone(), None));
+        }
+    }
+    let label = hatch_label(meta, share.percent, share.national);
+    ResolvedLayer {
+        id: format!("{index}-hatch-{}", meta.code),
+        label: label.clone(),
+        features: Features::Polygons(features),
+        labels: false,
+        legend: Some(LegendBlock {
+            title: String::new(),
+            entries: vec![symbology::area_entry(hatch, label, count, cx.legend_opts)],
+        }),
+    }
+}
+
+/// "Most deprived 10% nationally by …" (or "Worst …" for indicators outside deprivation).
+fn hatch_label(meta: &IndicatorMeta, percent: f64, national: bool) -> String {
+    let what = if meta.theme.eq_ignore_ascii_case("deprivation") {
+        "Most deprived"
+    } else {
+        "Worst"
+    };
+    format!(
+        "{what} {}%{} by {}",
+        symbology::format_value(percent, 0),
+        if national { " nationally" } else { "" },
+        meta.title
+    )
 }
 
 fn feature(area: &Area, fill: Fill, stroke: Option<Stroke>) -> PolygonFeature {
