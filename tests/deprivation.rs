@@ -756,3 +756,65 @@ fn a_cancelled_index_returns_cancelled_and_writes_nothing() {
     drop(ws);
     assert_ne!(common::sha256(&path), before);
 }
+
+/// Counts how often an operation asks whether to stop once its "solving" stage began, and
+/// says yes from then on.
+#[derive(Default)]
+struct CancelWhileSolving {
+    solving: std::sync::atomic::AtomicBool,
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+impl local_atlas::feedback::Feedback for CancelWhileSolving {
+    fn stage(&self, name: &str) {
+        if name == "solving" {
+            self.solving
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        let on = self.solving.load(std::sync::atomic::Ordering::Relaxed);
+        if on {
+            self.asked
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        on
+    }
+}
+
+/// Cancel reaches into the siting solver (its branch-and-bound asks at its nodes, not only the
+/// operation after the solve), and a cancelled site run saves nothing.
+#[test]
+fn a_cancelled_site_run_stops_inside_the_solver_and_writes_nothing() {
+    use local_atlas::Error;
+    use local_atlas::ops::site::{Model, SiteRequest, run};
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample(dir.path());
+    let before = common::sha256(&path);
+    let req = SiteRequest {
+        geography: "lsoa11".into(),
+        demand: "areas".into(),
+        period: None,
+        deprived: None,
+        demand_points: None,
+        existing: None,
+        candidates: "centroids:ward17".parse().unwrap(),
+        reach_m: 1600.0,
+        matrix: None,
+        model: Model::Mclp { p: 5 },
+        heuristic: false,
+        work_limit: 2_000_000_000,
+        capacity: None,
+        capacity_field: None,
+        save: Some("cancelled".into()),
+        out: None,
+    };
+    let ws = local_atlas::data::Workspace::open(&path).unwrap();
+    let f = CancelWhileSolving::default();
+    let r = run(&ws, &req, &f);
+    assert!(matches!(r, Err(Error::Cancelled)), "{:?}", r.err());
+    let asked = f.asked.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(asked >= 2, "the solver never asked (asked {asked} times)");
+    drop(ws);
+    assert_eq!(common::sha256(&path), before);
+}

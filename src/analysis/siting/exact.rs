@@ -19,7 +19,7 @@
 use super::flow::Allocation;
 use super::heuristic::{Objective, greedy_interchange};
 use super::subgradient::Ascent;
-use super::{Siting, SitingError, Solution, SolveOptions};
+use super::{Siting, SitingError, Solution, SolveOptions, StopCheck};
 
 fn eps(total: f64) -> f64 {
     1e-9 * total.abs().max(1.0)
@@ -42,11 +42,17 @@ struct Cover<'a> {
     stop_on_improve: bool,
     work: u64,
     limit: u64,
+    stop: Option<StopCheck<'a>>,
     exhausted: bool,
     open_bound: f64,
 }
 
 impl Cover<'_> {
+    /// Out of budget, or asked to stop.
+    fn spent(&self) -> bool {
+        self.work > self.limit || self.stop.is_some_and(|s| (s.0)())
+    }
+
     fn gain(&mut self, j: usize) -> f64 {
         if let Some(a) = &mut self.flow {
             return a.gain(j);
@@ -110,7 +116,7 @@ impl Cover<'_> {
         if r == 0 || bound <= self.best + tol || gains[0].0 <= 0.0 {
             return;
         }
-        if self.work > self.limit {
+        if self.spent() {
             self.exhausted = true;
             self.open_bound = self.open_bound.max(bound);
             return;
@@ -126,7 +132,12 @@ impl Cover<'_> {
     }
 }
 
-fn cover_search<'a>(s: &'a Siting, best: f64, best_open: Vec<usize>, limit: u64) -> Cover<'a> {
+fn cover_search<'a>(
+    s: &'a Siting,
+    best: f64,
+    best_open: Vec<usize>,
+    opts: &SolveOptions<'a>,
+) -> Cover<'a> {
     let covers = s.covers();
     let mut count = vec![0u32; s.n()];
     for j in (0..s.sites).filter(|&j| s.fixed[j]) {
@@ -146,7 +157,8 @@ fn cover_search<'a>(s: &'a Siting, best: f64, best_open: Vec<usize>, limit: u64)
         improved: false,
         stop_on_improve: false,
         work: 0,
-        limit,
+        limit: opts.work_limit,
+        stop: opts.stop,
         exhausted: false,
         open_bound: f64::NEG_INFINITY,
     }
@@ -183,7 +195,7 @@ pub fn mclp(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let base = s.coverage(&[]);
     let (h_open, h_loss) = greedy_interchange(s, p, Objective::Coverage);
     let h_value = s.total_demand() - h_loss;
-    let mut c = cover_search(s, h_value, h_open.clone(), opts.work_limit);
+    let mut c = cover_search(s, h_value, h_open.clone(), opts);
     let root = mclp_root_bound(&mut c, &candidates, p, base);
     let tol = eps(s.total_demand());
     if opts.heuristic_only || root <= h_value + tol {
@@ -247,7 +259,7 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
     }
     // Greedy: an upper bound on the number of sites.
     let mut greedy: Vec<usize> = Vec::new();
-    let mut c = cover_search(s, f64::NEG_INFINITY, Vec::new(), opts.work_limit);
+    let mut c = cover_search(s, f64::NEG_INFINITY, Vec::new(), opts);
     let mut value = s.coverage(&[]);
     while value < target - tol {
         let Some((g, j)) = candidates
@@ -268,7 +280,7 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
     let mut work = 0;
     if !opts.heuristic_only {
         for k in 1..greedy.len() {
-            let mut search = cover_search(s, target - 2.0 * tol, Vec::new(), opts.work_limit);
+            let mut search = cover_search(s, target - 2.0 * tol, Vec::new(), opts);
             search.stop_on_improve = true;
             let mut chosen = Vec::new();
             let base = s.coverage(&[]);
@@ -328,7 +340,11 @@ pub fn lscp(s: &Siting, percent: f64, opts: &SolveOptions) -> Result<Solution, S
 
 /// The smallest k whose root bound (fixed coverage + k best single gains) reaches the target.
 fn lscp_lower_bound(s: &Siting, candidates: &[usize], target: f64) -> usize {
-    let mut c = cover_search(s, 0.0, Vec::new(), 0);
+    let none = SolveOptions {
+        work_limit: 0,
+        ..Default::default()
+    };
+    let mut c = cover_search(s, 0.0, Vec::new(), &none);
     let mut gains: Vec<f64> = candidates.iter().map(|&j| c.gain(j)).collect();
     gains.sort_by(|a, b| b.total_cmp(a));
     let mut value = s.coverage(&[]);
@@ -352,6 +368,7 @@ struct Median<'a> {
     best_open: Vec<usize>,
     work: u64,
     limit: u64,
+    stop: Option<StopCheck<'a>>,
     exhausted: bool,
     open_bound: f64,
 }
@@ -492,7 +509,7 @@ impl Median<'_> {
             }
             return;
         }
-        if self.work > self.limit {
+        if self.work > self.limit || self.stop.is_some_and(|s| (s.0)()) {
             self.exhausted = true;
             self.open_bound = self.open_bound.min(lb);
             return;
@@ -550,6 +567,7 @@ pub fn pmedian(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
         best_open: h_open.clone(),
         work: 0,
         limit: opts.work_limit,
+        stop: opts.stop,
         exhausted: false,
         open_bound: f64::INFINITY,
     };

@@ -101,20 +101,43 @@ pub enum SitingError {
     Unreachable { reachable: f64, target: f64 },
 }
 
+/// Asks a running branch-and-bound to stop (the user pressed Cancel): the search then ends as
+/// if its work budget were spent, reporting its best solution so far as not proven optimal,
+/// and the caller decides what to do with it (the `site` operation discards it).
+#[derive(Clone, Copy)]
+pub struct StopCheck<'a>(pub &'a (dyn Fn() -> bool + Sync));
+
+impl std::fmt::Debug for StopCheck<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StopCheck")
+    }
+}
+
+/// Two options differ by their settings, not by who may stop them.
+impl PartialEq for StopCheck<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// Options of the solvers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SolveOptions {
+pub struct SolveOptions<'a> {
     /// Skip branch-and-bound: greedy + interchange only (with the gap to the root bound).
     pub heuristic_only: bool,
     /// Work budget of branch-and-bound, in demand–site evaluations.
     pub work_limit: u64,
+    /// Asked at every branch-and-bound node: `true` stops the search there.
+    #[serde(skip)]
+    pub stop: Option<StopCheck<'a>>,
 }
 
-impl Default for SolveOptions {
+impl Default for SolveOptions<'_> {
     fn default() -> Self {
         Self {
             heuristic_only: false,
             work_limit: 2_000_000_000,
+            stop: None,
         }
     }
 }
@@ -620,6 +643,7 @@ pub(crate) mod tests {
         let opts = SolveOptions {
             heuristic_only: false,
             work_limit: 10,
+            ..Default::default()
         };
         let sol = solve(&s, Model::Mclp { p: 4 }, &opts).unwrap();
         let full = solve(&s, Model::Mclp { p: 4 }, &SolveOptions::default()).unwrap();
@@ -627,6 +651,38 @@ pub(crate) mod tests {
         if !sol.optimal {
             assert!(sol.bound >= full.objective - 1e-9);
         }
+    }
+
+    /// A stop request ends the search at once: the answer is the heuristic's, not proven
+    /// optimal, with a valid bound; without it the same instance is solved to optimality.
+    #[test]
+    fn a_stop_request_ends_branch_and_bound() {
+        let s = random_instance(3, 80, 20, 0);
+        let full = solve(&s, Model::Mclp { p: 4 }, &SolveOptions::default()).unwrap();
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let stop = || {
+            asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            true
+        };
+        let opts = SolveOptions {
+            stop: Some(StopCheck(&stop)),
+            ..Default::default()
+        };
+        let stopped = solve(&s, Model::Mclp { p: 4 }, &opts).unwrap();
+        assert!(
+            full.optimal && full.work > stopped.work,
+            "{} {}",
+            full.work,
+            stopped.work
+        );
+        if !stopped.optimal {
+            assert!(stopped.bound >= full.objective - 1e-9);
+        }
+        let pm = solve(&s, Model::Pmedian { p: 3 }, &opts).unwrap();
+        let pm_full = solve(&s, Model::Pmedian { p: 3 }, &SolveOptions::default()).unwrap();
+        assert!(pm.work <= pm_full.work);
+        assert!(pm.bound <= pm_full.objective + 1e-6);
+        assert!(asked.load(std::sync::atomic::Ordering::Relaxed) > 0);
     }
 
     #[test]

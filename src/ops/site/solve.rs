@@ -4,7 +4,7 @@
 
 use super::sites::SiteLists;
 use super::{CurvePoint, Model, SiteRequest, capacity};
-use crate::analysis::siting::{Siting, Solution, SolveOptions, solve};
+use crate::analysis::siting::{Siting, Solution, SolveOptions, StopCheck, solve};
 use crate::data::Workspace;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
@@ -30,10 +30,11 @@ pub(super) fn problem(
 }
 
 /// The request's solver options.
-fn options(req: &SiteRequest) -> SolveOptions {
+fn options<'a>(req: &SiteRequest, stop: &'a (dyn Fn() -> bool + Sync)) -> SolveOptions<'a> {
     SolveOptions {
         heuristic_only: req.heuristic,
         work_limit: req.work_limit,
+        stop: Some(StopCheck(stop)),
     }
 }
 
@@ -44,7 +45,8 @@ pub(super) fn solve_model(
     feedback: &dyn Feedback,
 ) -> Result<Solution> {
     feedback.stage("solving");
-    let solution = solve(problem, req.model, &options(req))?;
+    let stop = || feedback.is_cancelled();
+    let solution = solve(problem, req.model, &options(req, &stop))?;
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
     }
@@ -64,7 +66,8 @@ pub(super) fn coverage_curve(
         Model::Mclp { p } | Model::Pmedian { p } => p,
         Model::Lscp { .. } => solution.open.len(),
     };
-    let opts = options(req);
+    let stop = || feedback.is_cancelled();
+    let opts = options(req, &stop);
     // Each point is an MCLP of its own, on a thousandth of the budget: a curve with many
     // points stays quick, and a point not proven optimal says so (with its bound).
     let curve_opts = SolveOptions {
