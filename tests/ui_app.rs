@@ -493,3 +493,37 @@ fn exporting_runs_as_a_job_and_writes_the_file() {
         .collect();
     assert_eq!(names, vec!["imd.svg".to_string()], "no partial file left");
 }
+
+/// A geography shown for the first time has its map meshes built on a background thread: the
+/// window keeps drawing, and the map then draws every area of it.
+#[test]
+fn a_new_geography_is_prepared_in_the_background() {
+    let (_dir, ws) = sample();
+    {
+        let w = local_atlas::ops::Workspace::open(&ws).unwrap();
+        let req = local_atlas::ops::aggregate::AggregateRequest {
+            indicator: "imd_score".into(),
+            from: "lsoa11".into(),
+            to: "ward17".into(),
+            weight: None,
+        };
+        local_atlas::ops::aggregate::run(&w, &req, &local_atlas::ops::Silent).unwrap();
+    }
+    let mut h = harness(&ws);
+    settle(&mut h);
+    assert_eq!(h.state().map_areas(), 1673);
+    h.get_by_role_and_label(Role::TextInput, "Find")
+        .set_text_value_accesskit("imd_score");
+    settle(&mut h);
+    h.get_by_label_contains("(ward17)").click();
+    let start = Instant::now();
+    while h.state().map_areas() != 215 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the ward map never came"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.get_by_label_contains("— ward17");
+}

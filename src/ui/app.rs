@@ -15,6 +15,7 @@ use super::hotspots::HotspotPanel;
 use super::import_dialog::ImportDialog;
 use super::index_builder::IndexBuilder;
 use super::indicator_browser::IndicatorBrowser;
+use super::jobs::Job;
 use super::map_layer::{MapLayer, mercator_unit};
 use super::map_panel::MapPanel;
 use super::map_view::PointLayer;
@@ -178,6 +179,10 @@ pub(super) struct AppState {
     pub site_points: Vec<PointLayer>,
     pub point_legend: Vec<(String, usize, Color32)>,
     pub fonts_installed: bool,
+    /// The window's context once the first frame ran (background jobs repaint through it).
+    pub ctx: Option<egui::Context>,
+    /// The map meshes of a newly shown geography, built on a background thread.
+    pub meshes: Option<(Option<String>, Job<MapLayer>)>,
 }
 
 impl AppState {
@@ -316,6 +321,8 @@ impl AtlasApp {
                 site_points: Vec::new(),
                 point_legend: Vec::new(),
                 fonts_installed: false,
+                ctx: None,
+                meshes: None,
             },
             panels: Panels::default(),
         };
@@ -342,6 +349,11 @@ impl AtlasApp {
     /// The indicator being explored, if any.
     pub fn current_indicator(&self) -> Option<&IndicatorInfo> {
         self.state.current_indicator()
+    }
+
+    /// Areas the map draws (0 while a newly shown geography's meshes are being built).
+    pub fn map_areas(&self) -> usize {
+        self.panels.map.map.areas.as_ref().map_or(0, MapLayer::len)
     }
 
     /// Codes of the selected areas, in area order.
@@ -410,9 +422,29 @@ impl AtlasApp {
             if let Some(Features::Polygons(f)) =
                 ex.input.layers.get(ex.layer_index).map(|l| &l.features)
             {
-                let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
-                map.areas = Some(MapLayer::new(&shapes));
-                map.fit_next_frame();
+                match s.ctx.clone() {
+                    // Reprojecting and triangulating a large geography takes seconds: once the
+                    // window runs, it is a job and the map shows it when it is ready.
+                    Some(ctx) => {
+                        let shapes: Vec<_> = f.iter().map(|a| a.geometry_bng.clone()).collect();
+                        map.areas = None;
+                        match Job::spawn("map-meshes", &ctx, move |_| {
+                            let refs: Vec<_> = shapes.iter().collect();
+                            Ok(MapLayer::new(&refs))
+                        }) {
+                            Ok(job) => {
+                                s.meshes = Some((s.map_geography.clone(), job));
+                                s.status = format!("Preparing the map of {} areas…", f.len());
+                            }
+                            Err(e) => s.error = Some(e.to_string()),
+                        }
+                    }
+                    None => {
+                        let shapes: Vec<_> = f.iter().map(|a| &a.geometry_bng).collect();
+                        map.areas = Some(MapLayer::new(&shapes));
+                        map.fit_next_frame();
+                    }
+                }
             }
         }
         self.install_overlays(&ex);
@@ -437,6 +469,33 @@ impl AtlasApp {
         }
         s.current = Some(ex);
         s.generation += 1;
+    }
+
+    /// Keeps the window's context for background jobs, and puts finished map meshes on the map.
+    pub(super) fn poll_meshes(&mut self, ctx: &egui::Context) {
+        let s = &mut self.state;
+        if s.ctx.is_none() {
+            s.ctx = Some(ctx.clone());
+        }
+        let Some((geography, done)) = s
+            .meshes
+            .as_mut()
+            .and_then(|(g, job)| job.poll().map(|d| (g.clone(), d)))
+        else {
+            return;
+        };
+        s.meshes = None;
+        match done {
+            // Meshes of a geography the map has already left are dropped.
+            Ok(_) if geography != s.map_geography => {}
+            Ok(layer) => {
+                let map = &mut self.panels.map.map;
+                map.areas = Some(layer);
+                map.fit_next_frame();
+                s.status.clear();
+            }
+            Err(e) => s.error = Some(e.to_string()),
+        }
     }
 
     fn install_overlays(&mut self, ex: &Explore) {

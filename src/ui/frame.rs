@@ -110,6 +110,7 @@ impl AtlasApp {
     /// commands, applied at the end of the frame.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_meshes(&ctx);
         let presenter = self.state.prefs.presenter;
         self.apply_style(&ctx);
         let mut cmds = Self::dropped_files(&ctx);

@@ -264,6 +264,15 @@ impl MapLayer {
     }
 
     /// Number of cached triangle vertices at the exact level (for the benchmark's report).
+    /// Number of areas.
+    pub fn len(&self) -> usize {
+        self.shapes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
     pub fn vertex_count(&self) -> usize {
         self.lods.first().map_or(0, |l| l.vertices.len())
     }
