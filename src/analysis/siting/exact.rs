@@ -17,7 +17,7 @@
 //! best remaining bound (the largest/smallest bound of an abandoned node).
 
 use super::flow::Allocation;
-use super::heuristic::{Objective, greedy_interchange};
+use super::heuristic::{Objective, greedy_interchange_until};
 use super::subgradient::Ascent;
 use super::{Siting, SitingError, Solution, SolveOptions, StopCheck};
 
@@ -193,7 +193,7 @@ fn gap(bound: f64, objective: f64) -> f64 {
 pub fn mclp(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let candidates = s.candidates();
     let base = s.coverage(&[]);
-    let (h_open, h_loss) = greedy_interchange(s, p, Objective::Coverage);
+    let (h_open, h_loss) = greedy_interchange_until(s, p, Objective::Coverage, opts.stop);
     let h_value = s.total_demand() - h_loss;
     let mut c = cover_search(s, h_value, h_open.clone(), opts);
     let root = mclp_root_bound(&mut c, &candidates, p, base);
@@ -547,7 +547,7 @@ impl Median<'_> {
 /// ```
 pub fn pmedian(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let candidates = s.candidates();
-    let (h_open, h_cost) = greedy_interchange(s, p, Objective::Median);
+    let (h_open, h_cost) = greedy_interchange_until(s, p, Objective::Median, opts.stop);
     let penalty = s.penalty();
     let dist: Vec<f64> = (0..s.n())
         .map(|i| {

@@ -8,9 +8,9 @@
 //! result is a local optimum, usually optimal or close on council-sized problems; the caller
 //! reports its gap to a bound.
 
-use super::Siting;
 use super::flow::Allocation;
 use super::transport;
+use super::{Siting, StopCheck};
 
 /// Which objective.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,11 +100,27 @@ impl<'a> State<'a> {
 /// assert_eq!(greedy_interchange(&s, 1, Objective::Coverage), (vec![1], 3.0)); // 1 + 2 uncovered
 /// ```
 pub fn greedy_interchange(s: &Siting, p: usize, objective: Objective) -> (Vec<usize>, f64) {
+    greedy_interchange_until(s, p, objective, None)
+}
+
+/// Whether the caller asked to stop (checked once per interchange pass: the sites kept are
+/// the best found so far).
+fn stopped(stop: Option<StopCheck<'_>>) -> bool {
+    stop.is_some_and(|s| (s.0)())
+}
+
+/// [`greedy_interchange`] that ends its interchange early when `stop` says so.
+pub fn greedy_interchange_until(
+    s: &Siting,
+    p: usize,
+    objective: Objective,
+    stop: Option<StopCheck<'_>>,
+) -> (Vec<usize>, f64) {
     if objective == Objective::Coverage {
         if s.capacitated() {
-            return capacitated_greedy_interchange(s, p);
+            return capacitated_greedy_interchange(s, p, stop);
         }
-        return coverage_greedy_interchange(s, p);
+        return coverage_greedy_interchange(s, p, stop);
     }
     let st = State::new(s, objective);
     let candidates = s.candidates();
@@ -131,7 +147,7 @@ pub fn greedy_interchange(s: &Siting, p: usize, objective: Objective) -> (Vec<us
     }
     let mut loss = st.loss(&best);
     // Teitz–Bart: best improving swap per pass.
-    loop {
+    while !stopped(stop) {
         let mut improvement: Option<(usize, usize, f64)> = None;
         for slot in 0..open.len() {
             for &c in candidates.iter().filter(|c| !open.contains(c)) {
@@ -160,7 +176,11 @@ pub fn greedy_interchange(s: &Siting, p: usize, objective: Objective) -> (Vec<us
 /// The coverage case with O(|cover lists|) swap evaluation: per demand point the number of
 /// open sites covering it; a swap s → c loses the points only s covers and gains the points
 /// c covers that nothing else (other than s) does.
-fn coverage_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
+fn coverage_greedy_interchange(
+    s: &Siting,
+    p: usize,
+    stop: Option<StopCheck<'_>>,
+) -> (Vec<usize>, f64) {
     let covers = s.covers();
     let candidates = s.candidates();
     let mut count = vec![0u32; s.n()];
@@ -195,7 +215,7 @@ fn coverage_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
     }
     let mut in_out = vec![false; s.n()];
     let tol = 1e-9 * s.total_demand().max(1.0);
-    loop {
+    while !stopped(stop) {
         let mut improvement: Option<(usize, usize, f64)> = None;
         for (slot, &out) in open.iter().enumerate() {
             let lost: f64 = covers[out]
@@ -246,7 +266,11 @@ fn coverage_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
 /// The coverage case with capacities: gains from the maximum-flow allocation. A swap out → c
 /// is evaluated as the gain of c on the allocation without `out` (one rebuild per open site
 /// and pass, one augmentation per candidate).
-fn capacitated_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
+fn capacitated_greedy_interchange(
+    s: &Siting,
+    p: usize,
+    stop: Option<StopCheck<'_>>,
+) -> (Vec<usize>, f64) {
     let candidates = s.candidates();
     let mut alloc = Allocation::new(s);
     let mut open: Vec<usize> = Vec::with_capacity(p);
@@ -264,7 +288,7 @@ fn capacitated_greedy_interchange(s: &Siting, p: usize) -> (Vec<usize>, f64) {
     }
     let tol = 1e-9 * s.total_demand().max(1.0);
     let mut value = alloc.value();
-    loop {
+    while !stopped(stop) {
         let mut improvement: Option<(usize, usize, f64)> = None;
         for slot in 0..open.len() {
             let others: Vec<usize> = (0..open.len())
@@ -300,13 +324,20 @@ const CAPACITATED_SWAPS: usize = 8;
 /// `CAPACITATED_SWAPS` (8) per open site by the least-cost assignment within the capacities
 /// ([`transport::assign`]), and makes the best improving one. Returns the sites (ascending)
 /// and their cost.
-pub fn capacitated_interchange(s: &Siting, mut open: Vec<usize>) -> (Vec<usize>, f64) {
+pub fn capacitated_interchange(
+    s: &Siting,
+    mut open: Vec<usize>,
+    stop: Option<StopCheck<'_>>,
+) -> (Vec<usize>, f64) {
     let candidates = s.candidates();
     let mut free = s.clone();
     free.capacity = vec![f64::INFINITY; s.sites];
     let st = State::new(&free, Objective::Median);
     let mut cost = transport::assign(s, &open).cost;
     for _pass in 0..100 {
+        if stopped(stop) {
+            break;
+        }
         let mut best: Option<(usize, usize, f64)> = None;
         for slot in 0..open.len() {
             let mut ranked: Vec<(f64, usize)> = candidates

@@ -359,14 +359,15 @@ fn capacitated_pmedian(s: &Siting, p: usize, opts: &SolveOptions) -> Solution {
     let mut free = s.clone();
     free.capacity = vec![f64::INFINITY; s.sites];
     let start = if opts.heuristic_only {
-        let (open, _) = heuristic::greedy_interchange(&free, p, heuristic::Objective::Median);
+        let (open, _) =
+            heuristic::greedy_interchange_until(&free, p, heuristic::Objective::Median, opts.stop);
         let bound = exact::pmedian(&free, p, opts).bound;
         (open, bound)
     } else {
         let unc = exact::pmedian(&free, p, opts);
         (unc.open, unc.bound)
     };
-    let (open, cost) = heuristic::capacitated_interchange(s, start.0);
+    let (open, cost) = heuristic::capacitated_interchange(s, start.0, opts.stop);
     // The better of the uncapacitated bound and the Lagrangian bound that keeps capacities.
     let bound = start
         .1
@@ -680,9 +681,24 @@ pub(crate) mod tests {
         }
         let pm = solve(&s, Model::Pmedian { p: 3 }, &opts).unwrap();
         let pm_full = solve(&s, Model::Pmedian { p: 3 }, &SolveOptions::default()).unwrap();
-        assert!(pm.work <= pm_full.work);
+        assert_eq!(pm.open.len(), 3);
+        assert!(pm.objective >= pm_full.objective - 1e-6);
         assert!(pm.bound <= pm_full.objective + 1e-6);
         assert!(asked.load(std::sync::atomic::Ordering::Relaxed) > 0);
+        // The interchange heuristics stop too, keeping a feasible set of p sites.
+        let c = capacitated(9, 60, 14, 1);
+        let before = asked.load(std::sync::atomic::Ordering::Relaxed);
+        let heuristic = SolveOptions {
+            heuristic_only: true,
+            ..opts
+        };
+        let h = solve(&c, Model::Pmedian { p: 2 }, &heuristic).unwrap();
+        assert_eq!(h.open.len(), 2);
+        assert!((c.median_cost(&h.open) - h.objective).abs() < 1e-6 * h.objective.max(1.0));
+        let m = solve(&c, Model::Mclp { p: 3 }, &heuristic).unwrap();
+        assert_eq!(m.open.len(), 3);
+        assert!((c.coverage(&m.open) - m.objective).abs() < 1e-9);
+        assert!(asked.load(std::sync::atomic::Ordering::Relaxed) > before);
     }
 
     #[test]
