@@ -44,8 +44,9 @@ const DEFAULT_INDICATOR: &str = "imd_score";
 /// cluster colour.
 pub type MoranScatter = (Vec<(usize, [f64; 2])>, f64, Vec<Color32>);
 
-/// An analysis result drawn over the explored layer (today the Hotspots panel's LISA or Gi*
-/// run), in the explored layer's area order.
+/// An analysis result of the explored layer (today the Hotspots panel's LISA or Gi* run), in
+/// the explored layer's area order. The map draws it from the recipe (its `hotspot` layer);
+/// this carries what the tooltip and the charts add.
 #[derive(Debug, Clone)]
 pub struct MapResult {
     /// The indicator and period the result belongs to (it is dropped when either changes).
@@ -53,8 +54,6 @@ pub struct MapResult {
     pub period: String,
     /// Whether it colours the map (otherwise only the charts use it).
     pub on_map: bool,
-    pub fills: Vec<Color32>,
-    pub legend: LegendBlock,
     /// Each area's class as the tooltip names it.
     pub labels: Vec<Option<String>>,
     pub moran: Option<MoranScatter>,

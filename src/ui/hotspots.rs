@@ -186,11 +186,11 @@ impl HotspotPanel {
 }
 
 impl HotspotPanel {
-    /// What the result draws over the explored layer (`rows`): colours, legend, each area's
-    /// class label and the Moran scatterplot. `None` for a global Moran's I.
+    /// What the result adds over the explored layer (`rows`): each area's class label, the
+    /// Moran scatterplot and the run the recipe's `hotspot` layer is made from. `None` for a
+    /// global Moran's I.
     fn map_result(&self, rows: &[AreaRow]) -> Option<MapResult> {
         let (req, resp) = self.result.as_ref()?;
-        let (fills, legend) = self.symbolised(rows)?;
         let (codes, scheme, _) = self.codes(rows)?;
         let classes = clusters::classes(scheme);
         let what = format!("{:?} ({})", req.statistic, req.weights)
@@ -207,8 +207,6 @@ impl HotspotPanel {
             indicator: req.indicator.clone(),
             period: req.period.clone().unwrap_or_default(),
             on_map: self.show_on_map,
-            fills,
-            legend,
             labels,
             moran: matches!(resp, StatsResponse::Lisa(_))
                 .then(|| self.scatter(rows))
