@@ -1,7 +1,7 @@
 //! The catalogue: what a workspace holds, as the front ends list it — geographies, indicators
 //! with their metadata cards, periods, point layers and saved map recipes. The CLI's `info` and
 //! the app's indicator browser, period picker and layer menus read it here, so neither front
-//! end reaches into the workspace's tables.
+//! end reaches into the workspace's tables. Each indicator entry carries its periods.
 
 use crate::data::Workspace;
 /// Which way an indicator is better (shown on its metadata card).
@@ -45,11 +45,6 @@ pub fn catalog(ws: &Workspace) -> Result<Catalog> {
             .collect(),
         recipes: recipes::list(ws)?.into_iter().map(|r| r.name).collect(),
     })
-}
-
-/// The periods `indicator` has at `geography`, sorted.
-pub fn periods(ws: &Workspace, indicator: &str, geography: &str) -> Result<Vec<String>> {
-    query::periods(ws, indicator, geography)
 }
 
 /// The parts of an indicator's metadata card that are not in its metadata: how it was made
