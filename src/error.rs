@@ -197,6 +197,41 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The longest piece of user input an error message repeats ([`excerpt`]).
+pub const EXCERPT_CHARS: usize = 60;
+
+/// `text` as an error message should quote it: whole when short, else its first
+/// [`EXCERPT_CHARS`] characters (cut at a character boundary) and how long it was, so a 5 MB
+/// cell or title is never echoed back whole. Control characters are shown escaped.
+///
+/// ```
+/// use local_atlas::error::excerpt;
+/// assert_eq!(excerpt("E01000001"), "E01000001");
+/// let long = "é".repeat(1000);
+/// let e = excerpt(&long);
+/// assert!(e.starts_with("ééé") && e.ends_with("(1000 characters)"));
+/// assert_eq!(excerpt("a\0b"), "a\\0b");
+/// ```
+pub fn excerpt(text: &str) -> String {
+    let count = text.chars().count();
+    let shown: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if count > EXCERPT_CHARS {
+        format!("{shown}… ({count} characters)")
+    } else {
+        shown
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
