@@ -210,7 +210,7 @@ pub const EXCERPT_CHARS: usize = 60;
 /// let long = "é".repeat(1000);
 /// let e = excerpt(&long);
 /// assert!(e.starts_with("ééé") && e.ends_with("(1000 characters)"));
-/// assert_eq!(excerpt("a\0b"), "a\\0b");
+/// assert_eq!(excerpt("a\tb"), "a\\tb");
 /// ```
 pub fn excerpt(text: &str) -> String {
     let count = text.chars().count();
