@@ -8,6 +8,7 @@ pub mod gpkg_geom;
 pub mod import;
 pub mod indicator;
 pub mod query;
+pub mod read_limited;
 pub mod recipes;
 pub mod reference_scores;
 pub mod schema;
