@@ -247,7 +247,15 @@ fn run_case(case: &Case) -> Result<(), String> {
         Expect::Either => refused_check(None)?,
     }
     if let Some(check) = &case.after {
-        check(&work);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&work)));
+        if let Err(panic) = run {
+            let why = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            return Err(format!("after the run: {}", first_lines(&why)));
+        }
     }
     let _ = elapsed;
     Ok(())
