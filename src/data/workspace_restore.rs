@@ -91,3 +91,142 @@ fn strip_prefix(e: &Error, path: &Path) -> String {
     let prefix = format!("workspace {}: ", path.display());
     text.strip_prefix(&prefix).unwrap_or(&text).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::journal_path;
+    use crate::data::Workspace;
+    use crate::data::sqlite_error::DISK_FULL;
+    use sha2::{Digest, Sha256};
+    use std::path::Path;
+
+    fn sha256(path: &Path) -> Vec<u8> {
+        Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+    }
+
+    /// Writes `rows` rows of `size` bytes each to atlas_meta in one transaction.
+    fn big_write(ws: &Workspace, rows: usize, size: usize) -> crate::error::Result<()> {
+        ws.write(|tx| {
+            let text = "x".repeat(size);
+            for i in 0..rows {
+                tx.execute(
+                    "INSERT INTO atlas_meta VALUES (?1, ?2)",
+                    (format!("filler{i}"), &text),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Asserts the failed write said "disk full", left no journal and the file as it was.
+    fn assert_restored(path: &Path, before: &[u8], err: crate::error::Error) {
+        let text = err.to_string();
+        assert!(text.contains(DISK_FULL), "{text}");
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(!journal_path(path).exists(), "a journal is left");
+        assert_eq!(sha256(path), before, "the workspace changed");
+        Workspace::open(path).expect("the workspace opens");
+    }
+
+    /// SQLite's own "database or disk is full" (SQLITE_FULL), made by a page limit.
+    #[test]
+    fn a_full_database_leaves_the_workspace_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.gpkg");
+        drop(Workspace::create(&path).unwrap());
+        let before = sha256(&path);
+        let ws = Workspace::open(&path).unwrap();
+        let pages: i64 = ws
+            .conn()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        ws.conn()
+            .execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2))
+            .unwrap();
+        let err = big_write(&ws, 200, 4000).unwrap_err();
+        drop(ws);
+        assert_restored(&path, &before, err);
+    }
+
+    /// Mounts a 2 MB tmpfs on `dir`, or says why not (not root, no mount) and returns false.
+    fn mount_small_disk(dir: &Path) -> bool {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .arg(dir)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("skipping: cannot mount a small tmpfs here (needs root)");
+        }
+        ok
+    }
+
+    /// Free bytes on the file system holding `dir` (from `df`).
+    fn free_bytes(dir: &Path) -> u64 {
+        let out = std::process::Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines().nth(1).unwrap().trim().parse().unwrap()
+    }
+
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+
+    /// A real full disk (ENOSPC), journal and file on a 2 MB file system: whatever write
+    /// fails (the journal, the file growing at commit), the file ends as it was.
+    #[test]
+    fn a_full_disk_leaves_the_workspace_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = dir.path().join("disk");
+        std::fs::create_dir(&disk).unwrap();
+        if !mount_small_disk(&disk) {
+            return;
+        }
+        let _unmount = Unmount(&disk);
+        let path = disk.join("w.gpkg");
+        drop(Workspace::create(&path).unwrap());
+        big_write(&Workspace::open(&path).unwrap(), 50, 4000).unwrap();
+        // room left for the transaction: less than its journal, than the file's growth, ...
+        // and with a small page cache, pages spill into the file before the commit.
+        let cases = [
+            (8_000, 250, 2000),
+            (120_000, 250, 2000),
+            (400_000, 250, 2000),
+        ];
+        let spills = [(120_000, 250, 10), (400_000, 250, 10), (700_000, 250, 10)];
+        for (room, rows, cache) in cases.into_iter().chain(spills) {
+            let fill = disk.join("filler");
+            let filler = free_bytes(&disk).saturating_sub(room);
+            std::fs::write(&fill, vec![0u8; filler as usize]).unwrap();
+            let before = sha256(&path);
+            let ws = Workspace::open(&path).unwrap();
+            ws.conn()
+                .execute_batch(&format!("PRAGMA cache_size = {cache}"))
+                .unwrap();
+            let err = ws
+                .write(|tx| {
+                    let text = "y".repeat(4000);
+                    tx.execute("DELETE FROM atlas_meta WHERE key LIKE 'filler%'", [])?;
+                    for i in 0..rows {
+                        tx.execute(
+                            "INSERT INTO atlas_meta VALUES (?1, ?2)",
+                            (format!("more{i}"), &text),
+                        )?;
+                    }
+                    Ok(())
+                })
+                .unwrap_err();
+            drop(ws);
+            assert_restored(&path, &before, err);
+            std::fs::remove_file(&fill).unwrap();
+        }
+    }
+}
