@@ -218,3 +218,123 @@ fn quotes_semicolons_and_comments_in_property_keys_stay_data() {
     assert_eq!(n, 1, "the key is a column of its own");
     assert!(Workspace::open(&path).is_ok(), "atlas_values still there");
 }
+
+/// Leaves `path` as a crash would in the middle of a big write: the file with pages of an
+/// unfinished transaction spilled into it, and the hot journal beside it. Made by copying both
+/// while a second connection holds the transaction open.
+fn crashed_copy(path: &Path, into: &Path) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.execute_batch("PRAGMA cache_size = 10; BEGIN;").unwrap();
+    let text = "z".repeat(1000);
+    for i in 0..2000 {
+        raw.execute(
+            "INSERT INTO atlas_meta VALUES (?1, ?2)",
+            (format!("crash{i}"), &text),
+        )
+        .unwrap();
+    }
+    let journal = |p: &Path| std::path::PathBuf::from(format!("{}-journal", p.display()));
+    assert!(
+        journal(path).exists(),
+        "no journal while the transaction is open"
+    );
+    std::fs::copy(path, into).unwrap();
+    std::fs::copy(journal(path), journal(into)).unwrap();
+    raw.execute_batch("ROLLBACK").unwrap();
+}
+
+fn meta_rows(path: &Path) -> i64 {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.query_row("SELECT count(*) FROM atlas_meta", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn journal_of(path: &Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}-journal", path.display()))
+}
+
+#[test]
+fn a_crash_journal_beside_its_own_file_is_played_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workspace_with_geography(dir.path());
+    let rows = meta_rows(&path);
+    let crashed = dir.path().join("crashed.gpkg");
+    crashed_copy(&path, &crashed);
+    assert_ne!(
+        common::sha256(&crashed),
+        common::sha256(&path),
+        "nothing spilled"
+    );
+    let mut j = std::fs::File::open(journal_of(&crashed)).unwrap();
+    let state = local_atlas::data::hot_journal::read_journal(&mut j).unwrap();
+    assert!(
+        matches!(
+            state,
+            local_atlas::data::hot_journal::Journal::WithPageOne { .. }
+        ),
+        "{state:?}"
+    );
+    let ws = Workspace::open(&crashed).expect("the crashed copy opens");
+    drop(ws);
+    assert!(!journal_of(&crashed).exists());
+    assert_eq!(meta_rows(&crashed), rows, "the unfinished write was undone");
+}
+
+#[test]
+fn a_crash_journal_beside_a_restored_backup_is_refused_and_the_backup_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workspace_with_geography(dir.path());
+    let backup = dir.path().join("backup.gpkg");
+    std::fs::copy(&path, &backup).unwrap();
+    // work goes on after the backup, then a crash in the middle of a write
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute("INSERT INTO atlas_meta VALUES ('later', 'x')", [])
+        .unwrap();
+    drop(raw);
+    let crashed = dir.path().join("crashed.gpkg");
+    crashed_copy(&path, &crashed);
+    // the backup is restored over the crashed file, its journal still beside it
+    std::fs::copy(&backup, &crashed).unwrap();
+    let before = common::sha256(&crashed);
+    let err = Workspace::open(&crashed).unwrap_err().to_string();
+    assert!(
+        err.contains("was made for a different copy of this file"),
+        "{err}"
+    );
+    assert!(err.contains("crashed.gpkg-journal"), "{err}");
+    assert!(err.contains("move"), "{err}");
+    assert_eq!(common::sha256(&crashed), before, "the backup was changed");
+    assert!(
+        journal_of(&crashed).exists(),
+        "the journal was used or removed"
+    );
+    let out = common::cli(&["info", &crashed.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(common::sha256(&crashed), before);
+    // moved away, the backup opens as it is
+    std::fs::rename(journal_of(&crashed), dir.path().join("aside")).unwrap();
+    drop(Workspace::open(&crashed).unwrap());
+    assert_eq!(common::sha256(&crashed), before);
+}
+
+#[test]
+fn a_crash_journal_beside_another_workspace_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workspace_with_geography(dir.path());
+    let crashed = dir.path().join("crashed.gpkg");
+    crashed_copy(&path, &crashed);
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    let other = workspace_with_geography(&other_dir);
+    let raw = rusqlite::Connection::open(&other).unwrap();
+    raw.execute_batch(
+        "INSERT INTO atlas_meta VALUES ('a', 'x'); INSERT INTO atlas_meta VALUES ('b', 'y');",
+    )
+    .unwrap();
+    drop(raw);
+    std::fs::copy(journal_of(&crashed), journal_of(&other)).unwrap();
+    let before = common::sha256(&other);
+    let err = Workspace::open(&other).unwrap_err().to_string();
+    assert!(err.contains("different copy"), "{err}");
+    assert_eq!(common::sha256(&other), before);
+}
