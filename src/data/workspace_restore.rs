@@ -141,7 +141,7 @@ mod tests {
             .query_row("PRAGMA page_count", [], |r| r.get(0))
             .unwrap();
         ws.conn()
-            .execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2))
+            .pragma_update(None, "max_page_count", pages + 2)
             .unwrap();
         let err = big_write(&ws, 200, 4000).unwrap_err();
         drop(ws);
@@ -208,9 +208,7 @@ mod tests {
             std::fs::write(&fill, vec![0u8; filler as usize]).unwrap();
             let before = sha256(&path);
             let ws = Workspace::open(&path).unwrap();
-            ws.conn()
-                .execute_batch(&format!("PRAGMA cache_size = {cache}"))
-                .unwrap();
+            ws.conn().pragma_update(None, "cache_size", cache).unwrap();
             let err = ws
                 .write(|tx| {
                     let text = "y".repeat(4000);
