@@ -47,28 +47,48 @@ impl Workspace {
 
     /// Creates a workspace whose schema stops at `version` (tests of migration use this).
     pub fn create_at_version(path: &Path, version: i64) -> Result<Self> {
+        let ws_err = |message: String| Error::Workspace {
+            path: path.display().to_string(),
+            message,
+        };
+        if path.is_dir() {
+            return Err(ws_err(
+                "is a folder; give the name of a new .gpkg file inside it".into(),
+            ));
+        }
         if path.exists() {
-            return Err(Error::Workspace {
-                path: path.display().to_string(),
-                message: "a file already exists here; choose a new file name or delete it first"
-                    .into(),
-            });
+            return Err(ws_err(
+                "a file already exists here; choose a new file name or delete it first".into(),
+            ));
+        }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            return Err(ws_err(format!(
+                "the folder {} does not exist: create it or choose another",
+                dir.display()
+            )));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        harden(&conn)?;
-        conn.execute_batch(&format!(
-            "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
-        ))?;
-        let tx = conn.transaction()?;
-        migrate(&tx, 0, version)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO atlas_meta VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-            [],
-        )?;
-        tx.commit()?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
+        let made = (|| -> Result<()> {
+            harden(&conn)?;
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
+            ))?;
+            let tx = conn.transaction()?;
+            migrate(&tx, 0, version)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO atlas_meta VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                [],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        made.map_err(|e| translate_error(path, e))?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
