@@ -169,3 +169,75 @@ fn os_errors_are_printed_once() {
     assert!(err.matches("os error").count() <= 1, "{err}");
     assert!(err.matches("No such file").count() <= 1, "{err}");
 }
+
+/// Runs the binary as an unprivileged user (`nobody` via setpriv when the tests run as root,
+/// who ignores file permissions), or `None` after `skipping:` when that is not possible.
+fn cli_unprivileged(args: &[&str]) -> Option<Output> {
+    let bin = env!("CARGO_BIN_EXE_local-atlas");
+    if !is_root() {
+        return Some(common::cli(args));
+    }
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+        .args(args)
+        .output();
+    match out {
+        Ok(o) if !String::from_utf8_lossy(&o.stderr).contains("setpriv:") => Some(o),
+        _ => {
+            eprintln!("skipping: cannot run as an unprivileged user here");
+            None
+        }
+    }
+}
+
+fn open_dir(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_workspace_that_may_not_be_read_says_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    open_dir(dir.path());
+    let ws = dir.path().join("ws.gpkg");
+    drop(Workspace::create(&ws).unwrap());
+    std::fs::set_permissions(&ws, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let Some(out) = cli_unprivileged(&["info", &s(&ws)]) else {
+        return;
+    };
+    let err = stderr(&out);
+    assert!(err.contains("permission denied: ask for access"), "{err}");
+    assert!(err.contains(&s(&ws)), "{err}");
+    assert!(err.matches("os error").count() <= 1, "{err}");
+}
+
+#[test]
+fn a_write_protected_workspace_says_it_is_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    open_dir(dir.path());
+    let ws = dir.path().join("ws.gpkg");
+    drop(Workspace::create(&ws).unwrap());
+    let gj = common::write(dir.path(), "a.geojson", common::squares_geojson(&["A1"]));
+    std::fs::set_permissions(&gj, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&ws, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = common::sha256(&ws);
+    let args = [
+        "import",
+        "boundaries",
+        &s(&ws),
+        &s(&gj),
+        "--geography",
+        "area",
+    ];
+    let Some(out) = cli_unprivileged(&args) else {
+        return;
+    };
+    let err = stderr(&out);
+    assert!(
+        err.contains("the workspace is read-only: copy it somewhere you can write"),
+        "{err}"
+    );
+    assert_eq!(common::sha256(&ws), before);
+}

@@ -338,3 +338,63 @@ fn a_crash_journal_beside_another_workspace_is_refused() {
     assert!(err.contains("different copy"), "{err}");
     assert_eq!(common::sha256(&other), before);
 }
+
+/// Free bytes on the file system holding `dir` (from `df`).
+fn free_bytes(dir: &Path) -> u64 {
+    let out = std::process::Command::new("df")
+        .args(["-B1", "--output=avail"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().nth(1).unwrap().trim().parse().unwrap()
+}
+
+/// An import that fills the disk (a real 2 MB tmpfs) leaves the workspace byte-identical,
+/// without a journal, and says the disk is full.
+#[test]
+fn an_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&disk)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipping: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&disk);
+    let ws = workspace_with_geography(&disk);
+    let codes: Vec<String> = (0..6000).map(|i| format!("E{i:08}")).collect();
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let big = common::write(dir.path(), "big.geojson", common::squares_geojson(&refs));
+    let filler = free_bytes(&disk).saturating_sub(150_000);
+    std::fs::write(disk.join("filler"), vec![0u8; filler as usize]).unwrap();
+    let before = common::sha256(&ws);
+    let out = common::cli(&[
+        "import",
+        "boundaries",
+        &ws.display().to_string(),
+        &big.display().to_string(),
+        "--geography",
+        "big",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the disk is full: nothing was written"),
+        "{err}"
+    );
+    assert!(!journal_of(&ws).exists(), "a journal is left");
+    assert_eq!(common::sha256(&ws), before, "the workspace changed");
+    drop(Workspace::open(&ws).expect("the workspace opens"));
+}

@@ -71,7 +71,7 @@ fn meaning(e: &rusqlite::Error) -> Option<String> {
         ErrorCode::CannotOpen => "cannot be opened: check that its folder exists and that you \
              may read and write there"
             .to_string(),
-        ErrorCode::NotADatabase => "is not a SQLite/GeoPackage file; check that it is a \
+        ErrorCode::NotADatabase => "is not a readable SQLite/GeoPackage file; check that it is a \
              workspace made by Local Atlas (`local-atlas init` makes one)"
             .to_string(),
         ErrorCode::DatabaseCorrupt => {

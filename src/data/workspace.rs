@@ -115,6 +115,8 @@ impl Workspace {
                 "no such file; create one with `local-atlas init FILE.gpkg`".into(),
             ));
         }
+        // SQLite says only "unable to open" when the file may not be read; the OS says why.
+        std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         super::hot_journal::check(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;

@@ -9,6 +9,7 @@ use super::feature_table::check_table_name;
 use super::schema::{MIGRATION_MARKERS, Marker, REQUIRED_TABLES};
 use crate::error::{Error, Result, excerpt};
 use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// What to tell the user whose workspace holds objects Local Atlas did not make.
@@ -64,7 +65,6 @@ macro_rules! registry_sql {
     ($layers:literal) => {
         concat!(
             "SELECT r.kind, r.name, r.table_name, \
-               (SELECT type FROM sqlite_master m WHERE m.name = r.table_name), \
                EXISTS(SELECT 1 FROM gpkg_contents c \
                       WHERE c.table_name = r.table_name AND c.data_type = 'features') \
              FROM (SELECT 'geography' AS kind, name, table_name FROM atlas_geographies",
@@ -90,9 +90,12 @@ pub(crate) fn check_registries(conn: &Connection, path: &Path) -> Result<()> {
     } else {
         REGISTRY_GEOGRAPHIES
     };
+    let objects = schema_objects(conn)?;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        let table: String = r.get(2)?;
+        let object = objects.get(&table).cloned();
+        Ok((r.get(0)?, r.get(1)?, table, object, r.get(3)?))
     })?;
     let mut first: Option<String> = None;
     let mut more = 0usize;
@@ -123,6 +126,16 @@ pub(crate) fn check_registries(conn: &Connection, path: &Path) -> Result<()> {
             ))
         }
     }
+}
+
+/// Every schema object's name and type, read once (sqlite_master has no index on the name, so
+/// looking each registry row up in it would cost registrations × objects).
+fn schema_objects(conn: &Connection) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT name, type FROM sqlite_master")?;
+    let map = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(map)
 }
 
 /// What is wrong with one registry row, or `None` when it names a feature table of its own.
