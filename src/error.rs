@@ -66,11 +66,14 @@ pub enum Error {
     /// A request names something that is not in the workspace or is not allowed.
     #[error("{0}")]
     Invalid(String),
-    #[error("{path}: {source}")]
+    /// A file or folder could not be read or written; `message` says why in the user's terms
+    /// and what to do (the OS's own text only when there is nothing better), so it is printed
+    /// once, not again as a cause.
+    #[error("{path}: {message}")]
     Io {
         path: String,
-        #[source]
-        source: std::io::Error,
+        message: String,
+        kind: std::io::ErrorKind,
     },
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -187,11 +190,57 @@ impl Error {
             message: e.to_string(),
         }
     }
+    /// `source`, met reading or writing `path`, in words that say what to do.
     pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.display().to_string(),
-            source,
+            message: io_text(path, &source),
+            kind: source.kind(),
         }
+    }
+}
+
+/// What an OS error on `path` means to the user and what to do about it.
+///
+/// ```
+/// use local_atlas::error::Error;
+/// let dir = tempfile::tempdir().unwrap();
+/// let out = dir.path().join("no-such-folder").join("map.png");
+/// let e = Error::io(&out, std::fs::File::create(&out).unwrap_err());
+/// assert!(e.to_string().contains("does not exist: create it or choose another"));
+/// assert!(!e.to_string().contains("os error"));
+/// ```
+fn io_text(path: &std::path::Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    match e.kind() {
+        K::NotFound => match parent {
+            Some(dir) if !dir.exists() => format!(
+                "the folder {} does not exist: create it or choose another",
+                dir.display()
+            ),
+            _ => "no such file: check the name and the folder".into(),
+        },
+        K::PermissionDenied => "permission denied: ask for access to it, or use a copy in a \
+             folder you may read and write"
+            .into(),
+        K::ReadOnlyFilesystem => {
+            "the disk is read-only: choose a folder on a disk you can write".into()
+        }
+        K::StorageFull | K::QuotaExceeded => {
+            "the disk is full: nothing was written; free space and try again".into()
+        }
+        K::IsADirectory => "is a folder, not a file: give a file inside it".into(),
+        K::NotADirectory => "part of this path is a file, not a folder: check the path".into(),
+        K::AlreadyExists => "already exists: choose another name or delete it first".into(),
+        K::InvalidFilename => {
+            "the name is too long or not allowed on this disk: choose a shorter, plainer one".into()
+        }
+        K::InvalidData if e.to_string().contains("valid UTF-8") => {
+            "is not UTF-8 text: save it as UTF-8 (in Excel: Save As, \"CSV UTF-8\") and try again"
+                .into()
+        }
+        _ => e.to_string(),
     }
 }
 
@@ -250,6 +299,36 @@ mod tests {
         let e = Error::from(StatsError::ZeroVariance);
         assert!(matches!(e, Error::Stats(StatsError::ZeroVariance)));
         assert_eq!(e.to_string(), StatsError::ZeroVariance.to_string());
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_names_the_file_and_the_encoding_expected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("spec.toml");
+        std::fs::write(&p, b"title = \"caf\xe9\"").unwrap();
+        let e = Error::io(&p, std::fs::read_to_string(&p).unwrap_err());
+        let text = e.to_string();
+        assert!(text.starts_with(&p.display().to_string()), "{text}");
+        assert!(
+            text.contains("is not UTF-8 text: save it as UTF-8"),
+            "{text}"
+        );
+        assert!(!text.contains("stream did not contain"), "{text}");
+    }
+
+    #[test]
+    fn os_errors_have_no_cause_to_print_twice() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("missing.csv");
+        let e = Error::io(&p, std::fs::File::open(&p).unwrap_err());
+        assert!(e.source().is_none());
+        assert!(e.to_string().contains("no such file"), "{e}");
+        let e = Error::io(
+            dir.path(),
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert!(e.to_string().contains("the disk is full"), "{e}");
     }
 
     #[test]

@@ -20,10 +20,30 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", report(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error as one line: each context, then the library's error, whose text already says
+/// what its causes are (so they are not printed again: an OS or SQLite error appears once);
+/// a cause whose text is already in the line is left out too.
+fn report(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        if cause.is::<local_atlas::error::Error>() {
+            break;
+        }
+    }
+    text
 }
 
 #[cfg(feature = "gui")]

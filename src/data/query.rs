@@ -399,10 +399,9 @@ pub fn lookup(ws: &Workspace, from: &str, to: &str) -> Result<HashMap<String, St
     Ok(map)
 }
 
-/// The points of a point layer, in BNG metres, with an id/name label when one is found.
-pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
-    let table: String = ws
-        .conn()
+/// The feature table of point layer `layer` (checked on open to be one of the workspace's).
+fn layer_table(ws: &Workspace, layer: &str) -> Result<String> {
+    ws.conn()
         .query_row(
             "SELECT table_name FROM atlas_layers WHERE name = ?1",
             [layer],
@@ -411,7 +410,12 @@ pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
         .optional()?
         .ok_or_else(|| Error::UnknownLayer {
             name: layer.to_string(),
-        })?;
+        })
+}
+
+/// The points of a point layer, in BNG metres, with an id/name label when one is found.
+pub fn points(ws: &Workspace, layer: &str) -> Result<Vec<Point<f64>>> {
+    let table = layer_table(ws, layer)?;
     let mut stmt = ws.conn().prepare(&format!(
         "SELECT geom FROM {} ORDER BY fid",
         quote_ident(&table)
@@ -443,10 +447,11 @@ pub fn labelled_points(
         return Ok(points.into_iter().map(|p| (p, None)).collect());
     };
     check_point_field(ws, layer, field)?;
+    let table = layer_table(ws, layer)?;
     let mut stmt = ws.conn().prepare(&format!(
         "SELECT CAST({} AS TEXT) FROM {} ORDER BY fid",
         quote_ident(field),
-        quote_ident(layer)
+        quote_ident(&table)
     ))?;
     let labels: Vec<Option<String>> = stmt
         .query_map([], |r| r.get(0))?
@@ -465,12 +470,12 @@ pub fn point_field_text(ws: &Workspace, layer: &str, field: &str) -> Result<Vec<
 
 /// Fails, listing the fields there are, when point layer `layer` has no field `field`.
 fn check_point_field(ws: &Workspace, layer: &str, field: &str) -> Result<()> {
-    let mut stmt = ws.conn().prepare(&format!(
-        "SELECT name FROM pragma_table_info({})",
-        sql_text(layer)
-    ))?;
+    let table = layer_table(ws, layer)?;
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT name FROM pragma_table_info(?1)")?;
     let fields: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
+        .query_map([&table], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if !fields.iter().any(|f| f == field) {
         let shown: Vec<&str> = fields
@@ -484,11 +489,6 @@ fn check_point_field(ws: &Workspace, layer: &str, field: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// `text` as an SQL string literal.
-fn sql_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// One row of the import log.

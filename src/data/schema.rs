@@ -19,6 +19,48 @@ pub const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// A schema object one migration creates, looked up (cheaply, in the schema) to tell whether
+/// that migration has run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Table(&'static str),
+    Index(&'static str),
+    /// (table, column)
+    Column(&'static str, &'static str),
+}
+
+impl Marker {
+    /// How a message names it ("table atlas_recipes", "column atlas_geographies.attribution").
+    pub fn describe(&self) -> String {
+        match self {
+            Marker::Table(t) => format!("table {t}"),
+            Marker::Index(i) => format!("index {i}"),
+            Marker::Column(t, c) => format!("column {t}.{c}"),
+        }
+    }
+}
+
+/// `MIGRATION_MARKERS[i]`: objects migration `i` creates; all of them exist exactly when the
+/// stored schema version is `i + 1` or more. Keep in step with [`MIGRATIONS`].
+pub const MIGRATION_MARKERS: &[&[Marker]] = &[
+    &[
+        Marker::Table("atlas_values"),
+        Marker::Table("atlas_import_log"),
+    ],
+    &[
+        Marker::Table("atlas_lookups"),
+        Marker::Table("atlas_layers"),
+    ],
+    &[
+        Marker::Column("atlas_geographies", "attribution"),
+        Marker::Table("atlas_recipes"),
+    ],
+    &[Marker::Column("atlas_indicators", "kind")],
+    &[Marker::Index("atlas_values_series")],
+];
+
+const _: () = assert!(MIGRATION_MARKERS.len() == MIGRATIONS.len());
+
 /// Tables a workspace must have to be opened.
 pub const REQUIRED_TABLES: &[&str] = &[
     "gpkg_spatial_ref_sys",

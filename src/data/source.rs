@@ -229,7 +229,10 @@ pub fn read_gpkg_layer(path: &Path, layer: Option<&str>) -> Result<SourceLayer> 
     };
     let crs = u32::try_from(*srs_id).ok().and_then(Crs::from_epsg);
     let mut stmt = conn
-        .prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))
+        .prepare(&format!(
+            "SELECT * FROM {}",
+            super::feature_table::quote_ident(table)
+        ))
         .map_err(bad)?;
     let columns: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let geom_idx = columns.iter().position(|c| c == geom_col);

@@ -4,7 +4,9 @@
 use super::schema::{
     GPKG_APPLICATION_ID, GPKG_USER_VERSION, MIGRATIONS, REQUIRED_TABLES, SCHEMA_VERSION,
 };
-use crate::error::{Error, Result};
+use super::sqlite_error::{translate, translate_error};
+use super::workspace_check;
+use crate::error::{Error, Result, excerpt};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
@@ -23,10 +25,16 @@ impl std::fmt::Debug for Workspace {
     }
 }
 
-fn harden(conn: &Connection) -> rusqlite::Result<()> {
+/// The settings of every workspace connection: defensive mode (no writes to the schema
+/// tables, no corrupting pragmas), an untrusted schema (functions with side effects refused in
+/// views, triggers, defaults and CHECKs), and views and triggers not run at all: the schema
+/// has neither (a GeoPackage's only triggers are the optional R-tree ones, which Local Atlas
+/// does not create), so any there were added by someone else.
+pub(crate) fn harden(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA journal_mode = DELETE;")?;
     Ok(())
 }
@@ -39,84 +47,94 @@ impl Workspace {
 
     /// Creates a workspace whose schema stops at `version` (tests of migration use this).
     pub fn create_at_version(path: &Path, version: i64) -> Result<Self> {
+        let ws_err = |message: String| Error::Workspace {
+            path: path.display().to_string(),
+            message,
+        };
+        if path.is_dir() {
+            return Err(ws_err(
+                "is a folder; give the name of a new .gpkg file inside it".into(),
+            ));
+        }
         if path.exists() {
-            return Err(Error::Workspace {
-                path: path.display().to_string(),
-                message: "a file already exists here; choose a new file name or delete it first"
-                    .into(),
-            });
+            return Err(ws_err(
+                "a file already exists here; choose a new file name or delete it first".into(),
+            ));
+        }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+        {
+            return Err(ws_err(format!(
+                "the folder {} does not exist: create it or choose another",
+                dir.display()
+            )));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        harden(&conn)?;
-        conn.execute_batch(&format!(
-            "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
-        ))?;
-        let tx = conn.transaction()?;
-        migrate(&tx, 0, version)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO atlas_meta VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-            [],
-        )?;
-        tx.commit()?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
+        let made = (|| -> Result<()> {
+            harden(&conn)?;
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
+            ))?;
+            let tx = conn.transaction()?;
+            migrate(&tx, 0, version)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO atlas_meta VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                [],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        made.map_err(|e| translate_error(path, e))?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
         })
     }
 
-    /// Opens an existing workspace: checks integrity and tables, migrates an older schema.
+    /// Opens an existing workspace: checks integrity, that its schema is this application's
+    /// ([`super::workspace_check`]) and that any leftover journal belongs to it
+    /// ([`super::hot_journal`]), then migrates an older schema.
     pub fn open(path: &Path) -> Result<Self> {
         let ws_err = |message: String| Error::Workspace {
             path: path.display().to_string(),
             message,
         };
+        if path.is_dir() {
+            return Err(ws_err(
+                "is a folder, not a workspace file; give the path of a .gpkg file (create one \
+                 with `local-atlas init FILE.gpkg`)"
+                    .into(),
+            ));
+        }
         if !path.is_file() {
             return Err(ws_err(
                 "no such file; create one with `local-atlas init FILE.gpkg`".into(),
             ));
         }
+        // SQLite says only "unable to open" when the file may not be read; the OS says why.
+        std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        super::hot_journal::check(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        let not_db = |e: rusqlite::Error| {
-            ws_err(format!(
-                "not a readable SQLite/GeoPackage file ({e}); check that it is a workspace made by Local Atlas"
-            ))
-        };
-        harden(&conn).map_err(not_db)?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
+        harden(&conn).map_err(|e| translate(path, e))?;
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(not_db)?;
+            .map_err(|e| translate(path, e))?;
         if check != "ok" {
             return Err(ws_err(format!(
-                "failed the SQLite integrity check ({check}); restore it from a backup"
+                "failed the SQLite integrity check ({}); restore it from a backup",
+                excerpt(&check)
             )));
         }
-        let missing: Vec<&str> = REQUIRED_TABLES
-            .iter()
-            .copied()
-            .filter(|t| !table_exists(&conn, t).unwrap_or(false))
-            .collect();
-        if !missing.is_empty() {
-            return Err(ws_err(format!(
-                "not a Local Atlas workspace: missing table(s) {}; create a workspace with \
-                 `local-atlas init` and import this file's layers into it",
-                missing.join(", ")
-            )));
-        }
-        let version = schema_version(&conn)?;
-        if version > SCHEMA_VERSION {
-            return Err(ws_err(format!(
-                "was written by a newer Local Atlas (schema version {version}; this build knows up \
-                 to {SCHEMA_VERSION}); upgrade Local Atlas to open it"
-            )));
-        }
+        let version = check_tables(&conn, path)?;
         if version < SCHEMA_VERSION {
-            let tx = conn.transaction()?;
-            migrate(&tx, version, SCHEMA_VERSION)?;
-            tx.commit()?;
+            let tx = conn.transaction().map_err(|e| translate(path, e))?;
+            migrate(&tx, version, SCHEMA_VERSION).map_err(|e| translate_error(path, e))?;
+            tx.commit().map_err(|e| translate(path, e))?;
         }
         Ok(Self {
             conn,
@@ -165,21 +183,50 @@ impl Workspace {
     /// not `Sync`), so no second transaction can start on this connection while `f` runs
     /// except from inside `f`, which SQLite refuses with an error rather than nesting.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.unchecked_transaction()?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.transaction(true, f)
+    }
+
+    /// Runs `f` in one transaction, committed when `keep`, else rolled back (a trial). After
+    /// any failure the file is as it was before (see [`super::workspace_restore`]).
+    pub(crate) fn transaction<T>(
+        &self,
+        keep: bool,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        super::workspace_restore::run(&self.conn, &self.path, keep, f)
     }
 }
 
-fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [name],
-        |_| Ok(()),
-    )
-    .optional()
-    .map(|o| o.is_some())
+/// The checks of [`Workspace::open`] on the schema, cheapest first; returns the stored schema
+/// version once the tables agree with it.
+fn check_tables(conn: &Connection, path: &Path) -> Result<i64> {
+    let ws_err = |message: String| Error::Workspace {
+        path: path.display().to_string(),
+        message,
+    };
+    workspace_check::check_schema_objects(conn, path)?;
+    let missing: Vec<&str> = REQUIRED_TABLES
+        .iter()
+        .copied()
+        .filter(|t| !workspace_check::table_exists(conn, t).unwrap_or(false))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ws_err(format!(
+            "not a Local Atlas workspace: missing table(s) {}; create a workspace with \
+             `local-atlas init` and import this file's layers into it",
+            missing.join(", ")
+        )));
+    }
+    let version = schema_version(conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(ws_err(format!(
+            "was written by a newer Local Atlas (schema version {version}; this build knows up \
+             to {SCHEMA_VERSION}); upgrade Local Atlas to open it"
+        )));
+    }
+    workspace_check::check_schema_version(conn, path, version)?;
+    workspace_check::check_registries(conn, path)?;
+    Ok(version)
 }
 
 fn schema_version(conn: &Connection) -> Result<i64> {
@@ -205,4 +252,63 @@ fn migrate(tx: &Transaction<'_>, from: i64, to: i64) -> Result<()> {
         [to.to_string()],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Workspace;
+    use rusqlite::config::DbConfig;
+
+    /// The settings [`super::harden`] makes, read back from SQLite itself.
+    fn assert_hardened(ws: &Workspace) {
+        let c = ws.conn();
+        let get = |k| c.db_config(k).unwrap();
+        assert!(
+            get(DbConfig::SQLITE_DBCONFIG_DEFENSIVE),
+            "defensive mode off"
+        );
+        assert!(
+            !get(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA),
+            "schema trusted"
+        );
+        assert!(
+            !get(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER),
+            "triggers run"
+        );
+        assert!(!get(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW), "views run");
+        let fk: i64 = c
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn defensive_settings_hold_on_create_open_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.gpkg");
+        let created = Workspace::create(&path).unwrap();
+        assert_hardened(&created);
+        assert_hardened(&created.reopen().unwrap());
+        drop(created);
+        let opened = Workspace::open(&path).unwrap();
+        assert_hardened(&opened);
+        assert_hardened(&opened.reopen().unwrap());
+    }
+
+    /// Defensive mode refuses what could corrupt the file even through our own connection.
+    #[test]
+    fn defensive_mode_refuses_writing_the_schema_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(&dir.path().join("w.gpkg")).unwrap();
+        let c = ws.conn();
+        let refused = c.execute_batch("PRAGMA writable_schema = ON; DELETE FROM sqlite_master;");
+        assert!(refused.is_err(), "the schema table was writable");
+    }
+
+    #[test]
+    fn a_folder_given_as_a_workspace_is_named_as_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Workspace::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is a folder, not a workspace file"), "{err}");
+    }
 }

@@ -70,22 +70,19 @@ impl<'a> ImportRun<'a> {
     }
 
     /// Runs `f` in one transaction, committed by a real import and rolled back by a trial; an
-    /// error or a cancel inside `f` rolls it back too, so nothing is half-written.
+    /// error or a cancel inside `f` rolls it back too, so nothing is half-written (even when
+    /// the disk fills up: see `Workspace::transaction`).
     pub(crate) fn write<T>(
         &self,
         ws: &Workspace,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = ws.conn().unchecked_transaction()?;
-        let out = f(&tx)?;
-        if self.feedback.is_cancelled() {
-            return Err(Error::Cancelled);
-        }
-        if self.keep {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
-        }
-        Ok(out)
+        ws.transaction(self.keep, |tx| {
+            let out = f(tx)?;
+            if self.feedback.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            Ok(out)
+        })
     }
 }
