@@ -411,6 +411,23 @@ fn truncated_or_damaged_shapefile_parts_give_errors_not_panics() {
                 assert!(text.contains("t."), "{ext} cut at {cut}: {text}");
             }
         }
+        let half = dir.path().join(format!("half_{ext}"));
+        std::fs::create_dir(&half).unwrap();
+        for e in ["shp", "shx", "dbf", "prj"] {
+            std::fs::copy(good.with_extension(e), half.join(format!("t.{e}"))).unwrap();
+        }
+        std::fs::write(
+            half.join(format!("t.{ext}")),
+            &original[..original.len() / 2],
+        )
+        .unwrap();
+        let text = read_layer(&half.join("t.shp"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains(&format!("t.{ext}")) && text.contains("cut short"),
+            "{text}"
+        );
         for at in (0..original.len()).step_by(5) {
             let case = dir.path().join(format!("flip_{ext}_{at}"));
             std::fs::create_dir(&case).unwrap();
@@ -423,6 +440,39 @@ fn truncated_or_damaged_shapefile_parts_give_errors_not_panics() {
             let _ = read_layer(&case.join("t.shp"), None);
         }
     }
+}
+
+#[test]
+fn geopackage_sources_pass_the_same_coordinate_check() {
+    let (dir, _ws_path, mut ws) = common::new_workspace();
+    let pts = common::write(
+        dir.path(),
+        "pts.geojson",
+        one_feature(None, r#"{"type":"Point","coordinates":[-2.24,53.48]}"#),
+    );
+    let opts = PointOptions {
+        layer: "p".into(),
+        source_crs: None,
+    };
+    import_points(&mut ws, &pts, &opts).unwrap();
+    drop(ws);
+    // The workspace is a GeoPackage: use a copy of it as a source, with one point at 1e308.
+    let source = dir.path().join("source.gpkg");
+    std::fs::copy(dir.path().join("ws.gpkg"), &source).unwrap();
+    let blob = local_atlas::data::gpkg_geom::encode(
+        &geo::Geometry::Point(geo::Point::new(1e308, 0.0)),
+        27700,
+    );
+    let conn = rusqlite::Connection::open(&source).unwrap();
+    conn.execute("UPDATE p SET geom = ?1", [blob]).unwrap();
+    drop(conn);
+    let e = read_layer(&source, Some("p")).unwrap_err().to_string();
+    assert!(
+        e.contains("source.gpkg")
+            && e.contains("feature 1 (X1)")
+            && e.contains("outside British National Grid"),
+        "{e}"
+    );
 }
 
 // ---- property keys become column names ----

@@ -71,6 +71,15 @@ pub fn check_header_bytes(file: &str, head: &[u8], file_len: u64) -> Result<DbfH
     let u16_at = |i: usize| u16::from_le_bytes([head[i], head[i + 1]]);
     let records = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
     let (header_len, record_len) = (usize::from(u16_at(8)), u64::from(u16_at(10)));
+    if head.len() < header_len {
+        return Err(damaged(
+            file,
+            format!(
+                "is cut short: its header alone should be {header_len} bytes but the file has {}",
+                head.len()
+            ),
+        ));
+    }
     let terminator = find_terminator(head, header_len).ok_or_else(|| {
         damaged(
             file,

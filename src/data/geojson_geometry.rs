@@ -51,8 +51,9 @@ pub fn convert(v: Option<&Value>, swap: bool) -> Checked<Option<Geometry<f64>>> 
     }
 }
 
-/// How deep GeometryCollections may nest (RFC 7946 §3.1.8 advises against nesting at all).
-const MAX_NESTING: usize = 8;
+/// How deep GeometryCollections may nest: 8. RFC 7946 §3.1.8 advises against nesting at
+/// all; the bound keeps the reader's recursion shallow whatever the file holds.
+pub const MAX_NESTING: usize = 8;
 
 fn geometry(g: &Value, swap: bool, depth: usize) -> Checked<Geometry<f64>> {
     let kind = g.get("type").and_then(Value::as_str).unwrap_or_default();

@@ -98,7 +98,53 @@ fn read_cpg(path: &Path) -> Result<Option<&'static encoding_rs::Encoding>> {
     }
 }
 
+/// The fixed header of a `.shp` or `.shx`, in bytes.
+const SHAPE_HEADER: u64 = 100;
+
+/// Checks the `.shp` and (when present) `.shx` headers before the shapefile crate reads
+/// them: the file code 9994, and a stated length within the real file, so a truncated file
+/// is reported as cut short rather than failing part-way with an end-of-file error.
+fn check_shape_headers(path: &Path) -> Result<()> {
+    for p in [path.to_path_buf(), path.with_extension("shx")] {
+        if p != path && !p.is_file() {
+            continue;
+        }
+        let shown = p.display().to_string();
+        let damaged = |msg: String| -> crate::error::Error {
+            InputError::new(&shown, msg)
+                .hint("the file is truncated or damaged; copy or export the layer again")
+                .into()
+        };
+        let len = std::fs::metadata(&p)
+            .map_err(|e| InputError::new(&shown, format!("cannot read: {e}")))?
+            .len();
+        let mut head = [0u8; SHAPE_HEADER as usize];
+        let read = std::fs::File::open(&p).and_then(|mut f| {
+            use std::io::Read;
+            f.read_exact(&mut head)
+        });
+        if len < SHAPE_HEADER || read.is_err() {
+            return Err(damaged(format!(
+                "is cut short ({len} bytes; a shapefile part's header alone is 100)"
+            )));
+        }
+        if i32::from_be_bytes([head[0], head[1], head[2], head[3]]) != 9994 {
+            return Err(damaged(
+                "does not start like a shapefile (file code 9994)".into(),
+            ));
+        }
+        let stated = u64::from(u32::from_be_bytes([head[24], head[25], head[26], head[27]])) * 2;
+        if stated > len {
+            return Err(damaged(format!(
+                "is cut short: its header says {stated} bytes but it has {len}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_shapes(path: &Path, file: &str) -> Result<Vec<Option<Geometry<f64>>>> {
+    check_shape_headers(path)?;
     let shp_err = |e: shapefile::Error| -> crate::error::Error {
         InputError::new(file, format!("cannot read the shapes: {e}"))
             .hint("the .shp or .shx may be truncated or damaged; export the layer again")
