@@ -91,7 +91,12 @@ pub fn check_header_bytes(file: &str, head: &[u8], file_len: u64) -> Result<DbfH
     } else {
         0
     };
-    if terminator + 1 + backlink != header_len {
+    // The dbase crate takes (header length − backlink − 33) / 32 descriptors and reads records
+    // from the header length on: both must agree with the field list. Padding of less than
+    // one descriptor after the terminator (some writers add it) is harmless.
+    let fields_seen = (terminator - HEADER) / DESCRIPTOR;
+    let fields_taken = header_len.saturating_sub(backlink + HEADER + 1) / DESCRIPTOR;
+    if header_len < terminator + 1 + backlink || fields_taken != fields_seen {
         return Err(damaged(
             file,
             format!(
@@ -101,6 +106,28 @@ pub fn check_header_bytes(file: &str, head: &[u8], file_len: u64) -> Result<DbfH
         ));
     }
     let descriptors: Vec<&[u8]> = head[HEADER..terminator].chunks(DESCRIPTOR).collect();
+    check_records(
+        file,
+        &descriptors,
+        (header_len as u64, record_len, records),
+        file_len,
+    )?;
+    let fields = descriptors.iter().map(|d| field_name(d)).collect();
+    Ok(DbfHeader {
+        records,
+        fields: unique_fields(file, fields)?,
+    })
+}
+
+/// The record length must be the fields' lengths plus the deletion flag, and the file must
+/// hold every record the header announces. `layout` is (header length, record length, records).
+fn check_records(
+    file: &str,
+    descriptors: &[&[u8]],
+    layout: (u64, u64, u64),
+    file_len: u64,
+) -> Result<()> {
+    let (header_len, record_len, records) = layout;
     let fields_len: u64 = descriptors.iter().map(|d| u64::from(d[16])).sum();
     if fields_len + 1 != record_len {
         return Err(damaged(
@@ -111,18 +138,14 @@ pub fn check_header_bytes(file: &str, head: &[u8], file_len: u64) -> Result<DbfH
             ),
         ));
     }
-    let needed = header_len as u64 + records.saturating_mul(record_len);
+    let needed = header_len + records.saturating_mul(record_len);
     if file_len < needed {
         return Err(damaged(
             file,
             format!("announces {records} records but is cut short ({file_len} of {needed} bytes)"),
         ));
     }
-    let fields = descriptors.iter().map(|d| field_name(d)).collect();
-    Ok(DbfHeader {
-        records,
-        fields: unique_fields(file, fields)?,
-    })
+    Ok(())
 }
 
 /// The offset of the 0x0D that ends the field descriptors, looked for at each descriptor
@@ -161,4 +184,75 @@ fn unique_fields(file: &str, fields: Vec<String>) -> Result<Vec<String>> {
         }
     }
     Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header of character fields `(name, length)`, `pad` bytes after the terminator and
+    /// `records` records (the file length is made to fit them).
+    fn header(fields: &[(&str, u8)], pad: usize, records: u32) -> (Vec<u8>, u64) {
+        let header_len = HEADER + DESCRIPTOR * fields.len() + 1 + pad;
+        let record_len: u16 = 1 + fields.iter().map(|f| u16::from(f.1)).sum::<u16>();
+        let mut h = vec![3u8, 126, 1, 1];
+        h.extend(records.to_le_bytes());
+        h.extend((header_len as u16).to_le_bytes());
+        h.extend(record_len.to_le_bytes());
+        h.resize(HEADER, 0);
+        for (name, len) in fields {
+            let mut d = name.as_bytes().to_vec();
+            d.resize(11, 0);
+            d.push(b'C');
+            d.extend([0, 0, 0, 0, *len]);
+            d.resize(DESCRIPTOR, 0);
+            h.extend(d);
+        }
+        h.push(0x0D);
+        h.resize(header_len, 0);
+        let file_len = (header_len + usize::from(record_len) * records as usize) as u64;
+        (h, file_len)
+    }
+
+    #[test]
+    fn a_well_formed_header_passes_also_with_a_little_padding() {
+        let (h, len) = header(&[("CODE", 9), ("NAME", 20)], 0, 3);
+        let got = check_header_bytes("a.dbf", &h, len).unwrap();
+        assert_eq!(
+            (got.records, got.fields),
+            (3, vec!["CODE".into(), "NAME".into()])
+        );
+        let (h, len) = header(&[("CODE", 9)], 5, 1);
+        assert!(check_header_bytes("a.dbf", &h, len).is_ok());
+    }
+
+    #[test]
+    fn lengths_that_would_shift_values_are_refused() {
+        let (mut h, len) = header(&[("CODE", 9), ("NAME", 20)], 0, 3);
+        h[10] += 1; // record length one byte longer than the fields
+        let e = check_header_bytes("a.dbf", &h, len)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("wrong byte"), "{e}");
+        // Padding of a whole descriptor: the crate would read a ghost field.
+        let (h, len) = header(&[("CODE", 9)], 40, 1);
+        let e = check_header_bytes("a.dbf", &h, len)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("header length"), "{e}");
+        let (h, len) = header(&[("CODE", 9)], 0, 10);
+        let e = check_header_bytes("a.dbf", &h, len - 1)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("announces 10 records but is cut short"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_case_insensitively() {
+        let (h, len) = header(&[("CODE", 9), ("NAME", 5), ("code", 9)], 0, 1);
+        let e = check_header_bytes("a.dbf", &h, len)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("fields 1 and 3 are both named 'code'"), "{e}");
+    }
 }
