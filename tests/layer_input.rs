@@ -634,3 +634,39 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn the_cli_exits_1_with_a_message_on_the_position_that_used_to_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    assert!(
+        common::cli(&["init", ws.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let before = common::sha256(&ws);
+    let gj = common::write(
+        dir.path(),
+        "short.geojson",
+        one_feature(
+            None,
+            r#"{"type":"Polygon","coordinates":[[[1],[2,3],[4,5],[1,2]]]}"#,
+        ),
+    );
+    let out = common::cli(&[
+        "import",
+        "boundaries",
+        ws.to_str().unwrap(),
+        gj.to_str().unwrap(),
+        "--geography",
+        "a",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("short.geojson") && err.contains("feature 1 (X1)"),
+        "{err}"
+    );
+    assert_eq!(common::sha256(&ws), before);
+}

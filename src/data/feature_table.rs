@@ -7,7 +7,14 @@ use crate::error::{Error, Result};
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::{Transaction, params_from_iter};
 
-/// Quotes an SQL identifier.
+/// Quotes an SQL identifier, doubling any `"` inside it, so a name from a file (`x"; DROP
+/// TABLE t; --`) stays one identifier. Column names from files pass [`column_name`] first,
+/// which removes what no identifier can hold (NUL and other control characters).
+///
+/// ```
+/// use local_atlas::data::feature_table::quote_ident;
+/// assert_eq!(quote_ident(r#"x"; DROP TABLE t; --"#), r#""x""; DROP TABLE t; --""#);
+/// ```
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
