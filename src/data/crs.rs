@@ -9,6 +9,18 @@ use crate::error::{Error, Result};
 use geo::{Coord, Geometry, MapCoords};
 use proj4rs::proj::Proj;
 
+/// The order of the two numbers of a position as a file writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AxisOrder {
+    /// x first: longitude then latitude, or easting then northing.
+    EastNorth,
+    /// Latitude then longitude (EPSG:4326 as its authority defines it).
+    NorthEast,
+}
+
+/// The OGC URI prefix of EPSG codes, upper-cased (`http://www.opengis.net/def/crs/EPSG/0/4326`).
+const OGC_EPSG_URI: &str = "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/";
+
 /// A coordinate reference system the workspace can read and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Crs {
@@ -62,7 +74,8 @@ impl Crs {
     }
 
     /// Parses a user or file CRS name: `EPSG:27700`, `27700`, `urn:ogc:def:crs:EPSG::27700`,
-    /// `urn:ogc:def:crs:OGC:1.3:CRS84`, `OGC:CRS84`, `CRS84`.
+    /// `http://www.opengis.net/def/crs/EPSG/0/27700`, `urn:ogc:def:crs:OGC:1.3:CRS84`,
+    /// `OGC:CRS84`, `CRS84`. Says nothing about axis order: see [`Crs::parse_declared`].
     pub fn parse(text: &str) -> Option<Crs> {
         let t = text.trim().to_ascii_uppercase();
         if t.ends_with("CRS84") {
@@ -75,11 +88,38 @@ impl Crs {
             .to_string();
         let prefix_ok = t.starts_with("EPSG:")
             || t.starts_with("URN:OGC:DEF:CRS:EPSG:")
+            || t.starts_with(OGC_EPSG_URI)
             || t.chars().all(|c| c.is_ascii_digit());
         if !prefix_ok {
             return None;
         }
         digits.parse().ok().and_then(Crs::from_epsg)
+    }
+
+    /// Parses the CRS name a file declares (a GeoJSON `crs` member) together with the axis
+    /// order its coordinates are written in. The OGC URN and URI forms of EPSG:4326
+    /// (`urn:ogc:def:crs:EPSG::4326`, `http://www.opengis.net/def/crs/EPSG/0/4326`) follow the
+    /// EPSG definition, latitude first; `urn:ogc:def:crs:OGC:1.3:CRS84`, plain `EPSG:4326`
+    /// (the traditional GIS reading) and every projected CRS here are x (longitude or
+    /// easting) first.
+    ///
+    /// ```
+    /// use local_atlas::data::crs::{AxisOrder, Crs};
+    /// assert_eq!(Crs::parse_declared("urn:ogc:def:crs:EPSG::4326"), Some((Crs::Wgs84, AxisOrder::NorthEast)));
+    /// assert_eq!(Crs::parse_declared("urn:ogc:def:crs:OGC:1.3:CRS84"), Some((Crs::Wgs84, AxisOrder::EastNorth)));
+    /// assert_eq!(Crs::parse_declared("EPSG:4326"), Some((Crs::Wgs84, AxisOrder::EastNorth)));
+    /// assert_eq!(Crs::parse_declared("urn:ogc:def:crs:EPSG::27700"), Some((Crs::Bng, AxisOrder::EastNorth)));
+    /// ```
+    pub fn parse_declared(text: &str) -> Option<(Crs, AxisOrder)> {
+        let crs = Crs::parse(text)?;
+        let t = text.trim().to_ascii_uppercase();
+        let authority_form = t.starts_with("URN:OGC:DEF:CRS:EPSG:") || t.starts_with(OGC_EPSG_URI);
+        let order = if crs == Crs::Wgs84 && authority_form && !t.ends_with("CRS84") {
+            AxisOrder::NorthEast
+        } else {
+            AxisOrder::EastNorth
+        };
+        Some((crs, order))
     }
 
     /// Recognises the CRS of an ESRI/OGC WKT string (a shapefile `.prj`).

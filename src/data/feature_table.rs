@@ -7,7 +7,14 @@ use crate::error::{Error, Result};
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::{Transaction, params_from_iter};
 
-/// Quotes an SQL identifier.
+/// Quotes an SQL identifier, doubling any `"` inside it, so a name from a file (`x"; DROP
+/// TABLE t; --`) stays one identifier. Column names from files pass [`column_name`] first,
+/// which removes what no identifier can hold (NUL and other control characters).
+///
+/// ```
+/// use local_atlas::data::feature_table::quote_ident;
+/// assert_eq!(quote_ident(r#"x"; DROP TABLE t; --"#), r#""x""; DROP TABLE t; --""#);
+/// ```
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -38,30 +45,103 @@ pub struct Column {
     pub sql_type: &'static str,
 }
 
-/// Chooses column names and types for a layer's attributes: names made unique
-/// (case-insensitively, against `taken` too), types inferred from the values.
-pub fn attribute_columns(fields: &[String], rows: &[&[AttrValue]], taken: &[&str]) -> Vec<Column> {
-    let mut used: Vec<String> = taken.iter().map(|t| t.to_ascii_lowercase()).collect();
-    fields
+/// The most attribute fields a layer may have: 1,000. SQLite refuses tables of more than
+/// 2,000 columns (its default `SQLITE_MAX_COLUMN`), and no boundary or service layer needs
+/// more; a layer beyond it is refused with the count rather than with SQLite's message.
+pub const MAX_FIELDS: usize = 1_000;
+
+/// The longest column name made from a file's field name: 63 bytes (cut at a character
+/// boundary), the PostgreSQL limit, so names survive a copy into other databases. The
+/// mapping from a file's names is deterministic ([`column_name`], then [`attribute_columns`]'s
+/// `_N` suffixes), so it is documented rather than stored.
+pub const MAX_COLUMN_NAME_BYTES: usize = 63;
+
+/// Refuses a layer with more than [`MAX_FIELDS`] attribute fields.
+pub fn check_field_count(file: &str, count: usize) -> Result<()> {
+    if count > MAX_FIELDS {
+        return Err(crate::error::InputError::new(
+            file,
+            format!("has more than {MAX_FIELDS} attribute fields ({count} or more)"),
+        )
+        .hint(format!(
+            "drop the columns you do not need (at most {MAX_FIELDS}; keep the code and name fields) and import again"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The column name for a file's field name at 0-based `position`: control characters
+/// (including NUL, which SQL cannot hold) become `_`, the name is cut to [`MAX_COLUMN_NAME_BYTES`] at a character boundary, and an empty name
+/// becomes `field_N`. Quotes, `;` and `--` are kept: [`quote_ident`] makes them safe.
+///
+/// ```
+/// use local_atlas::data::feature_table::column_name;
+/// assert_eq!(column_name("a\0b", 0), "a_b");
+/// assert_eq!(column_name("  ", 2), "field_3");
+/// assert_eq!(column_name(&"é".repeat(40), 0).len(), 62);
+/// assert_eq!(column_name("x\"; DROP TABLE t; --", 0), "x\"; DROP TABLE t; --");
+/// ```
+pub fn column_name(raw: &str, position: usize) -> String {
+    let clean: String = raw
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let clean = cut_at_char(&clean, MAX_COLUMN_NAME_BYTES);
+    if clean.trim().is_empty() {
+        format!("field_{}", position + 1)
+    } else {
+        clean.to_string()
+    }
+}
+
+/// The longest prefix of `s` of at most `max` bytes ending at a character boundary.
+fn cut_at_char(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default()
+}
+
+/// `base` made unique against `used` (lower-cased names: SQLite compares identifiers
+/// case-insensitively in ASCII) by a `_N` suffix, still within [`MAX_COLUMN_NAME_BYTES`].
+fn unique_name(base: &str, used: &std::collections::HashSet<String>) -> String {
+    let mut name = base.to_string();
+    let mut n = 1;
+    while used.contains(&name.to_ascii_lowercase()) {
+        let suffix = format!("_{n}");
+        name = format!(
+            "{}{suffix}",
+            cut_at_char(base, MAX_COLUMN_NAME_BYTES - suffix.len())
+        );
+        n += 1;
+    }
+    name
+}
+
+/// Chooses column names and types for a layer's attributes from file `file`: every name
+/// through [`column_name`], made unique (case-insensitively, against `taken` too), types
+/// inferred from the values. More than [`MAX_FIELDS`] fields are refused.
+pub fn attribute_columns(
+    file: &str,
+    fields: &[String],
+    rows: &[&[AttrValue]],
+    taken: &[&str],
+) -> Result<Vec<Column>> {
+    check_field_count(file, fields.len())?;
+    let mut used: std::collections::HashSet<String> =
+        taken.iter().map(|t| t.to_ascii_lowercase()).collect();
+    Ok(fields
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let base = if f.trim().is_empty() {
-                format!("field_{}", i + 1)
-            } else {
-                f.clone()
-            };
-            let mut name = base.clone();
-            let mut n = 1;
-            while used.contains(&name.to_ascii_lowercase()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
-            used.push(name.to_ascii_lowercase());
+            let name = unique_name(&column_name(f, i), &used);
+            used.insert(name.to_ascii_lowercase());
             let sql_type = infer_type(rows.iter().filter_map(|r| r.get(i)));
             Column { name, sql_type }
         })
-        .collect()
+        .collect())
 }
 
 fn infer_type<'a>(values: impl Iterator<Item = &'a AttrValue>) -> &'static str {

@@ -2,8 +2,12 @@
 
 pub mod cost_matrix;
 pub mod crs;
+pub mod dbf_header;
 pub mod derived;
 pub mod feature_table;
+pub mod geojson_geometry;
+pub mod geojson_reader;
+pub mod geometry_check;
 pub mod gpkg_geom;
 pub mod hot_journal;
 pub mod import;

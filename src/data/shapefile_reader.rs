@@ -54,8 +54,7 @@ fn read_prj(path: &Path) -> Result<Option<Crs>> {
     if !prj.is_file() {
         return Ok(None);
     }
-    let wkt = std::fs::read_to_string(&prj)
-        .map_err(|e| InputError::new(prj.display(), format!("cannot read: {e}")))?;
+    let wkt = read_sidecar(&prj)?;
     match Crs::from_wkt(&wkt) {
         Some(crs) => Ok(Some(crs)),
         None => Err(InputError::new(prj.display(), "unsupported coordinate reference system")
@@ -64,13 +63,25 @@ fn read_prj(path: &Path) -> Result<Option<Crs>> {
     }
 }
 
+/// The largest `.prj` or `.cpg` read: 64 KiB (a WKT definition is under 2 KB; a code page
+/// name a few bytes).
+pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024;
+
+fn read_sidecar(path: &Path) -> Result<String> {
+    let bytes = super::read_limited::read_limited(path, MAX_SIDECAR_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| {
+        InputError::new(path.display(), "is not text (UTF-8 or ASCII)")
+            .hint("write the coordinate system (.prj) or encoding name (.cpg) as plain text, or delete the file")
+            .into()
+    })
+}
+
 fn read_cpg(path: &Path) -> Result<Option<&'static encoding_rs::Encoding>> {
     let cpg = path.with_extension("cpg");
     if !cpg.is_file() {
         return Ok(None);
     }
-    let label = std::fs::read_to_string(&cpg)
-        .map_err(|e| InputError::new(cpg.display(), format!("cannot read: {e}")))?;
+    let label = read_sidecar(&cpg)?;
     let label = label.trim();
     let normalised = match label.to_ascii_uppercase().as_str() {
         "1252" | "ANSI 1252" => "windows-1252".to_string(),
@@ -87,7 +98,53 @@ fn read_cpg(path: &Path) -> Result<Option<&'static encoding_rs::Encoding>> {
     }
 }
 
+/// The fixed header of a `.shp` or `.shx`, in bytes.
+const SHAPE_HEADER: u64 = 100;
+
+/// Checks the `.shp` and (when present) `.shx` headers before the shapefile crate reads
+/// them: the file code 9994, and a stated length within the real file, so a truncated file
+/// is reported as cut short rather than failing part-way with an end-of-file error.
+fn check_shape_headers(path: &Path) -> Result<()> {
+    for p in [path.to_path_buf(), path.with_extension("shx")] {
+        if p != path && !p.is_file() {
+            continue;
+        }
+        let shown = p.display().to_string();
+        let damaged = |msg: String| -> crate::error::Error {
+            InputError::new(&shown, msg)
+                .hint("the file is truncated or damaged; copy or export the layer again")
+                .into()
+        };
+        let len = std::fs::metadata(&p)
+            .map_err(|e| InputError::new(&shown, format!("cannot read: {e}")))?
+            .len();
+        let mut head = [0u8; SHAPE_HEADER as usize];
+        let read = std::fs::File::open(&p).and_then(|mut f| {
+            use std::io::Read;
+            f.read_exact(&mut head)
+        });
+        if len < SHAPE_HEADER || read.is_err() {
+            return Err(damaged(format!(
+                "is cut short ({len} bytes; a shapefile part's header alone is 100)"
+            )));
+        }
+        if i32::from_be_bytes([head[0], head[1], head[2], head[3]]) != 9994 {
+            return Err(damaged(
+                "does not start like a shapefile (file code 9994)".into(),
+            ));
+        }
+        let stated = u64::from(u32::from_be_bytes([head[24], head[25], head[26], head[27]])) * 2;
+        if stated > len {
+            return Err(damaged(format!(
+                "is cut short: its header says {stated} bytes but it has {len}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_shapes(path: &Path, file: &str) -> Result<Vec<Option<Geometry<f64>>>> {
+    check_shape_headers(path)?;
     let shp_err = |e: shapefile::Error| -> crate::error::Error {
         InputError::new(file, format!("cannot read the shapes: {e}"))
             .hint("the .shp or .shx may be truncated or damaged; export the layer again")
@@ -138,12 +195,26 @@ fn read_dbf(
         Some(enc) => builder.with_encoding(dbase::encoding::EncodingRs::from(enc)),
         None => builder.with_encoding(dbase::encoding::Unicode),
     };
+    let header = super::dbf_header::check_dbf(dbf)?;
+    super::source::check_cells(&file, header.records as usize, header.fields.len())?;
     let mut reader = builder.open(dbf).map_err(dbf_err)?;
     let fields: Vec<String> = reader
         .fields()
         .iter()
         .map(|f| f.name().to_string())
         .collect();
+    if fields.len() != header.fields.len() {
+        return Err(InputError::new(
+            &file,
+            format!(
+                "its header lists {} fields but {} could be read",
+                header.fields.len(),
+                fields.len()
+            ),
+        )
+        .hint("the .dbf is damaged; export the layer again")
+        .into());
+    }
     let mut rows = Vec::new();
     for record in reader.iter_records() {
         let record = record.map_err(|e| {

@@ -3,6 +3,8 @@
 //! declares. Nothing here writes to the workspace.
 
 use super::crs::Crs;
+use super::geojson_reader::Axes;
+pub use super::geojson_reader::{parse_geojson, parse_geojson_with};
 use super::gpkg_geom;
 use crate::error::{InputError, Result};
 use geo::Geometry;
@@ -80,104 +82,67 @@ impl SourceLayer {
     }
 }
 
-/// Reads any supported layer file, choosing the reader by extension.
+/// Reads any supported layer file in the CRS it declares: [`read_layer_as`] with no override.
 pub fn read_layer(path: &Path, gpkg_layer: Option<&str>) -> Result<SourceLayer> {
+    read_layer_as(path, gpkg_layer, None)
+}
+
+/// Reads any supported layer file, choosing the reader by extension, then checks every
+/// geometry ([`super::geometry_check::check_layer`]) against `crs`, the CRS the caller will
+/// read the coordinates in (`--source-crs`), or the one the file declares when `crs` is None.
+/// A GeoJSON file that declares `urn:ogc:def:crs:EPSG::4326` is read latitude first unless
+/// `crs` names the CRS explicitly.
+pub fn read_layer_as(
+    path: &Path,
+    gpkg_layer: Option<&str>,
+    crs: Option<Crs>,
+) -> Result<SourceLayer> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    match ext.as_str() {
-        "geojson" | "json" => read_geojson(path),
-        "shp" => super::shapefile_reader::read_shapefile(path),
-        "gpkg" => read_gpkg_layer(path, gpkg_layer),
-        _ => Err(InputError::new(path.display(), "unsupported file type")
+    let layer = match ext.as_str() {
+        "geojson" | "json" => {
+            let axes = if crs.is_some() { Axes::XFirst } else { Axes::FromFile };
+            super::geojson_reader::read_geojson(path, axes)?
+        }
+        "shp" => super::shapefile_reader::read_shapefile(path)?,
+        "gpkg" => read_gpkg_layer(path, gpkg_layer)?,
+        _ => return Err(InputError::new(path.display(), "unsupported file type")
             .hint("use a GeoJSON (.geojson), shapefile (.shp with .dbf/.shx/.prj) or GeoPackage (.gpkg)")
             .into()),
-    }
-}
-
-/// Reads a GeoJSON FeatureCollection; honours the legacy `crs` member (GeoJSON 2008), else
-/// RFC 7946's WGS 84 longitude/latitude.
-pub fn read_geojson(path: &Path) -> Result<SourceLayer> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError::new(&file, format!("cannot read: {e}"))
-            .hint("check the path and that the file is UTF-8 text")
-    })?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        InputError::new(&file, format!("not valid JSON: {e}"))
-            .line(e.line() as u64)
-            .hint("check the file is complete GeoJSON (was the download cut short?)")
-    })?;
-    let crs = geojson_crs(&file, &json)?;
-    let fc: geojson::FeatureCollection = serde_json::from_value(json).map_err(|e| {
-        InputError::new(&file, format!("not a GeoJSON FeatureCollection: {e}"))
-            .hint("export the layer as a GeoJSON FeatureCollection")
-    })?;
-    let mut fields: Vec<String> = Vec::new();
-    for f in &fc.features {
-        for key in f.properties.iter().flat_map(|p| p.keys()) {
-            if !fields.contains(key) {
-                fields.push(key.clone());
-            }
-        }
-    }
-    let mut features = Vec::with_capacity(fc.features.len());
-    for (i, f) in fc.features.iter().enumerate() {
-        let attrs = fields
-            .iter()
-            .map(|k| json_attr(f.properties.as_ref().and_then(|p| p.get(k))))
-            .collect();
-        let geometry = match &f.geometry {
-            None => None,
-            Some(g) => Some(Geometry::<f64>::try_from(g).map_err(|e| {
-                InputError::new(
-                    &file,
-                    format!("feature {} has an unreadable geometry: {e}", i + 1),
-                )
-                .hint("repair the geometry in QGIS (Vector ▸ Geometry Tools ▸ Fix Geometries)")
-            })?),
-        };
-        features.push(SourceFeature { attrs, geometry });
-    }
-    Ok(SourceLayer {
-        file,
-        fields,
-        features,
-        crs: Some(crs),
-    })
-}
-
-fn geojson_crs(file: &str, json: &serde_json::Value) -> Result<Crs> {
-    let Some(name) = json.get("crs") else {
-        return Ok(Crs::Wgs84);
     };
-    let label = name
-        .pointer("/properties/name")
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
-    Crs::parse(label).ok_or_else(|| {
-        InputError::new(
-            file,
-            format!("unsupported CRS '{label}' in the 'crs' member"),
-        )
-        .hint("reproject to EPSG:4326 or EPSG:27700, or pass --source-crs")
-        .into()
-    })
+    super::geometry_check::check_layer(&layer, crs.or(layer.crs))?;
+    Ok(layer)
 }
 
-fn json_attr(v: Option<&serde_json::Value>) -> AttrValue {
-    match v {
-        None | Some(serde_json::Value::Null) => AttrValue::Null,
-        Some(serde_json::Value::Bool(b)) => AttrValue::Int(i64::from(*b)),
-        Some(serde_json::Value::Number(n)) => match n.as_i64() {
-            Some(i) => AttrValue::Int(i),
-            None => n.as_f64().map(AttrValue::Real).unwrap_or(AttrValue::Null),
-        },
-        Some(serde_json::Value::String(s)) => AttrValue::Text(s.clone()),
-        Some(other) => AttrValue::Text(other.to_string()),
+/// Reads a GeoJSON FeatureCollection; honours the legacy `crs` member (GeoJSON 2008), with
+/// its axis order, else RFC 7946's WGS 84 longitude/latitude.
+pub fn read_geojson(path: &Path) -> Result<SourceLayer> {
+    super::geojson_reader::read_geojson(path, Axes::FromFile)
+}
+
+/// The most attribute values (features × fields) a layer may hold in memory: 25 million
+/// (about 0.8 GB as read). A GeoJSON file with a different property on each feature would
+/// otherwise make a table of features × keys that exhausts memory; real layers are far below
+/// (all 188,880 output areas of England and Wales × 20 fields is 3.8 million).
+pub const MAX_ATTRIBUTE_CELLS: usize = 25_000_000;
+
+/// Refuses a layer of more than [`MAX_ATTRIBUTE_CELLS`] attribute values, naming the counts.
+pub fn check_cells(file: &str, features: usize, fields: usize) -> Result<()> {
+    if features.saturating_mul(fields) > MAX_ATTRIBUTE_CELLS {
+        return Err(InputError::new(
+            file,
+            format!(
+                "has {features} features × {fields} attribute fields, more than the \
+                 {MAX_ATTRIBUTE_CELLS} values this tool holds for one layer"
+            ),
+        )
+        .hint("drop the attribute fields you do not need (keep the code and name) and try again")
+        .into());
     }
+    Ok(())
 }
 
 /// Reads a feature table from a GeoPackage (the first feature table when `layer` is None).

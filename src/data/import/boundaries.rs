@@ -66,7 +66,7 @@ pub fn import_boundaries_with(
     feature_table::check_table_name("geography", &opts.geography)?;
     ensure_new_geography(ws, &opts.geography)?;
     run.stage("reading boundaries");
-    let layer = source::read_layer(path, opts.layer.as_deref())?;
+    let layer = source::read_layer_as(path, opts.layer.as_deref(), opts.source_crs)?;
     let crs = opts.source_crs.or(layer.crs).ok_or_else(|| {
         Error::from(
             InputError::new(&layer.file, "the file does not say which coordinate system it uses (no .prj)")
@@ -344,10 +344,11 @@ fn write(
         .collect();
     let row_refs: Vec<&[AttrValue]> = rows.iter().map(|r| r.as_slice()).collect();
     let columns: Vec<Column> = feature_table::attribute_columns(
+        &layer.file,
         &fields,
         &row_refs,
         &["fid", "geom", "area_code", "area_name"],
-    );
+    )?;
     let description = format!(
         "Boundaries '{}' imported from {}",
         opts.geography, report.file

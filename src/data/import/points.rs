@@ -57,7 +57,7 @@ pub fn import_points_with(
     let (layer, crs) = if is_csv {
         read_csv_points(path, opts.source_crs)?
     } else {
-        let l = source::read_layer(path, None)?;
+        let l = source::read_layer_as(path, None, opts.source_crs)?;
         let crs = opts.source_crs.or(l.crs).unwrap_or(Crs::Wgs84);
         (l, crs)
     };
@@ -85,7 +85,8 @@ pub fn import_points_with(
         points.push(Geometry::Point(Point::new(x, y)));
     }
     let rows: Vec<&[AttrValue]> = layer.features.iter().map(|f| f.attrs.as_slice()).collect();
-    let columns = feature_table::attribute_columns(&layer.fields, &rows, &["fid", "geom"]);
+    let columns =
+        feature_table::attribute_columns(&layer.file, &layer.fields, &rows, &["fid", "geom"])?;
     let description = format!("Point layer '{}' imported from {}", opts.layer, layer.file);
     let table = FeatureTable {
         table: &opts.layer,
