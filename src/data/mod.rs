@@ -5,6 +5,7 @@ pub mod crs;
 pub mod derived;
 pub mod feature_table;
 pub mod gpkg_geom;
+pub mod gpkg_source;
 pub mod import;
 pub mod indicator;
 pub mod query;
