@@ -8,6 +8,7 @@ pub mod gpkg_geom;
 pub mod gpkg_source;
 pub mod import;
 pub mod indicator;
+pub mod polygon_validity;
 pub mod query;
 pub mod read_limited;
 pub mod recipes;
