@@ -59,7 +59,53 @@ struct Contact {
     seg_b: Seg,
 }
 
-/// Checks a multipolygon; the first problem found is returned.
+/// Candidate segment pairs (and ray-cast segments) the bounded check may examine per segment,
+/// beyond a fixed allowance of [`BUDGET_BASE`]: 100. Real boundaries need 3 to 10 per segment;
+/// only shapes built to defeat the index (thousands of long spikes through one point) need
+/// more, and they would otherwise take time quadratic in their vertices.
+pub const MAX_CANDIDATES_PER_SEGMENT: usize = 100;
+
+/// The fixed allowance of the bounded check: 1,000,000 candidates (a few milliseconds).
+pub const BUDGET_BASE: usize = 1_000_000;
+
+/// The answer of [`check_bounded`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Valid,
+    Invalid(InvalidMultiPolygon),
+    /// The shape needed more work than the budget allows; it was not judged.
+    TooComplex,
+}
+
+/// Why a check stopped early.
+enum Stop {
+    Invalid(InvalidMultiPolygon),
+    Budget,
+}
+
+impl From<InvalidMultiPolygon> for Stop {
+    fn from(e: InvalidMultiPolygon) -> Self {
+        Stop::Invalid(e)
+    }
+}
+
+/// Counts the work done against a limit.
+struct Budget {
+    left: std::cell::Cell<usize>,
+}
+
+impl Budget {
+    fn spend(&self, n: usize) -> Result<(), Stop> {
+        let left = self.left.get();
+        if n > left {
+            return Err(Stop::Budget);
+        }
+        self.left.set(left - n);
+        Ok(())
+    }
+}
+
+/// Checks a multipolygon however long it takes; the first problem found is returned.
 ///
 /// ```
 /// use local_atlas::data::polygon_validity::check;
@@ -71,6 +117,38 @@ struct Contact {
 /// assert_eq!(err.to_string(), "polygon at index 0 is invalid: exterior ring has a self-intersection");
 /// ```
 pub fn check(mp: &MultiPolygon<f64>) -> Result<(), InvalidMultiPolygon> {
+    match run(mp, usize::MAX) {
+        Ok(()) | Err(Stop::Budget) => Ok(()),
+        Err(Stop::Invalid(e)) => Err(e),
+    }
+}
+
+/// [`check`] within a budget of [`BUDGET_BASE`] + [`MAX_CANDIDATES_PER_SEGMENT`] × segments,
+/// so that no shape, however contrived, takes more than time linear in its vertices.
+///
+/// ```
+/// use local_atlas::data::polygon_validity::{Verdict, check_bounded};
+/// use geo::{MultiPolygon, polygon};
+/// let square = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 0., y: 4.)];
+/// assert_eq!(check_bounded(&MultiPolygon(vec![square])), Verdict::Valid);
+/// ```
+pub fn check_bounded(mp: &MultiPolygon<f64>) -> Verdict {
+    let segments = geo::CoordsIter::coords_count(mp);
+    let budget = MAX_CANDIDATES_PER_SEGMENT
+        .saturating_mul(segments)
+        .saturating_add(BUDGET_BASE);
+    match run(mp, budget) {
+        Ok(()) => Verdict::Valid,
+        Err(Stop::Invalid(e)) => Verdict::Invalid(e),
+        Err(Stop::Budget) => Verdict::TooComplex,
+    }
+}
+
+/// The check, stopping when `budget` candidate segments have been examined.
+fn run(mp: &MultiPolygon<f64>, budget: usize) -> Result<(), Stop> {
+    let budget = Budget {
+        left: std::cell::Cell::new(budget),
+    };
     let rings = rings(mp)?;
     let segs: Vec<Seg> = rings
         .iter()
@@ -90,6 +168,7 @@ pub fn check(mp: &MultiPolygon<f64>) -> Result<(), InvalidMultiPolygon> {
     let mut contacts = Vec::new();
     for s in tree.iter() {
         for t in tree.locate_in_envelope_intersecting(&s.envelope()) {
+            budget.spend(1)?;
             if (t.ring, t.idx) <= (s.ring, s.idx) {
                 continue;
             }
@@ -104,10 +183,10 @@ pub fn check(mp: &MultiPolygon<f64>) -> Result<(), InvalidMultiPolygon> {
     }
     for c in &contacts {
         if crosses_at(&rings, c) {
-            return Err(crossing(&rings, c.seg_a.ring, c.seg_b.ring));
+            return Err(crossing(&rings, c.seg_a.ring, c.seg_b.ring).into());
         }
     }
-    containment(&rings, &tree, &offsets, &touched)
+    containment(&rings, &tree, &offsets, &touched, &budget)
 }
 
 /// The rings of every polygon, checked for finite coordinates and enough points.
@@ -292,7 +371,8 @@ fn containment(
     tree: &RTree<Seg>,
     offsets: &[usize],
     touched: &[u8],
-) -> Result<(), InvalidMultiPolygon> {
+    budget: &Budget,
+) -> Result<(), Stop> {
     let max_x = tree.root().envelope().upper()[0];
     let exteriors: Vec<usize> = (0..rings.len())
         .filter(|&r| rings[r].role == RingRole::Exterior)
@@ -300,7 +380,7 @@ fn containment(
     let exterior_of = |polygon: usize| exteriors.get(polygon).copied();
     for (r, ring) in rings.iter().enumerate() {
         let p = probe(ring, &touched[offsets[r]..offsets[r + 1]]);
-        let inside = rings_around(tree, p, r as u32, max_x);
+        let inside = rings_around(tree, p, r as u32, max_x, budget)?;
         let is_in = |k: usize| inside.binary_search(&(k as u32)).is_ok();
         let in_polygon = |q: usize| {
             exterior_of(q).is_some_and(is_in)
@@ -312,7 +392,7 @@ fn containment(
         if let RingRole::Interior(_) = ring.role {
             if !exterior_of(ring.polygon).is_some_and(is_in) {
                 let e = InvalidPolygon::InteriorRingNotContainedInExteriorRing(ring.role);
-                return Err(InvalidMultiPolygon::InvalidPolygon(poly, e));
+                return Err(InvalidMultiPolygon::InvalidPolygon(poly, e).into());
             }
             if let Some(&k) = inside.iter().find(|&&k| {
                 rings[k as usize].polygon == ring.polygon
@@ -320,7 +400,7 @@ fn containment(
             }) {
                 let e =
                     InvalidPolygon::IntersectingRingsOnAnArea(rings[k as usize].role, ring.role);
-                return Err(InvalidMultiPolygon::InvalidPolygon(poly, e));
+                return Err(InvalidMultiPolygon::InvalidPolygon(poly, e).into());
             }
             continue;
         }
@@ -331,10 +411,9 @@ fn containment(
             .find(|&q| q != ring.polygon && in_polygon(q))
         {
             let (a, b) = (q.min(ring.polygon), q.max(ring.polygon));
-            return Err(InvalidMultiPolygon::ElementsOverlaps(
-                GeometryIndex(a),
-                GeometryIndex(b),
-            ));
+            return Err(
+                InvalidMultiPolygon::ElementsOverlaps(GeometryIndex(a), GeometryIndex(b)).into(),
+            );
         }
     }
     Ok(())
@@ -353,14 +432,23 @@ fn probe(ring: &Ring, touched: &[u8]) -> Coord<f64> {
 
 /// The rings (other than `own`) that contain `p`, sorted: a ray from `p` towards +x crosses
 /// each of them an odd number of times.
-fn rings_around(tree: &RTree<Seg>, p: Coord<f64>, own: u32, max_x: f64) -> Vec<u32> {
+fn rings_around(
+    tree: &RTree<Seg>,
+    p: Coord<f64>,
+    own: u32,
+    max_x: f64,
+    budget: &Budget,
+) -> Result<Vec<u32>, Stop> {
     let ray = AABB::from_corners([p.x, p.y], [max_x.max(p.x), p.y]);
-    let mut hits: Vec<u32> = tree
-        .locate_in_envelope_intersecting(&ray)
-        .filter(|s| s.ring != own && (s.a.y > p.y) != (s.b.y > p.y))
-        .filter(|s| s.a.x + (p.y - s.a.y) * (s.b.x - s.a.x) / (s.b.y - s.a.y) > p.x)
-        .map(|s| s.ring)
-        .collect();
+    let mut hits: Vec<u32> = Vec::new();
+    for s in tree.locate_in_envelope_intersecting(&ray) {
+        budget.spend(1)?;
+        let spans = (s.a.y > p.y) != (s.b.y > p.y);
+        if s.ring != own && spans && s.a.x + (p.y - s.a.y) * (s.b.x - s.a.x) / (s.b.y - s.a.y) > p.x
+        {
+            hits.push(s.ring);
+        }
+    }
     hits.sort_unstable();
     let mut out = Vec::new();
     for run in hits.chunk_by(|a, b| a == b) {
@@ -368,7 +456,7 @@ fn rings_around(tree: &RTree<Seg>, p: Coord<f64>, own: u32, max_x: f64) -> Vec<u
             out.push(run[0]);
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -559,6 +647,25 @@ mod tests {
         let mut pts = p.exterior().0.clone();
         pts.swap(500, 1500);
         assert!(one(Polygon::new(LineString(pts), vec![])).is_err());
+    }
+
+    #[test]
+    fn a_sunburst_built_to_defeat_the_index_is_left_unjudged_quickly() {
+        // 20,000 long spikes through the middle: every spike's box meets nearly every other.
+        let n = 20_000;
+        let pts: Vec<(f64, f64)> = (0..2 * n)
+            .map(|i| {
+                let t = i as f64 / (2 * n) as f64 * std::f64::consts::TAU;
+                let r = if i % 2 == 0 { 1000.0 } else { 1.0 };
+                (r * t.cos(), r * t.sin())
+            })
+            .collect();
+        let mp = MultiPolygon(vec![Polygon::new(ring(&pts), vec![])]);
+        assert_eq!(check_bounded(&mp), Verdict::TooComplex);
+        assert_eq!(
+            check_bounded(&MultiPolygon(vec![star(2_000)])),
+            Verdict::Valid
+        );
     }
 
     proptest::proptest! {

@@ -5,7 +5,7 @@
 use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, Column, FeatureTable};
-use crate::data::polygon_validity;
+use crate::data::polygon_validity::{self, Verdict};
 use crate::data::source::{self, AttrValue, SourceLayer};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result};
@@ -54,6 +54,10 @@ pub struct BoundaryReport {
     /// For each invalid area, in the order of `invalid`: the code and what is wrong (e.g.
     /// "E01004910: polygon at index 0 is invalid: exterior ring has a self-intersection").
     pub invalid_reasons: Vec<String>,
+    /// Area codes whose validity was not judged: shapes that would need more than
+    /// `polygon_validity::MAX_CANDIDATES_PER_SEGMENT` segment comparisons per vertex (built
+    /// to defeat the spatial index); imported as they are.
+    pub unchecked: Vec<String>,
     pub total_area_m2: f64,
 }
 
@@ -193,6 +197,8 @@ struct Prepared {
     holes: usize,
     /// What is wrong with the geometry, if anything.
     problem: Option<String>,
+    /// The geometry was too complex to judge within the validity check's budget.
+    unchecked: bool,
     area_m2: f64,
 }
 
@@ -278,10 +284,15 @@ fn prepare_features(
             ));
         };
         let holes = mp.0.iter().map(|p| p.interiors().len()).sum();
+        let verdict = polygon_validity::check_bounded(&mp);
         out.push(Prepared {
+            unchecked: verdict == Verdict::TooComplex,
+            problem: match verdict {
+                Verdict::Invalid(e) => Some(e.to_string()),
+                Verdict::Valid | Verdict::TooComplex => None,
+            },
             code,
             name,
-            problem: polygon_validity::check(&mp).err().map(|e| e.to_string()),
             area_m2: mp.unsigned_area(),
             holes,
             parts: mp.0.len(),
@@ -322,6 +333,11 @@ fn report(
         invalid_reasons: prepared
             .iter()
             .filter_map(|p| Some(format!("{}: {}", p.code, p.problem.as_ref()?)))
+            .collect(),
+        unchecked: prepared
+            .iter()
+            .filter(|p| p.unchecked)
+            .map(|p| p.code.clone())
             .collect(),
         total_area_m2: prepared.iter().map(|p| p.area_m2).sum(),
     }
