@@ -1,6 +1,11 @@
 //! GeoPackage binary geometry (OGC 12-128r18 §2.1.3): a `GP` header with the SRS id and an
 //! envelope, followed by ISO WKB. Written little-endian with an XY envelope; read in either byte
 //! order, with or without envelope, dropping Z/M ordinates.
+//!
+//! The bytes may come from anyone's file, so the reader never panics, never allocates from a
+//! count the remaining bytes could not hold, descends at most one level (a multi-geometry's
+//! members must be of its own member type, so nesting cannot exhaust the stack), and refuses
+//! coordinates that are not finite numbers.
 
 use geo::{
     BoundingRect, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Point, Polygon, Rect,
@@ -17,6 +22,16 @@ pub enum GeomError {
     UnsupportedType(u32),
     #[error("geometry is empty")]
     Empty,
+    #[error("geometry blob has an invalid envelope code {0} (0 to 4 are defined)")]
+    BadEnvelope(u8),
+    #[error("a {container} may only hold {member}s, not WKB type {found}")]
+    WrongMember {
+        container: &'static str,
+        member: &'static str,
+        found: u32,
+    },
+    #[error("coordinate {index} is not a finite number")]
+    NonFinite { index: usize },
 }
 
 /// Encodes a geometry as a GeoPackage blob in SRS `srs_id`.
@@ -133,34 +148,45 @@ pub fn decode(blob: &[u8]) -> Result<(i32, Geometry<f64>), GeomError> {
         1 => 32,
         2 | 3 => 48,
         4 => 64,
-        _ => return Err(GeomError::Truncated),
+        other => return Err(GeomError::BadEnvelope(other)),
     };
     if flags & (1 << 4) != 0 {
         return Err(GeomError::Empty);
     }
-    let mut r = WkbReader {
-        buf: blob,
-        pos: 8 + envelope_len,
-        little: true,
-    };
-    let g = r.geometry()?;
-    Ok((srs_id, g))
+    let wkb = blob.get(8 + envelope_len..).ok_or(GeomError::Truncated)?;
+    Ok((srs_id, decode_wkb(wkb)?))
 }
 
-/// Decodes plain WKB.
+/// Decodes plain WKB (points, line strings, polygons, multipoints, multipolygons; Z and M
+/// dropped).
+///
+/// ```
+/// use local_atlas::data::gpkg_geom::{GeomError, decode_wkb};
+/// // A little-endian POINT (1 2).
+/// let mut wkb = vec![1u8, 1, 0, 0, 0];
+/// wkb.extend_from_slice(&1f64.to_le_bytes());
+/// wkb.extend_from_slice(&2f64.to_le_bytes());
+/// assert_eq!(decode_wkb(&wkb), Ok(geo::Geometry::Point(geo::Point::new(1.0, 2.0))));
+/// // A ring claiming 4 billion points in 9 bytes is refused before anything is allocated.
+/// let lie = [1u8, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+/// assert_eq!(decode_wkb(&lie), Err(GeomError::Truncated));
+/// ```
 pub fn decode_wkb(wkb: &[u8]) -> Result<Geometry<f64>, GeomError> {
-    WkbReader {
+    let mut r = WkbReader {
         buf: wkb,
         pos: 0,
         little: true,
-    }
-    .geometry()
+        coords: 0,
+    };
+    r.geometry()
 }
 
 struct WkbReader<'a> {
     buf: &'a [u8],
     pos: usize,
     little: bool,
+    /// Coordinates read so far (to name a non-finite one).
+    coords: usize,
 }
 
 impl WkbReader<'_> {
@@ -197,26 +223,55 @@ impl WkbReader<'_> {
         }
         Ok(n)
     }
+    /// One position: x and y (finite), further ordinates skipped.
     fn coord(&mut self, dims: usize) -> Result<Coord<f64>, GeomError> {
         let x = self.f64()?;
         let y = self.f64()?;
         for _ in 2..dims {
             self.f64()?;
         }
+        let index = self.coords;
+        self.coords += 1;
+        if !(x.is_finite() && y.is_finite()) {
+            return Err(GeomError::NonFinite { index });
+        }
         Ok(Coord { x, y })
     }
     fn ring(&mut self, dims: usize) -> Result<LineString<f64>, GeomError> {
-        let n = self.count(16)?;
-        (0..n)
-            .map(|_| self.coord(dims))
-            .collect::<Result<Vec<_>, _>>()
-            .map(LineString)
+        let n = self.count(8 * dims)?;
+        let mut coords = Vec::with_capacity(n);
+        for _ in 0..n {
+            coords.push(self.coord(dims)?);
+        }
+        Ok(LineString(coords))
+    }
+    /// A point: `POINT EMPTY` is written as NaN NaN in WKB.
+    fn point(&mut self, dims: usize) -> Result<Point<f64>, GeomError> {
+        let (x, y) = (self.peek_f64(0), self.peek_f64(8));
+        if x.is_some_and(f64::is_nan) && y.is_some_and(f64::is_nan) {
+            return Err(GeomError::Empty);
+        }
+        Ok(Point(self.coord(dims)?))
+    }
+    fn peek_f64(&self, offset: usize) -> Option<f64> {
+        let start = self.pos.checked_add(offset)?;
+        let b: [u8; 8] = self
+            .buf
+            .get(start..start.checked_add(8)?)?
+            .try_into()
+            .ok()?;
+        Some(if self.little {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
     }
     fn polygon(&mut self, dims: usize) -> Result<Polygon<f64>, GeomError> {
         let n = self.count(4)?;
-        let mut rings = (0..n)
-            .map(|_| self.ring(dims))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut rings = Vec::with_capacity(n);
+        for _ in 0..n {
+            rings.push(self.ring(dims)?);
+        }
         if rings.is_empty() {
             return Ok(Polygon::new(LineString(vec![]), vec![]));
         }
@@ -246,17 +301,15 @@ impl WkbReader<'_> {
     fn geometry(&mut self) -> Result<Geometry<f64>, GeomError> {
         let (kind, dims) = self.header()?;
         match kind {
-            1 => Ok(Geometry::Point(Point(self.coord(dims)?))),
+            1 => Ok(Geometry::Point(self.point(dims)?)),
             2 => Ok(Geometry::LineString(self.ring(dims)?)),
             3 => Ok(Geometry::Polygon(self.polygon(dims)?)),
             4 => {
                 let n = self.count(21)?;
                 let mut pts = Vec::with_capacity(n);
                 for _ in 0..n {
-                    match self.geometry()? {
-                        Geometry::Point(p) => pts.push(p),
-                        _ => return Err(GeomError::UnsupportedType(4)),
-                    }
+                    let dims = self.member("multipoint", "point", 1)?;
+                    pts.push(self.point(dims)?);
                 }
                 Ok(Geometry::MultiPoint(MultiPoint(pts)))
             }
@@ -264,15 +317,31 @@ impl WkbReader<'_> {
                 let n = self.count(9)?;
                 let mut polys = Vec::with_capacity(n);
                 for _ in 0..n {
-                    match self.geometry()? {
-                        Geometry::Polygon(p) => polys.push(p),
-                        _ => return Err(GeomError::UnsupportedType(6)),
-                    }
+                    let dims = self.member("multipolygon", "polygon", 3)?;
+                    polys.push(self.polygon(dims)?);
                 }
                 Ok(Geometry::MultiPolygon(MultiPolygon(polys)))
             }
             other => Err(GeomError::UnsupportedType(other)),
         }
+    }
+    /// The header of a multi-geometry's member, which must be of type `kind` (so members are
+    /// never multi-geometries themselves and nothing nests deeper).
+    fn member(
+        &mut self,
+        container: &'static str,
+        member: &'static str,
+        kind: u32,
+    ) -> Result<usize, GeomError> {
+        let (found, dims) = self.header()?;
+        if found != kind {
+            return Err(GeomError::WrongMember {
+                container,
+                member,
+                found,
+            });
+        }
+        Ok(dims)
     }
 }
 
@@ -307,5 +376,102 @@ mod tests {
         huge.truncate(40 + 5);
         huge.extend_from_slice(&u32::MAX.to_le_bytes());
         assert!(decode(&huge).is_err());
+    }
+
+    fn point_wkb(x: f64, y: f64) -> Vec<u8> {
+        let mut w = vec![1u8, 1, 0, 0, 0];
+        w.extend_from_slice(&x.to_le_bytes());
+        w.extend_from_slice(&y.to_le_bytes());
+        w
+    }
+
+    #[test]
+    fn deeply_nested_collections_stop_at_the_first_wrong_member() {
+        // 200,000 multipolygons each claiming one member: before the member-type check this
+        // recursed once per level and overflowed the stack.
+        let level = [1u8, 6, 0, 0, 0, 1, 0, 0, 0];
+        let wkb: Vec<u8> = level
+            .iter()
+            .copied()
+            .cycle()
+            .take(level.len() * 200_000)
+            .collect();
+        let e = decode_wkb(&wkb).unwrap_err();
+        assert_eq!(
+            e,
+            GeomError::WrongMember {
+                container: "multipolygon",
+                member: "polygon",
+                found: 6
+            }
+        );
+    }
+
+    #[test]
+    fn non_finite_coordinates_and_bad_envelopes_are_reported() {
+        assert_eq!(
+            decode_wkb(&point_wkb(f64::INFINITY, 1.0)),
+            Err(GeomError::NonFinite { index: 0 })
+        );
+        assert_eq!(
+            decode_wkb(&point_wkb(f64::NAN, f64::NAN)),
+            Err(GeomError::Empty)
+        );
+        let mut ring = vec![1u8, 2, 0, 0, 0, 2, 0, 0, 0];
+        for v in [0.0, 0.0, 1.0, f64::NAN] {
+            ring.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(decode_wkb(&ring), Err(GeomError::NonFinite { index: 1 }));
+        let mut blob = encode(&Geometry::Point(Point::new(1.0, 2.0)), 27700);
+        blob[3] = 1 | (5 << 1);
+        assert_eq!(decode(&blob), Err(GeomError::BadEnvelope(5)));
+    }
+
+    fn ring_strategy() -> impl proptest::strategy::Strategy<Value = LineString<f64>> {
+        proptest::collection::vec((-1e6f64..1e6, -1e6f64..1e6), 3..12).prop_map(LineString::from)
+    }
+
+    fn polygon_strategy() -> impl proptest::strategy::Strategy<Value = Polygon<f64>> {
+        (
+            ring_strategy(),
+            proptest::collection::vec(ring_strategy(), 0..3),
+        )
+            .prop_map(|(ext, holes)| Polygon::new(ext, holes))
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = decode(&bytes);
+            let _ = decode_wkb(&bytes);
+            let mut blob = b"GP\0\x01\0\0\0\0".to_vec();
+            blob.extend_from_slice(&bytes);
+            let _ = decode(&blob);
+        }
+
+        #[test]
+        fn damaged_blobs_never_panic(
+            p in polygon_strategy(),
+            damage in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            let mut blob = encode(&Geometry::MultiPolygon(MultiPolygon(vec![p])), 27700);
+            for (at, v) in damage {
+                let i = at % blob.len();
+                blob[i] = v;
+            }
+            let _ = decode(&blob);
+            let _ = decode(&blob[..cut % (blob.len() + 1)]);
+        }
+
+        #[test]
+        fn polygons_round_trip(parts in proptest::collection::vec(polygon_strategy(), 1..4), srs in any::<i32>()) {
+            let single = Geometry::Polygon(parts[0].clone());
+            prop_assert_eq!(decode(&encode(&single, srs)), Ok((srs, single)));
+            let multi = Geometry::MultiPolygon(MultiPolygon(parts));
+            prop_assert_eq!(decode(&encode(&multi, srs)), Ok((srs, multi)));
+        }
     }
 }

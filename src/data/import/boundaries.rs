@@ -5,12 +5,20 @@
 use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, Column, FeatureTable};
+use crate::data::polygon_validity::{self, Verdict};
 use crate::data::source::{self, AttrValue, SourceLayer};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result};
-use geo::{Area, Geometry, MultiPolygon, Validation};
+use geo::{Area, CoordsIter, Geometry, MultiPolygon};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// The most vertices one boundary feature may have: 5,000,000. Full-resolution coastal
+/// boundaries have around 10⁵ per polygon, so this leaves room for fifty times that, while a
+/// feature stays within about 80 MB of coordinates (plus the copy made by reprojection and
+/// the validity check's segment index, a few hundred MB at most). A feature beyond it is
+/// refused before it is reprojected or checked, naming the feature.
+pub const MAX_VERTICES_PER_FEATURE: usize = 5_000_000;
 
 /// What to import and how to read it.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +51,13 @@ pub struct BoundaryReport {
     pub holes: usize,
     /// Area codes whose geometry is invalid (e.g. self-intersecting rings); kept as they are.
     pub invalid: Vec<String>,
+    /// For each invalid area, in the order of `invalid`: the code and what is wrong (e.g.
+    /// "E01004910: polygon at index 0 is invalid: exterior ring has a self-intersection").
+    pub invalid_reasons: Vec<String>,
+    /// Area codes whose validity was not judged: shapes that would need more than
+    /// `polygon_validity::MAX_CANDIDATES_PER_SEGMENT` segment comparisons per vertex (built
+    /// to defeat the spatial index); imported as they are.
+    pub unchecked: Vec<String>,
     pub total_area_m2: f64,
 }
 
@@ -180,7 +195,10 @@ struct Prepared {
     geometry: Geometry<f64>,
     parts: usize,
     holes: usize,
-    valid: bool,
+    /// What is wrong with the geometry, if anything.
+    problem: Option<String>,
+    /// The geometry was too complex to judge within the validity check's budget.
+    unchecked: bool,
     area_m2: f64,
 }
 
@@ -240,6 +258,17 @@ fn prepare_features(
                 ));
             }
         };
+        let vertices = multi.coords_count();
+        if vertices > MAX_VERTICES_PER_FEATURE {
+            return Err(err(
+                format!(
+                    "{code} has {vertices} vertices, more than the {MAX_VERTICES_PER_FEATURE} a \
+                     boundary may have"
+                ),
+                "simplify it first (QGIS: Vector ▸ Geometry Tools ▸ Simplify; mapshaper: \
+                 -simplify 10%)",
+            ));
+        }
         let g = to_bng
             .geometry(&Geometry::MultiPolygon(multi))
             .map_err(|e| {
@@ -255,10 +284,15 @@ fn prepare_features(
             ));
         };
         let holes = mp.0.iter().map(|p| p.interiors().len()).sum();
+        let verdict = polygon_validity::check_bounded(&mp);
         out.push(Prepared {
+            unchecked: verdict == Verdict::TooComplex,
+            problem: match verdict {
+                Verdict::Invalid(e) => Some(e.to_string()),
+                Verdict::Valid | Verdict::TooComplex => None,
+            },
             code,
             name,
-            valid: mp.is_valid(),
             area_m2: mp.unsigned_area(),
             holes,
             parts: mp.0.len(),
@@ -293,7 +327,16 @@ fn report(
         holes: prepared.iter().map(|p| p.holes).sum(),
         invalid: prepared
             .iter()
-            .filter(|p| !p.valid)
+            .filter(|p| p.problem.is_some())
+            .map(|p| p.code.clone())
+            .collect(),
+        invalid_reasons: prepared
+            .iter()
+            .filter_map(|p| Some(format!("{}: {}", p.code, p.problem.as_ref()?)))
+            .collect(),
+        unchecked: prepared
+            .iter()
+            .filter(|p| p.unchecked)
             .map(|p| p.code.clone())
             .collect(),
         total_area_m2: prepared.iter().map(|p| p.area_m2).sum(),
@@ -383,4 +426,58 @@ fn write(
         )?;
         crate::data::import::log_import(tx, "boundaries", &opts.geography, path, prepared.len(), &sha, &detail)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::source::SourceFeature;
+    use geo::{LineString, Polygon};
+
+    fn layer_of(ring: Vec<(f64, f64)>) -> SourceLayer {
+        SourceLayer {
+            file: "big.geojson".into(),
+            fields: vec!["area_code".into()],
+            features: vec![SourceFeature {
+                attrs: vec![AttrValue::Text("E01000001".into())],
+                geometry: Some(Geometry::Polygon(Polygon::new(
+                    LineString::from(ring),
+                    vec![],
+                ))),
+            }],
+            crs: Some(Crs::Bng),
+        }
+    }
+
+    #[test]
+    fn a_feature_beyond_the_vertex_limit_is_refused_naming_it() {
+        let n = MAX_VERTICES_PER_FEATURE + 1;
+        let ring: Vec<(f64, f64)> = (0..n).map(|i| (i as f64, (i % 2) as f64)).collect();
+        let e = prepare_features(&layer_of(ring), 0, None, Crs::Bng, &ImportRun::silent())
+            .err()
+            .expect("refused");
+        let msg = e.to_string();
+        assert!(msg.contains("big.geojson"), "{msg}");
+        assert!(
+            msg.contains("feature 1") && msg.contains("E01000001"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("5000002 vertices") && msg.contains("simplify"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn an_invalid_feature_is_kept_with_its_reason() {
+        let bow_tie = vec![(0., 0.), (4., 4.), (4., 0.), (0., 4.)];
+        let layer = layer_of(bow_tie);
+        let p = prepare_features(&layer, 0, None, Crs::Bng, &ImportRun::silent()).unwrap();
+        let r = report(&layer, &BoundaryOptions::default(), Crs::Bng, 0, None, &p);
+        assert_eq!(r.invalid, vec!["E01000001"]);
+        assert_eq!(
+            r.invalid_reasons,
+            vec!["E01000001: polygon at index 0 is invalid: exterior ring has a self-intersection"]
+        );
+    }
 }
