@@ -2,6 +2,7 @@
 //! error nothing is written and the workspace file is unchanged.
 
 pub mod boundaries;
+pub mod csv_headers;
 pub mod csv_text;
 pub mod indicators;
 pub mod lookup;
@@ -9,19 +10,28 @@ pub mod metadata;
 pub mod points;
 pub mod preview;
 pub mod session;
+pub mod value_checks;
 
 use crate::error::{Error, InputError, Result};
 use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// Reads a whole user file, with a clear error naming it.
+/// The largest CSV file (indicators, lookups, metadata, points, reference scores) read:
+/// 256 MiB. A national long-form file of every LSOA (33,755) × 60 indicators × one period is
+/// about 2 M rows, 100 MB; a file is held in memory while it is checked (several times its
+/// size), so a larger one is refused before it is read rather than exhaust memory.
+pub const MAX_CSV_BYTES: u64 = 256 << 20;
+
+/// Reads a whole user CSV file, bounded ([`MAX_CSV_BYTES`]; only a regular file, never a
+/// folder, device or pipe), with a clear error naming it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        InputError::new(path.display(), format!("cannot read the file: {e}"))
-            .hint("check the path and that you may read it")
-            .into()
-    })
+    if path.is_dir() {
+        return Err(InputError::new(path.display(), "is a folder")
+            .hint("give the CSV file inside it")
+            .into());
+    }
+    crate::data::read_limited::read_limited(path, MAX_CSV_BYTES)
 }
 
 /// SHA-256 of bytes, lower-case hex.
@@ -32,11 +42,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// SHA-256 of a file (empty string if it cannot be read: the log is informative only).
+/// SHA-256 of a file, streamed (empty string if it is not a regular file or cannot be read:
+/// the log is informative only).
 pub fn sha256_file(path: &Path) -> String {
-    std::fs::read(path)
-        .map(|b| sha256_hex(&b))
-        .unwrap_or_default()
+    // Opening a pipe would wait for a writer: only a regular file is opened.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return String::new();
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return String::new();
+    };
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match std::io::Read::read(&mut file, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(buf.get(..n).unwrap_or_default()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return String::new(),
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Appends a row to `atlas_import_log`.

@@ -1,0 +1,312 @@
+//! Hostile and careless tabular files (indicator CSVs, lookups, metadata, points, reference
+//! scores): bounded reads, header rules, value checks, short messages naming file, line and
+//! column; every refusal leaves the workspace byte-identical.
+
+mod common;
+
+use local_atlas::data::Workspace;
+use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
+use local_atlas::data::import::indicators::{IndicatorOptions, import_indicators};
+use local_atlas::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A workspace with four small square areas.
+fn small_workspace() -> (tempfile::TempDir, PathBuf, Workspace) {
+    let (dir, path, mut ws) = common::new_workspace();
+    let gj = common::write(
+        dir.path(),
+        "areas.geojson",
+        common::squares_geojson(&["00101", "00102", "00103", "00104"]),
+    );
+    let opts = BoundaryOptions {
+        geography: "area".into(),
+        ..Default::default()
+    };
+    import_boundaries(&mut ws, &gj, &opts).unwrap();
+    (dir, path, ws)
+}
+
+/// Runs `f`, expects an error containing every needle, and checks the workspace is unchanged.
+fn expect_error<T: std::fmt::Debug>(
+    path: &Path,
+    f: impl FnOnce() -> Result<T>,
+    needles: &[&str],
+) -> String {
+    let before = common::sha256(path);
+    let err = f().expect_err("expected an error");
+    let text = err.to_string();
+    for n in needles {
+        assert!(text.contains(n), "error {text:?} should mention {n:?}");
+    }
+    assert_eq!(common::sha256(path), before, "workspace changed: {text}");
+    text
+}
+
+fn long() -> IndicatorOptions {
+    IndicatorOptions {
+        geography: "area".into(),
+        ..Default::default()
+    }
+}
+
+fn wide() -> IndicatorOptions {
+    IndicatorOptions {
+        wide: true,
+        period: Some("2024".into()),
+        ..long()
+    }
+}
+
+/// Imports `csv` (written as `name`) and expects an error with every needle.
+fn refused(name: &str, csv: &str, opts: &IndicatorOptions, needles: &[&str]) -> String {
+    let (dir, path, mut ws) = small_workspace();
+    let f = common::write(dir.path(), name, csv);
+    expect_error(&path, || import_indicators(&mut ws, &f, opts), needles)
+}
+
+// ---- Bounded reads ----
+
+#[test]
+fn a_folder_is_refused_with_what_to_give_instead() {
+    let (dir, path, mut ws) = small_workspace();
+    let folder = dir.path().join("exports.csv");
+    std::fs::create_dir(&folder).unwrap();
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &folder, &long()),
+        &["exports.csv", "is a folder", "give the CSV file inside it"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_without_reading_it() {
+    let (_dir, path, mut ws) = small_workspace();
+    let t = std::time::Instant::now();
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, Path::new("/dev/zero"), &long()),
+        &["/dev/zero", "not a regular file"],
+    );
+    assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    use local_atlas::data::import::MAX_CSV_BYTES;
+    let (dir, path, mut ws) = small_workspace();
+    let f = dir.path().join("huge.csv");
+    let file = std::fs::File::create(&f).unwrap();
+    // A sparse file: no disk space used, but its length is over the limit.
+    file.set_len(MAX_CSV_BYTES + 1).unwrap();
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &long()),
+        &["huge.csv", "larger than the 256 MiB limit"],
+    );
+}
+
+// ---- Headers ----
+
+#[test]
+fn an_unnamed_wide_column_is_refused_naming_its_number() {
+    refused(
+        "w.csv",
+        "area_code,places,\n00101,3,4\n00102,5,6\n",
+        &wide(),
+        &["w.csv", "line 1", "column 3 (C) has no name"],
+    );
+}
+
+#[test]
+fn duplicate_headers_are_refused_naming_both_columns() {
+    refused(
+        "d.csv",
+        "area_code,indicator,period,value,Value\n00101,a,2024,1,2\n",
+        &long(),
+        &["d.csv", "columns 4 (D) and 5 (E) are both named 'Value'"],
+    );
+}
+
+#[test]
+fn a_semicolon_file_is_named_as_such() {
+    refused(
+        "eu.csv",
+        "area_code;indicator;period;value\n00101;a;2024;1,5\n",
+        &long(),
+        &["eu.csv", "';'-separated", "save it as comma-separated CSV"],
+    );
+}
+
+#[test]
+fn a_tab_separated_file_with_a_bom_imports() {
+    let (dir, _path, mut ws) = small_workspace();
+    let f = common::write(
+        dir.path(),
+        "t.tsv",
+        "\u{FEFF}area_code\tindicator\tperiod\tvalue\n00101\ta\t2024\t1.5\n00102\ta\t2024\t2\n",
+    );
+    let r = import_indicators(&mut ws, &f, &long()).unwrap();
+    assert_eq!((r.values, r.code_field.as_str()), (2, "area_code"));
+}
+
+// ---- Values and their associates ----
+
+const HEAD: &str = "area_code,indicator,period,value,count,denominator,lower_ci,upper_ci";
+
+fn one_row(row: &str) -> String {
+    format!("{HEAD}\n{row}\n")
+}
+
+#[test]
+fn a_negative_count_is_refused() {
+    refused(
+        "v.csv",
+        &one_row("00101,a,2024,5,-3,60,1,9"),
+        &long(),
+        &["v.csv", "line 2", "column 'count'", "count -3 is negative"],
+    );
+}
+
+#[test]
+fn a_zero_denominator_is_refused() {
+    refused(
+        "v.csv",
+        &one_row("00101,a,2024,5,3,0,1,9"),
+        &long(),
+        &[
+            "line 2",
+            "column 'denominator'",
+            "denominator 0 is not above 0",
+        ],
+    );
+}
+
+#[test]
+fn a_lower_limit_above_the_upper_is_refused() {
+    refused(
+        "v.csv",
+        &one_row("00101,a,2024,5,3,60,9,1"),
+        &long(),
+        &["line 2", "column 'lower_ci'", "above the upper limit 1"],
+    );
+}
+
+#[test]
+fn a_proportion_count_above_its_denominator_is_refused() {
+    let csv = "area_code,indicator,period,value,count,denominator,value_type\n\
+               00101,a,2024,120,12,10,Proportion\n";
+    refused(
+        "p.csv",
+        csv,
+        &long(),
+        &["line 2", "column 'count'", "larger than its denominator 10"],
+    );
+}
+
+#[test]
+fn a_proportion_by_its_metadata_unit_is_checked_too() {
+    let (dir, path, mut ws) = small_workspace();
+    let f = common::write(dir.path(), "p.csv", one_row("00101,a,2024,120,12,10,,"));
+    let m = common::write(dir.path(), "m.csv", "code,unit\na,%\n");
+    let opts = IndicatorOptions {
+        metadata: Some(m),
+        ..long()
+    };
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &opts),
+        &["p.csv", "line 2", "larger than its denominator"],
+    );
+}
+
+#[test]
+fn a_ratio_may_exceed_its_expected_count_and_a_value_outside_its_interval_is_a_warning() {
+    let (dir, _path, mut ws) = small_workspace();
+    let csv = "area_code,indicator,period,value,count,denominator,lower_ci,upper_ci,value_type\n\
+               00101,sar,2024,123.8,607,490.4,113,134,Indirectly standardised ratio\n\
+               00102,sar,2024,0.07,5,7400629,1.6,11.7,Crude rate\n";
+    let f = common::write(dir.path(), "r.csv", csv);
+    let r = import_indicators(&mut ws, &f, &long()).unwrap();
+    assert_eq!((r.values, r.outside_ci), (2, 1));
+    assert!(
+        r.outside_ci_examples[0].starts_with("line 3: 00102 sar 2024: 0.07 outside 1.6–11.7"),
+        "{:?}",
+        r.outside_ci_examples
+    );
+    let s = local_atlas::ops::import::ImportReport::Indicators(r).summary();
+    assert!(s.contains("warning: 1 value(s) lie outside their own confidence interval"));
+}
+
+#[test]
+fn markers_in_associate_columns_still_import() {
+    let (dir, _path, mut ws) = small_workspace();
+    let f = common::write(
+        dir.path(),
+        "m.csv",
+        format!("{HEAD}\n00101,a,2024,*,*,..,,\n00102,a,2024,..,0,100,0,3.7\n"),
+    );
+    let r = import_indicators(&mut ws, &f, &long()).unwrap();
+    assert_eq!((r.suppressed, r.missing, r.outside_ci), (1, 1, 0));
+}
+
+// ---- Messages ----
+
+#[test]
+fn a_long_cell_is_quoted_short() {
+    let long_cell = "x".repeat(5_000_000);
+    let text = refused(
+        "big.csv",
+        &format!("area_code,indicator,period,value\n00101,a,2024,{long_cell}\n"),
+        &long(),
+        &[
+            "big.csv",
+            "line 2",
+            "column 'value'",
+            "(5000000 characters)",
+        ],
+    );
+    assert!(text.len() < 1_000, "message of {} bytes", text.len());
+}
+
+#[test]
+fn a_huge_header_list_is_cut_in_hints() {
+    let names: Vec<String> = (0..5000)
+        .map(|i| format!("{}{i}", "n".repeat(200)))
+        .collect();
+    let text = refused(
+        "h.csv",
+        &format!("{}\n{}\n", names.join(","), vec!["1"; 5000].join(",")),
+        &long(),
+        &["h.csv", "and 4980 more"],
+    );
+    assert!(text.len() < 4_000, "message of {} bytes", text.len());
+}
+
+#[test]
+fn invalid_utf8_with_utf8_forced_names_file_line_and_the_flag() {
+    let (dir, path, mut ws) = small_workspace();
+    let f = common::write(
+        dir.path(),
+        "latin.csv",
+        b"area_code,indicator,period,value\n00101,caf\xe9,2024,1\n".as_slice(),
+    );
+    let opts = IndicatorOptions {
+        encoding: local_atlas::data::import::csv_text::TextEncoding::Utf8,
+        ..long()
+    };
+    let text = expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &opts),
+        &["latin.csv", "line 2", "--encoding windows-1252"],
+    );
+    assert!(!text.contains("stream did not contain"), "{text}");
+}
+
+#[test]
+fn errors_are_input_errors() {
+    let (dir, _path, mut ws) = small_workspace();
+    let f = common::write(dir.path(), "e.csv", "area_code,,x\n");
+    let e = import_indicators(&mut ws, &f, &long()).unwrap_err();
+    assert!(matches!(e, Error::Input(_)), "{e:?}");
+}
