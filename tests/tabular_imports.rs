@@ -310,3 +310,140 @@ fn errors_are_input_errors() {
     let e = import_indicators(&mut ws, &f, &long()).unwrap_err();
     assert!(matches!(e, Error::Input(_)), "{e:?}");
 }
+
+#[test]
+fn an_over_long_code_is_refused() {
+    let code = "i".repeat(201);
+    refused(
+        "c.csv",
+        &format!("area_code,indicator,period,value\n00101,{code},2024,1\n"),
+        &long(),
+        &["line 2", "column 'indicator'", "longer than 200 characters"],
+    );
+    refused(
+        "w.csv",
+        &format!("area_code,{code}\n00101,1\n"),
+        &wide(),
+        &["line 1", "longer than 200 characters"],
+    );
+}
+
+// ---- Metadata, lookups, points ----
+
+#[test]
+fn an_over_long_metadata_title_is_refused() {
+    let (dir, path, mut ws) = small_workspace();
+    let f = common::write(dir.path(), "v.csv", "area_code,a\n00101,1\n");
+    let m = common::write(
+        dir.path(),
+        "m.csv",
+        format!("code,title\na,{}\n", "t".repeat(1_001)),
+    );
+    let opts = IndicatorOptions {
+        metadata: Some(m),
+        ..wide()
+    };
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &opts),
+        &[
+            "m.csv",
+            "line 2",
+            "column 'title'",
+            "1001 characters, more than 1000",
+        ],
+    );
+}
+
+#[test]
+fn a_lookup_quotes_long_codes_short() {
+    use local_atlas::data::import::lookup::{LookupOptions, import_lookup};
+    let (dir, path, mut ws) = small_workspace();
+    let f = common::write(
+        dir.path(),
+        "l.csv",
+        format!("from,to\n00101,{}\n", "W".repeat(100_000)),
+    );
+    let opts = LookupOptions {
+        from: "area".into(),
+        to: "area".into(),
+        from_field: Some("from".into()),
+        to_field: Some("to".into()),
+    };
+    let text = expect_error(
+        &path,
+        || import_lookup(&mut ws, &f, &opts),
+        &["l.csv", "line 2", "(100000 characters)"],
+    );
+    assert!(text.len() < 1_000, "message of {} bytes", text.len());
+}
+
+fn points(dir: &Path, ws: &mut Workspace, name: &str, csv: &str) -> Result<usize> {
+    use local_atlas::data::import::points::{PointOptions, import_points};
+    let f = common::write(dir, name, csv);
+    let opts = PointOptions {
+        layer: "pts".into(),
+        source_crs: None,
+    };
+    import_points(ws, &f, &opts).map(|r| r.features)
+}
+
+#[test]
+fn implausible_point_coordinates_are_refused_naming_line_and_column() {
+    let (dir, path, mut ws) = small_workspace();
+    let d = dir.path().to_path_buf();
+    for (csv, needles) in [
+        (
+            "id,easting,northing\n1,383997,398258\n2,1e308,398258\n",
+            ["line 3", "column 'easting'", "easting 1e308 is outside"],
+        ),
+        (
+            "id,easting,northing\n1,383997,1500000\n",
+            ["line 2", "column 'northing'", "outside -100000 … 1400000 m"],
+        ),
+        (
+            "id,lat,lon\n1,-2.24,53.48\n",
+            [
+                "line 2",
+                "column 'lon'",
+                "outside the British National Grid",
+            ],
+        ),
+        (
+            "id,lat,lon\n1,95,-2.24\n",
+            ["line 2", "column 'lat'", "latitude 95 is outside"],
+        ),
+        (
+            "id,lat,lon\n1,53,-200\n",
+            ["line 2", "column 'lon'", "longitude -200 is outside"],
+        ),
+        (
+            "id,lat,lon\n1,-100,-2.24\n",
+            ["line 2", "column 'lat'", "latitude -100 is outside"],
+        ),
+    ] {
+        let mut all = vec!["p.csv"];
+        all.extend(needles);
+        expect_error(&path, || points(&d, &mut ws, "p.csv", csv), &all);
+    }
+    assert_eq!(
+        points(&d, &mut ws, "ok.csv", "id,lat,lon\n1,53.48,-2.24\n").unwrap(),
+        1
+    );
+}
+
+#[test]
+fn an_implausible_geojson_point_is_refused_naming_the_feature() {
+    let (dir, path, mut ws) = small_workspace();
+    let gj = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[-2.2,53.4]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[530000,180000]}}]}"#;
+    let f = common::write(dir.path(), "p.geojson", gj);
+    let opts = local_atlas::data::import::points::PointOptions {
+        layer: "pts".into(),
+        source_crs: None,
+    };
+    expect_error(
+        &path,
+        || local_atlas::data::import::points::import_points(&mut ws, &f, &opts),
+        &["p.geojson", "feature 2", "longitude 530000 is outside"],
+    );
+}

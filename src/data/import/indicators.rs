@@ -181,6 +181,30 @@ fn code_column(
     }
 }
 
+/// The longest indicator code, area code or period accepted, in characters: 200. Codes are
+/// keys, shown in every list and (without metadata) as an indicator's title; ONS and
+/// Fingertips codes have at most a few dozen characters, so a longer one is a mistake.
+pub const MAX_CODE_CHARS: usize = 200;
+
+/// Refuses a code (`what`: "indicator code", "area code", "period") of more than
+/// [`MAX_CODE_CHARS`] characters.
+fn check_code(table: &Table, line: u64, col: usize, what: &str, code: &str) -> Result<()> {
+    let n = code.chars().count();
+    if n > MAX_CODE_CHARS {
+        return Err(cell_error(
+            table,
+            line,
+            col,
+            format!(
+                "the {what} '{}' is longer than {MAX_CODE_CHARS} characters",
+                excerpt(code)
+            ),
+            "check the column, or shorten the code",
+        ));
+    }
+    Ok(())
+}
+
 fn cell_error(table: &Table, line: u64, col: usize, msg: String, hint: &str) -> Error {
     InputError::new(&table.file, msg)
         .line(line)
@@ -203,6 +227,7 @@ fn area_code(table: &Table, line: u64, row: &[String], col: usize) -> Result<Str
             "fill in the code or delete the row",
         ));
     }
+    check_code(table, line, col, "area code", &code)?;
     Ok(code)
 }
 
@@ -335,6 +360,8 @@ fn long_row(
             "fill it in or delete the row",
         ));
     }
+    check_code(table, line, cols.indicator, "indicator code", &indicator)?;
+    check_code(table, line, cols.period.unwrap_or(0), "period", &period)?;
     let (value, status) = value_cell(table, line, row, cols.value)?;
     let extra = |c: Option<usize>| -> Result<Option<f64>> {
         match c {
@@ -402,9 +429,21 @@ fn read_wide(
             .filter(|&i| i != code_col)
             .collect(),
     };
+    if period.chars().count() > MAX_CODE_CHARS {
+        return Err(Error::Invalid(format!(
+            "--period '{}' is longer than {MAX_CODE_CHARS} characters: give a period such as 2019 or 2019/20",
+            excerpt(&period)
+        )));
+    }
     let mut indicators = Vec::new();
     let mut skipped = Vec::new();
     for &col in &chosen {
+        let name = table
+            .headers
+            .get(col)
+            .map(String::as_str)
+            .unwrap_or_default();
+        check_code(table, 1, col, "indicator code", name)?;
         let cells: Vec<Cell> = table
             .rows
             .iter()

@@ -7,6 +7,7 @@ pub mod csv_text;
 pub mod indicators;
 pub mod lookup;
 pub mod metadata;
+pub mod point_coordinates;
 pub mod points;
 pub mod preview;
 pub mod session;
