@@ -131,6 +131,15 @@ impl Table {
     /// name every column, each once (compared without case, as [`Table::find`] looks them
     /// up); comma- and tab-separated files are read ([`delimiter`]).
     pub fn parse(file: &str, text: &str) -> Result<Table> {
+        // The reader counts lines by LF, and after a CRLF (Excel on Windows) it counts the LF
+        // into the next record, so messages would name the line before; old Mac spreadsheets
+        // end lines with CR alone (every message would say line 1). Line ends become LF.
+        let text = if text.contains('\r') {
+            std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let text = text.as_ref();
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
             .delimiter(delimiter(file, text)?)
