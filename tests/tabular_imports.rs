@@ -447,3 +447,87 @@ fn an_implausible_geojson_point_is_refused_naming_the_feature() {
         &["p.geojson", "feature 2", "longitude 530000 is outside"],
     );
 }
+
+// ---- The real Fingertips extract ----
+
+/// The GM + England Fingertips extract (11,521 rows of counts, denominators, values and 95%
+/// limits, DHSC 2025-02-12) passes every value check: one indicator code per indicator, sex,
+/// age and category, the file's own column names otherwise (quarterly indicators repeat a
+/// year: the first row of each is kept). Its values outside their own interval are reported,
+/// not refused.
+#[test]
+fn the_real_fingertips_extract_imports_with_its_values_outside_their_interval_reported() {
+    // LOCAL_ATLAS_SHARED_DATA names the folder for a checkout that is not beside it.
+    let shared = std::env::var_os("LOCAL_ATLAS_SHARED_DATA")
+        .map(PathBuf::from)
+        .or_else(common::shared_data);
+    let Some(shared) = shared else {
+        return;
+    };
+    let src = shared.join("fingertips/gm_districts_and_england_subset.csv");
+    let mut reader = csv::Reader::from_path(&src).unwrap();
+    let h = reader.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let key = ["indicator_id", "sex", "age", "category_type", "category"].map(col);
+    let kept = [
+        "area_code",
+        "year",
+        "value",
+        "count",
+        "denominator",
+        "lower_ci_95",
+        "upper_ci_95",
+        "value_type",
+    ]
+    .map(col);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "indicator",
+        "area_code",
+        "year",
+        "value",
+        "count",
+        "denominator",
+        "lower_ci_95",
+        "upper_ci_95",
+        "value_type",
+    ])
+    .unwrap();
+    let (mut rows, mut outside) = (0, 0);
+    let mut codes = std::collections::BTreeSet::new();
+    let mut seen = std::collections::HashSet::new();
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        let code: Vec<&str> = key.iter().map(|&i| &rec[i]).collect();
+        let mut fields = vec![code.join("|")];
+        fields.extend(kept.iter().map(|&i| rec[i].to_string()));
+        if !seen.insert(format!("{}|{}|{}", fields[0], fields[1], fields[2])) {
+            continue;
+        }
+        let num = |i: usize| fields[i].parse::<f64>().ok();
+        if let (Some(v), Some(l), Some(u)) = (num(3), num(6), num(7)) {
+            outside += usize::from(v < l || v > u);
+        }
+        codes.insert(rec[kept[0]].to_string());
+        out.write_record(&fields).unwrap();
+        rows += 1;
+    }
+    let (dir, _path, mut ws) = common::new_workspace();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let gj = common::write(dir.path(), "a.geojson", common::squares_geojson(&codes));
+    let opts = BoundaryOptions {
+        geography: "district".into(),
+        ..Default::default()
+    };
+    import_boundaries(&mut ws, &gj, &opts).unwrap();
+    let f = common::write(dir.path(), "fingertips.csv", out.into_inner().unwrap());
+    let opts = IndicatorOptions {
+        geography: "district".into(),
+        ..Default::default()
+    };
+    let r = import_indicators(&mut ws, &f, &opts).unwrap();
+    assert!(rows > 10_000, "{rows}");
+    assert_eq!((r.values, r.matched), (rows, 11));
+    assert!(outside > 0);
+    assert_eq!(r.outside_ci, outside, "{:?}", r.outside_ci_examples);
+}

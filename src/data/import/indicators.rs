@@ -257,7 +257,10 @@ fn long_columns(table: &Table, code: usize, opts: &IndicatorOptions) -> Result<L
         })
     };
     let (indicator, value) = (
-        need(&["indicator", "indicator_code"], "indicator")?,
+        need(
+            &["indicator", "indicator_code", "indicator_id"],
+            "indicator",
+        )?,
         need(&["value"], "value")?,
     );
     let period = table.find(&["period", "year", "time_period"]);
@@ -271,8 +274,23 @@ fn long_columns(table: &Table, code: usize, opts: &IndicatorOptions) -> Result<L
         table.find(&["numerator", "count"]),
         table.find(&["denominator"]),
     );
-    let lower = table.find(&["lower_ci", "lower_ci95", "lower_cl", "lcl"]);
-    let upper = table.find(&["upper_ci", "upper_ci95", "upper_cl", "ucl"]);
+    // Fingertips names them lower_ci_95 / upper_ci_95 (or LowerCI / UpperCI).
+    let lower = table.find(&[
+        "lower_ci",
+        "lower_ci95",
+        "lower_ci_95",
+        "lowerci",
+        "lower_cl",
+        "lcl",
+    ]);
+    let upper = table.find(&[
+        "upper_ci",
+        "upper_ci95",
+        "upper_ci_95",
+        "upperci",
+        "upper_cl",
+        "ucl",
+    ]);
     let name = |c: Option<usize>| {
         c.and_then(|c| table.headers.get(c))
             .cloned()
