@@ -102,7 +102,7 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
     expect_error(
         &path,
         || import_indicators(&mut ws, &f, &long()),
-        &["huge.csv", "larger than the 256 MiB limit"],
+        &["huge.csv", "larger than the 128 MiB limit"],
     );
 }
 

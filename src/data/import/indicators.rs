@@ -81,7 +81,10 @@ pub fn import_indicators_with(
     run.stage("reading indicators");
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
+    let sha = super::sha256_hex(&bytes);
+    // The bytes and the text are dropped once parsed: the table is what is checked.
     let table = Table::parse(&file, &decode(&file, &bytes, opts.encoding)?)?;
+    drop(bytes);
     let codes = super::geography_codes(ws.conn(), &opts.geography)?;
     let code_col = code_column(&table, opts.code_field.as_deref(), &codes)?;
     let sidecar = match &opts.metadata {
@@ -141,7 +144,7 @@ pub fn import_indicators_with(
         rows: &rows,
         metas: &metas,
         report: &report,
-        bytes: &bytes,
+        sha: &sha,
     };
     write(ws, path, opts, &written, run)?;
     Ok(report)
@@ -591,12 +594,12 @@ fn indicator_metadata(
 }
 
 /// What an indicator import writes: the values, the indicators' metadata, and (for the import
-/// log) the report and the file's bytes.
+/// log) the report and the file's SHA-256.
 struct Written<'a> {
     rows: &'a [ValueRow],
     metas: &'a [IndicatorMeta],
     report: &'a IndicatorReport,
-    bytes: &'a [u8],
+    sha: &'a str,
 }
 
 /// Values are inserted (and progress reported, cancel checked) this many at a time (a
@@ -611,7 +614,7 @@ fn write(
     run: &ImportRun<'_>,
 ) -> Result<()> {
     let (rows, metas, report) = (w.rows, w.metas, w.report);
-    let sha = super::sha256_hex(w.bytes);
+    let sha = w.sha;
     let detail = serde_json::to_string(report).unwrap_or_default();
     let provenance = format!("imported from {}", path.display());
     run.stage("writing indicators");
@@ -645,7 +648,7 @@ fn write(
             done += chunk.len();
             run.step(done, rows.len())?;
         }
-        super::log_import(tx, "indicators", &opts.geography, path, rows.len(), &sha, &detail)
+        super::log_import(tx, "indicators", &opts.geography, path, rows.len(), sha, &detail)
     })
 }
 
