@@ -2,7 +2,7 @@
 //! Windows-1252), header lookup, and reading cells that may hold ONS missing-data markers.
 
 use crate::data::suppression::{Marker, marker};
-use crate::error::{InputError, Result};
+use crate::error::{InputError, Result, excerpt};
 
 /// The text encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -127,10 +127,22 @@ pub struct Table {
 }
 
 impl Table {
-    /// Parses CSV text; every record must have as many fields as the header.
+    /// Parses CSV text; every record must have as many fields as the header. The header must
+    /// name every column, each once (compared without case, as [`Table::find`] looks them
+    /// up); comma- and tab-separated files are read ([`delimiter`]).
     pub fn parse(file: &str, text: &str) -> Result<Table> {
+        // The reader counts lines by LF, and after a CRLF (Excel on Windows) it counts the LF
+        // into the next record, so messages would name the line before; old Mac spreadsheets
+        // end lines with CR alone (every message would say line 1). Line ends become LF.
+        let text = if text.contains('\r') {
+            std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let text = text.as_ref();
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
+            .delimiter(delimiter(file, text)?)
             .from_reader(text.as_bytes());
         let headers: Vec<String> = reader
             .headers()
@@ -144,6 +156,7 @@ impl Table {
                 .hint("the first row must name the columns")
                 .into());
         }
+        super::csv_headers::check_headers(file, &headers)?;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, e))?;
@@ -164,18 +177,61 @@ impl Table {
             .find_map(|n| self.headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
     }
 
+    /// The name of column `col` as a message quotes it ([`excerpt`]).
+    pub fn column_name(&self, col: usize) -> String {
+        excerpt(
+            self.headers
+                .get(col)
+                .map(String::as_str)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The columns' names as a hint lists them: quoted with [`excerpt`], at most
+    /// [`super::csv_headers::LISTED_COLUMNS`] of them.
+    pub fn column_list(&self) -> String {
+        super::csv_headers::column_list(&self.headers)
+    }
+
     /// Index of the column the user named, or an error listing the columns.
     pub fn require(&self, name: &str, flag: &str) -> Result<usize> {
         self.find(&[name]).ok_or_else(|| {
-            InputError::new(&self.file, format!("has no column '{name}'"))
+            InputError::new(&self.file, format!("has no column '{}'", excerpt(name)))
                 .line(1)
-                .hint(format!(
-                    "{flag} must be one of: {}",
-                    self.headers.join(", ")
-                ))
+                .hint(format!("{flag} must be one of: {}", self.column_list()))
                 .into()
         })
     }
+}
+
+/// The field separator of CSV `text`, judged from its header line: a comma, or a tab when the
+/// header has tabs and no comma (a TSV file). A header with semicolons and no comma is
+/// refused: such files come from spreadsheets set to a decimal comma, where `1,234` means
+/// 1.234 and would be misread.
+///
+/// ```
+/// use local_atlas::data::import::csv_text::delimiter;
+/// assert_eq!(delimiter("f.csv", "code,value\nA,1\n").unwrap(), b',');
+/// assert_eq!(delimiter("f.csv", "code\tvalue\nA\t1\n").unwrap(), b'\t');
+/// assert!(delimiter("f.csv", "code;value\nA;1,5\n").unwrap_err().to_string().contains("';'-separated"));
+/// ```
+pub fn delimiter(file: &str, text: &str) -> Result<u8> {
+    let header = text.lines().next().unwrap_or_default();
+    if header.contains(',') {
+        return Ok(b',');
+    }
+    if header.contains('\t') {
+        return Ok(b'\t');
+    }
+    if header.contains(';') {
+        return Err(
+            InputError::new(file, "the file looks ';'-separated (its header has no commas)")
+                .line(1)
+                .hint("save it as comma-separated CSV (in Excel: 'CSV UTF-8 (comma delimited)'), with a full stop as the decimal point")
+                .into(),
+        );
+    }
+    Ok(b',')
 }
 
 fn csv_error(file: &str, e: csv::Error) -> crate::error::Error {

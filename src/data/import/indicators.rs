@@ -4,9 +4,10 @@
 use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
 use super::metadata;
 use super::session::ImportRun;
+use super::value_checks::{AssociateNames, check_associates, is_proportion};
 use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
 use crate::data::workspace::Workspace;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, InputError, Result, excerpt};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,13 @@ pub struct IndicatorReport {
     pub unmatched_examples: Vec<String>,
     /// Rows skipped because their area code matches no boundary.
     pub skipped_rows: usize,
+    /// Values that lie outside their own confidence interval (kept as published; see
+    /// [`super::value_checks`]).
+    #[serde(default)]
+    pub outside_ci: usize,
+    /// Up to five of them: line, area, indicator, period, value and limits.
+    #[serde(default)]
+    pub outside_ci_examples: Vec<String>,
 }
 
 /// Reads, checks and stores an indicator CSV in one transaction.
@@ -73,14 +81,26 @@ pub fn import_indicators_with(
     run.stage("reading indicators");
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
+    let sha = super::sha256_hex(&bytes);
+    // The bytes and the text are dropped once parsed: the table is what is checked.
     let table = Table::parse(&file, &decode(&file, &bytes, opts.encoding)?)?;
+    drop(bytes);
     let codes = super::geography_codes(ws.conn(), &opts.geography)?;
     let code_col = code_column(&table, opts.code_field.as_deref(), &codes)?;
-    let (rows, skipped, form) = if opts.wide {
+    let sidecar = match &opts.metadata {
+        Some(p) => metadata::read_metadata(p)?,
+        None => HashMap::new(),
+    };
+    let units: HashMap<String, String> = sidecar
+        .iter()
+        .map(|(code, m)| (code.clone(), m.unit.clone()))
+        .collect();
+    let (rows, skipped, form, outside_ci) = if opts.wide {
         let (rows, skipped) = read_wide(&table, code_col, opts, run)?;
-        (rows, skipped, "wide")
+        (rows, skipped, "wide", Vec::new())
     } else {
-        (read_long(&table, code_col, opts, run)?, Vec::new(), "long")
+        let (rows, warnings) = read_long(&table, code_col, opts, &units, run)?;
+        (rows, Vec::new(), "long", warnings)
     };
     check_duplicates(&file, &rows)?;
     let unmatched: BTreeSet<String> = rows
@@ -101,8 +121,10 @@ pub fn import_indicators_with(
         .collect::<BTreeSet<_>>()
         .len();
     report.unmatched = unmatched.len();
-    report.unmatched_examples = unmatched.iter().take(5).cloned().collect();
+    report.unmatched_examples = unmatched.iter().take(5).map(|c| excerpt(c)).collect();
     report.skipped_rows = all_rows - rows.len();
+    report.outside_ci = outside_ci.len();
+    report.outside_ci_examples = outside_ci.into_iter().take(5).collect();
     if !unmatched.is_empty() && !opts.allow_unmatched {
         return Err(InputError::new(
             &file,
@@ -113,16 +135,16 @@ pub fn import_indicators_with(
                 report.unmatched_examples.join(", ")
             ),
         )
-        .column(table.headers.get(code_col).cloned().unwrap_or_default())
+        .column(table.column_name(code_col))
         .hint("check --geography and --code-field, or pass --allow-unmatched to import the matching rows and skip these")
         .into());
     }
-    let metas = indicator_metadata(opts, &report.indicators)?;
+    let metas = indicator_metadata(&sidecar, &report.indicators);
     let written = Written {
         rows: &rows,
         metas: &metas,
         report: &report,
-        bytes: &bytes,
+        sha: &sha,
     };
     write(ws, path, opts, &written, run)?;
     Ok(report)
@@ -155,17 +177,41 @@ fn code_column(
                 .line(1)
                 .hint(format!(
                     "pass --code-field (one of: {}) and check --geography",
-                    table.headers.join(", ")
+                    table.column_list()
                 ))
                 .into(),
         ),
     }
 }
 
+/// The longest indicator code, area code or period accepted, in characters: 200. Codes are
+/// keys, shown in every list and (without metadata) as an indicator's title; ONS and
+/// Fingertips codes have at most a few dozen characters, so a longer one is a mistake.
+pub const MAX_CODE_CHARS: usize = 200;
+
+/// Refuses a code (`what`: "indicator code", "area code", "period") of more than
+/// [`MAX_CODE_CHARS`] characters.
+fn check_code(table: &Table, line: u64, col: usize, what: &str, code: &str) -> Result<()> {
+    let n = code.chars().count();
+    if n > MAX_CODE_CHARS {
+        return Err(cell_error(
+            table,
+            line,
+            col,
+            format!(
+                "the {what} '{}' is longer than {MAX_CODE_CHARS} characters",
+                excerpt(code)
+            ),
+            "check the column, or shorten the code",
+        ));
+    }
+    Ok(())
+}
+
 fn cell_error(table: &Table, line: u64, col: usize, msg: String, hint: &str) -> Error {
     InputError::new(&table.file, msg)
         .line(line)
-        .column(table.headers.get(col).cloned().unwrap_or_default())
+        .column(table.column_name(col))
         .hint(hint)
         .into()
 }
@@ -184,15 +230,26 @@ fn area_code(table: &Table, line: u64, row: &[String], col: usize) -> Result<Str
             "fill in the code or delete the row",
         ));
     }
+    check_code(table, line, col, "area code", &code)?;
     Ok(code)
 }
 
-fn read_long(
-    table: &Table,
-    code_col: usize,
-    opts: &IndicatorOptions,
-    run: &ImportRun<'_>,
-) -> Result<Vec<ValueRow>> {
+/// The columns of a long-form file.
+struct LongColumns {
+    code: usize,
+    indicator: usize,
+    value: usize,
+    period: Option<usize>,
+    numerator: Option<usize>,
+    denominator: Option<usize>,
+    lower: Option<usize>,
+    upper: Option<usize>,
+    /// Fingertips' `value_type` (`Proportion`, `Crude rate`…).
+    value_type: Option<usize>,
+    names: AssociateNames,
+}
+
+fn long_columns(table: &Table, code: usize, opts: &IndicatorOptions) -> Result<LongColumns> {
     let need = |names: &[&str], what: &str| {
         table.find(names).ok_or_else(|| {
             Error::from(
@@ -202,74 +259,149 @@ fn read_long(
             )
         })
     };
-    let ind_col = need(&["indicator", "indicator_code"], "indicator")?;
-    let val_col = need(&["value"], "value")?;
-    let period_col = table.find(&["period", "year", "time_period"]);
-    if period_col.is_none() && opts.period.is_none() {
+    let (indicator, value) = (
+        need(
+            &["indicator", "indicator_code", "indicator_id"],
+            "indicator",
+        )?,
+        need(&["value"], "value")?,
+    );
+    let period = table.find(&["period", "year", "time_period"]);
+    if period.is_none() && opts.period.is_none() {
         return Err(InputError::new(&table.file, "has no 'period' column")
             .line(1)
             .hint("add a period column or pass --period (e.g. --period 2019)")
             .into());
     }
-    let optional = |names: &[&str]| table.find(names);
-    let (num_col, den_col) = (
-        optional(&["numerator", "count"]),
-        optional(&["denominator"]),
+    let (numerator, denominator) = (
+        table.find(&["numerator", "count"]),
+        table.find(&["denominator"]),
     );
-    let lo_col = optional(&["lower_ci", "lower_ci95", "lower_cl", "lcl"]);
-    let hi_col = optional(&["upper_ci", "upper_ci95", "upper_cl", "ucl"]);
+    // Fingertips names them lower_ci_95 / upper_ci_95 (or LowerCI / UpperCI).
+    let lower = table.find(&[
+        "lower_ci",
+        "lower_ci95",
+        "lower_ci_95",
+        "lowerci",
+        "lower_cl",
+        "lcl",
+    ]);
+    let upper = table.find(&[
+        "upper_ci",
+        "upper_ci95",
+        "upper_ci_95",
+        "upperci",
+        "upper_cl",
+        "ucl",
+    ]);
+    let name = |c: Option<usize>| {
+        c.and_then(|c| table.headers.get(c))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let names = AssociateNames {
+        numerator: name(numerator),
+        denominator: name(denominator),
+        lower: name(lower),
+        upper: name(upper),
+    };
+    Ok(LongColumns {
+        code,
+        indicator,
+        value,
+        period,
+        numerator,
+        denominator,
+        lower,
+        upper,
+        value_type: table.find(&["value_type", "valuetype"]),
+        names,
+    })
+}
+
+/// Long-form rows and the warnings of values outside their confidence interval.
+fn read_long(
+    table: &Table,
+    code_col: usize,
+    opts: &IndicatorOptions,
+    units: &HashMap<String, String>,
+    run: &ImportRun<'_>,
+) -> Result<(Vec<ValueRow>, Vec<String>)> {
+    let cols = long_columns(table, code_col, opts)?;
     let total = table.rows.len();
     let mut out = Vec::with_capacity(total);
+    let mut warnings = Vec::new();
     for (i, (line, row)) in table.rows.iter().enumerate() {
         run.step(i + 1, total)?;
-        let line = *line;
-        let indicator = row
-            .get(ind_col)
-            .map(|s| s.trim().to_string())
+        let r = long_row(table, &cols, opts, *line, row)?;
+        let kind = cols
+            .value_type
+            .and_then(|c| row.get(c))
+            .or_else(|| units.get(&r.indicator))
+            .map(String::as_str)
             .unwrap_or_default();
-        if indicator.is_empty() {
-            return Err(cell_error(
-                table,
-                line,
-                ind_col,
-                "empty indicator code".into(),
-                "fill it in or delete the row",
-            ));
+        let proportion = is_proportion(kind);
+        if let Some(w) = check_associates(&table.file, &r, &cols.names, proportion)? {
+            warnings.push(w);
         }
-        let period = match period_col {
-            Some(c) => row.get(c).map(|s| s.trim().to_string()).unwrap_or_default(),
-            None => opts.period.clone().unwrap_or_default(),
-        };
-        if period.is_empty() {
-            return Err(cell_error(
-                table,
-                line,
-                period_col.unwrap_or(0),
-                "empty period".into(),
-                "fill it in or delete the row",
-            ));
-        }
-        let (value, status) = value_cell(table, line, row, val_col)?;
-        let extra = |c: Option<usize>| -> Result<Option<f64>> {
-            match c {
-                None => Ok(None),
-                Some(c) => value_cell(table, line, row, c).map(|(v, _)| v),
-            }
-        };
-        out.push(ValueRow {
-            area_code: area_code(table, line, row, code_col)?,
-            indicator,
-            period,
-            value,
-            numerator: extra(num_col)?,
-            denominator: extra(den_col)?,
-            lower_ci: extra(lo_col)?,
-            upper_ci: extra(hi_col)?,
-            status,
-            line,
-        });
+        out.push(r);
     }
-    Ok(out)
+    Ok((out, warnings))
+}
+
+/// One long-form row, its cells read and required ones present.
+fn long_row(
+    table: &Table,
+    cols: &LongColumns,
+    opts: &IndicatorOptions,
+    line: u64,
+    row: &[String],
+) -> Result<ValueRow> {
+    let text = |c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+    let indicator = text(cols.indicator);
+    if indicator.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            cols.indicator,
+            "empty indicator code".into(),
+            "fill it in or delete the row",
+        ));
+    }
+    let period = match cols.period {
+        Some(c) => text(c),
+        None => opts.period.clone().unwrap_or_default(),
+    };
+    if period.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            cols.period.unwrap_or(0),
+            "empty period".into(),
+            "fill it in or delete the row",
+        ));
+    }
+    check_code(table, line, cols.indicator, "indicator code", &indicator)?;
+    check_code(table, line, cols.period.unwrap_or(0), "period", &period)?;
+    let (value, status) = value_cell(table, line, row, cols.value)?;
+    let extra = |c: Option<usize>| -> Result<Option<f64>> {
+        match c {
+            None => Ok(None),
+            Some(c) => value_cell(table, line, row, c).map(|(v, _)| v),
+        }
+    };
+    Ok(ValueRow {
+        area_code: area_code(table, line, row, cols.code)?,
+        indicator,
+        period,
+        value,
+        numerator: extra(cols.numerator)?,
+        denominator: extra(cols.denominator)?,
+        lower_ci: extra(cols.lower)?,
+        upper_ci: extra(cols.upper)?,
+        status,
+        line,
+    })
 }
 
 fn value_cell(
@@ -287,7 +419,7 @@ fn value_cell(
             table,
             line,
             col,
-            format!("'{raw}' is not a number"),
+            format!("'{}' is not a number", excerpt(raw)),
             "use a number, or a marker for a value that is not available: empty, .., :, - (missing) or *, c, x, ~ (suppressed)",
         )),
     }
@@ -318,9 +450,21 @@ fn read_wide(
             .filter(|&i| i != code_col)
             .collect(),
     };
+    if period.chars().count() > MAX_CODE_CHARS {
+        return Err(Error::Invalid(format!(
+            "--period '{}' is longer than {MAX_CODE_CHARS} characters: give a period such as 2019 or 2019/20",
+            excerpt(&period)
+        )));
+    }
     let mut indicators = Vec::new();
     let mut skipped = Vec::new();
     for &col in &chosen {
+        let name = table
+            .headers
+            .get(col)
+            .map(String::as_str)
+            .unwrap_or_default();
+        check_code(table, 1, col, "indicator code", name)?;
         let cells: Vec<Cell> = table
             .rows
             .iter()
@@ -347,7 +491,7 @@ fn read_wide(
                     table,
                     line,
                     col,
-                    format!("'{raw}' is not a number"),
+                    format!("'{}' is not a number", excerpt(&raw)),
                     "use a number or a missing-data marker (empty, .., :, -, *, c, x, ~), or leave the column out with --columns",
                 ));
             }
@@ -383,7 +527,12 @@ fn check_duplicates(file: &str, rows: &[ValueRow]) -> Result<()> {
         if let Some(first) = seen.insert((&r.indicator, &r.area_code, &r.period), r.line) {
             return Err(InputError::new(
                 file,
-                format!("area {} has a second value for indicator {} in period {} (first on line {first})", r.area_code, r.indicator, r.period),
+                format!(
+                    "area {} has a second value for indicator {} in period {} (first on line {first})",
+                    excerpt(&r.area_code),
+                    excerpt(&r.indicator),
+                    excerpt(&r.period)
+                ),
             )
             .line(r.line)
             .hint("each area, indicator and period may appear once; remove the duplicate row")
@@ -424,15 +573,16 @@ fn summarise(
         unmatched: 0,
         unmatched_examples: Vec::new(),
         skipped_rows: 0,
+        outside_ci: 0,
+        outside_ci_examples: Vec::new(),
     }
 }
 
-fn indicator_metadata(opts: &IndicatorOptions, codes: &[String]) -> Result<Vec<IndicatorMeta>> {
-    let sidecar = match &opts.metadata {
-        Some(p) => metadata::read_metadata(p)?,
-        None => HashMap::new(),
-    };
-    Ok(codes
+fn indicator_metadata(
+    sidecar: &HashMap<String, IndicatorMeta>,
+    codes: &[String],
+) -> Vec<IndicatorMeta> {
+    codes
         .iter()
         .map(|c| {
             sidecar
@@ -440,16 +590,16 @@ fn indicator_metadata(opts: &IndicatorOptions, codes: &[String]) -> Result<Vec<I
                 .cloned()
                 .unwrap_or_else(|| IndicatorMeta::default_for(c))
         })
-        .collect())
+        .collect()
 }
 
 /// What an indicator import writes: the values, the indicators' metadata, and (for the import
-/// log) the report and the file's bytes.
+/// log) the report and the file's SHA-256.
 struct Written<'a> {
     rows: &'a [ValueRow],
     metas: &'a [IndicatorMeta],
     report: &'a IndicatorReport,
-    bytes: &'a [u8],
+    sha: &'a str,
 }
 
 /// Values are inserted (and progress reported, cancel checked) this many at a time (a
@@ -464,7 +614,7 @@ fn write(
     run: &ImportRun<'_>,
 ) -> Result<()> {
     let (rows, metas, report) = (w.rows, w.metas, w.report);
-    let sha = super::sha256_hex(w.bytes);
+    let sha = w.sha;
     let detail = serde_json::to_string(report).unwrap_or_default();
     let provenance = format!("imported from {}", path.display());
     run.stage("writing indicators");
@@ -479,10 +629,12 @@ fn write(
             )?;
             if existing > 0 && !opts.replace {
                 return Err(Error::Invalid(format!(
-                    "{}: the workspace already has {existing} values of {indicator} for {} in period {period}; \
+                    "{}: the workspace already has {existing} values of {} for {} in period {}; \
                      pass --replace to replace them",
                     path.display(),
-                    opts.geography
+                    excerpt(indicator),
+                    opts.geography,
+                    excerpt(period)
                 )));
             }
             tx.execute(
@@ -496,7 +648,7 @@ fn write(
             done += chunk.len();
             run.step(done, rows.len())?;
         }
-        super::log_import(tx, "indicators", &opts.geography, path, rows.len(), &sha, &detail)
+        super::log_import(tx, "indicators", &opts.geography, path, rows.len(), sha, &detail)
     })
 }
 

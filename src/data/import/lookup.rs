@@ -4,7 +4,7 @@
 use super::csv_text::{Table, TextEncoding, decode};
 use super::session::ImportRun;
 use crate::data::workspace::Workspace;
-use crate::error::{InputError, Result};
+use crate::error::{InputError, Result, excerpt};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -77,7 +77,7 @@ pub fn import_lookup_with(
         run.step(i + 1, total)?;
         let get = |c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
         let (f, t) = (get(from_col), get(to_col));
-        let col_name = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
+        let col_name = |c: usize| table.column_name(c);
         if f.is_empty() || t.is_empty() {
             let c = if f.is_empty() { from_col } else { to_col };
             return Err(InputError::new(&file, "empty code")
@@ -89,7 +89,7 @@ pub fn import_lookup_with(
         if to_codes.as_ref().is_some_and(|codes| !codes.contains(&t)) {
             return Err(InputError::new(
                 &file,
-                format!("{t} is not an area of geography '{}'", opts.to),
+                format!("{} is not an area of geography '{}'", excerpt(&t), opts.to),
             )
             .line(*line)
             .column(col_name(to_col))
@@ -101,7 +101,12 @@ pub fn import_lookup_with(
             if *prev != t {
                 return Err(InputError::new(
                     &file,
-                    format!("{f} is assigned to both {prev} (line {first}) and {t}"),
+                    format!(
+                        "{} is assigned to both {} (line {first}) and {}",
+                        excerpt(&f),
+                        excerpt(prev),
+                        excerpt(&t)
+                    ),
                 )
                 .line(*line)
                 .column(col_name(from_col))
@@ -188,9 +193,6 @@ fn no_column(table: &Table, geography: &str, flag: &str) -> crate::error::Error 
         format!("no column holds codes of geography '{geography}'"),
     )
     .line(1)
-    .hint(format!(
-        "pass {flag} (one of: {})",
-        table.headers.join(", ")
-    ))
+    .hint(format!("pass {flag} (one of: {})", table.column_list()))
     .into()
 }

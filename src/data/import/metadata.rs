@@ -3,9 +3,40 @@
 
 use super::csv_text::{Table, TextEncoding, decode};
 use crate::data::indicator::{IndicatorMeta, Polarity};
-use crate::error::{InputError, Result};
+use crate::error::{InputError, Result, excerpt};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// The longest title, theme, unit, source, licence or sensitivity accepted, in characters:
+/// 1,000. They are drawn on maps and listed in the app; a longer one is a mistake (a pasted
+/// document), and laying out a very long title takes seconds.
+pub const MAX_METADATA_TEXT: usize = 1_000;
+
+/// The longest definition accepted, in characters: 10,000 (a few paragraphs; shown only in
+/// the indicator's card).
+pub const MAX_DEFINITION_TEXT: usize = 10_000;
+
+/// Refuses a cell of column `name` longer than `max` characters.
+fn check_length(
+    file: &str,
+    line: u64,
+    name: &str,
+    cell: Option<&String>,
+    max: usize,
+) -> Result<()> {
+    let n = cell.map(|c| c.chars().count()).unwrap_or_default();
+    if n > max {
+        return Err(InputError::new(
+            file,
+            format!("the {name} has {n} characters, more than {max}"),
+        )
+        .line(line)
+        .column(name)
+        .hint(format!("shorten the {name} to at most {max} characters"))
+        .into());
+    }
+    Ok(())
+}
 
 /// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, polarity,
 /// source, licence, sensitivity`.
@@ -39,8 +70,20 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
             return Err(InputError::new(&file, "empty indicator code")
                 .line(*line)
                 .column("code")
+                .hint("fill in the indicator's code or delete the row")
                 .into());
         };
+        for (name, c, max) in [
+            ("title", title, MAX_METADATA_TEXT),
+            ("theme", theme, MAX_METADATA_TEXT),
+            ("definition", definition, MAX_DEFINITION_TEXT),
+            ("unit", unit, MAX_METADATA_TEXT),
+            ("source", source, MAX_METADATA_TEXT),
+            ("licence", licence, MAX_METADATA_TEXT),
+            ("sensitivity", sensitivity, MAX_METADATA_TEXT),
+        ] {
+            check_length(&file, *line, name, c.and_then(|c| row.get(c)), max)?;
+        }
         let mut m = IndicatorMeta::default_for(&code);
         let set = |field: &mut String, v: Option<String>| {
             if let Some(v) = v.filter(|v| !v.is_empty()) {
@@ -62,7 +105,10 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
                 .ok_or_else(|| {
                     InputError::new(
                         &file,
-                        format!("decimals '{d}' is not a whole number from 0 to 10"),
+                        format!(
+                            "decimals '{}' is not a whole number from 0 to 10",
+                            excerpt(&d)
+                        ),
                     )
                     .line(*line)
                     .column("decimals")
@@ -70,19 +116,24 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
         }
         if let Some(p) = get(polarity) {
             m.polarity = Polarity::parse(&p).ok_or_else(|| {
-                InputError::new(&file, format!("polarity '{p}' is not recognised"))
-                    .line(*line)
-                    .column("polarity")
-                    .hint("use higher_is_better, lower_is_better or neutral")
+                InputError::new(
+                    &file,
+                    format!("polarity '{}' is not recognised", excerpt(&p)),
+                )
+                .line(*line)
+                .column("polarity")
+                .hint("use higher_is_better, lower_is_better or neutral")
             })?;
         }
         if out.insert(code.clone(), m).is_some() {
-            return Err(
-                InputError::new(&file, format!("indicator {code} is described twice"))
-                    .line(*line)
-                    .column("code")
-                    .into(),
-            );
+            return Err(InputError::new(
+                &file,
+                format!("indicator {} is described twice", excerpt(&code)),
+            )
+            .line(*line)
+            .column("code")
+            .hint("describe each indicator once: remove one of the rows")
+            .into());
         }
     }
     Ok(out)

@@ -2,26 +2,75 @@
 //! error nothing is written and the workspace file is unchanged.
 
 pub mod boundaries;
+pub mod csv_headers;
 pub mod csv_text;
 pub mod indicators;
 pub mod lookup;
 pub mod metadata;
+pub mod point_coordinates;
 pub mod points;
 pub mod preview;
 pub mod session;
+pub mod value_checks;
 
 use crate::error::{Error, InputError, Result};
 use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// Reads a whole user file, with a clear error naming it.
+/// The largest CSV file (indicators, lookups, metadata, points, reference scores) read:
+/// 128 MiB. A national long-form file of every LSOA (35,672) × 60 indicators × one period is
+/// about 2.1 M rows, 80–100 MB. A file is held in memory while it is checked, at about 20
+/// times its size (measured: a 18.8 MB long-form file of 501,900 rows peaks at 365 MB), so a
+/// larger one is refused before it is read rather than exhaust memory (128 MiB: about 2.5 GB).
+pub const MAX_CSV_BYTES: u64 = 128 << 20;
+
+/// Reads a whole user CSV file, bounded ([`MAX_CSV_BYTES`]), with a clear error naming it: a
+/// regular file, or a named pipe (`<(zcat data.csv.gz)`: read as it streams, never beyond the
+/// limit); never a folder, a device such as `/dev/zero`, or a socket.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        InputError::new(path.display(), format!("cannot read the file: {e}"))
-            .hint("check the path and that you may read it")
+    if path.is_dir() {
+        return Err(InputError::new(path.display(), "is a folder")
+            .hint("give the CSV file inside it")
+            .into());
+    }
+    if is_pipe(path) {
+        return read_pipe(path, MAX_CSV_BYTES);
+    }
+    crate::data::read_limited::read_limited(path, MAX_CSV_BYTES)
+}
+
+#[cfg(unix)]
+fn is_pipe(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_path: &Path) -> bool {
+    false
+}
+
+/// Reads a named pipe until its writer closes it, stopping one byte past `max_bytes`.
+fn read_pipe(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| -> crate::error::Error {
+        InputError::new(path.display(), format!("cannot be read ({e})"))
+            .hint("check the command that writes to it")
             .into()
-    })
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max_bytes + 1), &mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(InputError::new(
+            path.display(),
+            format!("holds more than the {} MiB limit", max_bytes >> 20),
+        )
+        .hint("check that this is the right data, or split it")
+        .into());
+    }
+    Ok(bytes)
 }
 
 /// SHA-256 of bytes, lower-case hex.
@@ -32,11 +81,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// SHA-256 of a file (empty string if it cannot be read: the log is informative only).
+/// SHA-256 of a file, streamed (empty string if it is not a regular file or cannot be read:
+/// the log is informative only).
 pub fn sha256_file(path: &Path) -> String {
-    std::fs::read(path)
-        .map(|b| sha256_hex(&b))
-        .unwrap_or_default()
+    // Opening a pipe would wait for a writer: only a regular file is opened.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return String::new();
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return String::new();
+    };
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match std::io::Read::read(&mut file, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(buf.get(..n).unwrap_or_default()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return String::new(),
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Appends a row to `atlas_import_log`.
@@ -88,4 +157,29 @@ pub fn geography_codes(
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(codes)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A pipe is read as it streams and never past the limit.
+    #[test]
+    fn a_pipe_is_read_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let (w, p) = (fifo.clone(), fifo.clone());
+        let writer = std::thread::spawn(move || std::fs::write(w, vec![b'x'; 3 << 20]));
+        let e = read_pipe(&p, 1 << 20).unwrap_err().to_string();
+        assert!(e.contains("holds more than the 1 MiB limit"), "{e}");
+        drop(writer.join());
+        let w = fifo.clone();
+        let writer = std::thread::spawn(move || std::fs::write(w, "code,value\n"));
+        assert_eq!(read_file(&fifo).unwrap(), b"code,value\n");
+        writer.join().unwrap().unwrap();
+    }
 }

@@ -2,12 +2,13 @@
 //! easting/northing or longitude/latitude columns, or from GeoJSON / GeoPackage point layers.
 
 use super::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
+use super::point_coordinates::{Axis, implausible, off_grid};
 use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, FeatureTable};
 use crate::data::source::{self, AttrValue, SourceLayer};
 use crate::data::workspace::Workspace;
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, InputError, Result, excerpt};
 use geo::{Geometry, Point};
 use std::path::Path;
 
@@ -24,6 +25,9 @@ pub struct PointReport {
     pub features: usize,
     pub source_crs: String,
 }
+
+/// What to do about a coordinate outside its system's range.
+const PLAUSIBLE_HINT: &str = "check that the columns are not swapped and that the coordinate system is right (--source-crs): easting/northing are British National Grid metres, longitude/latitude degrees";
 
 /// Reads and stores a point layer in one transaction.
 pub fn import_points(ws: &mut Workspace, path: &Path, opts: &PointOptions) -> Result<PointReport> {
@@ -81,7 +85,21 @@ pub fn import_points_with(
             Some(_) => return Err(err("is not a point".into())),
             None => return Err(err("has no location".into())),
         };
+        if let Some((_, why)) = implausible(crs, p.x(), p.y()) {
+            return Err(
+                InputError::new(&layer.file, format!("feature {}: {why}", i + 1))
+                    .hint(PLAUSIBLE_HINT)
+                    .into(),
+            );
+        }
         let (x, y) = to_bng.point(p.x(), p.y()).map_err(|e| err(e.to_string()))?;
+        if let Some(why) = off_grid(x, y) {
+            return Err(
+                InputError::new(&layer.file, format!("feature {}: {why}", i + 1))
+                    .hint(PLAUSIBLE_HINT)
+                    .into(),
+            );
+        }
         points.push(Geometry::Point(Point::new(x, y)));
     }
     let rows: Vec<&[AttrValue]> = layer.features.iter().map(|f| f.attrs.as_slice()).collect();
@@ -146,6 +164,7 @@ fn read_csv_points(path: &Path, crs_flag: Option<Crs>) -> Result<(SourceLayer, C
         }
     };
     let crs = crs_flag.unwrap_or(default_crs);
+    let to_bng = Transformer::new(crs, Crs::Bng)?;
     let fields: Vec<String> = table
         .headers
         .iter()
@@ -160,15 +179,27 @@ fn read_csv_points(path: &Path, crs_flag: Option<Crs>) -> Result<(SourceLayer, C
             match parse_cell(raw) {
                 Cell::Number(v) => Ok(v),
                 _ => Err(
-                    InputError::new(&file, format!("'{raw}' is not a coordinate"))
+                    InputError::new(&file, format!("'{}' is not a coordinate", excerpt(raw)))
                         .line(*line)
-                        .column(table.headers.get(c).cloned().unwrap_or_default())
+                        .column(table.column_name(c))
                         .hint("every point needs numeric coordinates; fix or delete the row")
                         .into(),
                 ),
             }
         };
         let (x, y) = (coord(xc)?, coord(yc)?);
+        let on_grid = || match to_bng.point(x, y) {
+            Ok((e, n)) => off_grid(e, n).map(|why| (Axis::X, why)),
+            Err(e) => Some((Axis::X, e.to_string())),
+        };
+        if let Some((axis, why)) = implausible(crs, x, y).or_else(on_grid) {
+            let c = if axis == Axis::X { xc } else { yc };
+            return Err(InputError::new(&file, why)
+                .line(*line)
+                .column(table.column_name(c))
+                .hint(PLAUSIBLE_HINT)
+                .into());
+        }
         let attrs = row
             .iter()
             .enumerate()

@@ -108,6 +108,13 @@ fn indicators(r: &IndicatorReport) -> String {
             r.unmatched, r.skipped_rows
         ));
     }
+    if r.outside_ci > 0 {
+        s.push_str(&format!(
+            "\nwarning: {} value(s) lie outside their own confidence interval, kept as published (e.g. {})",
+            r.outside_ci,
+            r.outside_ci_examples.join("; ")
+        ));
+    }
     s
 }
 
