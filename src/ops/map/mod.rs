@@ -266,25 +266,6 @@ fn stage(feedback: &dyn Feedback, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
-/// interrupted export never leaves half a file under the real name.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.partial"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 /// A `map` request: render `spec` to `out` (format from the extension) and optionally save
 /// the recipe under `save_recipe`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -311,7 +292,7 @@ pub fn run(ws: &Workspace, req: &MapRequest, feedback: &dyn Feedback) -> Result<
     let page = layout::layout(&input)?;
     let bytes = encode_with(std::slice::from_ref(&page), spec, format, feedback)?;
     stage(feedback, "write")?;
-    write_atomically(out, &bytes)?;
+    crate::output_file::write(out, &bytes)?;
     if let Some(name) = &req.save_recipe {
         recipe::save(ws, name, spec)?;
     }
@@ -394,7 +375,7 @@ pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Res
                 .out_dir
                 .join(format!("{stem}.{}", req.format.extension()));
             let bytes = encode(std::slice::from_ref(&page), &spec, req.format)?;
-            write_atomically(&path, &bytes)?;
+            crate::output_file::write(&path, &bytes)?;
             files.push(path.display().to_string());
         }
         if req.pdf_single.is_some() {
@@ -405,7 +386,7 @@ pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Res
     if let Some(path) = &req.pdf_single {
         let bytes = encode_with(&pages, &spec, Format::Pdf, feedback)?;
         stage(feedback, "write")?;
-        write_atomically(path, &bytes)?;
+        crate::output_file::write(path, &bytes)?;
     }
     Ok(AtlasResponse {
         geography: req.per.clone(),

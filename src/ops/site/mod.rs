@@ -126,6 +126,11 @@ pub struct SiteRequest {
     /// Write the chosen and existing sites (`.geojson`) or the demand areas (`.csv`) here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out: Option<PathBuf>,
+    /// With a `.csv` output: write area codes and site ids exactly as stored, without the `'`
+    /// that stops a spreadsheet running a cell starting with `=`, `+`, `-` or `@` as a formula
+    /// ([`crate::csv_formulas`]). Off by default; for programs reading the CSV.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -300,6 +305,7 @@ fn write_and_save(
             &results.after,
             &results.assignment,
             sites,
+            req.csv_raw,
         )?;
         response.out = Some(path.display().to_string());
     }
