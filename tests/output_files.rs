@@ -215,3 +215,42 @@ fn a_failed_export_leaves_the_old_file_and_no_temporary() {
     assert!(!r.status.success());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
 }
+
+#[test]
+fn an_atlas_page_that_cannot_be_written_is_reported_and_the_others_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = hostile_workspace(dir.path());
+    let out = dir.path().join("atlas");
+    let blocked = out.join("E01_-Bury.svg");
+    std::fs::create_dir_all(&blocked).unwrap();
+    std::fs::write(blocked.join("inside"), "x").unwrap();
+    let r = common::cli(&[
+        "atlas",
+        s(&ws),
+        "--geography",
+        "g",
+        "--indicator",
+        "score",
+        "--per",
+        "g",
+        "--format",
+        "svg",
+        "--out",
+        s(&out),
+    ]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&r.stdout),
+        String::from_utf8_lossy(&r.stderr),
+    );
+    assert_eq!(r.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("not written: area E01"), "{stdout}");
+    assert!(stderr.contains("1 of 3 pages"), "{stderr}");
+    let svgs = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            let e = e.as_ref().unwrap();
+            e.file_type().unwrap().is_file() && e.file_name().to_string_lossy().ends_with(".svg")
+        })
+        .count();
+    assert_eq!(svgs, 2);
+}
