@@ -2,15 +2,20 @@
 //! column of a CSV, to rank local areas against it.
 
 use super::import::csv_text::{Cell, Table, TextEncoding, decode, parse_cell};
-use crate::error::{Error, InputError, Result};
+use crate::error::{InputError, Result};
 use std::path::Path;
+
+/// The largest reference-score file read (`[rank_against] file`): 256 MiB, far above a
+/// national set (England's 32,844 LSOA scores are about 1 MB), so `/dev/zero` or a wrong
+/// multi-gigabyte file is refused without being read.
+pub const MAX_REFERENCE_BYTES: u64 = 256 << 20;
 
 /// The finite numbers of column `column` of a CSV, read as the indicator importer reads them
 /// ([`parse_cell`]: thousands separators allowed). Empty cells, missing-data and suppression
 /// markers are skipped; any other text is an error naming the line.
 pub fn read_reference_scores(path: &Path, column: &str) -> Result<Vec<f64>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = super::read_limited::read_limited(path, MAX_REFERENCE_BYTES)?;
     let text = decode(&file, &bytes, TextEncoding::Auto)?;
     parse_reference_scores(&file, &text, column)
 }

@@ -154,8 +154,9 @@ fn focus_of(ws: &Workspace, spec: &MapSpec) -> Result<Focus> {
 }
 
 /// Checks the page of a recipe: resolution 10–2400 dpi, margins 0–100 mm, sizes up to 5 m or
-/// 20,000 px a side.
+/// 20,000 px a side; and the recipe's limits (text lengths, layers: [`MapSpec::check_limits`]).
 fn check_page(spec: &MapSpec) -> Result<()> {
+    spec.check_limits().map_err(Error::Invalid)?;
     let page = &spec.page;
     let bad = |what: String| Err(Error::Invalid(format!("page: {what}")));
     if !(page.dpi.is_finite() && (10.0..=2400.0).contains(&page.dpi)) {
