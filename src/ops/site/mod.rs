@@ -9,6 +9,7 @@ mod capacity;
 mod cost;
 mod demand;
 mod deprived;
+mod options;
 mod output;
 mod report;
 mod response;
@@ -253,6 +254,7 @@ fn check_reach(reach: f64) -> Result<()> {
 /// costs every (area, site) pair, solves, and reports.
 pub fn run(ws: &Workspace, req: &SiteRequest, feedback: &dyn Feedback) -> Result<SiteResponse> {
     check_reach(req.reach_m)?;
+    options::check(req)?;
     feedback.stage("loading demand and sites");
     let areas = query::areas(ws, &req.geography)?;
     let demand = Demand::load(ws, req, &areas)?;
