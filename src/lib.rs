@@ -4,10 +4,12 @@
 //! the binary.
 
 pub mod analysis;
+pub mod csv_formulas;
 pub mod data;
 pub mod error;
 pub mod feedback;
 pub mod ops;
+pub mod output_file;
 pub mod render;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -808,6 +808,7 @@ fn a_cancelled_site_run_stops_inside_the_solver_and_writes_nothing() {
         capacity_field: None,
         save: Some("cancelled".into()),
         out: None,
+        csv_raw: false,
     };
     let ws = local_atlas::data::Workspace::open(&path).unwrap();
     let f = CancelWhileSolving::default();

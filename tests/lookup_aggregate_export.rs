@@ -200,6 +200,7 @@ fn export_csv_and_geojson_round_trip() {
             indicator: "imd_score".into(),
             period: None,
             out: csv_path.clone(),
+            csv_raw: false,
         },
         &Silent,
     )
@@ -239,6 +240,7 @@ fn export_csv_and_geojson_round_trip() {
             indicator: "imd_score".into(),
             period: Some("2019".into()),
             out: gj.clone(),
+            csv_raw: false,
         },
         &Silent,
     )
@@ -271,6 +273,7 @@ fn export_csv_and_geojson_round_trip() {
             indicator: "imd_score".into(),
             period: Some("2015".into()),
             out: gj.clone(),
+            csv_raw: false,
         },
         &Silent,
     )

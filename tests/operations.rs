@@ -82,6 +82,7 @@ fn requests_read_back_what_they_write() {
         indicator: "imd_score".into(),
         period: Some("2019".into()),
         out: "out.csv".into(),
+        csv_raw: false,
     });
     round_trips(&ops::aggregate::AggregateRequest {
         indicator: "imd_score".into(),
@@ -116,6 +117,7 @@ fn requests_read_back_what_they_write() {
         capacity_field: None,
         save: None,
         out: Some("sites.geojson".into()),
+        csv_raw: false,
     });
     let spec = ops::index::parse_spec(
         "s.toml",
@@ -183,6 +185,7 @@ fn responses_read_back_and_cancelled_operations_write_nothing() {
         indicator: "imd_score".into(),
         period: None,
         out: dir.path().join("imd.txt"),
+        csv_raw: false,
     };
     let e = ops::export::run(&ws, &txt, &Silent).unwrap_err();
     assert!(matches!(e, Error::OutputFormat { .. }), "{e}");
@@ -208,6 +211,7 @@ fn responses_read_back_and_cancelled_operations_write_nothing() {
         indicator: "imd_score".into(),
         period: None,
         out: dir.path().join("cancelled.csv"),
+        csv_raw: false,
     };
     assert!(matches!(
         ops::export::run(&ws, &export, &Stop),

@@ -65,6 +65,21 @@ pub fn run(a: Args) -> Result<()> {
         if let Some(p) = &r.pdf_single {
             s.push_str(&format!(", one PDF {p}"));
         }
+        for f in &r.failed {
+            let file = f.file.as_deref().unwrap_or("the single PDF");
+            s.push_str(&format!(
+                "\nnot written: area {} ({file}): {}",
+                f.area_code, f.error
+            ));
+        }
         s
-    })
+    })?;
+    if !r.failed.is_empty() {
+        anyhow::bail!(
+            "{} of {} pages could not be written (listed above); the others were",
+            r.failed.len(),
+            r.pages
+        );
+    }
+    Ok(())
 }

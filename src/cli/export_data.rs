@@ -14,6 +14,10 @@ pub struct Args {
     pub of: IndicatorArg,
     #[arg(long)]
     pub out: PathBuf,
+    /// Write codes and names exactly as stored: no `'` before a cell starting with =, +, -
+    /// or @ (which a spreadsheet would run as a formula). For programs, not spreadsheets.
+    #[arg(long)]
+    pub csv_raw: bool,
     #[command(flatten)]
     pub json: JsonArg,
 }
@@ -25,6 +29,7 @@ pub fn run(a: Args) -> Result<()> {
         indicator: a.of.indicator,
         period: a.of.period,
         out: a.out,
+        csv_raw: a.csv_raw,
     };
     let r = export::run(&ws, &req, &local_atlas::ops::Silent)?;
     a.json.emit(&r, || {

@@ -164,11 +164,7 @@ impl MapOptions {
     pub fn spec(&self, ws: &Workspace) -> Result<MapSpec> {
         let mut spec = match (&self.recipe, &self.recipe_file) {
             (Some(name), _) => recipe::load(ws, name)?,
-            (None, Some(path)) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading the recipe {}", path.display()))?;
-                recipe::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            }
+            (None, Some(path)) => recipe::read_file(path)?,
             (None, None) => MapSpec::default(),
         };
         recipe::apply(ws, &mut spec, &self.overrides()?)?;

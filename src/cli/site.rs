@@ -73,6 +73,10 @@ pub struct Args {
     /// Write the sites (.geojson) or the demand areas (.csv).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With --out FILE.csv: write codes and site ids exactly as stored, no `'` before a cell
+    /// starting with =, +, -, or @ (which a spreadsheet would run as a formula).
+    #[arg(long)]
+    pub csv_raw: bool,
     /// Save per-area results as indicators NAME_site_status (0 no demand, 1 not covered, 2 covered
     /// by existing sites, 3 newly covered, 4 partly covered), NAME_covered_before and
     /// NAME_covered (share of the demand served), NAME_cost.
@@ -117,6 +121,7 @@ impl Args {
             capacity_field: self.capacity_field,
             save: self.save,
             out: self.out,
+            csv_raw: self.csv_raw,
         })
     }
 }

@@ -54,7 +54,7 @@ pub fn write_gal_with(w: &SpatialWeights, path: &Path, header: &WeightsFileHeade
         let names: Vec<&str> = row.iter().map(|&j| id(w, j)).collect();
         let _ = writeln!(out, "{}", names.join(" "));
     }
-    std::fs::write(path, out).map_err(|e| Error::io(path, e))
+    crate::output_file::write(path, out.as_bytes())
 }
 
 /// Writes every directed link with its weight as a GWT file.
@@ -71,7 +71,7 @@ pub fn write_gwt_with(w: &SpatialWeights, path: &Path, header: &WeightsFileHeade
             let _ = writeln!(out, "{} {} {wij}", id(w, i), id(w, j));
         }
     }
-    std::fs::write(path, out).map_err(|e| Error::io(path, e))
+    crate::output_file::write(path, out.as_bytes())
 }
 
 /// Reads a GAL file: areas in the order of their `id k` lines, binary weights.

@@ -102,8 +102,8 @@ fn area_files<'a>(
         dir.join(format!("{name}.geojson")),
         dir.join(format!("{name}.csv")),
     );
-    std::fs::write(&g, json).map_err(|e| Error::io(&g, e))?;
-    std::fs::write(&v, csv).map_err(|e| Error::io(&v, e))?;
+    crate::output_file::write(&g, json.as_bytes())?;
+    crate::output_file::write(&v, csv.as_bytes())?;
     Ok((g, v))
 }
 

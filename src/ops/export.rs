@@ -1,6 +1,7 @@
 //! `export-data`: one indicator at one geography and period, as CSV or as GeoJSON (RFC 7946,
 //! WGS 84 longitude/latitude) with the boundaries.
 
+use crate::csv_formulas::text_cell;
 use crate::data::Workspace;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::query::{self, StoredValue};
@@ -17,6 +18,11 @@ pub struct ExportRequest {
     pub period: Option<String>,
     /// The file to write: `.csv`, or `.geojson`/`.json` with the boundaries.
     pub out: PathBuf,
+    /// Write text cells (codes, names) exactly as stored, without the `'` that stops a
+    /// spreadsheet running a cell starting with `=`, `+`, `-` or `@` as a formula
+    /// ([`crate::csv_formulas`]). Off by default; for programs reading the CSV.
+    #[serde(default)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -59,20 +65,28 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let bytes = match ext.as_str() {
-        "csv" => csv_bytes(&areas, &values, &req.indicator, &period)?,
-        "geojson" | "json" => geojson_bytes(&areas, &values, &req.indicator, &period)?,
+    let table = Table {
+        areas: &areas,
+        values: &values,
+        indicator: &req.indicator,
+        period: &period,
+    };
+    match ext.as_str() {
+        "csv" => crate::output_file::write_with(out, |w| {
+            write_csv(w, &table, req.csv_raw)?;
+            cancelled(feedback)
+        })?,
+        "geojson" | "json" => crate::output_file::write_with(out, |w| {
+            write_geojson(w, &table)?;
+            cancelled(feedback)
+        })?,
         _ => {
             return Err(Error::output_format(
                 out,
                 "choose a .csv or .geojson output file",
             ));
         }
-    };
-    if feedback.is_cancelled() {
-        return Err(Error::Cancelled);
     }
-    std::fs::write(out, bytes).map_err(|e| Error::io(out, e))?;
     Ok(ExportReport {
         file: out.display().to_string(),
         indicator: req.indicator.clone(),
@@ -83,44 +97,54 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
     })
 }
 
+/// What an export writes: the areas, their values, and which indicator and period.
+struct Table<'a> {
+    areas: &'a [query::Area],
+    values: &'a HashMap<String, StoredValue>,
+    indicator: &'a str,
+    period: &'a str,
+}
+
+/// Stops with [`Error::Cancelled`] (before the file is renamed into place) when asked to.
+fn cancelled(feedback: &dyn Feedback) -> Result<()> {
+    if feedback.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    Ok(())
+}
+
 fn fmt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn csv_bytes(
-    areas: &[query::Area],
-    values: &HashMap<String, StoredValue>,
-    indicator: &str,
-    period: &str,
-) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The table as CSV into `out`; text cells (codes, names, indicator, period, status) are
+/// neutralised against spreadsheet formulas unless `raw`.
+fn write_csv(out: &mut dyn std::io::Write, t: &Table<'_>, raw: bool) -> Result<()> {
+    let text = |s: &str| text_cell(s, raw).into_owned();
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(Error::csv_write)?;
-    for a in areas {
-        let v = values.get(&a.code);
+    for a in t.areas {
+        let v = t.values.get(&a.code);
         let status = v.map(|v| v.status.as_str()).unwrap_or("missing");
         w.write_record([
-            a.code.clone(),
-            a.name.clone().unwrap_or_default(),
-            indicator.to_string(),
-            period.to_string(),
+            text(&a.code),
+            text(a.name.as_deref().unwrap_or_default()),
+            text(t.indicator),
+            text(t.period),
             fmt(v.and_then(|v| v.value)),
             fmt(v.and_then(|v| v.numerator)),
             fmt(v.and_then(|v| v.denominator)),
             fmt(v.and_then(|v| v.lower_ci)),
             fmt(v.and_then(|v| v.upper_ci)),
-            status.to_string(),
+            text(status),
         ])
         .map_err(Error::csv_write)?;
     }
-    w.into_inner().map_err(Error::csv_write)
+    w.flush().map_err(Error::csv_write)
 }
 
-fn geojson_bytes(
-    areas: &[query::Area],
-    values: &HashMap<String, StoredValue>,
-    indicator: &str,
-    period: &str,
-) -> Result<Vec<u8>> {
+fn write_geojson(out: &mut dyn std::io::Write, t: &Table<'_>) -> Result<()> {
+    let (areas, values, indicator, period) = (t.areas, t.values, t.indicator, t.period);
     let to_wgs = Transformer::new(Crs::Bng, Crs::Wgs84)?;
     let mut features = Vec::with_capacity(areas.len());
     for a in areas {
@@ -145,5 +169,5 @@ fn geojson_bytes(
         }));
     }
     let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
-    serde_json::to_vec(&fc).map_err(Error::geojson_write)
+    serde_json::to_writer(out, &fc).map_err(Error::geojson_write)
 }

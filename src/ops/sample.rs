@@ -39,8 +39,9 @@ pub fn ensure_sample(feedback: &dyn Feedback) -> Result<PathBuf> {
     build(&default_project_dir(), &seeds_dir(), feedback)
 }
 
-/// (Re)builds the sample workspace in `dir` from `seeds`. It is written to a temporary file
-/// and moved into place at the end, so an interrupted build leaves no half-made workspace.
+/// (Re)builds the sample workspace in `dir` from `seeds`. It is written in a temporary folder
+/// (random name, created exclusively) and moved into place at the end, so an interrupted or
+/// failed build leaves no half-made workspace and touches no other file.
 pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBuf> {
     let seed = |name: &str| -> Result<PathBuf> {
         let p = seeds.join(name);
@@ -55,10 +56,14 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let target = dir.join(SAMPLE_FILE);
-    let tmp = dir.join(format!(".{SAMPLE_FILE}.building"));
-    if tmp.exists() {
-        std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    }
+    // Built inside a new folder with a random name (created exclusively, so nothing planted
+    // beside the target is followed or deleted), removed with anything in it on failure.
+    let building = tempfile::Builder::new()
+        .prefix(".greater-manchester.")
+        .suffix(".building")
+        .tempdir_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let tmp = building.path().join(SAMPLE_FILE);
     let mut ws = Workspace::create(&tmp)?;
     let steps: [(&str, &str, &str); 3] = [
         ("lsoa11", "gm_lsoa2011_bgc.geojson", "LSOA boundaries"),

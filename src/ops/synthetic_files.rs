@@ -7,7 +7,6 @@
 use crate::data::synthetic::tessellation;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What to write.
@@ -75,24 +74,24 @@ pub fn write(req: &SyntheticFilesRequest) -> Result<SyntheticFilesResponse> {
         "features": features,
     });
     let text = serde_json::to_vec(&fc).map_err(|e| Error::Invalid(e.to_string()))?;
-    std::fs::write(&boundaries, text).map_err(io_err(&boundaries))?;
+    crate::output_file::write(&boundaries, &text)?;
     let mut csvs = Vec::new();
     for f in 0..req.files {
         let letter = (b'a' + (f % 26) as u8) as char;
         let path = req.dir.join(format!("synthetic_values_{}.csv", f + 1));
-        let file = std::fs::File::create(&path).map_err(io_err(&path))?;
-        let mut w = std::io::BufWriter::new(file);
-        let header: Vec<String> = (1..=req.indicators_per_file)
-            .map(|k| format!("syn_{letter}_{k:03}"))
-            .collect();
-        writeln!(w, "area_code,{}", header.join(",")).map_err(io_err(&path))?;
-        for (i, c) in cells.iter().enumerate() {
-            let row: Vec<String> = (0..req.indicators_per_file)
-                .map(|k| value(c.value, f * req.indicators_per_file + k, i).to_string())
+        crate::output_file::write_with(&path, |w| {
+            let header: Vec<String> = (1..=req.indicators_per_file)
+                .map(|k| format!("syn_{letter}_{k:03}"))
                 .collect();
-            writeln!(w, "{},{}", c.code, row.join(",")).map_err(io_err(&path))?;
-        }
-        w.flush().map_err(io_err(&path))?;
+            writeln!(w, "area_code,{}", header.join(",")).map_err(io_err(&path))?;
+            for (i, c) in cells.iter().enumerate() {
+                let row: Vec<String> = (0..req.indicators_per_file)
+                    .map(|k| value(c.value, f * req.indicators_per_file + k, i).to_string())
+                    .collect();
+                writeln!(w, "{},{}", c.code, row.join(",")).map_err(io_err(&path))?;
+            }
+            Ok(())
+        })?;
         csvs.push(path);
     }
     Ok(SyntheticFilesResponse {

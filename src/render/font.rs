@@ -81,13 +81,41 @@ fn metrics(bold: bool) -> Option<&'static Metrics> {
 /// assert_eq!(text_width_mm("", 10.0, false), 0.0);
 /// ```
 pub fn text_width_mm(text: &str, size_pt: f64, bold: bool) -> f64 {
-    let Some(m) = metrics(bold) else {
-        // The bundled font always parses; this keeps layout going with a rough estimate.
-        return text.chars().count() as f64 * 0.6 * size_pt * MM_PER_PT;
-    };
-    let data = if bold { BOLD_TTF } else { REGULAR_TTF };
-    let units: f64 = text.chars().map(|c| f64::from(m.advance(c, data))).sum();
-    units / m.units_per_em * size_pt * MM_PER_PT
+    Measure::new(size_pt, bold).mm(Measure::units(text, bold))
+}
+
+/// Text widths in font units (whole numbers, so sums of parts equal the width of the whole
+/// exactly), converted to millimetres at one size.
+struct Measure {
+    size_pt: f64,
+    bold: bool,
+}
+
+impl Measure {
+    fn new(size_pt: f64, bold: bool) -> Self {
+        Self { size_pt, bold }
+    }
+
+    /// The advance of `text` in font units (in 0.6 em per character without the font).
+    fn units(text: &str, bold: bool) -> f64 {
+        Self::char_units(text.chars(), bold)
+    }
+
+    fn char_units(chars: impl Iterator<Item = char>, bold: bool) -> f64 {
+        match metrics(bold) {
+            Some(m) => {
+                let data = if bold { BOLD_TTF } else { REGULAR_TTF };
+                chars.map(|c| f64::from(m.advance(c, data))).sum()
+            }
+            None => chars.count() as f64 * 600.0,
+        }
+    }
+
+    /// `units` in millimetres.
+    fn mm(&self, units: f64) -> f64 {
+        let per_em = metrics(self.bold).map_or(1000.0, |m| m.units_per_em);
+        units / per_em * self.size_pt * MM_PER_PT
+    }
 }
 
 /// Height above the baseline (ascender) and depth below it (positive), in millimetres.
@@ -101,34 +129,70 @@ pub fn ascent_descent_mm(size_pt: f64) -> (f64, f64) {
     }
 }
 
-/// Breaks `text` into lines no wider than `width_mm` at words (a word longer than the width
-/// gets a line of its own). Existing line breaks are kept.
+/// Breaks `text` into lines no wider than `width_mm` at words; a word wider than a line is
+/// cut between characters over as many lines as it needs, so no line is ever wider than
+/// `width_mm` (a 120 KB word as one line took the rasteriser seconds). Existing line breaks
+/// are kept. Linear in the length of `text`: each character is measured once.
 ///
 /// ```
-/// use local_atlas::render::font::wrap;
+/// use local_atlas::render::font::{text_width_mm, wrap};
 /// let lines = wrap("Contains OS data © Crown copyright and database right 2019", 8.0, false, 50.0);
 /// assert!(lines.len() >= 2);
 /// assert_eq!(lines.join(" "), "Contains OS data © Crown copyright and database right 2019");
+/// let long = "x".repeat(1000);
+/// let lines = wrap(&long, 8.0, false, 50.0);
+/// assert!(lines.iter().all(|l| text_width_mm(l, 8.0, false) <= 50.0));
+/// assert_eq!(lines.concat(), long);
 /// ```
 pub fn wrap(text: &str, size_pt: f64, bold: bool, width_mm: f64) -> Vec<String> {
+    let m = Measure::new(size_pt, bold);
+    let space = Measure::units(" ", bold);
     let mut lines = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
+        let mut line_units = 0.0;
         for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
+            let word_units = Measure::units(word, bold);
+            if !line.is_empty() && m.mm(line_units + space + word_units) <= width_mm {
+                line.push(' ');
+                line.push_str(word);
+                line_units += space + word_units;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if m.mm(word_units) <= width_mm {
+                line = word.to_string();
+                line_units = word_units;
             } else {
-                format!("{line} {word}")
-            };
-            if !line.is_empty() && text_width_mm(&candidate, size_pt, bold) > width_mm {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
-            } else {
-                line = candidate;
+                let mut pieces = cut_word(word, &m, width_mm);
+                line = pieces.pop().unwrap_or_default();
+                line_units = Measure::units(&line, bold);
+                lines.extend(pieces);
             }
         }
         lines.push(line);
     }
     lines
+}
+
+/// `word` cut into pieces no wider than `width_mm` (at least one character each).
+fn cut_word(word: &str, m: &Measure, width_mm: f64) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    let mut units = 0.0;
+    for c in word.chars() {
+        let u = Measure::char_units(std::iter::once(c), m.bold);
+        if !piece.is_empty() && m.mm(units + u) > width_mm {
+            pieces.push(std::mem::take(&mut piece));
+            units = 0.0;
+        }
+        piece.push(c);
+        units += u;
+    }
+    pieces.push(piece);
+    pieces
 }
 
 #[cfg(test)]

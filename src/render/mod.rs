@@ -8,6 +8,7 @@ pub mod font;
 pub mod input;
 pub mod scene;
 pub mod spec;
+pub mod spec_limits;
 pub mod symbology;
 
 pub use error::RenderError;

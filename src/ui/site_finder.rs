@@ -119,6 +119,7 @@ impl SiteFinder {
                 .then(|| self.capacity_field.trim().to_string()),
             save: Some(SITE_SAVE.into()),
             out: None,
+            csv_raw: false,
         })
     }
 

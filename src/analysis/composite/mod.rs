@@ -124,8 +124,15 @@ pub enum CompositeError {
         got: usize,
         expected: usize,
     },
-    #[error("domain '{0}' has a weight that is negative or not a number")]
+    #[error("domain '{0}' has a weight that is negative, not a number or above {MAX_WEIGHT:e}")]
     BadWeight(String),
+    #[error(
+        "every domain has weight 0, so every area would rank the same; give the domains weights above 0"
+    )]
+    ZeroWeights,
+    /// An option out of its range (the message names it and what to use).
+    #[error("{0}")]
+    BadOption(String),
     #[error("domain '{domain}': rank {rank} is outside 1..={of} (the size of its ranking, `of`)")]
     RankOutOfRange { domain: String, rank: f64, of: f64 },
     #[error("domain '{domain}': {what}")]
@@ -161,6 +168,11 @@ pub struct CompositeIndex {
     pub excluded: Vec<usize>,
 }
 
+/// The largest weight of a domain or component: 10⁶. Weights are relative (0.225, or 22.5
+/// for a percentage), and far larger ones overflow the weighted sums to infinity, which would
+/// rank every area the same.
+pub const MAX_WEIGHT: f64 = 1e6;
+
 /// Builds the index (see the module documentation).
 ///
 /// ```
@@ -190,10 +202,13 @@ pub fn composite_index(
     let n = source_len(&first.source);
     let mut transformed = Vec::with_capacity(domains.len());
     for d in domains {
-        if !(d.weight >= 0.0 && d.weight.is_finite()) {
+        if !(d.weight >= 0.0 && d.weight <= MAX_WEIGHT) {
             return Err(CompositeError::BadWeight(d.name.clone()));
         }
         transformed.push(domain_values(d, n)?);
+    }
+    if domains.iter().all(|d| d.weight == 0.0) {
+        return Err(CompositeError::ZeroWeights);
     }
     let mut counts = Vec::new();
     let mut excluded: Vec<usize> = match missing {
@@ -334,11 +349,18 @@ fn domain_values(d: &Domain, n: usize) -> Result<Vec<Option<f64>>, CompositeErro
             let mut cols = Vec::new();
             let mut weights = Vec::new();
             for (c, w) in components {
-                if !(*w >= 0.0 && w.is_finite()) {
+                if !(*w >= 0.0 && *w <= MAX_WEIGHT) {
                     return Err(CompositeError::BadWeight(d.name.clone()));
                 }
                 cols.push(column_values(&d.name, c, n)?);
                 weights.push(*w);
+            }
+            if weights.iter().all(|w| *w == 0.0) {
+                return Err(CompositeError::BadInput {
+                    domain: d.name.clone(),
+                    what: "every component has weight 0; give the components weights above 0"
+                        .into(),
+                });
             }
             let combined = Column {
                 values: weighted_sum(&cols, &weights, n),
@@ -502,6 +524,21 @@ mod tests {
         // rank 1 (most deprived) of 3 → Φ⁻¹(3/4).
         assert!((idx.score[0].unwrap() - 0.6744897501960817).abs() < 1e-12);
         assert_eq!(idx.rank, vec![Some(1), Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn huge_or_all_zero_weights_are_refused() {
+        let c = || col(&[Some(1.0), Some(5.0)], Input::Score, None, Transform::None);
+        let huge = [single("a", 1.7e308, c())];
+        assert_eq!(
+            composite_index(&huge, MissingPolicy::Exclude),
+            Err(CompositeError::BadWeight("a".into()))
+        );
+        let zero = [single("a", 0.0, c()), single("b", 0.0, c())];
+        assert_eq!(
+            composite_index(&zero, MissingPolicy::Exclude),
+            Err(CompositeError::ZeroWeights)
+        );
     }
 
     #[test]

@@ -36,6 +36,71 @@ pub struct SensitivityOptions {
     pub unstable_share: f64,
 }
 
+/// The most draws a sensitivity run takes: 100,000. Each draw re-ranks every area, and the
+/// rank intervals keep a 4-byte rank per area and draw (see [`MAX_DRAW_CELLS`]); 100,000 draws
+/// already estimate a 90% interval to well under a rank.
+pub const MAX_DRAWS: usize = 100_000;
+
+/// The most (areas × draws) ranks kept for the intervals: 250,000,000, i.e. 1 GB of 4-byte
+/// ranks (England's 32,844 LSOAs allow 7,600 draws).
+pub const MAX_DRAW_CELLS: usize = 250_000_000;
+
+/// The largest Dirichlet concentration: 10⁹ (the weights then barely move at all; larger
+/// values overflow the Gamma sampler's precision to no purpose).
+pub const MAX_CONCENTRATION: f64 = 1e9;
+
+impl SensitivityOptions {
+    /// The first option out of range, as (its key in an index spec, what is wrong and what to
+    /// use): draws 1 to [`MAX_DRAWS`], concentration in (0, [`MAX_CONCENTRATION`]], interval in
+    /// (0, 1), unstable_share in [0, 1].
+    ///
+    /// ```
+    /// use local_atlas::analysis::composite::sensitivity::SensitivityOptions;
+    /// assert!(SensitivityOptions::default().problem().is_none());
+    /// let bad = SensitivityOptions { interval: 2.5, ..Default::default() };
+    /// assert_eq!(bad.problem().unwrap().0, "interval");
+    /// ```
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if !(1..=MAX_DRAWS).contains(&self.draws) {
+            return Some((
+                "draws",
+                format!(
+                    "draws = {} is not usable; use 1 to {MAX_DRAWS} (e.g. 1000)",
+                    self.draws
+                ),
+            ));
+        }
+        let c = self.concentration;
+        if !(c.is_finite() && c > 0.0 && c <= MAX_CONCENTRATION) {
+            return Some((
+                "concentration",
+                format!(
+                    "concentration = {c} is not usable; use a number above 0 and at most {MAX_CONCENTRATION:e} (e.g. 100)"
+                ),
+            ));
+        }
+        if !(self.interval > 0.0 && self.interval < 1.0) {
+            return Some((
+                "interval",
+                format!(
+                    "interval = {} is not a share between 0 and 1 (e.g. 0.9 for the 5th–95th percentiles)",
+                    self.interval
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.unstable_share) {
+            return Some((
+                "unstable_share",
+                format!(
+                    "unstable_share = {} is not a share from 0 to 1 (e.g. 0.25)",
+                    self.unstable_share
+                ),
+            ));
+        }
+        None
+    }
+}
+
 impl Default for SensitivityOptions {
     fn default() -> Self {
         Self {
@@ -81,10 +146,21 @@ pub fn weight_sensitivity(
     opts: &SensitivityOptions,
     feedback: &dyn Feedback,
 ) -> Result<Sensitivity, CompositeError> {
+    if let Some((_, what)) = opts.problem() {
+        return Err(CompositeError::BadOption(format!("[sensitivity] {what}")));
+    }
     let n = domain_values.first().map_or(0, Vec::len);
     let base = weighted_sum(domain_values, weights, n);
     let areas: Vec<usize> = (0..n).filter(|&i| base[i].is_some()).collect();
     let m = areas.len();
+    if m.saturating_mul(opts.draws) > MAX_DRAW_CELLS {
+        return Err(CompositeError::BadOption(format!(
+            "[sensitivity] draws = {} for {m} areas would keep {} ranks, more than the {MAX_DRAW_CELLS} limit; use at most {} draws",
+            opts.draws,
+            m.saturating_mul(opts.draws),
+            MAX_DRAW_CELLS / m.max(1)
+        )));
+    }
     let base_decile = deciles(
         &areas
             .iter()

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 mod save;
 mod spec;
+mod spec_check;
 
 pub(crate) use save::{check_code, derived_meta, value_row};
 pub use spec::{DomainSpec, IndexSpec, RankAgainst, parse_spec, read_spec};

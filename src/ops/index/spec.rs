@@ -67,10 +67,25 @@ pub struct DomainSpec {
     pub components: Vec<DomainSpec>,
 }
 
-/// Reads a spec file; errors name the file and line.
+/// The largest index spec file read: 1 MiB. A spec is a few dozen lines of TOML; the limit
+/// stops `--spec /dev/zero` or a mistaken multi-gigabyte file from being read into memory.
+pub const MAX_SPEC_BYTES: u64 = 1 << 20;
+
+/// Reads a spec file (at most [`MAX_SPEC_BYTES`], a regular file); errors name the file and
+/// line.
 pub fn read_spec(path: &Path) -> Result<IndexSpec> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::data::read_limited::read_limited(path, MAX_SPEC_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::from(
+            InputError::new(&file, "is not UTF-8 text")
+                .line(line_at(
+                    &String::from_utf8_lossy(e.as_bytes()),
+                    e.utf8_error().valid_up_to(),
+                ))
+                .hint("save the spec as UTF-8 (plain text) TOML"),
+        )
+    })?;
     let mut spec = parse_spec(&file, &text)?;
     if let Some(r) = &mut spec.rank_against
         && r.file.is_relative()
@@ -81,18 +96,30 @@ pub fn read_spec(path: &Path) -> Result<IndexSpec> {
     Ok(spec)
 }
 
-/// Parses spec text (`file` names it in errors).
+/// Parses spec text (`file` names it in errors) and checks its options' ranges (weights,
+/// `of`, `[sensitivity]`), naming the line of a value out of range.
 pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
-    toml::from_str::<IndexSpec>(text).map_err(|e| {
+    let spec = toml::from_str::<IndexSpec>(text).map_err(|e| {
         let mut err = InputError::new(file, e.message().to_string()).hint(
             "See README.md, \"Deprivation indices and service siting\", for the index spec format",
         );
         if let Some(span) = e.span() {
-            let line = text[..span.start.min(text.len())].matches('\n').count() as u64 + 1;
-            err = err.line(line);
+            err = err.line(line_at(text, span.start));
         }
-        err.into()
-    })
+        Error::from(err)
+    })?;
+    super::spec_check::check(file, text, &spec)?;
+    Ok(spec)
+}
+
+/// The 1-based line of byte `at` in `text`.
+pub(super) fn line_at(text: &str, at: usize) -> u64 {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
 }
 
 #[cfg(test)]

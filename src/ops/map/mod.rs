@@ -154,8 +154,9 @@ fn focus_of(ws: &Workspace, spec: &MapSpec) -> Result<Focus> {
 }
 
 /// Checks the page of a recipe: resolution 10–2400 dpi, margins 0–100 mm, sizes up to 5 m or
-/// 20,000 px a side.
+/// 20,000 px a side; and the recipe's limits (text lengths, layers: [`MapSpec::check_limits`]).
 fn check_page(spec: &MapSpec) -> Result<()> {
+    spec.check_limits().map_err(Error::Invalid)?;
     let page = &spec.page;
     let bad = |what: String| Err(Error::Invalid(format!("page: {what}")));
     if !(page.dpi.is_finite() && (10.0..=2400.0).contains(&page.dpi)) {
@@ -266,25 +267,6 @@ fn stage(feedback: &dyn Feedback, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
-/// interrupted export never leaves half a file under the real name.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.partial"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 /// A `map` request: render `spec` to `out` (format from the extension) and optionally save
 /// the recipe under `save_recipe`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -311,7 +293,7 @@ pub fn run(ws: &Workspace, req: &MapRequest, feedback: &dyn Feedback) -> Result<
     let page = layout::layout(&input)?;
     let bytes = encode_with(std::slice::from_ref(&page), spec, format, feedback)?;
     stage(feedback, "write")?;
-    write_atomically(out, &bytes)?;
+    crate::output_file::write(out, &bytes)?;
     if let Some(name) = &req.save_recipe {
         recipe::save(ws, name, spec)?;
     }
@@ -334,6 +316,11 @@ pub fn run(ws: &Workspace, req: &MapRequest, feedback: &dyn Feedback) -> Result<
     })
 }
 
+/// The most pages an atlas makes: 10,000, more than the wards of England (about 7,000); an
+/// atlas of more areas (every LSOA of England) should be split, e.g. by district with an
+/// extent, as the single PDF keeps every page in memory until it is written.
+pub const MAX_PAGES: usize = 10_000;
+
 /// What `atlas` wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct AtlasResponse {
@@ -341,6 +328,17 @@ pub struct AtlasResponse {
     pub pages: usize,
     pub files: Vec<String>,
     pub pdf_single: Option<String>,
+    /// The pages that could not be drawn or written (the others were); empty when all were.
+    pub failed: Vec<AtlasFailure>,
+}
+
+/// One atlas page that could not be drawn or written, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct AtlasFailure {
+    pub area_code: String,
+    /// The file it was to be written to (when writing files).
+    pub file: Option<String>,
+    pub error: String,
 }
 
 /// An atlas request: one page per area of `per`.
@@ -356,19 +354,34 @@ pub struct AtlasRequest {
 }
 
 /// One map per area of `req.per`, zoomed to the area with the other areas greyed; breaks and
-/// colours are those of the whole map, so pages compare; legend counts are per page.
+/// colours are those of the whole map, so pages compare; legend counts are per page. A page
+/// that cannot be drawn or written is reported in [`AtlasResponse::failed`] and the others
+/// are still written.
 pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Result<AtlasResponse> {
     let spec = atlas_spec(&req.spec, &req.per);
     check_page(&spec)?;
     stage(feedback, "read")?;
     let loaded = load::load(ws, &spec, &mut AreaCache::new(), feedback)?;
     let mut areas = query::areas(ws, &req.per)?;
+    if areas.len() > MAX_PAGES {
+        return Err(Error::Invalid(format!(
+            "geography '{}' has {} areas, more than the {MAX_PAGES} pages an atlas makes; use a coarser geography for --per",
+            req.per,
+            areas.len()
+        )));
+    }
     areas.sort_by(|a, b| a.code.cmp(&b.code));
     if req.files {
         std::fs::create_dir_all(&req.out_dir).map_err(|e| Error::io(&req.out_dir, e))?;
     }
     let today = today();
-    let mut files = Vec::new();
+    let mut out = AtlasResponse {
+        geography: req.per.clone(),
+        pages: areas.len(),
+        files: Vec::new(),
+        pdf_single: req.pdf_single.as_ref().map(|p| p.display().to_string()),
+        failed: Vec::new(),
+    };
     let mut pages = Vec::new();
     let mut used = HashSet::new();
     feedback.stage(&format!("atlas: {} pages", areas.len()));
@@ -376,43 +389,60 @@ pub fn atlas(ws: &Workspace, req: &AtlasRequest, feedback: &dyn Feedback) -> Res
         if feedback.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let focus = Focus::Areas {
-            geography: req.per.clone(),
-            codes: HashSet::from([area.code.clone()]),
-            polygons: vec![area.geometry_bng.clone()],
-            name: area.name.clone().unwrap_or_else(|| area.code.clone()),
-            code: area.code.clone(),
-        };
-        let input = resolve::page(&loaded, &spec, &focus, &today)?;
-        let page = layout::layout(&input)?;
-        if req.files {
-            let mut stem = names::safe_stem(&area.code, area.name.as_deref());
-            while !used.insert(stem.to_ascii_lowercase()) {
-                stem.push('_');
+        let path = req.files.then(|| {
+            let stem = names::unique_stem(
+                &names::safe_stem(&area.code, area.name.as_deref()),
+                &mut used,
+            );
+            req.out_dir
+                .join(format!("{stem}.{}", req.format.extension()))
+        });
+        match atlas_page(&loaded, &spec, req, area, &today, path.as_deref()) {
+            Ok(page) => {
+                out.files.extend(path.map(|p| p.display().to_string()));
+                if req.pdf_single.is_some() {
+                    pages.push(page);
+                }
             }
-            let path = req
-                .out_dir
-                .join(format!("{stem}.{}", req.format.extension()));
-            let bytes = encode(std::slice::from_ref(&page), &spec, req.format)?;
-            write_atomically(&path, &bytes)?;
-            files.push(path.display().to_string());
-        }
-        if req.pdf_single.is_some() {
-            pages.push(page);
+            Err(e) => out.failed.push(AtlasFailure {
+                area_code: area.code.clone(),
+                file: path.map(|p| p.display().to_string()),
+                error: e.to_string(),
+            }),
         }
         feedback.progress(i as u64 + 1, areas.len() as u64);
     }
     if let Some(path) = &req.pdf_single {
         let bytes = encode_with(&pages, &spec, Format::Pdf, feedback)?;
         stage(feedback, "write")?;
-        write_atomically(path, &bytes)?;
+        crate::output_file::write(path, &bytes)?;
     }
-    Ok(AtlasResponse {
+    Ok(out)
+}
+
+/// Lays out the page of one area and writes it to `path` (when writing files).
+fn atlas_page(
+    loaded: &load::Loaded,
+    spec: &MapSpec,
+    req: &AtlasRequest,
+    area: &query::Area,
+    today: &str,
+    path: Option<&Path>,
+) -> Result<Scene> {
+    let focus = Focus::Areas {
         geography: req.per.clone(),
-        pages: areas.len(),
-        files,
-        pdf_single: req.pdf_single.as_ref().map(|p| p.display().to_string()),
-    })
+        codes: HashSet::from([area.code.clone()]),
+        polygons: vec![area.geometry_bng.clone()],
+        name: area.name.clone().unwrap_or_else(|| area.code.clone()),
+        code: area.code.clone(),
+    };
+    let input = resolve::page(loaded, spec, &focus, today)?;
+    let page = layout::layout(&input)?;
+    if let Some(path) = path {
+        let bytes = encode(std::slice::from_ref(&page), spec, req.format)?;
+        crate::output_file::write(path, &bytes)?;
+    }
+    Ok(page)
 }
 
 /// The recipe of an atlas page: the area is named in the subtitle unless the recipe already

@@ -22,7 +22,12 @@ pub fn load(ws: &Workspace, name: &str) -> Result<MapSpec> {
     parse(&json).map_err(|e| Error::Invalid(format!("recipe '{name}': {e}")))
 }
 
-/// Parses a recipe's JSON; refuses recipes from a newer Local Atlas.
+/// The largest recipe file read (`map --recipe-file`): 1 MiB. A recipe is a page of JSON;
+/// the limit stops `/dev/zero` or a mistaken huge file from being read into memory.
+pub const MAX_RECIPE_BYTES: u64 = 1 << 20;
+
+/// Parses a recipe's JSON; refuses recipes from a newer Local Atlas and recipes beyond the
+/// limits of [`crate::render::spec_limits`] (text lengths, layers, sizes).
 pub fn parse(json: &str) -> std::result::Result<MapSpec, String> {
     let spec: MapSpec = serde_json::from_str(json).map_err(|e| {
         format!("not a valid map recipe ({e}); see README \"Map recipes\" for the format")
@@ -33,7 +38,20 @@ pub fn parse(json: &str) -> std::result::Result<MapSpec, String> {
             spec.version
         ));
     }
+    spec.check_limits()?;
     Ok(spec)
+}
+
+/// Reads a recipe from a JSON file (a regular file of at most [`MAX_RECIPE_BYTES`]); errors
+/// name the file.
+pub fn read_file(path: &std::path::Path) -> Result<MapSpec> {
+    let bytes = crate::data::read_limited::read_limited(path, MAX_RECIPE_BYTES)?;
+    let shown = path.display();
+    let text = String::from_utf8(bytes).map_err(|_| {
+        crate::error::InputError::new(&shown, "is not UTF-8 text")
+            .hint("save the recipe as UTF-8 JSON, as `map --save-recipe` stores it")
+    })?;
+    parse(&text).map_err(|e| crate::error::InputError::new(&shown, e).into())
 }
 
 /// Command-line changes to a recipe (all optional; `None` keeps the recipe's value).

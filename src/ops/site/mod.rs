@@ -9,6 +9,7 @@ mod capacity;
 mod cost;
 mod demand;
 mod deprived;
+mod options;
 mod output;
 mod report;
 mod response;
@@ -126,6 +127,11 @@ pub struct SiteRequest {
     /// Write the chosen and existing sites (`.geojson`) or the demand areas (`.csv`) here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out: Option<PathBuf>,
+    /// With a `.csv` output: write area codes and site ids exactly as stored, without the `'`
+    /// that stops a spreadsheet running a cell starting with `=`, `+`, `-` or `@` as a formula
+    /// ([`crate::csv_formulas`]). Off by default; for programs reading the CSV.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -248,6 +254,7 @@ fn check_reach(reach: f64) -> Result<()> {
 /// costs every (area, site) pair, solves, and reports.
 pub fn run(ws: &Workspace, req: &SiteRequest, feedback: &dyn Feedback) -> Result<SiteResponse> {
     check_reach(req.reach_m)?;
+    options::check(req)?;
     feedback.stage("loading demand and sites");
     let areas = query::areas(ws, &req.geography)?;
     let demand = Demand::load(ws, req, &areas)?;
@@ -300,6 +307,7 @@ fn write_and_save(
             &results.after,
             &results.assignment,
             sites,
+            req.csv_raw,
         )?;
         response.out = Some(path.display().to_string());
     }

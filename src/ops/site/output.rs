@@ -3,6 +3,7 @@
 
 use super::{SitePoint, SiteRequest, SiteResponse};
 use crate::analysis::result_codes::{SITE_STATUS, codes_text};
+use crate::csv_formulas::text_cell;
 use crate::data::Workspace;
 use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity};
 use crate::error::{Error, Result};
@@ -20,6 +21,7 @@ pub(super) fn write_out(
     after: &[f64],
     assignment: &[Option<(usize, f64)>],
     sites: &[&SitePoint],
+    csv_raw: bool,
 ) -> Result<()> {
     let ext = path
         .extension()
@@ -65,12 +67,15 @@ pub(super) fn write_out(
             .map_err(Error::csv_write)?;
             for i in 0..codes.len() {
                 let (site, cost) = match assignment[i] {
-                    Some((j, c)) => (sites[j].id.clone(), format!("{c:.1}")),
+                    Some((j, c)) => (
+                        text_cell(&sites[j].id, csv_raw).into_owned(),
+                        format!("{c:.1}"),
+                    ),
                     None => (String::new(), String::new()),
                 };
                 let flag = |b: bool| if b { "1" } else { "0" }.to_string();
                 w.write_record([
-                    codes[i].to_string(),
+                    text_cell(codes[i], csv_raw).into_owned(),
                     demand[i].to_string(),
                     deprived.map(|d| flag(d[i])).unwrap_or_default(),
                     share_text(before[i]),
@@ -89,9 +94,7 @@ pub(super) fn write_out(
             ));
         }
     };
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    crate::output_file::write(path, &bytes)
 }
 
 /// A share served: "0" and "1" exactly, else 4 decimals.
