@@ -1,6 +1,8 @@
 //! What the user reads when the file system or SQLite says no: the file named, what happened
 //! and what to do, each OS error once.
 
+#![cfg(unix)]
+
 mod common;
 
 use local_atlas::data::Workspace;
