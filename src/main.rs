@@ -67,3 +67,22 @@ pub fn open_gui(workspace: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     };
     Ok(local_atlas::ui::run(&path)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::report;
+
+    #[test]
+    fn the_library_error_is_printed_once_without_its_causes() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("UNIQUE constraint failed: t.x".into()),
+        );
+        let e = anyhow::Error::from(local_atlas::error::Error::Sqlite(sqlite)).context("import");
+        let text = report(&e);
+        assert_eq!(text, "import: SQLite: UNIQUE constraint failed: t.x");
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::from(io).context("reading x.csv: entity not found");
+        assert_eq!(report(&e), "reading x.csv: entity not found");
+    }
+}

@@ -1,6 +1,8 @@
 //! What the user reads when the file system or SQLite says no: the file named, what happened
 //! and what to do, each OS error once.
 
+#![cfg(unix)]
+
 mod common;
 
 use local_atlas::data::Workspace;
@@ -240,4 +242,19 @@ fn a_write_protected_workspace_says_it_is_read_only() {
         "{err}"
     );
     assert_eq!(common::sha256(&ws), before);
+}
+
+#[test]
+fn a_workspace_locked_while_another_import_commits_is_not_called_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    drop(Workspace::create(&ws).unwrap());
+    let holder = rusqlite::Connection::open(&ws).unwrap();
+    holder
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO atlas_meta VALUES ('busy', 'x');")
+        .unwrap();
+    let err = stderr(&common::cli(&["info", &s(&ws)]));
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert!(err.contains("in use by another Local Atlas"), "{err}");
+    assert!(!err.contains("not a readable"), "{err}");
 }

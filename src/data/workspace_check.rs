@@ -31,7 +31,7 @@ pub(crate) fn check_schema_objects(conn: &Connection, path: &Path) -> Result<()>
         .query_row(
             "SELECT type, name FROM sqlite_master \
              WHERE type IN ('view', 'trigger') \
-                OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%') \
+                OR (type = 'table' AND (rootpage = 0 OR sql LIKE 'CREATE%VIRTUAL%')) \
              ORDER BY type, name LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
