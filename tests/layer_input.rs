@@ -669,3 +669,27 @@ fn the_cli_exits_1_with_a_message_on_the_position_that_used_to_panic() {
     );
     assert_eq!(common::sha256(&ws), before);
 }
+
+#[test]
+fn a_sparse_property_table_too_large_for_memory_is_refused_before_it_is_built() {
+    // 30,000 features, each with its own one of 1,000 keys: 30 million attribute values.
+    let features: Vec<String> = (0..30_000)
+        .map(|i| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"k{}":1}},"geometry":null}}"#,
+                i % 1_000
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    let e = parse_geojson("sparse.geojson", text.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("sparse.geojson") && e.contains("30000 features × 1000 attribute fields"),
+        "{e}"
+    );
+}
