@@ -100,11 +100,21 @@ pub fn read_spec(path: &Path) -> Result<IndexSpec> {
 /// `of`, `[sensitivity]`), naming the line of a value out of range.
 pub fn parse_spec(file: &str, text: &str) -> Result<IndexSpec> {
     let spec = toml::from_str::<IndexSpec>(text).map_err(|e| {
-        let mut err = InputError::new(file, e.message().to_string()).hint(
+        let line = e.span().map(|span| line_at(text, span.start));
+        // Quote the line (cut short): toml's message alone may not name the key.
+        let source = line
+            .and_then(|l| text.lines().nth(l as usize - 1))
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        let message = match source {
+            Some(src) => format!("{} (in `{}`)", e.message(), crate::error::excerpt(src)),
+            None => e.message().to_string(),
+        };
+        let mut err = InputError::new(file, message).hint(
             "See README.md, \"Deprivation indices and service siting\", for the index spec format",
         );
-        if let Some(span) = e.span() {
-            err = err.line(line_at(text, span.start));
+        if let Some(line) = line {
+            err = err.line(line);
         }
         Error::from(err)
     })?;
@@ -148,5 +158,14 @@ weight = 0.225
         );
         let msg = bad.unwrap_err().to_string();
         assert!(msg.contains("x.toml, line 4"), "{msg}");
+        let negative = parse_spec(
+            "x.toml",
+            "name = \"a\"\ngeography = \"g\"\n[sensitivity]\ndraws = -1\n[[domain]]\n",
+        );
+        let msg = negative.unwrap_err().to_string();
+        assert!(
+            msg.contains("line 4") && msg.contains("draws = -1"),
+            "{msg}"
+        );
     }
 }
