@@ -54,10 +54,8 @@ pub struct IndicatorReport {
     pub skipped_rows: usize,
     /// Values that lie outside their own confidence interval (kept as published; see
     /// [`super::value_checks`]).
-    #[serde(default)]
     pub outside_ci: usize,
     /// Up to five of them: line, area, indicator, period, value and limits.
-    #[serde(default)]
     pub outside_ci_examples: Vec<String>,
 }
 
