@@ -112,7 +112,7 @@ pub fn import_indicators_with(
         .filter(|r| codes.contains(&r.area_code))
         .collect();
     let mut report = summarise(&file, opts, form, &rows, skipped);
-    report.code_field = table.headers.get(code_col).cloned().unwrap_or_default();
+    report.code_field = table.column_name(code_col);
     report.matched = rows
         .iter()
         .map(|r| r.area_code.as_str())
