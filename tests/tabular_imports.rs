@@ -554,3 +554,23 @@ fn the_real_fingertips_extract_imports_with_its_values_outside_their_interval_re
     assert!(outside > 0);
     assert_eq!(r.outside_ci, outside, "{:?}", r.outside_ci_examples);
 }
+
+#[test]
+fn a_summary_lists_at_most_twenty_indicators() {
+    let (dir, _path, mut ws) = small_workspace();
+    let names: Vec<String> = (0..30).map(|i| format!("ind{i}")).collect();
+    let csv = format!(
+        "area_code,{}\n00101,{}\n",
+        names.join(","),
+        vec!["1"; 30].join(",")
+    );
+    let f = common::write(dir.path(), "w.csv", csv);
+    let r = import_indicators(&mut ws, &f, &wide()).unwrap();
+    assert_eq!(r.indicators.len(), 30);
+    let s = local_atlas::ops::import::ImportReport::Indicators(r).summary();
+    assert!(
+        s.contains("(ind0, ind1,") && s.contains("ind19 and 10 more)"),
+        "{s}"
+    );
+    assert!(!s.contains("ind20"), "{s}");
+}

@@ -54,10 +54,8 @@ pub struct IndicatorReport {
     pub skipped_rows: usize,
     /// Values that lie outside their own confidence interval (kept as published; see
     /// [`super::value_checks`]).
-    #[serde(default)]
     pub outside_ci: usize,
     /// Up to five of them: line, area, indicator, period, value and limits.
-    #[serde(default)]
     pub outside_ci_examples: Vec<String>,
 }
 
@@ -114,7 +112,7 @@ pub fn import_indicators_with(
         .filter(|r| codes.contains(&r.area_code))
         .collect();
     let mut report = summarise(&file, opts, form, &rows, skipped);
-    report.code_field = table.headers.get(code_col).cloned().unwrap_or_default();
+    report.code_field = table.column_name(code_col);
     report.matched = rows
         .iter()
         .map(|r| r.area_code.as_str())

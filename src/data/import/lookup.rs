@@ -129,8 +129,8 @@ pub fn import_lookup_with(
         file: file.clone(),
         from: opts.from.clone(),
         to: opts.to.clone(),
-        from_field: table.headers.get(from_col).cloned().unwrap_or_default(),
-        to_field: table.headers.get(to_col).cloned().unwrap_or_default(),
+        from_field: table.column_name(from_col),
+        to_field: table.column_name(to_col),
         rows: kept.len(),
         to_areas: kept
             .iter()

@@ -88,7 +88,8 @@ fn indicators(r: &IndicatorReport) -> String {
         r.unmatched,
         r.values,
         r.indicators.len(),
-        r.indicators.join(", "),
+        // A wide file may have thousands of columns: at most 20 codes are listed.
+        crate::data::import::csv_headers::column_list(&r.indicators),
         r.geography,
         r.form,
         r.periods.join(", "),
