@@ -12,7 +12,19 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // Usage errors exit with 1 like every other refusal (clap's default is 2), so scripts and
+    // the hostile-input tests see one failure code; help and version still exit 0.
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let result = match args.command {
         None => open_default(),
         Some(_) => cli::run(args),

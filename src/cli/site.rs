@@ -28,7 +28,12 @@ pub struct Args {
     #[arg(long, value_name = "N", requires = "deprived_only")]
     pub deprived_of: Option<f64>,
     /// With --deprived-only: keep all demand but multiply the deprived areas' by FACTOR.
-    #[arg(long, value_name = "FACTOR", requires = "deprived_only")]
+    #[arg(
+        long,
+        value_name = "FACTOR",
+        requires = "deprived_only",
+        allow_negative_numbers = true
+    )]
     pub deprived_multiply: Option<f64>,
     /// Demand locations (e.g. population-weighted centroids): LAYER:AREA_CODE_FIELD
     /// (default: the areas' centroids).
@@ -41,7 +46,7 @@ pub struct Args {
     #[arg(long, default_value = "centroids")]
     pub candidates: PointSource,
     /// Reach in metres (straight line, BNG), or in the matrix's units with --matrix.
-    #[arg(long, default_value_t = 1600.0)]
+    #[arg(long, default_value_t = 1600.0, allow_negative_numbers = true)]
     pub reach_m: f64,
     /// Travel-time/distance matrix CSV: origin code, site id, minutes or metres.
     #[arg(long)]
@@ -50,7 +55,7 @@ pub struct Args {
     #[arg(long, value_name = "P")]
     pub mclp: Option<usize>,
     /// Set covering: the fewest new sites covering PERCENT% of demand.
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
     pub lscp: Option<f64>,
     /// p-median: P new sites minimising demand-weighted distance.
     #[arg(long, value_name = "P")]
@@ -65,7 +70,7 @@ pub struct Args {
     /// --capacity-field is empty. The MCLP and LSCP allocate demand within reach up to the
     /// capacities (an area's demand may be split between sites); the p-median assigns
     /// demand at least cost within them (unserved demand at the penalty).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub capacity: Option<f64>,
     /// Field of the --existing and --candidates point layers holding each site's capacity.
     #[arg(long)]

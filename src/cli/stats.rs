@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long, default_value_t = 12345)]
     pub seed: u64,
     /// Significance level for clusters.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
     pub alpha: f64,
     /// Control the false discovery rate (Benjamini–Hochberg, as esda.fdr).
     #[arg(long)]

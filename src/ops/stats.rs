@@ -12,7 +12,7 @@ use crate::analysis::permutation::{Alternative, PermutationOptions};
 use crate::analysis::result_codes;
 use crate::data::Workspace;
 use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::feedback::Feedback;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -202,8 +202,20 @@ fn prepare(ws: &Workspace, req: &StatsRequest) -> Result<Prepared> {
     })
 }
 
+/// Refuses a significance level that is not a share strictly between 0 and 1 (`--alpha 2` or
+/// NaN would mark every area, or none, significant without saying so).
+fn check_alpha(alpha: f64) -> Result<()> {
+    if alpha > 0.0 && alpha < 1.0 {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "--alpha {alpha} is not usable: give a significance level between 0 and 1 (e.g. 0.05)"
+    )))
+}
+
 /// Runs the statistic (and saves it when asked).
 pub fn run(ws: &Workspace, req: &StatsRequest, feedback: &dyn Feedback) -> Result<StatsResponse> {
+    check_alpha(req.alpha)?;
     let p = prepare(ws, req)?;
     let result = evaluate(&p, req, feedback)?;
     if req.save {

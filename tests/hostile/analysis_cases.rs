@@ -86,7 +86,7 @@ pub fn cases() -> Vec<Case> {
         site("site_reach_nan", "--mclp 2 --reach-m NaN").refused("reach"),
         site("site_reach_negative", "--mclp 2 --reach-m -1").refused("reach"),
         site("site_mclp_zero", "--mclp 0").refused("mclp"),
-        site("site_mclp_million", "--mclp 1000000").refused("mclp"),
+        site("site_mclp_million", "--mclp 1000000").refused("candidates"),
         site("site_lscp_over_100", "--lscp 250").refused("lscp"),
         site("site_capacity_negative", "--mclp 2 --capacity -5").refused("capacity"),
         site("site_out_missing_folder", "--mclp 2 --out nofolder/s.csv").refused("nofolder"),
@@ -107,19 +107,21 @@ pub fn cases() -> Vec<Case> {
         .refused("permutations"),
         Case::new("stats_alpha_two", &format!("{STATS} --alpha 2")).refused("alpha"),
         Case::new("stats_alpha_nan", &format!("{STATS} --alpha NaN")).refused("alpha"),
-        Case::new("stats_knn_zero", &format!("{STATS} --weights knn:0")).refused("knn"),
+        Case::new("stats_knn_zero", &format!("{STATS} --weights knn:0")).refused("k must be"),
         Case::new(
             "stats_knn_million",
             &format!("{STATS} --weights knn:1000000"),
         )
-        .refused("knn"),
-        Case::new("stats_band_negative", &format!("{STATS} --weights band:-5")).refused("band"),
-        Case::new("stats_band_nan", &format!("{STATS} --weights band:NaN")).refused("band"),
+        .refused("nearest neighbours"),
+        Case::new("stats_band_negative", &format!("{STATS} --weights band:-5"))
+            .refused("distance threshold"),
+        Case::new("stats_band_nan", &format!("{STATS} --weights band:NaN"))
+            .refused("distance threshold"),
         Case::new(
             "weights_knn_huge",
             "weights ws.gpkg --geography lsoa --kind knn:99999999",
         )
-        .refused("knn"),
+        .refused("nearest neighbours"),
         Case::new(
             "classify_classes_huge",
             "classify ws.gpkg --geography lsoa --indicator pop --classes 100000000",

@@ -73,7 +73,7 @@ pub fn cases() -> Vec<Case> {
         map_args("title_120k", &["--title", &long_title, "--out", "m.png"]).refused("title"),
         map_args("note_120k", &["--note", &long_title, "--out", "m.png"]).refused("note"),
         map("classes_million", "--classes 1000000 --out m.png").refused("classes"),
-        map("classes_zero", "--classes 0 --out m.png").refused("classes"),
+        map("classes_zero", "--classes 0 --out m.png").refused("class"),
         map("breaks_nan", "--breaks NaN,1 --out m.png").refused("breaks"),
         map("breaks_descending", "--breaks 9,1 --out m.png").refused("breaks"),
         map("dpi_huge", "--dpi 100000 --out m.png").either(),

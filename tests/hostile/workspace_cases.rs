@@ -25,6 +25,16 @@ const IMPORT: &str = "import indicators ws.gpkg v.csv --geography lsoa";
 fn foreign_journal(d: &std::path::Path) {
     let other = d.join("other.gpkg");
     std::fs::copy(d.join("ws.gpkg"), &other).unwrap();
+    // The workspace moves on by two commits after the copy, so the copy's journal is not its own.
+    let ws = Connection::open(d.join("ws.gpkg")).unwrap();
+    for v in ["a", "b"] {
+        ws.execute(
+            "UPDATE atlas_meta SET value = ?1 WHERE key = 'created_at'",
+            [v],
+        )
+        .unwrap();
+    }
+    drop(ws);
     let conn = Connection::open(&other).unwrap();
     conn.execute_batch(
         "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1; BEGIN;
@@ -68,7 +78,8 @@ pub fn cases() -> Vec<Case> {
         tampered("ws_schema_version_text", "info ws.gpkg", "UPDATE atlas_meta SET value = 'five' WHERE key = 'schema_version';"),
         tampered("ws_missing_values_table", "info ws.gpkg", "PRAGMA foreign_keys = OFF; DROP TABLE atlas_values;"),
         tampered("ws_huge_recipe_title", "map ws.gpkg --recipe base --out m.png",
-            "UPDATE atlas_recipes SET spec = json_set(spec, '$.title', printf('%.*c', 1000000, 'T'));"),
+            "UPDATE atlas_recipes SET spec = json_set(spec, '$.title', printf('%.*c', 1000000, 'T'));")
+            .refused("base"),
         tampered("ws_recipe_not_json", "map ws.gpkg --recipe base --out m.png", "UPDATE atlas_recipes SET spec = 'not json';").refused("base"),
         tampered("ws_geometry_garbage", "map ws.gpkg --recipe base --out m.png", "UPDATE \"{t}\" SET geom = randomblob(50);"),
         Case::new("ws_foreign_hot_journal", "info ws.gpkg").prepare(foreign_journal).refused("journal"),

@@ -2,6 +2,7 @@
 //! `area_code`, `area_name` and the original attributes. Invalid rings are reported, never
 //! dropped.
 
+use super::indicators::MAX_CODE_CHARS;
 use super::session::ImportRun;
 use crate::data::crs::{Crs, Transformer};
 use crate::data::feature_table::{self, Column, FeatureTable};
@@ -233,6 +234,15 @@ fn prepare_features(
                     "every boundary needs a code; fill it in or remove the feature",
                 )
             })?;
+        if code.chars().count() > MAX_CODE_CHARS {
+            return Err(err(
+                format!(
+                    "the area code '{}' is longer than {MAX_CODE_CHARS} characters",
+                    crate::error::excerpt(&code)
+                ),
+                "check --code-field names the column of area codes",
+            ));
+        }
         if let Some(prev) = first_row.insert(code.clone(), n) {
             return Err(err(
                 format!("area code {code} is used again (first at feature {prev})"),

@@ -246,7 +246,7 @@ fn check_reach(reach: f64) -> Result<()> {
         return Ok(());
     }
     Err(Error::Invalid(format!(
-        "the reach must be a distance ≥ 0, got {reach}"
+        "--reach-m {reach} is not usable: the reach must be a distance (or time) ≥ 0"
     )))
 }
 

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 /// factors only swamp every other area).
 pub const MAX_DEPRIVED_MULTIPLY: f64 = 1_000.0;
 
-/// Checks the deprivation options (`--deprived-of 0` would make no area deprived) and the
-/// LSCP share (the reach is checked by `check_reach`).
+/// Checks the deprivation options (`--deprived-of 0` would make no area deprived), the number
+/// of new sites (at least 1), the capacity (above 0) and the LSCP share (the reach is checked
+/// by `check_reach`).
 pub(super) fn check(req: &SiteRequest) -> Result<()> {
     let bad = |m: String| Err(Error::Invalid(m));
     if let Some(d) = &req.deprived {
@@ -33,6 +34,22 @@ pub(super) fn check(req: &SiteRequest) -> Result<()> {
                 "--deprived-multiply {f} is not usable: use a factor above 0 and at most {MAX_DEPRIVED_MULTIPLY} (e.g. 2)"
             ));
         }
+    }
+    match req.model {
+        Model::Mclp { p: 0 } => {
+            return bad("--mclp 0 is not usable: ask for at least 1 new site".into());
+        }
+        Model::Pmedian { p: 0 } => {
+            return bad("--pmedian 0 is not usable: ask for at least 1 new site".into());
+        }
+        _ => {}
+    }
+    if let Some(c) = req.capacity
+        && !(c.is_finite() && c > 0.0)
+    {
+        return bad(format!(
+            "--capacity {c} is not usable: give each site's capacity in demand units, above 0 (e.g. 800)"
+        ));
     }
     if let Model::Lscp { percent } = req.model
         && !(percent > 0.0 && percent <= 100.0)
