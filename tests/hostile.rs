@@ -75,5 +75,6 @@ fn the_corpus_has_at_least_100_cases() {
         + map_cases::cases().len()
         + spec_cases::cases().len()
         + analysis_cases::cases().len();
+    eprintln!("{n} hostile cases");
     assert!(n >= 100, "{n} cases");
 }

@@ -467,7 +467,12 @@ fn an_implausible_geojson_point_is_refused_naming_the_feature() {
     expect_error(
         &path,
         || local_atlas::data::import::points::import_points(&mut ws, &f, &opts),
-        &["p.geojson", "feature 2", "longitude 530000 is outside"],
+        &[
+            "p.geojson",
+            "feature 2",
+            "(530000, 180000) is outside longitude/latitude",
+            "--source-crs EPSG:27700",
+        ],
     );
 }
 
