@@ -3,6 +3,7 @@
 
 mod common;
 
+use local_atlas::Error;
 use local_atlas::data::Workspace;
 use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use local_atlas::data::import::csv_text::TextEncoding;
@@ -11,7 +12,6 @@ use local_atlas::data::import::lookup::{LookupOptions, import_lookup};
 use local_atlas::data::import::points::{PointOptions, import_points};
 use local_atlas::data::indicator::Status;
 use local_atlas::data::query;
-use local_atlas::{Error, Result};
 use std::path::{Path, PathBuf};
 
 /// A workspace with four small square areas, codes with leading zeros.
@@ -34,26 +34,7 @@ fn small_workspace() -> (tempfile::TempDir, PathBuf, Workspace) {
     (dir, path, ws)
 }
 
-/// Runs `f`, expects an error whose text contains every `needle`, and checks the workspace
-/// file did not change.
-fn expect_error<T: std::fmt::Debug>(
-    path: &Path,
-    f: impl FnOnce() -> Result<T>,
-    needles: &[&str],
-) -> String {
-    let before = common::sha256(path);
-    let err = f().expect_err("expected an error");
-    let text = err.to_string();
-    for n in needles {
-        assert!(text.contains(n), "error {text:?} should mention {n:?}");
-    }
-    assert_eq!(
-        common::sha256(path),
-        before,
-        "workspace changed after a failed import: {text}"
-    );
-    text
-}
+use common::expect_error;
 
 fn long_opts() -> IndicatorOptions {
     IndicatorOptions {

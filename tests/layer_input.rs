@@ -4,27 +4,29 @@
 
 mod common;
 
-use local_atlas::Result;
 use local_atlas::data::crs::Crs;
 use local_atlas::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use local_atlas::data::import::points::{PointOptions, import_points};
-use local_atlas::data::query;
 use local_atlas::data::source::{parse_geojson, read_layer};
+use local_atlas::data::{Workspace, query};
 use std::path::{Path, PathBuf};
 
-/// Runs `f`, expects an error containing every needle, and checks the workspace is unchanged.
-fn expect_error<T: std::fmt::Debug>(
-    ws: &Path,
-    f: impl FnOnce() -> Result<T>,
+use common::expect_error;
+
+/// Writes `text` as `name` beside the workspace, imports it as boundaries `a` and expects an
+/// error naming every needle, with the workspace unchanged.
+fn refuse_boundaries(
+    (dir, ws_path, ws): (&Path, &Path, &mut Workspace),
+    name: &str,
+    text: impl AsRef<[u8]>,
     needles: &[&str],
-) -> String {
-    let before = common::sha256(ws);
-    let text = f().expect_err("expected an error").to_string();
-    for n in needles {
-        assert!(text.contains(n), "error {text:?} should mention {n:?}");
-    }
-    assert_eq!(common::sha256(ws), before, "workspace changed: {text}");
-    text
+) {
+    let f = common::write(dir, name, text);
+    expect_error(
+        ws_path,
+        || import_boundaries(ws, &f, &boundaries("a")),
+        needles,
+    );
 }
 
 fn boundaries(geography: &str) -> BoundaryOptions {
@@ -55,17 +57,13 @@ fn square(x: f64, y: f64, d: f64) -> String {
 #[test]
 fn a_position_of_one_number_is_an_error_naming_the_feature_not_a_panic() {
     let (dir, ws_path, mut ws) = common::new_workspace();
-    let gj = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "short.geojson",
         one_feature(
             None,
             r#"{"type":"Polygon","coordinates":[[[1],[2,3],[4,5],[1,2]]]}"#,
         ),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &gj, &boundaries("a")),
         &["short.geojson", "feature 1 (X1)", "1 number", "2 or 3"],
     );
 }
@@ -73,17 +71,13 @@ fn a_position_of_one_number_is_an_error_naming_the_feature_not_a_panic() {
 #[test]
 fn rings_must_have_four_positions_and_be_closed() {
     let (dir, ws_path, mut ws) = common::new_workspace();
-    let open = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "open.geojson",
         one_feature(
             None,
             r#"{"type":"Polygon","coordinates":[[[-2,53],[-2.1,53],[-2.1,53.1],[-2,53.1]]]}"#,
         ),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &open, &boundaries("a")),
         &[
             "open.geojson",
             "feature 1 (X1)",
@@ -91,17 +85,13 @@ fn rings_must_have_four_positions_and_be_closed() {
             "close the ring",
         ],
     );
-    let three = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "three.geojson",
         one_feature(
             None,
             r#"{"type":"Polygon","coordinates":[[[-2,53],[-2.1,53],[-2,53]]]}"#,
         ),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &three, &boundaries("a")),
         &["three.geojson", "3 positions", "at least 4"],
     );
 }
@@ -237,34 +227,26 @@ fn bng_urn_is_british_national_grid() {
 #[test]
 fn implausible_coordinates_are_refused_with_what_they_look_like() {
     let (dir, ws_path, mut ws) = common::new_workspace();
-    let huge = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "huge.geojson",
         one_feature(
             Some("urn:ogc:def:crs:EPSG::27700"),
             &square(1e308, 398_000.0, 1.0),
         ),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &huge, &boundaries("a")),
         &[
             "huge.geojson",
             "feature 1 (X1)",
             "outside British National Grid",
         ],
     );
-    let lonlat_as_bng = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "lonlat.geojson",
         one_feature(
             Some("urn:ogc:def:crs:EPSG::27700"),
             &square(-2.3, 53.4, 0.01),
         ),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &lonlat_as_bng, &boundaries("a")),
         &[
             "lonlat.geojson",
             "feature 1 (X1)",
@@ -272,14 +254,10 @@ fn implausible_coordinates_are_refused_with_what_they_look_like() {
             "--source-crs EPSG:4326",
         ],
     );
-    let bng_as_lonlat = common::write(
-        dir.path(),
+    refuse_boundaries(
+        (dir.path(), &ws_path, &mut ws),
         "bng.geojson",
         one_feature(None, &square(383_000.0, 398_000.0, 100.0)),
-    );
-    expect_error(
-        &ws_path,
-        || import_boundaries(&mut ws, &bng_as_lonlat, &boundaries("a")),
         &[
             "bng.geojson",
             "outside longitude/latitude",
@@ -290,6 +268,7 @@ fn implausible_coordinates_are_refused_with_what_they_look_like() {
         source_crs: Some(Crs::Bng),
         ..boundaries("a")
     };
+    let bng_as_lonlat = dir.path().join("bng.geojson");
     import_boundaries(&mut ws, &bng_as_lonlat, &opts)
         .expect("--source-crs corrects a missing crs member");
 }

@@ -26,21 +26,7 @@ fn small_workspace() -> (tempfile::TempDir, PathBuf, Workspace) {
     (dir, path, ws)
 }
 
-/// Runs `f`, expects an error containing every needle, and checks the workspace is unchanged.
-fn expect_error<T: std::fmt::Debug>(
-    path: &Path,
-    f: impl FnOnce() -> Result<T>,
-    needles: &[&str],
-) -> String {
-    let before = common::sha256(path);
-    let err = f().expect_err("expected an error");
-    let text = err.to_string();
-    for n in needles {
-        assert!(text.contains(n), "error {text:?} should mention {n:?}");
-    }
-    assert_eq!(common::sha256(path), before, "workspace changed: {text}");
-    text
-}
+use common::expect_error;
 
 fn long() -> IndicatorOptions {
     IndicatorOptions {

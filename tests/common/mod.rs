@@ -41,6 +41,26 @@ pub fn sha256(path: &Path) -> String {
         .collect()
 }
 
+/// Runs `f`, expects an error whose text contains every `needle`, and checks the workspace file
+/// at `path` did not change; returns the error text.
+pub fn expect_error<T: std::fmt::Debug>(
+    path: &Path,
+    f: impl FnOnce() -> local_atlas::error::Result<T>,
+    needles: &[&str],
+) -> String {
+    let before = sha256(path);
+    let text = f().expect_err("expected an error").to_string();
+    for n in needles {
+        assert!(text.contains(n), "error {text:?} should mention {n:?}");
+    }
+    assert_eq!(
+        sha256(path),
+        before,
+        "workspace changed after a failed operation: {text}"
+    );
+    text
+}
+
 /// Writes `text` to `name` in `dir` and returns the path.
 pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
