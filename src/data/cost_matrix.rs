@@ -12,6 +12,7 @@
 //! each other. 10 million rows (a 209 MB file) take about 160 MB. Cells are UTF-8, or
 //! Windows-1252 where they are not valid UTF-8; a UTF-8 byte-order mark is skipped.
 
+use super::import::csv_text::csv_error;
 use crate::error::{Error, InputError, Result};
 use std::collections::HashMap;
 use std::io::Read;
@@ -291,16 +292,6 @@ fn repeated_pair(file: &str, input: impl Read, dup: &Repeated) -> Error {
     };
     e = e.hint("keep one row per origin and site");
     e.into()
-}
-
-fn csv_error(file: &str, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    let mut err = InputError::new(file, format!("is not well-formed CSV: {e}"))
-        .hint("every row must have as many fields as the header; check quoting");
-    if let Some(l) = line {
-        err = err.line(l);
-    }
-    err.into()
 }
 
 #[cfg(test)]

@@ -234,7 +234,8 @@ pub fn delimiter(file: &str, text: &str) -> Result<u8> {
     Ok(b',')
 }
 
-fn csv_error(file: &str, e: csv::Error) -> crate::error::Error {
+/// A `csv` crate error as an input error naming the file and line (shared by every CSV reader).
+pub(crate) fn csv_error(file: &str, e: csv::Error) -> crate::error::Error {
     let line = e.position().map(|p| p.line());
     let mut err = InputError::new(file, format!("is not well-formed CSV: {e}"))
         .hint("every row must have as many fields as the header; check quoting");
