@@ -76,9 +76,9 @@ pub fn cases() -> Vec<Case> {
         map("classes_zero", "--classes 0 --out m.png").refused("class"),
         map("breaks_nan", "--breaks NaN,1 --out m.png").refused("breaks"),
         map("breaks_descending", "--breaks 9,1 --out m.png").refused("breaks"),
-        map("dpi_huge", "--dpi 100000 --out m.png").either(),
-        map("size_huge", "--width 1000000 --height 1000000 --out m.png").either(),
-        map("dpi_zero", "--dpi 0 --out m.png").either(),
+        map("dpi_huge", "--dpi 100000 --out m.png").refused("dpi"),
+        map("size_huge", "--width 1000000 --height 1000000 --out m.png").refused("px"),
+        map("dpi_zero", "--dpi 0 --out m.png").refused("dpi"),
         map("palette_unknown", "--palette NoSuchPalette --out m.png").refused("NoSuchPalette"),
         map("hatch_huge", "--hatch pop:1e308 --out m.png").refused("hatch"),
         map("hatch_nan", "--hatch pop:NaN --out m.png").refused("hatch"),
@@ -88,7 +88,7 @@ pub fn cases() -> Vec<Case> {
         map("out_is_folder", "--out outdir")
             .prepare(|d| std::fs::create_dir(d.join("outdir")).unwrap())
             .refused("outdir"),
-        map_args("outlines_2000", &many).either(),
+        map_args("outlines_2000", &many).refused("layers"),
         map("symlinked_temporary", "--out m.png")
             .prepare(|d| {
                 std::fs::write(d.join("victim.txt"), "keep me").unwrap();
