@@ -179,3 +179,17 @@ fn not_a_file_is_said_plainly() {
     let e = read_gpkg_layer(dir.path(), None).unwrap_err().to_string();
     assert!(e.contains("is not a file"), "{e}");
 }
+
+#[test]
+fn the_connection_is_read_only_defensive_and_distrustful() {
+    let (_d, path) = source();
+    let file = path.display().to_string();
+    let s = Source::open(&path, &file, Limits::default()).unwrap();
+    let on = |c| s.conn.db_config(c).unwrap();
+    assert!(on(DbConfig::SQLITE_DBCONFIG_DEFENSIVE));
+    assert!(!on(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA));
+    assert!(!on(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER));
+    assert!(!on(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW));
+    assert!(s.conn.is_readonly("main").unwrap());
+    assert!(s.conn.execute_batch("CREATE TABLE x (a)").is_err());
+}
