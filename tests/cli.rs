@@ -329,3 +329,35 @@ fn import_check_validates_without_writing() {
     assert!(indicators(&["--check", "--replace"]).status.success());
     assert_eq!(common::sha256(&ws), before);
 }
+
+/// An invalid boundary is kept and reported with its reason, in the text summary as in JSON.
+#[test]
+fn an_invalid_boundary_is_imported_and_its_reason_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    let bowtie = common::write(
+        dir.path(),
+        "b.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"B1"},"geometry":{"type":"Polygon","coordinates":[[[-2.3,53.4],[-2.29,53.41],[-2.29,53.4],[-2.3,53.41],[-2.3,53.4]]]}}]}"#,
+    );
+    ok(&["init", s(&ws)]);
+    let args = [
+        "import",
+        "boundaries",
+        s(&ws),
+        s(&bowtie),
+        "--geography",
+        "g",
+        "--code-field",
+        "code",
+    ];
+    let text = ok(&args);
+    assert!(
+        text.contains("1 area(s) have invalid geometry (kept as they are): B1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("B1: polygon at index 0 is invalid: exterior ring has a self-intersection"),
+        "{text}"
+    );
+}

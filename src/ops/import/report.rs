@@ -72,9 +72,28 @@ fn boundaries(r: &BoundaryReport) -> String {
             r.invalid.len(),
             r.invalid.join(", ")
         ));
+        for reason in r.invalid_reasons.iter().take(SHOWN_REASONS) {
+            s.push_str(&format!("\n  {reason}"));
+        }
+        if r.invalid_reasons.len() > SHOWN_REASONS {
+            let more = r.invalid_reasons.len() - SHOWN_REASONS;
+            s.push_str(&format!(
+                "\n  … and {more} more (all in --json: invalid_reasons)"
+            ));
+        }
+    }
+    if !r.unchecked.is_empty() {
+        s.push_str(&format!(
+            "\nwarning: {} area(s) are too complex to check for validity in bounded time (kept as they are, not judged): {}",
+            r.unchecked.len(),
+            r.unchecked.join(", ")
+        ));
     }
     s
 }
+
+/// How many invalid-geometry reasons the text summary lists (the JSON has them all).
+const SHOWN_REASONS: usize = 5;
 
 fn indicators(r: &IndicatorReport) -> String {
     let examples = if r.unmatched_examples.is_empty() {
