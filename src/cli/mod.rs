@@ -6,6 +6,7 @@
 mod aggregate;
 mod atlas;
 mod bench;
+mod check;
 mod classify;
 mod deprivation;
 mod export_data;
@@ -49,6 +50,9 @@ pub enum Command {
     Aggregate(aggregate::Args),
     /// Show the geographies, indicators and layers of a workspace.
     Info(info::Args),
+    /// Check a whole workspace: SQLite integrity, foreign keys, GeoPackage tables, every
+    /// geometry (opening a workspace checks only what takes constant time).
+    Check(check::Args),
     /// Export one indicator at one geography as CSV or GeoJSON.
     ExportData(export_data::Args),
     /// Classify an indicator into map classes.
@@ -87,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(c) => import::run(c),
         Command::Aggregate(a) => aggregate::run(a),
         Command::Info(a) => info::run(a),
+        Command::Check(a) => check::run(a),
         Command::ExportData(a) => export_data::run(a),
         Command::Classify(a) => classify::run(a),
         Command::Map(a) => map::run(a),

@@ -5,6 +5,7 @@ pub mod crs;
 pub mod dbf_header;
 pub mod derived;
 pub mod feature_table;
+pub mod file_header;
 pub mod geojson_geometry;
 pub mod geojson_reader;
 pub mod geometry_check;
@@ -27,6 +28,7 @@ pub mod synthetic;
 pub mod weights_io;
 pub mod workspace;
 pub(crate) mod workspace_check;
+pub mod workspace_integrity;
 pub mod workspace_restore;
 
 pub use workspace::Workspace;

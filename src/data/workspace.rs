@@ -6,7 +6,7 @@ use super::schema::{
 };
 use super::sqlite_error::{translate, translate_error};
 use super::workspace_check;
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
@@ -95,9 +95,11 @@ impl Workspace {
         })
     }
 
-    /// Opens an existing workspace: checks integrity, that its schema is this application's
-    /// ([`super::workspace_check`]) and that any leftover journal belongs to it
-    /// ([`super::hot_journal`]), then migrates an older schema.
+    /// Opens an existing workspace in time that does not grow with the file: checks that it is
+    /// whole ([`super::file_header`]), that any leftover journal belongs to it
+    /// ([`super::hot_journal`]) and that its schema is this application's
+    /// ([`super::workspace_check`]), then migrates an older schema. The full check, which
+    /// reads every page, is [`super::workspace_integrity`] (`local-atlas check`).
     pub fn open(path: &Path) -> Result<Self> {
         let ws_err = |message: String| Error::Workspace {
             path: path.display().to_string(),
@@ -118,18 +120,10 @@ impl Workspace {
         // SQLite says only "unable to open" when the file may not be read; the OS says why.
         std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         super::hot_journal::check(path)?;
+        super::file_header::check_whole(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
         harden(&conn).map_err(|e| translate(path, e))?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| translate(path, e))?;
-        if check != "ok" {
-            return Err(ws_err(format!(
-                "failed the SQLite integrity check ({}); restore it from a backup",
-                excerpt(&check)
-            )));
-        }
         let version = check_tables(&conn, path)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction().map_err(|e| translate(path, e))?;
@@ -143,8 +137,8 @@ impl Workspace {
     }
 
     /// Another connection to this (already opened, checked and migrated) workspace, for
-    /// background work: the same defensive settings, without the integrity check, whose cost
-    /// grows with the file (seconds on a national workspace) and was paid when it was opened.
+    /// background work: the same defensive settings, without the checks made when it was
+    /// opened.
     ///
     /// ```
     /// let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod bench;
 pub mod bench_map;
 pub mod catalog;
+pub mod check;
 pub mod classify;
 pub mod coords;
 pub mod deprivation;

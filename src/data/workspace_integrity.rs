@@ -1,0 +1,211 @@
+//! The full check of a workspace (`local-atlas check`): everything that reads every page, kept
+//! out of [`super::Workspace::open`] so that opening costs the same however big the file is.
+//! SQLite's `integrity_check` and `foreign_key_check`, the GeoPackage requirements (application
+//! id, the required spatial reference systems, every `gpkg_contents` table present, every
+//! geometry column present and every geometry blob decodable with the declared SRS), and the
+//! atlas registries.
+
+use super::feature_table::quote_ident;
+use super::gpkg_geom;
+use super::schema::GPKG_APPLICATION_ID;
+use super::workspace::Workspace;
+use crate::error::{Error, Result, excerpt};
+use crate::feedback::Feedback;
+use rusqlite::Connection;
+
+/// One thing found wrong: which check found it and what it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub check: String,
+    pub detail: String,
+}
+
+/// The most problems one check lists (the count says how many there were in all).
+pub const MAX_LISTED: usize = 20;
+
+/// Rows between two looks at Cancel while geometries are decoded.
+const STEP: u64 = 4096;
+
+/// Runs every check; returns the problems (empty when the workspace is sound). Reports each
+/// check as a stage and geometry progress per table; stops with [`Error::Cancelled`].
+pub fn check(ws: &Workspace, feedback: &dyn Feedback) -> Result<Vec<Problem>> {
+    let conn = ws.conn();
+    let mut problems = Vec::new();
+    type Check = fn(&Connection, &dyn Feedback, &mut Vec<Problem>) -> Result<()>;
+    let checks: [(&str, Check); 4] = [
+        ("SQLite integrity check", sqlite_integrity),
+        ("foreign keys", foreign_keys),
+        ("GeoPackage tables", geopackage_tables),
+        ("geometries", geometries),
+    ];
+    for (name, run) in checks {
+        feedback.stage(name);
+        if feedback.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        run(conn, feedback, &mut problems)?;
+    }
+    Ok(problems)
+}
+
+fn push(problems: &mut Vec<Problem>, check: &str, detail: String) {
+    problems.push(Problem {
+        check: check.into(),
+        detail,
+    });
+}
+
+fn sqlite_integrity(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("PRAGMA integrity_check({MAX_LISTED})"))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in rows.into_iter().filter(|r| r != "ok") {
+        push(out, "SQLite integrity check", excerpt(&row));
+    }
+    Ok(())
+}
+
+fn foreign_keys(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows: Vec<(String, Option<i64>, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, rowid, parent) in rows.iter().take(MAX_LISTED) {
+        let row = rowid.map(|r| format!(" row {r}")).unwrap_or_default();
+        push(
+            out,
+            "foreign keys",
+            format!("{table}{row} refers to a missing row of {parent}"),
+        );
+    }
+    if rows.len() > MAX_LISTED {
+        push(out, "foreign keys", format!("… {} rows in all", rows.len()));
+    }
+    Ok(())
+}
+
+fn geopackage_tables(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    let check = "GeoPackage tables";
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != GPKG_APPLICATION_ID {
+        push(
+            out,
+            check,
+            format!("application_id is {app:#x}, not GeoPackage's 0x47504b47"),
+        );
+    }
+    for srs in [-1, 0, 4326] {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+            [srs],
+            |r| r.get(0),
+        )?;
+        if n == 0 {
+            push(
+                out,
+                check,
+                format!("gpkg_spatial_ref_sys lacks the required srs_id {srs}"),
+            );
+        }
+    }
+    let missing: Vec<String> = conn
+        .prepare(
+            "SELECT table_name FROM gpkg_contents WHERE table_name NOT IN \
+             (SELECT name FROM sqlite_master WHERE type = 'table') ORDER BY table_name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in missing {
+        push(
+            out,
+            check,
+            format!(
+                "gpkg_contents lists table '{}', which does not exist",
+                excerpt(&t)
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Every geometry of every registered feature table decodes, with the column's SRS.
+fn geometries(conn: &Connection, feedback: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    let columns: Vec<(String, String, i64)> = conn
+        .prepare(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, column, srs) in columns {
+        geometries_of(conn, (&table, &column, srs), feedback, out)?;
+    }
+    Ok(())
+}
+
+fn geometries_of(
+    conn: &Connection,
+    (table, column, srs): (&str, &str, i64),
+    feedback: &dyn Feedback,
+    out: &mut Vec<Problem>,
+) -> Result<()> {
+    let check = "geometries";
+    let sql = format!(
+        "SELECT rowid, {} FROM {}",
+        quote_ident(column),
+        quote_ident(table)
+    );
+    let mut stmt = match conn.prepare(&sql) {
+        Ok(s) => s,
+        Err(e) => {
+            push(
+                out,
+                check,
+                format!(
+                    "{table}.{column} cannot be read ({})",
+                    excerpt(&e.to_string())
+                ),
+            );
+            return Ok(());
+        }
+    };
+    let count_sql = format!("SELECT count(*) FROM {}", quote_ident(table));
+    let total: i64 = conn.query_row(&count_sql, [], |r| r.get(0))?;
+    let total = total.max(0) as u64;
+    let mut rows = stmt.query([])?;
+    let (mut done, mut bad) = (0u64, 0usize);
+    while let Some(row) = rows.next()? {
+        done += 1;
+        if done % STEP == 0 {
+            feedback.progress(done, total);
+            if feedback.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+        }
+        let Some(blob) = row.get::<_, Option<Vec<u8>>>(1)? else {
+            continue;
+        };
+        let why = match gpkg_geom::decode(&blob) {
+            Ok((id, _)) if i64::from(id) != srs => {
+                Some(format!("has SRS {id}, the column says {srs}"))
+            }
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(why) = why {
+            bad += 1;
+            if bad <= MAX_LISTED {
+                let rowid: i64 = row.get(0)?;
+                push(out, check, format!("{table} row {rowid}: {why}"));
+            }
+        }
+    }
+    if bad > MAX_LISTED {
+        push(
+            out,
+            check,
+            format!("{table}: {bad} unreadable geometries in all"),
+        );
+    }
+    Ok(())
+}
