@@ -527,3 +527,18 @@ fn a_new_geography_is_prepared_in_the_background() {
     }
     h.get_by_label_contains("— ward17");
 }
+
+/// File ▸ Check workspace… runs the full check as a job and says what it found.
+#[test]
+fn checking_the_workspace_runs_as_a_job_and_reports() {
+    let (_dir, ws) = sample();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "File").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check workspace…")
+        .click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Window, "Check workspace");
+    wait_shows(&mut h, "No problems found", 120);
+}

@@ -22,6 +22,7 @@ use super::map_view::PointLayer;
 use super::menu::Menu;
 use super::prefs::Prefs;
 use super::site_finder::SiteFinder;
+use super::workspace_check::CheckWindow;
 use super::{charts::Charts, legend::Legend};
 use crate::error::Result;
 use crate::ops::Workspace;
@@ -100,6 +101,8 @@ pub enum Command {
     /// Open the import dialog, on a file when given.
     OpenImport(Option<PathBuf>),
     OpenExport,
+    /// Run the full check of the workspace (a background job) and show what it finds.
+    CheckWorkspace,
     ToggleHelp,
     SetPrefs(Prefs),
     /// Save the recipe in the workspace under this name.
@@ -229,6 +232,7 @@ pub(super) struct Panels {
     pub site_finder: SiteFinder,
     pub import: ImportDialog,
     pub export: ExportDialog,
+    pub check: CheckWindow,
 }
 
 /// The desktop app.
@@ -617,6 +621,7 @@ impl AtlasApp {
             Command::PromptWorkspacePath => self.panels.menu.prompt_path(),
             Command::OpenImport(path) => self.panels.import.open(path),
             Command::OpenExport => self.panels.export.open(&self.state.ws, &self.state.current),
+            Command::CheckWorkspace => self.panels.check.open(),
             Command::ToggleHelp => self.panels.menu.toggle_help(),
             Command::SetPrefs(p) => self.state.prefs = p,
             Command::SaveRecipe(name) => {

@@ -154,6 +154,7 @@ impl AtlasApp {
         cmds.extend(p.legend.ui(ui, &view));
         cmds.extend(p.export.ui(ui, &view));
         cmds.extend(p.import.ui(ui, &view));
+        cmds.extend(p.check.ui(ui, &view));
         cmds.extend(p.menu.windows(ui, &view));
         for c in cmds {
             self.apply(c);

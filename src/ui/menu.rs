@@ -157,5 +157,8 @@ fn file_menu(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
     if ui.button("Export map…").clicked() {
         out.push(Command::OpenExport);
     }
+    if ui.button("Check workspace…").clicked() {
+        out.push(Command::CheckWorkspace);
+    }
     out
 }

@@ -32,6 +32,7 @@ pub mod map_view;
 mod menu;
 pub mod prefs;
 mod site_finder;
+mod workspace_check;
 
 pub use app::{AppView, AtlasApp, Command};
 pub use menu::SHORTCUTS;
