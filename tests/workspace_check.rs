@@ -124,3 +124,45 @@ fn a_file_cut_short_is_refused_on_open_without_reading_it() {
         "{err}"
     );
 }
+
+#[test]
+fn values_of_areas_without_a_boundary_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let csv = common::write(
+        dir.path(),
+        "v.csv",
+        "code,indicator,period,value\nA1,x,2024,1\nA2,x,2024,2\n",
+    );
+    let out = run(&[
+        "import",
+        "indicators",
+        ws.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "--geography",
+        "g",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table: String = Connection::open(&ws)
+        .unwrap()
+        .query_row("SELECT table_name FROM atlas_geographies", [], |r| r.get(0))
+        .unwrap();
+    tamper(
+        &ws,
+        &format!("DELETE FROM \"{table}\" WHERE area_code = 'A2';"),
+    );
+    let (code, _, json) = check(&ws);
+    assert_eq!(code, 1);
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{json}");
+    assert_eq!(problems[0]["check"], "indicator values");
+    let detail = problems[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("1 area code(s) of geography 'g'") && detail.contains("A2"),
+        "{detail}"
+    );
+}

@@ -34,7 +34,7 @@ pub fn run(a: Args) -> Result<()> {
 fn text(r: &CheckResponse) -> String {
     if r.ok {
         return format!(
-            "workspace {}: ok (SQLite integrity, foreign keys, GeoPackage tables, every geometry)",
+            "workspace {}: ok (SQLite integrity, foreign keys, GeoPackage tables, every geometry, every value's area)",
             r.workspace
         );
     }

@@ -2,8 +2,8 @@
 //! out of [`super::Workspace::open`] so that opening costs the same however big the file is.
 //! SQLite's `integrity_check` and `foreign_key_check`, the GeoPackage requirements (application
 //! id, the required spatial reference systems, every `gpkg_contents` table present, every
-//! geometry column present and every geometry blob decodable with the declared SRS), and the
-//! atlas registries.
+//! geometry column present and every geometry blob decodable with the declared SRS), and that
+//! every stored value belongs to an area of its geography.
 
 use super::feature_table::quote_ident;
 use super::gpkg_geom;
@@ -32,11 +32,12 @@ pub fn check(ws: &Workspace, feedback: &dyn Feedback) -> Result<Vec<Problem>> {
     let conn = ws.conn();
     let mut problems = Vec::new();
     type Check = fn(&Connection, &dyn Feedback, &mut Vec<Problem>) -> Result<()>;
-    let checks: [(&str, Check); 4] = [
+    let checks: [(&str, Check); 5] = [
         ("SQLite integrity check", sqlite_integrity),
         ("foreign keys", foreign_keys),
         ("GeoPackage tables", geopackage_tables),
         ("geometries", geometries),
+        ("indicator values", values_have_areas),
     ];
     for (name, run) in checks {
         feedback.stage(name);
@@ -205,6 +206,44 @@ fn geometries_of(
             out,
             check,
             format!("{table}: {bad} unreadable geometries in all"),
+        );
+    }
+    Ok(())
+}
+
+/// Examples of orphaned area codes a problem names.
+const EXAMPLES: usize = 5;
+
+/// Every value's area code is an area of its geography (boundaries re-imported without some
+/// areas would leave values no map can draw).
+fn values_have_areas(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    let geographies: Vec<(String, String)> = conn
+        .prepare("SELECT name, table_name FROM atlas_geographies ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, table) in geographies {
+        let sql = format!(
+            "SELECT DISTINCT v.area_code FROM atlas_values v WHERE v.geography = ?1 AND NOT EXISTS \
+             (SELECT 1 FROM {} t WHERE t.area_code = v.area_code) ORDER BY v.area_code",
+            quote_ident(&table)
+        );
+        let codes: Vec<String> = conn
+            .prepare(&sql)?
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if codes.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = codes.iter().take(EXAMPLES).map(|c| excerpt(c)).collect();
+        push(
+            out,
+            "indicator values",
+            format!(
+                "{} area code(s) of geography '{name}' have values but no boundary (e.g. {}); \
+                 re-import the boundaries that hold them, or re-import the indicators with --replace",
+                codes.len(),
+                shown.join(", ")
+            ),
         );
     }
     Ok(())

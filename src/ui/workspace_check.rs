@@ -60,7 +60,7 @@ impl CheckWindow {
                 ui.label(format!("The check stopped: {e}"));
             }
             Some(Ok(r)) if r.ok => {
-                ui.label("No problems found: SQLite integrity, foreign keys, GeoPackage tables and every geometry are sound.");
+                ui.label("No problems found: SQLite integrity, foreign keys, GeoPackage tables, every geometry and every value's area are sound.");
             }
             Some(Ok(r)) => {
                 ui.label(format!("{} problem(s) found:", r.problems.len()));
