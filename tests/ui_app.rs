@@ -231,7 +231,8 @@ fn dropping_a_csv_imports_it_after_a_check() {
         .push(std::sync::Arc::new(Dropped(csv.clone())));
     settle(&mut h);
     h.get_by_role_and_label(Role::Window, "Import");
-    h.get_by_label_contains("4 rows, 2 columns");
+    // The preview is a background job: wait for it rather than for a fixed number of frames.
+    wait_for(&mut h, "4 rows, 2 columns", 30);
     // A one-column-per-indicator file needs its period: the check says so in plain words.
     wait_shows(&mut h, "needs a period", 30);
     h.get_by_role_and_label(Role::TextInput, "Period")
