@@ -321,8 +321,15 @@ fn check_writable(w: &SpatialWeights, header: &WeightsFileHeader) -> Result<()> 
     Ok(())
 }
 
+/// The largest GAL/GWT file read: 512 MiB, far above queen weights of every output area of
+/// England and Wales (about 10 MB), so a wrong path or `/dev/zero` is refused unread.
+pub const MAX_WEIGHTS_FILE_BYTES: u64 = 512 << 20;
+
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // A missing or unreadable path is an I/O error naming it; a folder, a device or a file
+    // over the limit is refused unread.
+    std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let bytes = super::read_limited::read_limited(path, MAX_WEIGHTS_FILE_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         InputError::new(
             path.display(),
@@ -548,6 +555,12 @@ mod tests {
             read_gal(&dir.path().join("missing.gal")),
             Err(Error::Io { .. })
         ));
+    }
+
+    #[test]
+    fn a_device_is_refused_unread() {
+        let e = read_gal(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]
