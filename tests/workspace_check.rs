@@ -50,6 +50,14 @@ fn check(ws: &Path) -> (i32, String, serde_json::Value) {
     )
 }
 
+/// The feature table of the workspace's one geography.
+fn feature_table(ws: &Path) -> String {
+    Connection::open(ws)
+        .unwrap()
+        .query_row("SELECT table_name FROM atlas_geographies", [], |r| r.get(0))
+        .unwrap()
+}
+
 fn tamper(ws: &Path, sql: &str) {
     let conn = Connection::open(ws).unwrap();
     conn.execute_batch(sql).unwrap();
@@ -93,10 +101,7 @@ fn a_broken_foreign_key_is_found_and_named() {
 fn an_unreadable_geometry_is_found_with_its_table_and_row() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path());
-    let table: String = Connection::open(&ws)
-        .unwrap()
-        .query_row("SELECT table_name FROM atlas_geographies", [], |r| r.get(0))
-        .unwrap();
+    let table = feature_table(&ws);
     tamper(
         &ws,
         &format!("UPDATE \"{table}\" SET geom = X'00010203' WHERE rowid = 2;"),
@@ -147,10 +152,7 @@ fn values_of_areas_without_a_boundary_are_found() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let table: String = Connection::open(&ws)
-        .unwrap()
-        .query_row("SELECT table_name FROM atlas_geographies", [], |r| r.get(0))
-        .unwrap();
+    let table = feature_table(&ws);
     tamper(
         &ws,
         &format!("DELETE FROM \"{table}\" WHERE area_code = 'A2';"),
