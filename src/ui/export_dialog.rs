@@ -204,16 +204,14 @@ impl ExportDialog {
 
     /// Takes a finished export or clipboard image.
     fn poll(&mut self, ctx: &egui::Context) {
-        if let Some(done) = self.export_job.as_mut().and_then(Job::poll) {
-            self.export_job = None;
+        if let Some(done) = Job::take_finished(&mut self.export_job) {
             self.message = match done {
                 Ok((path, bytes)) => format!("Exported {} ({bytes} bytes)", path.display()),
                 Err(crate::Error::Cancelled) => "Export cancelled: nothing was written.".into(),
                 Err(e) => e.to_string(),
             };
         }
-        if let Some(done) = self.copy_job.as_mut().and_then(Job::poll) {
-            self.copy_job = None;
+        if let Some(done) = Job::take_finished(&mut self.copy_job) {
             self.message = match done {
                 Ok(img) => {
                     ctx.copy_image(img);
@@ -227,8 +225,7 @@ impl ExportDialog {
 
     /// The preview, redrawn in the background whenever the recipe changes.
     fn preview_ui(&mut self, ui: &mut egui::Ui, view: &AppView) {
-        if let Some(done) = self.preview_job.as_mut().and_then(Job::poll) {
-            self.preview_job = None;
+        if let Some(done) = Job::take_finished(&mut self.preview_job) {
             match done {
                 Ok((spec, img)) => {
                     self.preview = Some(ui.ctx().load_texture(

@@ -140,10 +140,9 @@ impl IndexBuilder {
     /// Takes the finished build: its summary, and its score on the map.
     fn poll(&mut self) -> Vec<Command> {
         let mut out = Vec::new();
-        let Some(done) = self.job.as_mut().and_then(Job::poll) else {
+        let Some(done) = Job::take_finished(&mut self.job) else {
             return out;
         };
-        self.job = None;
         match done {
             Ok(r) => {
                 self.message = format!(

@@ -109,6 +109,14 @@ impl<T: Send + 'static> Job<T> {
         }))
     }
 
+    /// The result of the job in `slot` once it has finished; the slot is then emptied, so a
+    /// panel holding `Option<Job<T>>` takes each result exactly once.
+    pub fn take_finished(slot: &mut Option<Self>) -> Option<Result<T>> {
+        let done = slot.as_mut()?.poll()?;
+        *slot = None;
+        Some(done)
+    }
+
     pub fn is_running(&self) -> bool {
         self.handle.is_some()
     }

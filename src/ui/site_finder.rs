@@ -294,10 +294,9 @@ impl SiteFinder {
     /// Takes the finished run: its sites and status map go on the map.
     fn poll(&mut self) -> Vec<Command> {
         let mut out = Vec::new();
-        let Some(done) = self.job.as_mut().and_then(Job::poll) else {
+        let Some(done) = Job::take_finished(&mut self.job) else {
             return out;
         };
-        self.job = None;
         match done {
             Ok(r) => {
                 out.push(Command::SetSitePoints(site_points(&r)));

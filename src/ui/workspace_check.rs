@@ -36,8 +36,7 @@ impl CheckWindow {
                 Err(e) => self.result = Some(Err(e.to_string())),
             }
         }
-        if let Some(done) = self.job.as_mut().and_then(Job::poll) {
-            self.job = None;
+        if let Some(done) = Job::take_finished(&mut self.job) {
             self.result = Some(done.map_err(|e| e.to_string()));
         }
         let mut shown = self.shown;
