@@ -25,17 +25,32 @@ fn main() -> ExitCode {
             };
         }
     };
+    cli::progress::handle_ctrl_c();
     let result = match args.command {
         None => open_default(),
         Some(_) => cli::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_cancelled(&e) => {
+            eprintln!("stopped: nothing was written, the workspace is as it was");
+            ExitCode::from(130)
+        }
         Err(e) => {
             eprintln!("error: {}", report(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The command stopped because the user asked (Ctrl-C).
+fn is_cancelled(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<local_atlas::error::Error>(),
+            Some(local_atlas::error::Error::Cancelled)
+        )
+    })
 }
 
 /// The error as one line: each context, then the library's error, whose text already says

@@ -81,8 +81,8 @@ fn a_broken_foreign_key_is_found_and_named() {
     let ws = workspace(dir.path());
     tamper(
         &ws,
-        "PRAGMA foreign_keys = OFF; INSERT INTO atlas_values (indicator, geography, area_code, period, value, status) \
-         VALUES ('ghost', 'g', 'A1', '2024', 1, 'ok');",
+        "PRAGMA foreign_keys = OFF; INSERT INTO atlas_series (indicator, geography, period) \
+         VALUES ('ghost', 'g', '2024');",
     );
     let (code, err, json) = check(&ws);
     assert_eq!(code, 1);
@@ -92,7 +92,7 @@ fn a_broken_foreign_key_is_found_and_named() {
     );
     let text = json["problems"].to_string();
     assert!(
-        text.contains("atlas_values") && text.contains("atlas_indicators"),
+        text.contains("atlas_series") && text.contains("atlas_indicators"),
         "{text}"
     );
 }

@@ -57,8 +57,8 @@ fn tamper_then_refused(sql: &str, expect: &[&str]) {
 #[test]
 fn a_trigger_added_to_a_workspace_is_refused_by_name() {
     tamper_then_refused(
-        "CREATE TRIGGER t AFTER INSERT ON atlas_values BEGIN \
-           UPDATE atlas_values SET value = 0; END;",
+        "CREATE TRIGGER t AFTER INSERT ON atlas_series_values BEGIN \
+           UPDATE atlas_series_values SET value = 0; END;",
         &["trigger 't'", "Local Atlas did not create", "tampered"],
     );
 }
@@ -171,10 +171,10 @@ fn a_schema_version_behind_the_tables_is_refused_not_migrated() {
 #[test]
 fn a_schema_version_ahead_of_the_tables_is_refused() {
     tamper_then_refused(
-        "DROP INDEX atlas_values_series;",
+        "DROP TABLE atlas_series_values;",
         &[
-            "stored schema version is 5",
-            "lacks index atlas_values_series",
+            "stored schema version is 6",
+            "lacks table atlas_series_values",
         ],
     );
 }

@@ -17,7 +17,7 @@ mod index;
 mod info;
 mod init;
 mod map;
-mod progress;
+pub mod progress;
 mod sample;
 mod shared;
 mod site;

@@ -1,9 +1,9 @@
 //! Saving results computed from the workspace (hotspot classes, z-scores, composite indices) as
 //! ordinary indicators, with the recipe that produced them as provenance.
 
-use super::import::indicators::insert_values;
 use super::import::metadata::upsert;
 use super::indicator::{IndicatorMeta, ValueRow};
+use super::value_store::{delete_series, insert_values};
 use super::workspace::Workspace;
 use crate::error::Result;
 use std::collections::BTreeSet;
@@ -24,10 +24,7 @@ pub fn save_indicators(
     ws.write(|tx| {
         upsert(tx, metas, true, provenance)?;
         for (indicator, period) in &combos {
-            tx.execute(
-                "DELETE FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",
-                (indicator, geography, period),
-            )?;
+            delete_series(tx, indicator, geography, period)?;
         }
         insert_values(tx, geography, rows)?;
         tx.execute(

@@ -134,6 +134,24 @@ impl Status {
             Status::Missing => "missing",
         }
     }
+
+    /// How `atlas_series_values.status` stores it: 0 ok, 1 suppressed, 2 missing.
+    pub fn code(self) -> i64 {
+        match self {
+            Status::Ok => 0,
+            Status::Suppressed => 1,
+            Status::Missing => 2,
+        }
+    }
+
+    /// The status a stored code means (anything unknown reads as missing).
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => Status::Ok,
+            1 => Status::Suppressed,
+            _ => Status::Missing,
+        }
+    }
 }
 
 /// One value to store.

@@ -167,46 +167,17 @@ pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
     Ok(out)
 }
 
-/// Every (indicator, geography, period) that has values, sorted, found by seeking the series
-/// index once per series (the next period of the same indicator and geography, else the next
-/// geography, else the next indicator): the cost is the number of series, not of values.
+/// Every (indicator, geography, period) that has values, sorted: the series table (one row
+/// per series, a few thousand at most) with one seek each into the values to skip emptied ones.
 pub fn series(ws: &Workspace) -> Result<Vec<(String, String, String)>> {
-    let conn = ws.conn();
-    let mut next_period = conn.prepare_cached(
-        "SELECT period FROM atlas_values INDEXED BY atlas_values_series \
-         WHERE indicator = ?1 AND geography = ?2 AND period > ?3 ORDER BY period LIMIT 1",
+    let mut stmt = ws.conn().prepare_cached(
+        "SELECT indicator, geography, period FROM atlas_series s \
+         WHERE EXISTS (SELECT 1 FROM atlas_series_values v WHERE v.series = s.id) \
+         ORDER BY indicator, geography, period",
     )?;
-    let mut next_geography = conn.prepare_cached(
-        "SELECT geography, period FROM atlas_values INDEXED BY atlas_values_series \
-         WHERE indicator = ?1 AND geography > ?2 ORDER BY geography, period LIMIT 1",
-    )?;
-    let mut next_indicator = conn.prepare_cached(
-        "SELECT indicator, geography, period FROM atlas_values INDEXED BY atlas_values_series \
-         WHERE indicator > ?1 ORDER BY indicator, geography, period LIMIT 1",
-    )?;
-    let mut out: Vec<(String, String, String)> = Vec::new();
-    let mut at: Option<(String, String, String)> = next_indicator
-        .query_row([""], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    while let Some((i, g, p)) = at {
-        let period: Option<String> = next_period
-            .query_row((&i, &g, &p), |r| r.get(0))
-            .optional()?;
-        let next = match period {
-            Some(p2) => Some((i.clone(), g.clone(), p2)),
-            None => match next_geography
-                .query_row((&i, &g), |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))
-                .optional()?
-            {
-                Some((g2, p2)) => Some((i.clone(), g2, p2)),
-                None => next_indicator
-                    .query_row([&i], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()?,
-            },
-        };
-        out.push((i, g, p));
-        at = next;
-    }
+    let out = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(out)
 }
 
@@ -269,7 +240,10 @@ pub fn indicator_kind(ws: &Workspace, code: &str) -> Result<Option<IndicatorKind
 
 /// The periods an indicator has at a geography, sorted.
 pub fn periods(ws: &Workspace, indicator: &str, geography: &str) -> Result<Vec<String>> {
-    let mut stmt = ws.conn().prepare("SELECT DISTINCT period FROM atlas_values WHERE indicator = ?1 AND geography = ?2 ORDER BY period")?;
+    let mut stmt = ws.conn().prepare_cached(
+        "SELECT period FROM atlas_series s WHERE indicator = ?1 AND geography = ?2 \
+         AND EXISTS (SELECT 1 FROM atlas_series_values v WHERE v.series = s.id) ORDER BY period",
+    )?;
     let out = stmt
         .query_map([indicator, geography], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -310,17 +284,15 @@ pub fn values(
     geography: &str,
     period: &str,
 ) -> Result<Vec<StoredValue>> {
-    let mut stmt = ws.conn().prepare(
-        "SELECT area_code, value, numerator, denominator, lower_ci, upper_ci, status FROM atlas_values \
-         WHERE indicator = ?1 AND geography = ?2 AND period = ?3 ORDER BY area_code",
+    let mut stmt = ws.conn().prepare_cached(
+        "SELECT a.code, v.value, v.numerator, v.denominator, v.lower_ci, v.upper_ci, v.status \
+         FROM atlas_series s JOIN atlas_series_values v ON v.series = s.id \
+         JOIN atlas_areas a ON a.id = v.area \
+         WHERE s.indicator = ?1 AND s.geography = ?2 AND s.period = ?3 ORDER BY a.code",
     )?;
     let out = stmt
         .query_map([indicator, geography, period], |r| {
-            let status = match r.get::<_, String>(6)?.as_str() {
-                "ok" => Status::Ok,
-                "suppressed" => Status::Suppressed,
-                _ => Status::Missing,
-            };
+            let status = Status::from_code(r.get(6)?);
             Ok(StoredValue {
                 area_code: r.get(0)?,
                 value: r.get(1)?,

@@ -60,7 +60,7 @@ fn too_large(path: &Path, max_bytes: u64) -> crate::error::Error {
     .into()
 }
 
-fn open_error(path: &Path, e: &std::io::Error) -> crate::error::Error {
+pub(crate) fn open_error(path: &Path, e: &std::io::Error) -> crate::error::Error {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "you may not read this file".to_string(),

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3_RECIPES_AND_ATTRIBUTION,
     MIGRATION_4_INDICATOR_KIND,
     MIGRATION_5_SERIES_INDEX,
+    MIGRATION_6_INTEGER_KEYS,
 ];
 
 /// The schema version this build writes.
@@ -27,6 +28,9 @@ pub enum Marker {
     Index(&'static str),
     /// (table, column)
     Column(&'static str, &'static str),
+    /// A marker a later migration (the version given) removes again: present from its own
+    /// migration up to, not including, that version.
+    Until(&'static Marker, i64),
 }
 
 impl Marker {
@@ -36,15 +40,17 @@ impl Marker {
             Marker::Table(t) => format!("table {t}"),
             Marker::Index(i) => format!("index {i}"),
             Marker::Column(t, c) => format!("column {t}.{c}"),
+            Marker::Until(m, _) => m.describe(),
         }
     }
 }
 
 /// `MIGRATION_MARKERS[i]`: objects migration `i` creates; all of them exist exactly when the
-/// stored schema version is `i + 1` or more. Keep in step with [`MIGRATIONS`].
+/// stored schema version is `i + 1` or more (and, for [`Marker::Until`], less than the version
+/// that removes them). Keep in step with [`MIGRATIONS`].
 pub const MIGRATION_MARKERS: &[&[Marker]] = &[
     &[
-        Marker::Table("atlas_values"),
+        Marker::Until(&Marker::Table("atlas_values"), 6),
         Marker::Table("atlas_import_log"),
     ],
     &[
@@ -56,7 +62,12 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
         Marker::Table("atlas_recipes"),
     ],
     &[Marker::Column("atlas_indicators", "kind")],
-    &[Marker::Index("atlas_values_series")],
+    &[Marker::Until(&Marker::Index("atlas_values_series"), 6)],
+    &[
+        Marker::Table("atlas_areas"),
+        Marker::Table("atlas_series"),
+        Marker::Table("atlas_series_values"),
+    ],
 ];
 
 const _: () = assert!(MIGRATION_MARKERS.len() == MIGRATIONS.len());
@@ -70,7 +81,6 @@ pub const REQUIRED_TABLES: &[&str] = &[
     "atlas_geographies",
     "atlas_themes",
     "atlas_indicators",
-    "atlas_values",
     "atlas_import_log",
 ];
 
@@ -221,6 +231,77 @@ UPDATE atlas_indicators SET kind = 'site_status' WHERE code LIKE '%\_site\_statu
 const MIGRATION_5_SERIES_INDEX: &str = r#"
 CREATE INDEX atlas_values_series ON atlas_values(indicator, geography, period);
 "#;
+
+/// The textual long-form view of the values that GDAL and QGIS read (`ogrinfo WS
+/// atlas_values`): the codes of the indicator, geography, area and period for each stored value,
+/// as the values table had before schema version 6. `fid` is unique (series × 2³² + area) so
+/// GDAL has a feature id. Local Atlas itself never reads it (views are off on its connections);
+/// opening a workspace checks that this is the only view and that its SQL is exactly this.
+macro_rules! values_view_sql {
+    () => {
+        "CREATE VIEW atlas_values AS SELECT \
+v.series * 4294967296 + v.area AS fid, s.indicator AS indicator, s.geography AS geography, \
+a.code AS area_code, s.period AS period, v.value AS value, v.numerator AS numerator, \
+v.denominator AS denominator, v.lower_ci AS lower_ci, v.upper_ci AS upper_ci, \
+CASE v.status WHEN 0 THEN 'ok' WHEN 1 THEN 'suppressed' ELSE 'missing' END AS status \
+FROM atlas_series_values v JOIN atlas_series s ON s.id = v.series JOIN atlas_areas a ON a.id = v.area"
+    };
+}
+
+/// The SQL of the `atlas_values` view, as `sqlite_master` stores it.
+pub const VALUES_VIEW_SQL: &str = values_view_sql!();
+
+/// Values keyed by integers (schema version 6): an area is (geography, code) → `atlas_areas.id`,
+/// a series is (indicator, geography, period) → `atlas_series.id`, and a value is stored once,
+/// keyed by (series, area) in a `WITHOUT ROWID` table: about 25 bytes a value where the text
+/// keys, a rowid and two indexes took about 124. Status is 0 ok, 1 suppressed, 2 missing
+/// ([`crate::data::indicator::Status::code`]). The old table's rows move in this migration's
+/// transaction, in key order; `atlas_values` becomes the textual view GDAL and QGIS read.
+const MIGRATION_6_INTEGER_KEYS: &str = concat!(
+    r#"
+CREATE TABLE atlas_areas (
+  id INTEGER PRIMARY KEY,
+  geography TEXT NOT NULL,
+  code TEXT NOT NULL,
+  UNIQUE (geography, code)
+);
+CREATE TABLE atlas_series (
+  id INTEGER PRIMARY KEY,
+  indicator TEXT NOT NULL REFERENCES atlas_indicators(code),
+  geography TEXT NOT NULL,
+  period TEXT NOT NULL,
+  UNIQUE (indicator, geography, period)
+);
+CREATE TABLE atlas_series_values (
+  series INTEGER NOT NULL REFERENCES atlas_series(id),
+  area INTEGER NOT NULL REFERENCES atlas_areas(id),
+  value REAL,
+  numerator REAL,
+  denominator REAL,
+  lower_ci REAL,
+  upper_ci REAL,
+  status INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+  PRIMARY KEY (series, area),
+  CHECK ((status = 0) = (value IS NOT NULL))
+) WITHOUT ROWID;
+INSERT INTO atlas_areas (geography, code)
+  SELECT DISTINCT geography, area_code FROM atlas_values ORDER BY geography, area_code;
+INSERT INTO atlas_series (indicator, geography, period)
+  SELECT DISTINCT indicator, geography, period FROM atlas_values ORDER BY indicator, geography, period;
+INSERT INTO atlas_series_values
+  SELECT s.id, a.id, v.value, v.numerator, v.denominator, v.lower_ci, v.upper_ci,
+         CASE v.status WHEN 'ok' THEN 0 WHEN 'suppressed' THEN 1 ELSE 2 END
+  FROM atlas_values v
+  JOIN atlas_series s ON s.indicator = v.indicator AND s.geography = v.geography AND s.period = v.period
+  JOIN atlas_areas a ON a.geography = v.geography AND a.code = v.area_code
+  ORDER BY s.id, a.id;
+DROP INDEX atlas_values_series;
+DROP INDEX atlas_values_by_area;
+DROP TABLE atlas_values;
+"#,
+    values_view_sql!(),
+    ";\n"
+);
 
 #[cfg(test)]
 mod tests {

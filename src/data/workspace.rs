@@ -127,7 +127,14 @@ impl Workspace {
         let version = check_tables(&conn, path)?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction().map_err(|e| translate(path, e))?;
-            migrate(&tx, version, SCHEMA_VERSION).map_err(|e| translate_error(path, e))?;
+            migrate(&tx, version, SCHEMA_VERSION).map_err(|e| {
+                ws_err(format!(
+                    "could not be upgraded from schema version {version} to {SCHEMA_VERSION} \
+                     ({}); nothing was changed: run `local-atlas check` on it, or restore it \
+                     from a backup",
+                    translate_error(path, e)
+                ))
+            })?;
             tx.commit().map_err(|e| translate(path, e))?;
         }
         Ok(Self {

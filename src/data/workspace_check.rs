@@ -1,12 +1,12 @@
 //! What [`crate::data::Workspace::open`] checks before it trusts a file: that its schema is
-//! this application's (no views, triggers or virtual tables, which Local Atlas never creates;
-//! every atlas table a table), that every registered geography and point layer names one of
+//! this application's (no triggers or virtual tables, which Local Atlas never creates, and no
+//! view but its own `atlas_values`; every atlas table a table), that every registered geography and point layer names one of
 //! its own feature tables, and that the stored schema version agrees with the tables there
 //! are. Each check reads the schema and the registries only, so its cost does not grow with
 //! the number of rows of data.
 
 use super::feature_table::check_table_name;
-use super::schema::{MIGRATION_MARKERS, Marker, REQUIRED_TABLES};
+use super::schema::{MIGRATION_MARKERS, Marker, REQUIRED_TABLES, VALUES_VIEW_SQL};
 use crate::error::{Error, Result, excerpt};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -23,17 +23,19 @@ fn refuse(path: &Path, message: String) -> Error {
     }
 }
 
-/// Refuses a workspace holding a view, a trigger or a virtual table (the schema creates none,
-/// so any there was added by something else and would run its SQL inside our queries), or
-/// whose atlas tables are not plain tables.
+/// Refuses a workspace holding a view, a trigger or a virtual table (the schema creates none
+/// but the `atlas_values` view, whose SQL must be exactly [`VALUES_VIEW_SQL`]; anything else
+/// was added by something else and would run its SQL inside our queries or GDAL's), or whose
+/// atlas tables are not plain tables.
 pub(crate) fn check_schema_objects(conn: &Connection, path: &Path) -> Result<()> {
     let found: Option<(String, String)> = conn
         .query_row(
             "SELECT type, name FROM sqlite_master \
-             WHERE type IN ('view', 'trigger') \
+             WHERE (type = 'view' AND NOT (name = 'atlas_values' AND sql = ?1)) \
+                OR type = 'trigger' \
                 OR (type = 'table' AND (rootpage = 0 OR sql LIKE 'CREATE%VIRTUAL%')) \
              ORDER BY type, name LIMIT 1",
-            [],
+            [VALUES_VIEW_SQL],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -169,7 +171,11 @@ pub(crate) fn check_schema_version(conn: &Connection, path: &Path, version: i64)
         let migration = i as i64 + 1;
         for marker in markers.iter() {
             let present = marker_present(conn, marker)?;
-            let expected = migration <= version;
+            let removed = match marker {
+                Marker::Until(_, by) => version >= *by,
+                _ => false,
+            };
+            let expected = migration <= version && !removed;
             if present != expected {
                 let state = if present { "has" } else { "lacks" };
                 return Err(refuse(
@@ -189,6 +195,7 @@ pub(crate) fn check_schema_version(conn: &Connection, path: &Path, version: i64)
 
 fn marker_present(conn: &Connection, marker: &Marker) -> Result<bool> {
     let found = match marker {
+        Marker::Until(inner, _) => marker_present(conn, inner)?,
         Marker::Table(name) => table_exists(conn, name)?,
         Marker::Index(name) => conn
             .query_row(

@@ -113,7 +113,7 @@ fn geopackage_tables(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>
     let missing: Vec<String> = conn
         .prepare(
             "SELECT table_name FROM gpkg_contents WHERE table_name NOT IN \
-             (SELECT name FROM sqlite_master WHERE type = 'table') ORDER BY table_name",
+             (SELECT name FROM sqlite_master WHERE type IN ('table', 'view')) ORDER BY table_name",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -222,9 +222,13 @@ fn values_have_areas(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (name, table) in geographies {
+        // An area without a boundary is looked up in each series (one key seek per series):
+        // the values are keyed by (series, area), with no index by area.
         let sql = format!(
-            "SELECT DISTINCT v.area_code FROM atlas_values v WHERE v.geography = ?1 AND NOT EXISTS \
-             (SELECT 1 FROM {} t WHERE t.area_code = v.area_code) ORDER BY v.area_code",
+            "SELECT a.code FROM atlas_areas a WHERE a.geography = ?1 AND NOT EXISTS \
+             (SELECT 1 FROM {} t WHERE t.area_code = a.code) AND EXISTS \
+             (SELECT 1 FROM atlas_series s JOIN atlas_series_values v \
+              ON v.series = s.id AND v.area = a.id) ORDER BY a.code",
             quote_ident(&table)
         );
         let codes: Vec<String> = conn

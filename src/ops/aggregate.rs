@@ -3,9 +3,9 @@
 
 use crate::analysis::aggregate::{AggregateMethod, GroupValue, Member, aggregate};
 use crate::data::Workspace;
-use crate::data::import::indicators::insert_values;
 use crate::data::indicator::{Status, ValueRow};
 use crate::data::query;
+use crate::data::value_store::{delete_series, insert_values};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
 use std::collections::HashMap;
@@ -111,10 +111,7 @@ pub fn run(
     feedback.progress(periods.len() as u64, periods.len() as u64);
     ws.write(|tx| {
         for p in &periods {
-            tx.execute(
-                "DELETE FROM atlas_values WHERE indicator = ?1 AND geography = ?2 AND period = ?3",
-                (&req.indicator, &req.to, p),
-            )?;
+            delete_series(tx, &req.indicator, &req.to, p)?;
         }
         insert_values(tx, &req.to, &rows)?;
         tx.execute(

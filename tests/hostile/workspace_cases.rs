@@ -61,10 +61,10 @@ pub fn cases() -> Vec<Case> {
         tampered("ws_table_name_atlas_values", "map ws.gpkg --recipe base --out m.png", "UPDATE atlas_geographies SET table_name = 'atlas_values';"),
         tampered("ws_table_name_sql_text", "info ws.gpkg", "UPDATE atlas_geographies SET table_name = 'x\"; DROP TABLE atlas_values; --';"),
         tampered("ws_trigger_rewrites_values", IMPORT,
-            "CREATE TRIGGER t AFTER INSERT ON atlas_values BEGIN UPDATE atlas_values SET value = 0; END;")
+            "CREATE TRIGGER t AFTER INSERT ON atlas_series_values BEGIN UPDATE atlas_series_values SET value = 0; END;")
             .file("v.csv", values_csv()),
         tampered("ws_trigger_raise", IMPORT,
-            "CREATE TRIGGER t BEFORE INSERT ON atlas_values BEGIN SELECT RAISE(ABORT, 'boom'); END;")
+            "CREATE TRIGGER t BEFORE INSERT ON atlas_series_values BEGIN SELECT RAISE(ABORT, 'boom'); END;")
             .file("v.csv", values_csv()),
         tampered("ws_view_load_extension", "info ws.gpkg", "CREATE VIEW v AS SELECT load_extension('/tmp/evil.so') AS x;"),
         tampered("ws_indicators_table_is_view", "info ws.gpkg",
@@ -76,7 +76,11 @@ pub fn cases() -> Vec<Case> {
         tampered("ws_schema_version_2_on_v5", "info ws.gpkg", "UPDATE atlas_meta SET value = '2' WHERE key = 'schema_version';"),
         tampered("ws_schema_version_newer", "info ws.gpkg", "UPDATE atlas_meta SET value = '99' WHERE key = 'schema_version';"),
         tampered("ws_schema_version_text", "info ws.gpkg", "UPDATE atlas_meta SET value = 'five' WHERE key = 'schema_version';"),
-        tampered("ws_missing_values_table", "info ws.gpkg", "PRAGMA foreign_keys = OFF; DROP TABLE atlas_values;"),
+        tampered("ws_missing_values_table", "info ws.gpkg", "PRAGMA foreign_keys = OFF; DROP TABLE atlas_series_values;"),
+        tampered("ws_values_view_rewritten", "info ws.gpkg",
+            "DROP VIEW atlas_values; CREATE VIEW atlas_values AS SELECT load_extension('/tmp/evil.so') AS x;"),
+        tampered("ws_values_view_replaced_by_table", "info ws.gpkg",
+            "DROP VIEW atlas_values; CREATE TABLE atlas_values (x);"),
         tampered("ws_huge_recipe_title", "map ws.gpkg --recipe base --out m.png",
             "UPDATE atlas_recipes SET spec = json_set(spec, '$.title', printf('%.*c', 1000000, 'T'));")
             .refused("base"),
@@ -84,7 +88,7 @@ pub fn cases() -> Vec<Case> {
         tampered("ws_geometry_garbage", "map ws.gpkg --recipe base --out m.png", "UPDATE \"{t}\" SET geom = randomblob(50);"),
         tampered("ws_check_finds_garbage_geometry", "check ws.gpkg", "UPDATE \"{t}\" SET geom = randomblob(50);"),
         tampered("ws_check_finds_broken_foreign_key", "check ws.gpkg",
-            "PRAGMA foreign_keys = OFF; INSERT INTO atlas_values (indicator, geography, area_code, period, value, status) VALUES ('ghost', 'lsoa', 'E01000001', '2024', 1, 'ok');"),
+            "PRAGMA foreign_keys = OFF; INSERT INTO atlas_series (id, indicator, geography, period) VALUES (9999, 'ghost', 'lsoa', '2024');"),
         Case::new("ws_check_sound", "check ws.gpkg").accepted(),
         Case::new("ws_foreign_hot_journal", "info ws.gpkg").prepare(foreign_journal).refused("journal"),
         Case::new("ws_text_file", "info ws.gpkg").prepare(|d| std::fs::write(d.join("ws.gpkg"), "hello\n").unwrap()).refused("ws.gpkg"),

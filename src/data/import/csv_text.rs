@@ -119,11 +119,25 @@ fn is_thousands(s: &str) -> bool {
         && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// A parsed CSV: header and records with their line numbers.
-pub struct Table {
+/// A CSV file's name and header: how columns are found and named in messages (shared by the
+/// whole-file [`Table`] and the streamed [`super::csv_stream::CsvStream`]).
+#[derive(Debug, Clone, Default)]
+pub struct CsvColumns {
     pub file: String,
     pub headers: Vec<String>,
+}
+
+/// A parsed CSV: header and records with their line numbers.
+pub struct Table {
+    pub columns: CsvColumns,
     pub rows: Vec<(u64, Vec<String>)>,
+}
+
+impl std::ops::Deref for Table {
+    type Target = CsvColumns;
+    fn deref(&self) -> &CsvColumns {
+        &self.columns
+    }
 }
 
 impl Table {
@@ -164,12 +178,16 @@ impl Table {
             rows.push((line, record.iter().map(str::to_string).collect()));
         }
         Ok(Table {
-            file: file.to_string(),
-            headers,
+            columns: CsvColumns {
+                file: file.to_string(),
+                headers,
+            },
             rows,
         })
     }
+}
 
+impl CsvColumns {
     /// Index of a column by any of `names` (case-insensitive).
     pub fn find(&self, names: &[&str]) -> Option<usize> {
         names

@@ -3,7 +3,10 @@
 
 pub mod boundaries;
 pub mod csv_headers;
+pub mod csv_stream;
 pub mod csv_text;
+pub(crate) mod indicator_rows;
+pub(crate) mod indicator_sink;
 pub mod indicators;
 pub mod lookup;
 pub mod metadata;

@@ -2,7 +2,8 @@
 //! geography its area codes belong to. Nothing is written; the exact counts come from a trial
 //! import that is rolled back (`ops::import::trial`).
 
-use super::csv_text::{Table, TextEncoding, decode};
+use super::csv_stream::CsvStream;
+use super::csv_text::{Table, TextEncoding};
 use crate::data::query;
 use crate::data::source::{self, AttrValue};
 use crate::data::workspace::Workspace;
@@ -98,9 +99,10 @@ pub fn preview(ws: &Workspace, path: &Path) -> Result<FilePreview> {
         .to_ascii_lowercase();
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("areas");
     if ext == "csv" || ext == "txt" {
-        let bytes = super::read_file(path)?;
-        let table = Table::parse(&file, &decode(&file, &bytes, TextEncoding::Auto)?)?;
-        return Ok(csv_preview(ws, file, table, stem));
+        let (table, rows) = csv_head(path)?;
+        let mut p = csv_preview(ws, file, table, stem);
+        p.rows = rows;
+        return Ok(p);
     }
     let layer = source::read_layer(path, None)?;
     let points = layer
@@ -142,6 +144,29 @@ fn attr_text(a: &AttrValue) -> String {
         AttrValue::Int(i) => i.to_string(),
         AttrValue::Real(r) => r.to_string(),
     }
+}
+
+/// The first [`MATCH_ROWS`] records of a CSV as a table, and how many records it has in all
+/// (the rest are counted as they stream past: a national file is never held in memory).
+fn csv_head(path: &Path) -> Result<(Table, usize)> {
+    let mut stream = CsvStream::open(path, TextEncoding::Auto)?;
+    let width = stream.columns.headers.len();
+    let mut rows = Vec::new();
+    let mut count = 0usize;
+    while let Some(line) = stream.next_record()? {
+        if rows.len() < MATCH_ROWS {
+            rows.push((
+                line,
+                (0..width).map(|c| stream.cell(c).into_owned()).collect(),
+            ));
+        }
+        count += 1;
+    }
+    let table = Table {
+        columns: stream.columns,
+        rows,
+    };
+    Ok((table, count))
 }
 
 fn csv_preview(ws: &Workspace, file: String, table: Table, stem: &str) -> FilePreview {
@@ -190,7 +215,7 @@ fn csv_preview(ws: &Workspace, file: String, table: Table, stem: &str) -> FilePr
             .map(|(_, r)| r.clone())
             .collect(),
         rows: table.rows.len(),
-        columns: table.headers,
+        columns: table.columns.headers,
         matches,
         wide,
         suggested_name: table_name_from(stem),

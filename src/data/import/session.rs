@@ -69,6 +69,25 @@ impl<'a> ImportRun<'a> {
         Ok(())
     }
 
+    /// Progress of a streamed file: `rows` read so far, `read` of `total` bytes. Reports rows
+    /// done of an estimated total (rows × total ÷ read), so a progress bar shows rows per
+    /// second and the time left; every [`STEP`] rows, with a look at Cancel.
+    pub fn step_stream(&self, rows: usize, read: u64, total: u64) -> Result<()> {
+        if rows.is_multiple_of(STEP) || read >= total {
+            let estimate = if read > 0 && total > read {
+                ((rows as f64) * (total as f64) / (read as f64)).ceil() as u64
+            } else {
+                rows as u64
+            };
+            self.feedback
+                .progress(rows as u64, estimate.max(rows as u64));
+            if self.feedback.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `f` in one transaction, committed by a real import and rolled back by a trial; an
     /// error or a cancel inside `f` rolls it back too, so nothing is half-written (even when
     /// the disk fills up: see `Workspace::transaction`).

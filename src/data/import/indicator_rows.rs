@@ -1,0 +1,380 @@
+//! Reading indicator values out of a streamed CSV ([`super::csv_stream::CsvStream`]): which
+//! columns hold what (long form: code, indicator, period, value and associates; wide form:
+//! one column per indicator), and each record's cells as [`ValueRow`]s, with the messages that
+//! name the file, line and column of a bad cell.
+
+use super::csv_stream::CsvStream;
+use super::csv_text::{Cell, CsvColumns, parse_cell};
+use super::indicators::{IndicatorOptions, MAX_CODE_CHARS};
+use super::value_checks::AssociateNames;
+use crate::data::indicator::{Status, ValueRow};
+use crate::error::{Error, InputError, Result, excerpt};
+use std::collections::HashSet;
+
+/// Records read to find the area-code column when none is named.
+const CODE_SAMPLE_ROWS: usize = 500;
+
+/// The area-code column: the flag, else the column whose values in the first 500 records
+/// match the most boundary codes (ties: the first), with at least one match.
+pub(crate) fn code_column(
+    stream: &CsvStream,
+    flag: Option<&str>,
+    codes: &HashSet<String>,
+) -> Result<usize> {
+    let cols = &stream.columns;
+    if let Some(name) = flag {
+        return cols.require(name, "--code-field");
+    }
+    let mut hits = vec![0usize; cols.headers.len()];
+    let mut sample = stream.reopen()?;
+    for _ in 0..CODE_SAMPLE_ROWS {
+        if sample.next_record()?.is_none() {
+            break;
+        }
+        for (i, h) in hits.iter_mut().enumerate() {
+            *h += usize::from(codes.contains(sample.cell(i).trim()));
+        }
+    }
+    let best = hits
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (h, std::cmp::Reverse(i)))
+        .max();
+    match best {
+        Some((h, std::cmp::Reverse(i))) if h > 0 => Ok(i),
+        _ => Err(
+            InputError::new(&cols.file, "no column holds area codes of this geography")
+                .line(1)
+                .hint(format!(
+                    "pass --code-field (one of: {}) and check --geography",
+                    cols.column_list()
+                ))
+                .into(),
+        ),
+    }
+}
+
+/// Refuses a code (`what`: "indicator code", "area code", "period") of more than
+/// [`MAX_CODE_CHARS`] characters.
+pub(crate) fn check_code(
+    cols: &CsvColumns,
+    line: u64,
+    col: usize,
+    what: &str,
+    code: &str,
+) -> Result<()> {
+    if code.len() > MAX_CODE_CHARS && code.chars().count() > MAX_CODE_CHARS {
+        return Err(cell_error(
+            cols,
+            line,
+            col,
+            format!(
+                "the {what} '{}' is longer than {MAX_CODE_CHARS} characters",
+                excerpt(code)
+            ),
+            "check the column, or shorten the code",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn cell_error(
+    cols: &CsvColumns,
+    line: u64,
+    col: usize,
+    msg: String,
+    hint: &str,
+) -> Error {
+    InputError::new(&cols.file, msg)
+        .line(line)
+        .column(cols.column_name(col))
+        .hint(hint)
+        .into()
+}
+
+/// The current record's area code, trimmed, present and not too long.
+pub(crate) fn area_code(s: &CsvStream, col: usize) -> Result<String> {
+    let code = s.cell(col).trim().to_string();
+    if code.is_empty() {
+        return Err(cell_error(
+            &s.columns,
+            s.line(),
+            col,
+            "empty area code".into(),
+            "fill in the code or delete the row",
+        ));
+    }
+    check_code(&s.columns, s.line(), col, "area code", &code)?;
+    Ok(code)
+}
+
+/// The columns of a long-form file.
+pub(crate) struct LongColumns {
+    pub code: usize,
+    pub indicator: usize,
+    pub value: usize,
+    pub period: Option<usize>,
+    pub numerator: Option<usize>,
+    pub denominator: Option<usize>,
+    pub lower: Option<usize>,
+    pub upper: Option<usize>,
+    /// Fingertips' `value_type` (`Proportion`, `Crude rate`…).
+    pub value_type: Option<usize>,
+    pub names: AssociateNames,
+}
+
+pub(crate) fn long_columns(
+    cols: &CsvColumns,
+    code: usize,
+    opts: &IndicatorOptions,
+) -> Result<LongColumns> {
+    let need = |names: &[&str], what: &str| {
+        cols.find(names).ok_or_else(|| {
+            Error::from(
+                InputError::new(&cols.file, format!("has no '{what}' column for long form"))
+                    .line(1)
+                    .hint("long form needs columns code, indicator, period, value; for one column per indicator pass --wide"),
+            )
+        })
+    };
+    let (indicator, value) = (
+        need(
+            &["indicator", "indicator_code", "indicator_id"],
+            "indicator",
+        )?,
+        need(&["value"], "value")?,
+    );
+    let period = cols.find(&["period", "year", "time_period"]);
+    if period.is_none() && opts.period.is_none() {
+        return Err(InputError::new(&cols.file, "has no 'period' column")
+            .line(1)
+            .hint("add a period column or pass --period (e.g. --period 2019)")
+            .into());
+    }
+    let (numerator, denominator) = (
+        cols.find(&["numerator", "count"]),
+        cols.find(&["denominator"]),
+    );
+    // Fingertips names them lower_ci_95 / upper_ci_95 (or LowerCI / UpperCI).
+    let lower = cols.find(&[
+        "lower_ci",
+        "lower_ci95",
+        "lower_ci_95",
+        "lowerci",
+        "lower_cl",
+        "lcl",
+    ]);
+    let upper = cols.find(&[
+        "upper_ci",
+        "upper_ci95",
+        "upper_ci_95",
+        "upperci",
+        "upper_cl",
+        "ucl",
+    ]);
+    let name = |c: Option<usize>| {
+        c.and_then(|c| cols.headers.get(c))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let names = AssociateNames {
+        numerator: name(numerator),
+        denominator: name(denominator),
+        lower: name(lower),
+        upper: name(upper),
+    };
+    Ok(LongColumns {
+        code,
+        indicator,
+        value,
+        period,
+        numerator,
+        denominator,
+        lower,
+        upper,
+        value_type: cols.find(&["value_type", "valuetype"]),
+        names,
+    })
+}
+
+/// The current long-form record, its cells read and required ones present.
+pub(crate) fn long_row(
+    s: &CsvStream,
+    cols: &LongColumns,
+    opts: &IndicatorOptions,
+) -> Result<ValueRow> {
+    let (line, table) = (s.line(), &s.columns);
+    let text = |c: usize| s.cell(c).trim().to_string();
+    let indicator = text(cols.indicator);
+    if indicator.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            cols.indicator,
+            "empty indicator code".into(),
+            "fill it in or delete the row",
+        ));
+    }
+    let period = match cols.period {
+        Some(c) => text(c),
+        None => opts.period.clone().unwrap_or_default(),
+    };
+    if period.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            cols.period.unwrap_or(0),
+            "empty period".into(),
+            "fill it in or delete the row",
+        ));
+    }
+    check_code(table, line, cols.indicator, "indicator code", &indicator)?;
+    check_code(table, line, cols.period.unwrap_or(0), "period", &period)?;
+    let (value, status) = value_cell(s, cols.value)?;
+    let extra = |c: Option<usize>| -> Result<Option<f64>> {
+        match c {
+            None => Ok(None),
+            Some(c) => value_cell(s, c).map(|(v, _)| v),
+        }
+    };
+    Ok(ValueRow {
+        area_code: area_code(s, cols.code)?,
+        indicator,
+        period,
+        value,
+        numerator: extra(cols.numerator)?,
+        denominator: extra(cols.denominator)?,
+        lower_ci: extra(cols.lower)?,
+        upper_ci: extra(cols.upper)?,
+        status,
+        line,
+    })
+}
+
+/// Cell `col` of the current record as a value and its status; text is an error.
+pub(crate) fn value_cell(s: &CsvStream, col: usize) -> Result<(Option<f64>, Status)> {
+    let raw = s.cell(col);
+    match parse_cell(&raw) {
+        Cell::Number(v) => Ok((Some(v), Status::Ok)),
+        Cell::Suppressed => Ok((None, Status::Suppressed)),
+        Cell::Missing => Ok((None, Status::Missing)),
+        Cell::Text => Err(cell_error(
+            &s.columns,
+            s.line(),
+            col,
+            format!("'{}' is not a number", excerpt(&raw)),
+            "use a number, or a marker for a value that is not available: empty, .., :, - (missing) or *, c, x, ~ (suppressed)",
+        )),
+    }
+}
+
+/// A wide file's plan: the period, the indicator columns, and the text columns skipped.
+pub(crate) struct WideColumns {
+    pub code: usize,
+    pub period: String,
+    pub indicators: Vec<usize>,
+    pub skipped: Vec<String>,
+}
+
+/// Reads a wide file once to choose its columns: every chosen column must hold numbers or
+/// markers only; without `--columns`, a column of text alone is skipped (names, notes).
+pub(crate) fn wide_columns(
+    stream: &CsvStream,
+    code: usize,
+    opts: &IndicatorOptions,
+) -> Result<WideColumns> {
+    let cols = &stream.columns;
+    let period = opts
+        .period
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| {
+            Error::from(
+                InputError::new(&cols.file, "wide form needs a period for its values")
+                    .hint("pass --period (e.g. --period 2019)"),
+            )
+        })?;
+    let chosen: Vec<usize> = match &opts.columns {
+        Some(names) => names
+            .iter()
+            .map(|n| cols.require(n.trim(), "--columns"))
+            .collect::<Result<_>>()?,
+        None => (0..cols.headers.len()).filter(|&i| i != code).collect(),
+    };
+    if period.chars().count() > MAX_CODE_CHARS {
+        return Err(Error::Invalid(format!(
+            "--period '{}' is longer than {MAX_CODE_CHARS} characters: give a period such as 2019 or 2019/20",
+            excerpt(&period)
+        )));
+    }
+    for &col in &chosen {
+        let name = cols
+            .headers
+            .get(col)
+            .map(String::as_str)
+            .unwrap_or_default();
+        check_code(cols, 1, col, "indicator code", name)?;
+    }
+    // Per chosen column: how many numbers, and the first text cell (line, raw).
+    let mut numbers = vec![0usize; chosen.len()];
+    let mut first_text: Vec<Option<(u64, String)>> = vec![None; chosen.len()];
+    let mut pass = stream.reopen()?;
+    while let Some(line) = pass.next_record()? {
+        for (k, &col) in chosen.iter().enumerate() {
+            match parse_cell(&pass.cell(col)) {
+                Cell::Number(_) => numbers[k] += 1,
+                Cell::Text if first_text[k].is_none() => {
+                    first_text[k] = Some((line, pass.cell(col).into_owned()))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut indicators = Vec::new();
+    let mut skipped = Vec::new();
+    for (k, &col) in chosen.iter().enumerate() {
+        match (numbers[k], first_text[k].take()) {
+            (_, None) => indicators.push(col),
+            (0, Some(_)) if opts.columns.is_none() => {
+                skipped.push(cols.headers.get(col).cloned().unwrap_or_default())
+            }
+            (_, Some((line, raw))) => {
+                return Err(cell_error(
+                    cols,
+                    line,
+                    col,
+                    format!("'{}' is not a number", excerpt(&raw)),
+                    "use a number or a missing-data marker (empty, .., :, -, *, c, x, ~), or leave the column out with --columns",
+                ));
+            }
+        }
+    }
+    Ok(WideColumns {
+        code,
+        period,
+        indicators,
+        skipped,
+    })
+}
+
+/// The current wide-form record's values, one per indicator column.
+pub(crate) fn wide_rows(s: &CsvStream, w: &WideColumns, out: &mut Vec<ValueRow>) -> Result<()> {
+    out.clear();
+    let code = area_code(s, w.code)?;
+    for &col in &w.indicators {
+        let (value, status) = value_cell(s, col)?;
+        out.push(ValueRow {
+            indicator: s.columns.headers.get(col).cloned().unwrap_or_default(),
+            area_code: code.clone(),
+            period: w.period.clone(),
+            value,
+            numerator: None,
+            denominator: None,
+            lower_ci: None,
+            upper_ci: None,
+            status,
+            line: s.line(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! Where an indicator import's rows go, one by one, inside the import's transaction: each is
+//! checked against the workspace (its area matches a boundary; its series has no values
+//! already unless `--replace`; it is not a second value for the same area, indicator and
+//! period) and stored at once, while the report is counted. Memory holds the geography's codes,
+//! the series seen and the examples a report shows, never the rows.
+
+use super::indicators::{IndicatorOptions, IndicatorReport};
+use super::metadata;
+use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
+use crate::data::value_store::{self, Inserted, ValueWriter};
+use crate::error::{Error, InputError, Result, excerpt};
+use rusqlite::Transaction;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// Distinct unmatched area codes remembered (a file of the wrong geography can have
+/// millions; the report then says "at least").
+pub(crate) const MAX_UNMATCHED_TRACKED: usize = 100_000;
+
+/// Keys of unmatched rows remembered to find duplicates among them (rows that are not stored,
+/// so the values table cannot find them); past this many, duplicates among unmatched rows go
+/// unnoticed, which costs nothing: those rows are skipped or the import is refused.
+const MAX_UNMATCHED_KEYS: usize = 200_000;
+
+/// Examples a report lists.
+const EXAMPLES: usize = 5;
+
+/// What went wrong with a row that needs the file read again to explain (the line of the
+/// first of two values for the same key).
+#[derive(Debug)]
+pub(crate) struct DuplicateAt {
+    pub row: ValueRow,
+}
+
+pub(crate) struct Sink<'a, 't> {
+    tx: &'t Transaction<'t>,
+    writer: ValueWriter<'t>,
+    opts: &'a IndicatorOptions,
+    path: &'a Path,
+    codes: &'a HashSet<String>,
+    sidecar: &'a HashMap<String, IndicatorMeta>,
+    provenance: String,
+    /// Indicators written so far, in order of first appearance.
+    indicators: Vec<String>,
+    indicator_set: HashSet<String>,
+    periods: BTreeSet<String>,
+    /// Series whose existing values were checked (and, with --replace, deleted).
+    checked: HashSet<i64>,
+    /// Series of the file that were new to the workspace.
+    created: HashSet<i64>,
+    matched: HashSet<i64>,
+    unmatched: BTreeSet<String>,
+    /// (indicator, area, period) of unmatched rows → first line, to find duplicates among them.
+    unmatched_keys: HashMap<(String, String, String), u64>,
+    pub report: IndicatorReport,
+}
+
+impl<'a, 't> Sink<'a, 't> {
+    pub fn new(
+        tx: &'t Transaction<'t>,
+        opts: &'a IndicatorOptions,
+        path: &'a Path,
+        codes: &'a HashSet<String>,
+        sidecar: &'a HashMap<String, IndicatorMeta>,
+        report: IndicatorReport,
+    ) -> Result<Self> {
+        Ok(Self {
+            tx,
+            writer: ValueWriter::new(tx, &opts.geography)?,
+            opts,
+            path,
+            codes,
+            sidecar,
+            provenance: format!("imported from {}", path.display()),
+            indicators: Vec::new(),
+            indicator_set: HashSet::new(),
+            periods: BTreeSet::new(),
+            checked: HashSet::new(),
+            created: HashSet::new(),
+            matched: HashSet::new(),
+            unmatched: BTreeSet::new(),
+            unmatched_keys: HashMap::new(),
+            report,
+        })
+    }
+
+    /// Checks and stores one row. `Err(Ok(dup))` asks the caller to find the first line of a
+    /// duplicate (it has the file); other errors stop the import.
+    pub fn add(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {
+        if !self.codes.contains(&r.area_code) {
+            return self.add_unmatched(r);
+        }
+        self.indicator(&r.indicator)?;
+        let series = self.series(&r.indicator, &r.period)?;
+        let area = self.writer.area_id(&r.area_code)?;
+        if self.writer.insert(series, area, r)? == Inserted::Duplicate {
+            return Err(SinkError::Duplicate(DuplicateAt { row: r.clone() }));
+        }
+        self.matched.insert(area);
+        if !self.periods.contains(&r.period) {
+            self.periods.insert(r.period.clone());
+        }
+        let rep = &mut self.report;
+        rep.values += 1;
+        match r.status {
+            Status::Ok => rep.ok += 1,
+            Status::Suppressed => rep.suppressed += 1,
+            Status::Missing => rep.missing += 1,
+        }
+        Ok(())
+    }
+
+    /// Records a warning (a value outside its confidence interval).
+    pub fn outside_ci(&mut self, warning: String) {
+        self.report.outside_ci += 1;
+        if self.report.outside_ci_examples.len() < EXAMPLES {
+            self.report.outside_ci_examples.push(warning);
+        }
+    }
+
+    fn add_unmatched(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {
+        self.report.skipped_rows += 1;
+        if self.unmatched.len() < MAX_UNMATCHED_TRACKED {
+            self.unmatched.insert(r.area_code.clone());
+        } else if !self.unmatched.contains(&r.area_code) {
+            self.report.unmatched_overflow = true;
+        }
+        if self.unmatched_keys.len() < MAX_UNMATCHED_KEYS {
+            let key = (r.indicator.clone(), r.area_code.clone(), r.period.clone());
+            if self.unmatched_keys.insert(key, r.line).is_some() {
+                return Err(SinkError::Duplicate(DuplicateAt { row: r.clone() }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers an indicator the first time a row of it is stored (its metadata from the
+    /// sidecar file, else the defaults).
+    fn indicator(&mut self, code: &str) -> Result<()> {
+        if self.indicator_set.contains(code) {
+            return Ok(());
+        }
+        let meta = self
+            .sidecar
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| IndicatorMeta::default_for(code));
+        metadata::upsert(
+            self.tx,
+            &[meta],
+            self.opts.metadata.is_some(),
+            &self.provenance,
+        )?;
+        self.indicator_set.insert(code.to_string());
+        self.indicators.push(code.to_string());
+        Ok(())
+    }
+
+    /// The series of a row; the first time a series that was already in the workspace is met,
+    /// its values are refused (or deleted, with --replace).
+    fn series(&mut self, indicator: &str, period: &str) -> Result<i64> {
+        let before = self.writer.known_series(indicator, period);
+        let id = self.writer.series_id(indicator, period)?;
+        match before {
+            None => {
+                self.created.insert(id);
+            }
+            Some(id) if !self.checked.contains(&id) && !self.created.contains(&id) => {
+                self.checked.insert(id);
+                if value_store::series_has_values(self.tx, id)? {
+                    if !self.opts.replace {
+                        let existing = value_store::series_len(self.tx, id)?;
+                        return Err(Error::Invalid(format!(
+                            "{}: the workspace already has {existing} values of {} for {} in \
+                             period {}; pass --replace to replace them",
+                            self.path.display(),
+                            excerpt(indicator),
+                            self.opts.geography,
+                            excerpt(period)
+                        )));
+                    }
+                    value_store::delete_series(self.tx, indicator, &self.opts.geography, period)?;
+                }
+            }
+            Some(_) => {}
+        }
+        Ok(id)
+    }
+
+    /// The report, once every row is in: fails when codes matched no boundary (unless
+    /// `--allow-unmatched`).
+    pub fn finish(mut self, code_column: &str) -> Result<IndicatorReport> {
+        let mut rep = std::mem::take(&mut self.report);
+        rep.indicators = std::mem::take(&mut self.indicators);
+        rep.periods = std::mem::take(&mut self.periods).into_iter().collect();
+        rep.matched = self.matched.len();
+        rep.unmatched = self.unmatched.len();
+        rep.unmatched_examples = self
+            .unmatched
+            .iter()
+            .take(EXAMPLES)
+            .map(|c| excerpt(c))
+            .collect();
+        if !self.unmatched.is_empty() && !self.opts.allow_unmatched {
+            let count = if rep.unmatched_overflow {
+                format!("more than {MAX_UNMATCHED_TRACKED}")
+            } else {
+                rep.unmatched.to_string()
+            };
+            return Err(InputError::new(
+                &rep.file,
+                format!(
+                    "{count} area code(s) match no boundary in geography '{}' (e.g. {})",
+                    self.opts.geography,
+                    rep.unmatched_examples.join(", ")
+                ),
+            )
+            .column(code_column)
+            .hint("check --geography and --code-field, or pass --allow-unmatched to import the matching rows and skip these")
+            .into());
+        }
+        Ok(rep)
+    }
+}
+
+/// Why a row could not be stored.
+pub(crate) enum SinkError {
+    /// A second value for the same area, indicator and period.
+    Duplicate(DuplicateAt),
+    Other(Error),
+}
+
+impl From<Error> for SinkError {
+    fn from(e: Error) -> Self {
+        SinkError::Other(e)
+    }
+}
