@@ -1,4 +1,5 @@
-//! `bench`: time the analysis core, the map operation or the desktop map's frames.
+//! `bench`: time the analysis core, the map operation, the desktop map's frames, or whole
+//! commands at national scale (`--national`, in `bench_national.rs`).
 
 use super::progress;
 use super::shared::JsonArg;
@@ -41,6 +42,8 @@ pub struct Args {
     #[arg(long, default_value_t = 20, requires = "write_synthetic")]
     pub indicators_per_file: usize,
     #[command(flatten)]
+    pub national: super::bench_national::NationalArgs,
+    #[command(flatten)]
     pub json: JsonArg,
 }
 
@@ -51,6 +54,9 @@ fn shared(rel: &str) -> Option<PathBuf> {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if a.national.national {
+        return super::bench_national::run(&a.national, a.json);
+    }
     let london = a
         .london
         .clone()

@@ -6,6 +6,7 @@
 mod aggregate;
 mod atlas;
 mod bench;
+mod bench_national;
 mod check;
 mod classify;
 mod deprivation;
@@ -72,7 +73,8 @@ pub enum Command {
     DeprivationAggregate(deprivation::Args),
     /// Service siting: coverage, MCLP, LSCP or p-median.
     Site(site::Args),
-    /// Time the analysis core on GM, London and a synthetic 35k tessellation.
+    /// Time the analysis core on GM, London and a synthetic 35k tessellation (or, with
+    /// --national, whole commands on synthetic national-size data).
     Bench(bench::Args),
     /// (Re)build the Greater Manchester sample project from seeds/.
     Sample(sample::Args),

@@ -36,9 +36,28 @@ fn unit(key: u64) -> f64 {
 /// assert_eq!(cells[0].geometry_bng.0[0].exterior().0.len(), 13);
 /// ```
 pub fn tessellation(cols: usize, rows: usize, cell_m: f64, segments: usize) -> Vec<SyntheticArea> {
+    cells(cols, rows, cell_m, segments).collect()
+}
+
+/// The cells of [`tessellation`] one at a time, row by row (the same cells in the same order),
+/// so a writer of a national-size file never holds every polygon at once.
+///
+/// ```
+/// use local_atlas::data::synthetic::{cells, tessellation};
+/// let streamed: Vec<String> = cells(5, 2, 400.0, 4).map(|c| c.code).collect();
+/// let held: Vec<String> = tessellation(5, 2, 400.0, 4).into_iter().map(|c| c.code).collect();
+/// assert_eq!(streamed, held);
+/// assert_eq!(streamed[9], "SYN000010");
+/// ```
+pub fn cells(
+    cols: usize,
+    rows: usize,
+    cell_m: f64,
+    segments: usize,
+) -> impl Iterator<Item = SyntheticArea> {
     let (x0, y0) = (350_000.0, 380_000.0);
     let segments = segments.max(1);
-    let corner = |i: usize, j: usize| -> Coord<f64> {
+    let corner = move |i: usize, j: usize| -> Coord<f64> {
         let key = ((i as u64) << 32) | j as u64;
         Coord {
             x: x0 + i as f64 * cell_m + 0.3 * cell_m * unit(key),
@@ -47,7 +66,7 @@ pub fn tessellation(cols: usize, rows: usize, cell_m: f64, segments: usize) -> V
     };
     // Point s (1..segments-1) along the edge between two corners, keyed by the edge so both
     // cells sharing it compute the same coordinates.
-    let edge_point = |a: (usize, usize), b: (usize, usize), s: usize| -> Coord<f64> {
+    let edge_point = move |a: (usize, usize), b: (usize, usize), s: usize| -> Coord<f64> {
         let (lo, hi, t) = if a <= b {
             (a, b, s)
         } else {
@@ -66,9 +85,8 @@ pub fn tessellation(cols: usize, rows: usize, cell_m: f64, segments: usize) -> V
             y: p.y + (q.y - p.y) * f - wobble,
         }
     };
-    let mut out = Vec::with_capacity(cols * rows);
-    for r in 0..rows {
-        for c in 0..cols {
+    (0..rows).flat_map(move |r| {
+        (0..cols).map(move |c| {
             let ring_corners = [(c, r), (c + 1, r), (c + 1, r + 1), (c, r + 1)];
             let mut ring = Vec::with_capacity(4 * segments + 1);
             for k in 0..4 {
@@ -77,16 +95,24 @@ pub fn tessellation(cols: usize, rows: usize, cell_m: f64, segments: usize) -> V
                 ring.extend((1..segments).map(|s| edge_point(a, b, s)));
             }
             ring.push(corner(c, r));
-            let (fx, fy) = (c as f64 / cols.max(1) as f64, r as f64 / rows.max(1) as f64);
-            let value = 50.0
-                + 20.0 * (6.0 * fx).sin() * (4.0 * fy).cos()
-                + 10.0 * unit(((c as u64) << 32) ^ r as u64 ^ 0x5EED);
-            out.push(SyntheticArea {
-                code: format!("SYN{:06}", out.len() + 1),
+            SyntheticArea {
+                code: cell_code(r * cols + c),
                 geometry_bng: MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]),
-                value,
-            });
-        }
-    }
-    out
+                value: cell_value(c, r, cols, rows),
+            }
+        })
+    })
+}
+
+/// The code of the `index`-th cell (0-based, row by row): `SYN000001`, `SYN000002`, …
+pub fn cell_code(index: usize) -> String {
+    format!("SYN{:06}", index + 1)
+}
+
+/// The smooth synthetic value of the cell in column `c`, row `r` of a `cols × rows` grid (what
+/// [`cells`] gives it), without building its polygon: a sine surface plus deterministic noise.
+pub fn cell_value(c: usize, r: usize, cols: usize, rows: usize) -> f64 {
+    let (fx, fy) = (c as f64 / cols.max(1) as f64, r as f64 / rows.max(1) as f64);
+    50.0 + 20.0 * (6.0 * fx).sin() * (4.0 * fy).cos()
+        + 10.0 * unit(((c as u64) << 32) ^ r as u64 ^ 0x5EED)
 }

@@ -3,8 +3,12 @@
 pub mod aggregate;
 pub mod bench;
 pub mod bench_map;
+pub mod bench_national;
+pub mod bench_national_files;
+pub mod bench_national_report;
 pub mod catalog;
 pub mod check;
+pub mod child_process;
 pub mod classify;
 pub mod coords;
 pub mod deprivation;

@@ -8,11 +8,16 @@
 //! It also times what a palette or classification click costs before the user sees it: the
 //! recipe changes, `ops::map::explore_cached` re-reads the values and re-colours the areas (the
 //! geometry stays decoded in the cache), and the next map frame is drawn with the new fills.
+//!
+//! For `bench --national`, [`national_frames`] opens a workspace as the app does and times
+//! it to the first frame of the whole window, then pans and zooms the layer the app prepared.
 
+use super::app::AtlasApp;
 use super::map_layer::MapLayer;
 use super::map_view::MapView;
 use crate::error::Result;
 use crate::feedback::Feedback;
+use crate::ops::bench_national_report::AppFrames;
 use crate::ops::classify::{ClassifyOptions, Method, classify_values};
 use crate::render::symbology::palette;
 use egui::Color32;
@@ -211,17 +216,89 @@ fn run_frames(
     for k in 0..frames {
         step(view, k);
         let t = Instant::now();
-        let out = ctx.run_ui(input(), |ui| {
+        let mut out = ctx.run_ui(input(), |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 view.show(ui, None, fills, &selected);
             });
         });
+        // No GPU here: the texture (font atlas) updates are dropped on purpose.
+        out.textures_delta.clear();
         let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
         std::hint::black_box(prims);
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
         vertices += view.last_vertices;
     }
     (ms, vertices / frames.max(1))
+}
+
+/// Frame times of panning and zooming one layer.
+struct PanZoom {
+    pan: Vec<f64>,
+    zoom: Vec<f64>,
+    pan_vertices: usize,
+    zoom_vertices: usize,
+    pan_zoom_level: f64,
+}
+
+/// Pans (12 × 7 px a frame, turning every 20 frames) and zooms (0.08 levels a frame, in and
+/// out) a map view of `layer` at 1280×800 for `frames` frames each, from the whole layer in
+/// view, after 3 warm-up frames (fitting the view, building the font atlas).
+fn pan_zoom(layer: MapLayer, colours: &[Color32], frames: usize) -> PanZoom {
+    let ctx = egui::Context::default();
+    let mut view = MapView::default();
+    view.areas = Some(layer);
+    run_frames(&ctx, &mut view, colours, 3, |_, _| {});
+    let pan_zoom_level = view.zoom();
+    let (pan, pan_vertices) = run_frames(&ctx, &mut view, colours, frames, |v, k| {
+        let dir = if (k / 20) % 2 == 0 { 1.0 } else { -1.0 };
+        v.pan_by(egui::vec2(12.0 * dir, 7.0 * dir));
+    });
+    view.fit_next_frame();
+    run_frames(&ctx, &mut view, colours, 1, |_, _| {});
+    let (zoom, zoom_vertices) = run_frames(&ctx, &mut view, colours, frames, |v, k| {
+        v.zoom_by(if (k / 20) % 2 == 0 { 0.08 } else { -0.08 });
+    });
+    PanZoom {
+        pan,
+        zoom,
+        pan_vertices,
+        zoom_vertices,
+        pan_zoom_level,
+    }
+}
+
+/// The desktop app on the workspace at `ws_path` (`bench --national`): the time from opening
+/// the workspace as the app does (`AtlasApp::open`: catalogue, the default indicator explored,
+/// the map layer reprojected and triangulated) to the first frame of the whole window
+/// produced (UI run and tessellated, at 1280×800); then, on the layer the app prepared, the
+/// pan and zoom frames of `bench --frames`.
+pub fn national_frames(ws_path: &Path, frames: usize) -> Result<AppFrames> {
+    let t = Instant::now();
+    let mut app = AtlasApp::open(ws_path)?;
+    let ctx = egui::Context::default();
+    let mut out = ctx.run_ui(input(), |ui| app.frame_ui(ui));
+    out.textures_delta.clear();
+    std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
+    let open_to_first_frame_s = t.elapsed().as_secs_f64();
+    let areas = app.map_areas();
+    let layer = app.panels.map.map.areas.take().filter(|_| areas > 0);
+    let Some(layer) = layer else {
+        return Err(crate::Error::Invalid(format!(
+            "{}: the app drew no areas on opening it",
+            ws_path.display()
+        )));
+    };
+    let colours = app.state.fills.clone();
+    let mut pz = pan_zoom(layer, &colours, frames);
+    Ok(AppFrames {
+        open_to_first_frame_s,
+        areas,
+        frames,
+        pan_median_ms: percentile(&mut pz.pan, 0.5),
+        pan_p95_ms: percentile(&mut pz.pan, 0.95),
+        zoom_median_ms: percentile(&mut pz.zoom, 0.5),
+        zoom_p95_ms: percentile(&mut pz.zoom, 0.95),
+    })
 }
 
 /// Runs the benchmark on the datasets of `ops::bench::bench_areas`.
@@ -256,21 +333,7 @@ fn frames_in(
         let prepare_ms = t.elapsed().as_secs_f64() * 1000.0;
         let vertices = layer.vertex_count();
         let colours = fills(&values)?;
-        let ctx = egui::Context::default();
-        let mut view = MapView::default();
-        view.areas = Some(layer);
-        // Warm up (fits the view, builds font atlases).
-        run_frames(&ctx, &mut view, &colours, 3, |_, _| {});
-        let pan_zoom_level = view.zoom();
-        let (mut pan, pan_vertices) = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
-            let dir = if (k / 20) % 2 == 0 { 1.0 } else { -1.0 };
-            v.pan_by(egui::vec2(12.0 * dir, 7.0 * dir));
-        });
-        view.fit_next_frame();
-        run_frames(&ctx, &mut view, &colours, 1, |_, _| {});
-        let (mut zoom, zoom_vertices) = run_frames(&ctx, &mut view, &colours, frames, |v, k| {
-            v.zoom_by(if (k / 20) % 2 == 0 { 0.08 } else { -0.08 });
-        });
+        let mut pz = pan_zoom(layer, &colours, frames);
         feedback.stage(&format!("{name}: palette changes"));
         let ws_path = crate::ops::bench_map::workspace_of_areas(dir, &name, &polygons, &values)?;
         let changes = (frames / 4).max(10);
@@ -280,13 +343,13 @@ fn frames_in(
             areas: polygons.len(),
             triangle_vertices: vertices,
             prepare_ms,
-            pan_median_ms: percentile(&mut pan, 0.5),
-            pan_p95_ms: percentile(&mut pan, 0.95),
-            zoom_median_ms: percentile(&mut zoom, 0.5),
-            zoom_p95_ms: percentile(&mut zoom, 0.95),
-            pan_vertices,
-            zoom_vertices,
-            pan_zoom_level,
+            pan_median_ms: percentile(&mut pz.pan, 0.5),
+            pan_p95_ms: percentile(&mut pz.pan, 0.95),
+            zoom_median_ms: percentile(&mut pz.zoom, 0.5),
+            zoom_p95_ms: percentile(&mut pz.zoom, 0.95),
+            pan_vertices: pz.pan_vertices,
+            zoom_vertices: pz.zoom_vertices,
+            pan_zoom_level: pz.pan_zoom_level,
             target_ms: 16.0,
             palette_median_ms: percentile(&mut times.palette, 0.5),
             palette_p95_ms: percentile(&mut times.palette, 0.95),
