@@ -788,7 +788,7 @@ fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
     let (_dir, path, ws, f) = wide_workspace(300, 40);
     let req = wide_request(&f);
     let before = common::sha256(&path);
-    for stage in ["reading indicators", "writing indicators"] {
+    for stage in ["reading indicators", "importing indicators"] {
         let fb = CancelIn::new(stage);
         let err = door::run(&ws, &req, &fb).expect_err("cancelled");
         assert!(matches!(err, Error::Cancelled), "{stage}: {err}");
@@ -796,7 +796,8 @@ fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
         no_journal(&path);
     }
     assert!(query::periods(&ws, "v0", "area").unwrap().is_empty());
-    // Progress is reported as rows are read and values written.
+    // Progress is reported as the columns are checked and as rows are stored (every 1,024
+    // rows and at the end of each pass).
     struct Count(std::sync::atomic::AtomicU64);
     impl Feedback for Count {
         fn progress(&self, done: u64, total: u64) {
@@ -806,7 +807,7 @@ fn a_cancelled_import_stops_and_leaves_the_workspace_byte_identical() {
     }
     let count = Count(Default::default());
     door::run(&ws, &req, &count).unwrap();
-    assert!(count.0.load(std::sync::atomic::Ordering::SeqCst) >= 4);
+    assert!(count.0.load(std::sync::atomic::Ordering::SeqCst) >= 2);
 }
 
 #[test]

@@ -101,17 +101,18 @@ fn a_named_pipe_is_read_as_it_streams() {
 }
 
 #[test]
-fn a_file_over_the_limit_is_refused_before_it_is_read() {
+fn a_file_without_line_ends_is_refused_after_a_bounded_read() {
     use local_atlas::data::import::MAX_CSV_BYTES;
     let (dir, path, mut ws) = small_workspace();
     let f = dir.path().join("huge.csv");
     let file = std::fs::File::create(&f).unwrap();
-    // A sparse file: no disk space used, but its length is over the limit.
+    // A sparse file of NUL bytes: no disk space used, no line end in 128 MiB. Indicator files
+    // stream (no size limit), so it is the line that is too long.
     file.set_len(MAX_CSV_BYTES + 1).unwrap();
     expect_error(
         &path,
         || import_indicators(&mut ws, &f, &long()),
-        &["huge.csv", "larger than the 128 MiB limit"],
+        &["huge.csv", "a line is longer than 16 MiB"],
     );
 }
 

@@ -161,10 +161,7 @@ fn a_point_layer_registered_with_a_missing_table_is_refused() {
 fn a_schema_version_behind_the_tables_is_refused_not_migrated() {
     tamper_then_refused(
         "UPDATE atlas_meta SET value = '2' WHERE key = 'schema_version';",
-        &[
-            "stored schema version is 2",
-            "has column atlas_geographies.attribution",
-        ],
+        &["stored schema version is 2", "lacks table atlas_values"],
     );
 }
 

@@ -86,6 +86,7 @@ impl Workspace {
                 [],
             )?;
             tx.commit()?;
+            compact(&conn);
             Ok(())
         })();
         made.map_err(|e| translate_error(path, e))?;
@@ -124,7 +125,7 @@ impl Workspace {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
         harden(&conn).map_err(|e| translate(path, e))?;
-        let version = check_tables(&conn, path)?;
+        let version = check_tables(&conn, path).map_err(|e| translate_error(path, e))?;
         if version < SCHEMA_VERSION {
             let tx = conn.transaction().map_err(|e| translate(path, e))?;
             migrate(&tx, version, SCHEMA_VERSION).map_err(|e| {
@@ -136,6 +137,7 @@ impl Workspace {
                 ))
             })?;
             tx.commit().map_err(|e| translate(path, e))?;
+            compact(&conn);
         }
         Ok(Self {
             conn,
@@ -228,6 +230,16 @@ fn check_tables(conn: &Connection, path: &Path) -> Result<i64> {
     workspace_check::check_schema_version(conn, path, version)?;
     workspace_check::check_registries(conn, path)?;
     Ok(version)
+}
+
+/// Gives back the pages a migration freed (version 6 drops the old values table: most of an
+/// old workspace's file), once, after it committed. Besides the size, this matters for the
+/// promise that a failed write leaves the file byte-identical: SQLite does not journal a free
+/// page it reuses (its old content is garbage), so a rolled-back write would leave new bytes
+/// in it. A failure (e.g. no room for the copy VACUUM makes) leaves the migrated file as it
+/// is, merely larger.
+fn compact(conn: &Connection) {
+    let _ = conn.execute_batch("VACUUM");
 }
 
 fn schema_version(conn: &Connection) -> Result<i64> {

@@ -20,14 +20,22 @@ enum Origin {
     Memory(Arc<[u8]>),
 }
 
+/// The longest line read: 16 MiB. The CSV reader holds one record in memory, so a file
+/// without line ends (a sparse file of NUL bytes, a binary file given by mistake) would
+/// otherwise be read whole into memory as one record.
+pub const MAX_LINE_BYTES: u64 = 16 << 20;
+
 /// Bytes of a file as read, with CRLF and lone CR turned into LF (so the CSV reader counts
-/// lines as a user does), hashed and counted before translation.
+/// lines as a user does), hashed and counted before translation; a line longer than
+/// [`MAX_LINE_BYTES`] is an error.
 struct LineEnds {
     inner: Box<dyn Read>,
     hasher: Sha256,
     raw_bytes: u64,
     /// The last raw byte was a CR (its LF, if any, arrives with the next read).
     after_cr: bool,
+    /// Bytes since the last line end.
+    line_bytes: u64,
     buf: Vec<u8>,
 }
 
@@ -38,6 +46,7 @@ impl LineEnds {
             hasher: Sha256::new(),
             raw_bytes: 0,
             after_cr: false,
+            line_bytes: 0,
             buf: vec![0; 64 * 1024],
         }
     }
@@ -62,6 +71,16 @@ impl Read for LineEnds {
                     out[k] = if b == b'\r' { b'\n' } else { b };
                     k += 1;
                 }
+            }
+            self.line_bytes = match raw.iter().rposition(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => (n - i - 1) as u64,
+                None => self.line_bytes + n as u64,
+            };
+            if self.line_bytes > MAX_LINE_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "a line is longer than {} MiB (is this a CSV file?)",
+                    MAX_LINE_BYTES >> 20
+                )));
             }
             if k > 0 {
                 return Ok(k);

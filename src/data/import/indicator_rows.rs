@@ -6,6 +6,7 @@
 use super::csv_stream::CsvStream;
 use super::csv_text::{Cell, CsvColumns, parse_cell};
 use super::indicators::{IndicatorOptions, MAX_CODE_CHARS};
+use super::session::ImportRun;
 use super::value_checks::AssociateNames;
 use crate::data::indicator::{Status, ValueRow};
 use crate::error::{Error, InputError, Result, excerpt};
@@ -282,6 +283,7 @@ pub(crate) fn wide_columns(
     stream: &CsvStream,
     code: usize,
     opts: &IndicatorOptions,
+    run: &ImportRun<'_>,
 ) -> Result<WideColumns> {
     let cols = &stream.columns;
     let period = opts
@@ -319,7 +321,11 @@ pub(crate) fn wide_columns(
     let mut numbers = vec![0usize; chosen.len()];
     let mut first_text: Vec<Option<(u64, String)>> = vec![None; chosen.len()];
     let mut pass = stream.reopen()?;
+    let mut n = 0usize;
     while let Some(line) = pass.next_record()? {
+        n += 1;
+        let (read, total) = pass.progress();
+        run.step_stream(n, read, total)?;
         for (k, &col) in chosen.iter().enumerate() {
             match parse_cell(&pass.cell(col)) {
                 Cell::Number(_) => numbers[k] += 1,

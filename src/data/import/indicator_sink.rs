@@ -94,7 +94,9 @@ impl<'a, 't> Sink<'a, 't> {
         let series = self.series(&r.indicator, &r.period)?;
         let area = self.writer.area_id(&r.area_code)?;
         if self.writer.insert(series, area, r)? == Inserted::Duplicate {
-            return Err(SinkError::Duplicate(DuplicateAt { row: r.clone() }));
+            return Err(SinkError::Duplicate(Box::new(DuplicateAt {
+                row: r.clone(),
+            })));
         }
         self.matched.insert(area);
         if !self.periods.contains(&r.period) {
@@ -128,7 +130,9 @@ impl<'a, 't> Sink<'a, 't> {
         if self.unmatched_keys.len() < MAX_UNMATCHED_KEYS {
             let key = (r.indicator.clone(), r.area_code.clone(), r.period.clone());
             if self.unmatched_keys.insert(key, r.line).is_some() {
-                return Err(SinkError::Duplicate(DuplicateAt { row: r.clone() }));
+                return Err(SinkError::Duplicate(Box::new(DuplicateAt {
+                    row: r.clone(),
+                })));
             }
         }
         Ok(())
@@ -226,7 +230,7 @@ impl<'a, 't> Sink<'a, 't> {
 /// Why a row could not be stored.
 pub(crate) enum SinkError {
     /// A second value for the same area, indicator and period.
-    Duplicate(DuplicateAt),
+    Duplicate(Box<DuplicateAt>),
     Other(Error),
 }
 

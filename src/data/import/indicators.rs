@@ -113,7 +113,7 @@ pub fn import_indicators_with(
         None => HashMap::new(),
     };
     let form = if opts.wide {
-        Form::Wide(wide_columns(&stream, code_col, opts)?)
+        Form::Wide(wide_columns(&stream, code_col, opts, run)?)
     } else {
         let units = sidecar
             .iter()

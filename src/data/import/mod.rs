@@ -21,11 +21,11 @@ use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The largest CSV file (indicators, lookups, metadata, points, reference scores) read:
-/// 128 MiB. A national long-form file of every LSOA (35,672) × 60 indicators × one period is
-/// about 2.1 M rows, 80–100 MB. A file is held in memory while it is checked, at about 20
-/// times its size (measured: a 18.8 MB long-form file of 501,900 rows peaks at 365 MB), so a
-/// larger one is refused before it is read rather than exhaust memory (128 MiB: about 2.5 GB).
+/// The largest CSV file read whole (lookups, metadata, points, reference scores), and the
+/// largest read from a named pipe: 128 MiB. Such a file is held in memory while it is
+/// checked, at about 20 times its size, so a larger one is refused before it is read rather
+/// than exhaust memory. Indicator files from disk are streamed instead
+/// ([`csv_stream::CsvStream`]) and have no size limit.
 pub const MAX_CSV_BYTES: u64 = 128 << 20;
 
 /// Reads a whole user CSV file, bounded ([`MAX_CSV_BYTES`]), with a clear error naming it: a
