@@ -122,6 +122,39 @@ fn non_numeric_value_names_file_line_and_column() {
     );
 }
 
+/// A repeat far from its first (the values are written in batches of 128; the first is long
+/// written when the repeat comes) and one in a wide file are named with both lines.
+#[test]
+fn duplicate_rows_far_apart_name_both_lines() {
+    let (dir, path, mut ws) = small_workspace();
+    let mut csv = String::from("code,indicator,period,value\n");
+    for i in 0..600 {
+        csv.push_str(&format!("0010{},r{},2023,{i}\n", 1 + i % 4, i / 4));
+    }
+    csv.push_str("00103,r17,2023,9\n"); // line 602 repeats line 2 + 4 * 17 + 2 = 72
+    let f = common::write(dir.path(), "far.csv", csv);
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &long_opts()),
+        &["far.csv", "line 602", "00103", "r17", "first on line 72"],
+    );
+    let f = common::write(
+        dir.path(),
+        "w.csv",
+        "code,a,b\n00101,1,2\n00102,3,4\n00101,5,6\n",
+    );
+    let wide = IndicatorOptions {
+        wide: true,
+        period: Some("2023".into()),
+        ..long_opts()
+    };
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &wide),
+        &["w.csv", "line 4", "00101", "first on line 2"],
+    );
+}
+
 #[test]
 fn duplicate_rows_are_refused() {
     let (dir, path, mut ws) = small_workspace();

@@ -25,6 +25,7 @@ pub mod source;
 pub mod sqlite_error;
 pub mod suppression;
 pub mod synthetic;
+pub mod value_batch;
 pub mod value_store;
 pub mod weights_io;
 pub mod workspace;

@@ -14,6 +14,8 @@ const SQLITE_CONSTRAINT_PRIMARYKEY: i32 = 1555;
 /// Stores values of one geography inside a transaction.
 pub struct ValueWriter<'t> {
     tx: &'t Transaction<'t>,
+    /// The insert, prepared once (it runs once per value).
+    insert: rusqlite::Statement<'t>,
     geography: String,
     /// indicator → period → series id.
     series: HashMap<String, HashMap<String, i64>>,
@@ -47,12 +49,23 @@ impl<'t> ValueWriter<'t> {
             let (indicator, period, id): (String, String, i64) = row?;
             series.entry(indicator).or_default().insert(period, id);
         }
+        let insert = tx.prepare(
+            "INSERT INTO atlas_series_values \
+             (series, area, value, numerator, denominator, lower_ci, upper_ci, status) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
         Ok(Self {
             tx,
+            insert,
             geography: geography.to_string(),
             series,
             areas,
         })
+    }
+
+    /// The id of an area of this geography already in the workspace, if any.
+    pub fn known_area(&self, code: &str) -> Option<i64> {
+        self.areas.get(code).copied()
     }
 
     /// The id of a series already in the workspace (with or without values), if any.
@@ -94,12 +107,7 @@ impl<'t> ValueWriter<'t> {
     /// Stores one value of a series for an area; a second value for the same pair is not
     /// written and reported as [`Inserted::Duplicate`].
     pub fn insert(&mut self, series: i64, area: i64, r: &ValueRow) -> Result<Inserted> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO atlas_series_values \
-             (series, area, value, numerator, denominator, lower_ci, upper_ci, status) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let done = stmt.execute(rusqlite::params![
+        let done = self.insert.execute(rusqlite::params![
             series,
             area,
             r.value,

@@ -211,12 +211,47 @@ fn geometries_of(
     Ok(())
 }
 
+/// Values whose series or area id is not in `atlas_series` / `atlas_areas` (one pass over the
+/// values, two key lookups each).
+fn values_have_keys(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    for (what, sql) in [
+        (
+            "series",
+            "SELECT count(*), min(v.series) FROM atlas_series_values v \
+             WHERE NOT EXISTS (SELECT 1 FROM atlas_series s WHERE s.id = v.series)",
+        ),
+        (
+            "area",
+            "SELECT count(*), min(v.area) FROM atlas_series_values v \
+             WHERE NOT EXISTS (SELECT 1 FROM atlas_areas a WHERE a.id = v.area)",
+        ),
+    ] {
+        let (n, first): (i64, Option<i64>) =
+            conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if n > 0 {
+            push(
+                out,
+                "indicator values",
+                format!(
+                    "{n} value(s) in atlas_series_values refer to a missing {what} (e.g. id {}); \
+                     re-import the indicators they belong to",
+                    first.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Examples of orphaned area codes a problem names.
 const EXAMPLES: usize = 5;
 
-/// Every value's area code is an area of its geography (boundaries re-imported without some
-/// areas would leave values no map can draw).
-fn values_have_areas(conn: &Connection, _: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+/// Every value belongs to a series and an area that exist (the values table declares no
+/// foreign keys, see `schema::MIGRATION_6_INTEGER_KEYS`), and every value's area code is an
+/// area of its geography (boundaries re-imported without some areas would leave values no map
+/// can draw).
+fn values_have_areas(conn: &Connection, f: &dyn Feedback, out: &mut Vec<Problem>) -> Result<()> {
+    values_have_keys(conn, f, out)?;
     let geographies: Vec<(String, String)> = conn
         .prepare("SELECT name, table_name FROM atlas_geographies ORDER BY name")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

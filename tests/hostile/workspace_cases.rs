@@ -87,6 +87,8 @@ pub fn cases() -> Vec<Case> {
         tampered("ws_recipe_not_json", "map ws.gpkg --recipe base --out m.png", "UPDATE atlas_recipes SET spec = 'not json';").refused("base"),
         tampered("ws_geometry_garbage", "map ws.gpkg --recipe base --out m.png", "UPDATE \"{t}\" SET geom = randomblob(50);"),
         tampered("ws_check_finds_garbage_geometry", "check ws.gpkg", "UPDATE \"{t}\" SET geom = randomblob(50);"),
+        tampered("ws_check_finds_value_without_series", "check ws.gpkg",
+            "INSERT INTO atlas_series_values (series, area, value, status) VALUES (99999, 99999, 1, 0);"),
         tampered("ws_check_finds_broken_foreign_key", "check ws.gpkg",
             "PRAGMA foreign_keys = OFF; INSERT INTO atlas_series (id, indicator, geography, period) VALUES (9999, 'ghost', 'lsoa', '2024');"),
         Case::new("ws_check_sound", "check ws.gpkg").accepted(),

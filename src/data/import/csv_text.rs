@@ -95,10 +95,11 @@ pub fn parse_cell(raw: &str) -> Cell {
         Some(Marker::Suppressed) => return Cell::Suppressed,
         None => {}
     }
-    let plain = if is_thousands(s) {
-        s.replace(',', "")
+    // Most cells have no comma: no copy, no grouping check.
+    let plain = if s.contains(',') && is_thousands(s) {
+        std::borrow::Cow::Owned(s.replace(',', ""))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     };
     let numeric_chars = plain
         .chars()

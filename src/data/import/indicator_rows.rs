@@ -198,16 +198,21 @@ pub(crate) fn long_columns(
     })
 }
 
-/// The current long-form record, its cells read and required ones present.
+/// Reads the current long-form record into `r` (its strings' buffers reused, so a row costs
+/// no allocation), its cells read and required ones present.
 pub(crate) fn long_row(
     s: &CsvStream,
     cols: &LongColumns,
     opts: &IndicatorOptions,
-) -> Result<ValueRow> {
+    r: &mut ValueRow,
+) -> Result<()> {
     let (line, table) = (s.line(), &s.columns);
-    let text = |c: usize| s.cell(c).trim().to_string();
-    let indicator = text(cols.indicator);
-    if indicator.is_empty() {
+    let set = |to: &mut String, c: usize| {
+        to.clear();
+        to.push_str(s.cell(c).trim());
+    };
+    set(&mut r.indicator, cols.indicator);
+    if r.indicator.is_empty() {
         return Err(cell_error(
             table,
             line,
@@ -216,11 +221,15 @@ pub(crate) fn long_row(
             "fill it in or delete the row",
         ));
     }
-    let period = match cols.period {
-        Some(c) => text(c),
-        None => opts.period.clone().unwrap_or_default(),
-    };
-    if period.is_empty() {
+    match cols.period {
+        Some(c) => set(&mut r.period, c),
+        None => {
+            r.period.clear();
+            r.period
+                .push_str(opts.period.as_deref().unwrap_or_default());
+        }
+    }
+    if r.period.is_empty() {
         return Err(cell_error(
             table,
             line,
@@ -229,27 +238,32 @@ pub(crate) fn long_row(
             "fill it in or delete the row",
         ));
     }
-    check_code(table, line, cols.indicator, "indicator code", &indicator)?;
-    check_code(table, line, cols.period.unwrap_or(0), "period", &period)?;
-    let (value, status) = value_cell(s, cols.value)?;
+    check_code(table, line, cols.indicator, "indicator code", &r.indicator)?;
+    check_code(table, line, cols.period.unwrap_or(0), "period", &r.period)?;
+    (r.value, r.status) = value_cell(s, cols.value)?;
+    set(&mut r.area_code, cols.code);
+    if r.area_code.is_empty() {
+        return Err(cell_error(
+            table,
+            line,
+            cols.code,
+            "empty area code".into(),
+            "fill in the code or delete the row",
+        ));
+    }
+    check_code(table, line, cols.code, "area code", &r.area_code)?;
     let extra = |c: Option<usize>| -> Result<Option<f64>> {
         match c {
             None => Ok(None),
             Some(c) => value_cell(s, c).map(|(v, _)| v),
         }
     };
-    Ok(ValueRow {
-        area_code: area_code(s, cols.code)?,
-        indicator,
-        period,
-        value,
-        numerator: extra(cols.numerator)?,
-        denominator: extra(cols.denominator)?,
-        lower_ci: extra(cols.lower)?,
-        upper_ci: extra(cols.upper)?,
-        status,
-        line,
-    })
+    r.numerator = extra(cols.numerator)?;
+    r.denominator = extra(cols.denominator)?;
+    r.lower_ci = extra(cols.lower)?;
+    r.upper_ci = extra(cols.upper)?;
+    r.line = line;
+    Ok(())
 }
 
 /// Cell `col` of the current record as a value and its status; text is an error.

@@ -7,7 +7,8 @@
 use super::indicators::{IndicatorOptions, IndicatorReport};
 use super::metadata;
 use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
-use crate::data::value_store::{self, Inserted, ValueWriter};
+use crate::data::value_batch::{BATCH, BatchWriter, NewValue};
+use crate::data::value_store::{self, ValueWriter};
 use crate::error::{Error, InputError, Result, excerpt};
 use rusqlite::Transaction;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -32,12 +33,31 @@ pub(crate) struct DuplicateAt {
     pub row: ValueRow,
 }
 
+/// An area of the geography: its id once known, and whether a row of the file matched it.
+#[derive(Clone, Copy, Default)]
+struct AreaSlot {
+    id: Option<i64>,
+    matched: bool,
+}
+
 pub(crate) struct Sink<'a, 't> {
     tx: &'t Transaction<'t>,
     writer: ValueWriter<'t>,
+    batch: BatchWriter<'t>,
+    /// Values not yet written, and each one's line and area slot (to name a duplicate).
+    pending: Vec<NewValue>,
+    pending_at: Vec<(u64, usize)>,
+    /// Slot → its area code; series id → (indicator, period): for messages.
+    slot_codes: Vec<String>,
+    series_names: HashMap<i64, (String, String)>,
     opts: &'a IndicatorOptions,
     path: &'a Path,
-    codes: &'a HashSet<String>,
+    /// Boundary code → index into `slots` (one lookup per row).
+    slot_of: HashMap<String, usize>,
+    slots: Vec<AreaSlot>,
+    /// The series of the previous row (files come sorted by indicator and period, so this
+    /// spares the lookups of all but the first row of a series).
+    last: Option<(String, String, i64)>,
     sidecar: &'a HashMap<String, IndicatorMeta>,
     provenance: String,
     /// Indicators written so far, in order of first appearance.
@@ -48,7 +68,7 @@ pub(crate) struct Sink<'a, 't> {
     checked: HashSet<i64>,
     /// Series of the file that were new to the workspace.
     created: HashSet<i64>,
-    matched: HashSet<i64>,
+    matched: usize,
     unmatched: BTreeSet<String>,
     /// (indicator, area, period) of unmatched rows → first line, to find duplicates among them.
     unmatched_keys: HashMap<(String, String, String), u64>,
@@ -64,12 +84,31 @@ impl<'a, 't> Sink<'a, 't> {
         sidecar: &'a HashMap<String, IndicatorMeta>,
         report: IndicatorReport,
     ) -> Result<Self> {
+        let writer = ValueWriter::new(tx, &opts.geography)?;
+        let mut slot_of = HashMap::with_capacity(codes.len());
+        let mut slots = Vec::with_capacity(codes.len());
+        let mut slot_codes = Vec::with_capacity(codes.len());
+        for code in codes {
+            slot_of.insert(code.clone(), slots.len());
+            slot_codes.push(code.clone());
+            slots.push(AreaSlot {
+                id: writer.known_area(code),
+                matched: false,
+            });
+        }
         Ok(Self {
             tx,
-            writer: ValueWriter::new(tx, &opts.geography)?,
+            writer,
+            batch: BatchWriter::new(tx)?,
+            pending: Vec::with_capacity(BATCH),
+            pending_at: Vec::with_capacity(BATCH),
+            slot_codes,
+            series_names: HashMap::new(),
             opts,
             path,
-            codes,
+            slot_of,
+            slots,
+            last: None,
             sidecar,
             provenance: format!("imported from {}", path.display()),
             indicators: Vec::new(),
@@ -77,7 +116,7 @@ impl<'a, 't> Sink<'a, 't> {
             periods: BTreeSet::new(),
             checked: HashSet::new(),
             created: HashSet::new(),
-            matched: HashSet::new(),
+            matched: 0,
             unmatched: BTreeSet::new(),
             unmatched_keys: HashMap::new(),
             report,
@@ -87,20 +126,38 @@ impl<'a, 't> Sink<'a, 't> {
     /// Checks and stores one row. `Err(Ok(dup))` asks the caller to find the first line of a
     /// duplicate (it has the file); other errors stop the import.
     pub fn add(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {
-        if !self.codes.contains(&r.area_code) {
+        let Some(&k) = self.slot_of.get(r.area_code.as_str()) else {
             return self.add_unmatched(r);
+        };
+        let series = match &self.last {
+            Some((i, p, id)) if *i == r.indicator && *p == r.period => *id,
+            _ => self.first_of_series(r)?,
+        };
+        let area = match self.slots[k].id {
+            Some(id) => id,
+            None => {
+                let id = self.writer.area_id(&r.area_code)?;
+                self.slots[k].id = Some(id);
+                id
+            }
+        };
+        self.pending.push(NewValue {
+            series,
+            area,
+            value: r.value,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            lower_ci: r.lower_ci,
+            upper_ci: r.upper_ci,
+            status: r.status,
+        });
+        self.pending_at.push((r.line, k));
+        if self.pending.len() == BATCH {
+            self.flush()?;
         }
-        self.indicator(&r.indicator)?;
-        let series = self.series(&r.indicator, &r.period)?;
-        let area = self.writer.area_id(&r.area_code)?;
-        if self.writer.insert(series, area, r)? == Inserted::Duplicate {
-            return Err(SinkError::Duplicate(Box::new(DuplicateAt {
-                row: r.clone(),
-            })));
-        }
-        self.matched.insert(area);
-        if !self.periods.contains(&r.period) {
-            self.periods.insert(r.period.clone());
+        if !self.slots[k].matched {
+            self.slots[k].matched = true;
+            self.matched += 1;
         }
         let rep = &mut self.report;
         rep.values += 1;
@@ -110,6 +167,42 @@ impl<'a, 't> Sink<'a, 't> {
             Status::Missing => rep.missing += 1,
         }
         Ok(())
+    }
+
+    /// Writes the values gathered so far (call once more after the last row).
+    pub fn flush(&mut self) -> std::result::Result<(), SinkError> {
+        let dup = self.batch.insert(&self.pending)?;
+        if let Some(i) = dup {
+            let (line, k) = self.pending_at[i];
+            let v = self.pending[i];
+            let (indicator, period) = self
+                .series_names
+                .get(&v.series)
+                .cloned()
+                .unwrap_or_default();
+            let code = self.slot_codes.get(k).cloned().unwrap_or_default();
+            let mut row = ValueRow::computed(&indicator, &code, &period, v.value);
+            row.line = line;
+            return Err(SinkError::Duplicate(Box::new(DuplicateAt { row })));
+        }
+        self.pending.clear();
+        self.pending_at.clear();
+        Ok(())
+    }
+
+    /// A row whose series differs from the previous row's: registers its indicator and
+    /// period and finds (or creates) the series.
+    fn first_of_series(&mut self, r: &ValueRow) -> Result<i64> {
+        self.indicator(&r.indicator)?;
+        let id = self.series(&r.indicator, &r.period)?;
+        if !self.periods.contains(&r.period) {
+            self.periods.insert(r.period.clone());
+        }
+        self.last = Some((r.indicator.clone(), r.period.clone(), id));
+        self.series_names
+            .entry(id)
+            .or_insert_with(|| (r.indicator.clone(), r.period.clone()));
+        Ok(id)
     }
 
     /// Records a warning (a value outside its confidence interval).
@@ -197,7 +290,7 @@ impl<'a, 't> Sink<'a, 't> {
         let mut rep = std::mem::take(&mut self.report);
         rep.indicators = std::mem::take(&mut self.indicators);
         rep.periods = std::mem::take(&mut self.periods).into_iter().collect();
-        rep.matched = self.matched.len();
+        rep.matched = self.matched;
         rep.unmatched = self.unmatched.len();
         rep.unmatched_examples = self
             .unmatched

@@ -173,14 +173,13 @@ fn stream_rows(
             sink.outside_ci(w);
         }
         for r in &rows {
-            match sink.add(r) {
-                Ok(()) => {}
-                Err(SinkError::Other(e)) => return Err(e),
-                Err(SinkError::Duplicate(d)) => {
-                    return Err(duplicate_error(&stream, form, opts, &d.row));
-                }
+            if let Err(e) = sink.add(r) {
+                return Err(sink_error(&stream, form, opts, e));
             }
         }
+    }
+    if let Err(e) = sink.flush() {
+        return Err(sink_error(&stream, form, opts, e));
     }
     run.step_stream(n, 1, 1)?;
     stream.finish()
@@ -196,20 +195,29 @@ fn record_rows(
 ) -> Result<Option<String>> {
     match form {
         Form::Long { cols, units } => {
-            let r = long_row(stream, cols, opts)?;
+            if rows.len() != 1 {
+                rows.clear();
+                rows.push(ValueRow::computed("", "", "", None));
+            }
+            let r = &mut rows[0];
+            long_row(stream, cols, opts, r)?;
             let proportion = match cols.value_type {
                 Some(c) => is_proportion(&stream.cell(c)),
                 None => units.get(&r.indicator).is_some_and(|u| is_proportion(u)),
             };
-            let warning = check_associates(&stream.columns.file, &r, &cols.names, proportion)?;
-            rows.clear();
-            rows.push(r);
-            Ok(warning)
+            check_associates(&stream.columns.file, r, &cols.names, proportion)
         }
         Form::Wide(w) => {
             wide_rows(stream, w, rows)?;
             Ok(None)
         }
+    }
+}
+
+fn sink_error(stream: &CsvStream, form: &Form, opts: &IndicatorOptions, e: SinkError) -> Error {
+    match e {
+        SinkError::Other(e) => e,
+        SinkError::Duplicate(d) => duplicate_error(stream, form, opts, &d.row),
     }
 }
 
