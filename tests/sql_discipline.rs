@@ -19,6 +19,11 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "column names through quote_ident, placeholders ?1..?n",
     ),
     (
+        "src/data/value_batch.rs",
+        "{COLUMNS}{many}",
+        "a fixed column list and BATCH copies of a fixed `(?, …)` placeholder group",
+    ),
+    (
         "src/data/import/metadata.rs",
         "ON CONFLICT(code) {on_conflict}",
         "one of two fixed clauses (DO UPDATE … / DO NOTHING)",

@@ -31,22 +31,23 @@ pub enum Journal {
 }
 
 /// Refuses to open `path` when the journal beside it is hot and was made for another file;
-/// returns `Ok` when there is none, it is not hot, or it belongs (SQLite then plays it back).
-pub fn check(path: &Path) -> Result<()> {
+/// returns `Ok(true)` when a hot journal that belongs is there (SQLite plays it back on the
+/// first read), `Ok(false)` when there is none or it is not hot.
+pub fn check(path: &Path) -> Result<bool> {
     let journal = journal_path(path);
     let Ok(mut file) = File::open(&journal) else {
-        return Ok(());
+        return Ok(false);
     };
     let state = read_journal(&mut file).map_err(|e| Error::io(&journal, e))?;
     let page_size = match &state {
-        Journal::NotHot => return Ok(()),
+        Journal::NotHot => return Ok(false),
         Journal::WithoutPageOne { page_size } | Journal::WithPageOne { page_size, .. } => {
             *page_size
         }
     };
     let head = read_page_one(path, page_size).map_err(|e| Error::io(path, e))?;
     if belongs(&head, &state) {
-        return Ok(());
+        return Ok(true);
     }
     let shown = journal.display();
     Err(Error::Workspace {

@@ -321,6 +321,40 @@ fn geography_table(ws: &Workspace, geography: &str) -> Result<String> {
 }
 
 /// The boundaries of a geography, ordered by area code.
+/// The area codes of a geography, sorted, without reading their geometry (an index-only read
+/// of the code column: what classification and tables need).
+pub fn area_codes(ws: &Workspace, geography: &str) -> Result<Vec<String>> {
+    let table = geography_table(ws, geography)?;
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT area_code FROM {} ORDER BY area_code",
+        quote_ident(&table)
+    ))?;
+    let out = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+/// The areas of a geography with their codes and names but no geometry (an empty
+/// `geometry_bng`): for tables and exports that never draw them.
+pub fn area_names(ws: &Workspace, geography: &str) -> Result<Vec<Area>> {
+    let table = geography_table(ws, geography)?;
+    let mut stmt = ws.conn().prepare(&format!(
+        "SELECT area_code, area_name FROM {} ORDER BY area_code",
+        quote_ident(&table)
+    ))?;
+    let out = stmt
+        .query_map([], |r| {
+            Ok(Area {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                geometry_bng: MultiPolygon(Vec::new()),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
 pub fn areas(ws: &Workspace, geography: &str) -> Result<Vec<Area>> {
     let table = geography_table(ws, geography)?;
     let mut stmt = ws.conn().prepare(&format!(

@@ -120,9 +120,23 @@ impl Workspace {
         }
         // SQLite says only "unable to open" when the file may not be read; the OS says why.
         std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        super::hot_journal::check(path)?;
-        super::file_header::check_whole(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if super::hot_journal::check(path)? {
+            // A write was cut off (a crash, `kill -9`): its journal is played back first, which
+            // puts the file back as it was, header and length included (the unfinished
+            // transaction may have written a header counting pages it never wrote).
+            let c = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
+            harden(&c).map_err(|e| translate(path, e))?;
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| translate(path, e))?;
+        }
+        // A journal still there belongs to a live writer in another process (SQLite then waits
+        // or says the workspace is busy): the header may count pages it has not written yet.
+        if !super::workspace_restore::journal_path(path).exists() {
+            super::file_header::check_whole(path)?;
+        }
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
         harden(&conn).map_err(|e| translate(path, e))?;
         let version = check_tables(&conn, path).map_err(|e| translate_error(path, e))?;

@@ -1,6 +1,6 @@
 //! `classify`: the classification of one indicator at one geography and period.
 
-use super::indicator_data::IndicatorData;
+use super::indicator_data::IndicatorValues;
 use crate::analysis::classify::classify;
 /// The classification options and methods a request takes (re-exported for the front ends).
 pub use crate::analysis::classify::{Classification, ClassifyOptions, Method};
@@ -48,17 +48,17 @@ pub fn run(
     feedback: &dyn Feedback,
 ) -> Result<ClassifyResponse> {
     feedback.stage("classifying");
-    let data = IndicatorData::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
+    let data = IndicatorValues::load(ws, &req.geography, &req.indicator, req.period.as_deref())?;
     let c = classify(&data.values, &req.options).map_err(|source| Error::Classify {
         indicator: req.indicator.clone(),
         source,
     })?;
     let classes = data
-        .areas
+        .codes
         .iter()
         .zip(&c.classes)
-        .map(|(a, class)| AreaClass {
-            code: a.code.clone(),
+        .map(|(code, class)| AreaClass {
+            code: code.clone(),
             class: *class,
         })
         .collect();

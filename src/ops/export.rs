@@ -54,17 +54,23 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
     let out = req.out.as_path();
     query::indicator_meta(ws, &req.indicator)?;
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
-    let areas = query::areas(ws, &req.geography)?;
-    let values: HashMap<String, StoredValue> =
-        query::values(ws, &req.indicator, &req.geography, &period)?
-            .into_iter()
-            .map(|v| (v.area_code.clone(), v))
-            .collect();
     let ext = out
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // A CSV needs the codes and names only: the geometry (most of the geography's bytes) is
+    // read for GeoJSON alone.
+    let areas = if ext == "csv" {
+        query::area_names(ws, &req.geography)?
+    } else {
+        query::areas(ws, &req.geography)?
+    };
+    let values: HashMap<String, StoredValue> =
+        query::values(ws, &req.indicator, &req.geography, &period)?
+            .into_iter()
+            .map(|v| (v.area_code.clone(), v))
+            .collect();
     let table = Table {
         areas: &areas,
         values: &values,

@@ -70,6 +70,50 @@ pub struct IndicatorData {
     pub values: Vec<Option<f64>>,
 }
 
+/// An indicator's values for every area code of a geography (no geometry read).
+pub struct IndicatorValues {
+    pub period: String,
+    pub codes: Vec<String>,
+    pub values: Vec<Option<f64>>,
+}
+
+impl IndicatorValues {
+    pub fn load(
+        ws: &Workspace,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+    ) -> Result<Self> {
+        query::indicator_meta(ws, indicator)?;
+        let period = query::resolve_period(ws, indicator, geography, period)?;
+        let codes = query::area_codes(ws, geography)?;
+        let values = in_area_order(ws, geography, indicator, &period, &codes)?;
+        Ok(Self {
+            period,
+            codes,
+            values,
+        })
+    }
+}
+
+/// The values of a series in the order of `codes` (`None`: missing, suppressed or absent).
+fn in_area_order(
+    ws: &Workspace,
+    geography: &str,
+    indicator: &str,
+    period: &str,
+    codes: &[String],
+) -> Result<Vec<Option<f64>>> {
+    let by_code: HashMap<String, Option<f64>> = query::values(ws, indicator, geography, period)?
+        .into_iter()
+        .map(|v| (v.area_code, v.value))
+        .collect();
+    Ok(codes
+        .iter()
+        .map(|c| by_code.get(c).copied().flatten())
+        .collect())
+}
+
 impl IndicatorData {
     pub fn load(
         ws: &Workspace,
@@ -80,15 +124,8 @@ impl IndicatorData {
         query::indicator_meta(ws, indicator)?;
         let period = query::resolve_period(ws, indicator, geography, period)?;
         let areas = query::areas(ws, geography)?;
-        let by_code: HashMap<String, Option<f64>> =
-            query::values(ws, indicator, geography, &period)?
-                .into_iter()
-                .map(|v| (v.area_code, v.value))
-                .collect();
-        let values = areas
-            .iter()
-            .map(|a| by_code.get(&a.code).copied().flatten())
-            .collect();
+        let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
+        let values = in_area_order(ws, geography, indicator, &period, &codes)?;
         Ok(Self {
             period,
             areas,

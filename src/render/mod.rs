@@ -7,6 +7,7 @@ pub mod error;
 pub mod font;
 pub mod input;
 pub mod scene;
+pub mod scene_split;
 pub mod spec;
 pub mod spec_limits;
 pub mod symbology;

@@ -5,6 +5,7 @@
 use super::RenderError;
 use super::raster::parse;
 use super::scene::Scene;
+use super::scene_split::{scene_weight, split};
 use super::svg::to_svg;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
 use std::collections::HashMap;
@@ -17,6 +18,29 @@ fn backend(message: impl ToString) -> RenderError {
         backend: "pdf",
         message: message.to_string(),
     }
+}
+
+/// Points on a page above which it is converted in parts on several cores (a district map
+/// has far fewer and stays one part, as it always was).
+const PARALLEL_POINTS: usize = 200_000;
+
+/// A page's scene converted by svg2pdf: one Form XObject, or, for a big page, one per part
+/// ([`crate::render::scene_split`]), converted in parallel and drawn in order.
+fn page_parts(scene: &Scene) -> Result<Vec<(pdf_writer::Chunk, Ref)>, RenderError> {
+    use rayon::prelude::*;
+    let parts = if scene_weight(scene) > PARALLEL_POINTS {
+        split(scene, rayon::current_num_threads().clamp(1, 8))
+    } else {
+        vec![scene.clone()]
+    };
+    let options = svg2pdf::ConversionOptions::default();
+    parts
+        .par_iter()
+        .map(|part| {
+            let tree = parse(&to_svg(part), "pdf")?;
+            svg2pdf::to_chunk(&tree, options).map_err(backend)
+        })
+        .collect()
 }
 
 /// The scenes as one PDF, a page each, page size = scene size.
@@ -40,34 +64,42 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
     let info_id = alloc.bump();
     let mut pdf = Pdf::new();
     let mut page_ids = Vec::with_capacity(pages.len());
-    let options = svg2pdf::ConversionOptions::default();
     for scene in pages {
-        let tree = parse(&to_svg(scene), "pdf")?;
-        let (chunk, svg_id) = svg2pdf::to_chunk(&tree, options).map_err(backend)?;
-        let mut map = HashMap::new();
-        let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
-        let svg_id = *map
-            .get(&svg_id)
-            .ok_or_else(|| backend("lost the page's XObject"))?;
-        pdf.extend(&chunk);
+        let mut names = Vec::new();
+        for (i, (chunk, svg_id)) in page_parts(scene)?.into_iter().enumerate() {
+            let mut map = HashMap::new();
+            let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
+            let svg_id = *map
+                .get(&svg_id)
+                .ok_or_else(|| backend("lost the page's XObject"))?;
+            pdf.extend(&chunk);
+            names.push((format!("S{}", i + 1), svg_id));
+        }
         let page_id = alloc.bump();
         let content_id = alloc.bump();
         let (w, h) = (
             (scene.width_mm * PT_PER_MM) as f32,
             (scene.height_mm * PT_PER_MM) as f32,
         );
-        let name = Name(b"S1");
         let mut page = pdf.page(page_id);
         page.media_box(Rect::new(0.0, 0.0, w, h));
         page.parent(tree_id);
         page.contents(content_id);
-        page.resources().x_objects().pair(name, svg_id);
+        let mut resources = page.resources();
+        let mut x_objects = resources.x_objects();
+        for (name, id) in &names {
+            x_objects.pair(Name(name.as_bytes()), *id);
+        }
+        x_objects.finish();
+        resources.finish();
         page.finish();
-        // The XObject is one point square: scale it to the page.
+        // Each XObject is one point square: scale it to the page; the parts in order.
         let mut content = Content::new();
         content.save_state();
         content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
-        content.x_object(name);
+        for (name, _) in &names {
+            content.x_object(Name(name.as_bytes()));
+        }
         content.restore_state();
         pdf.stream(content_id, &content.finish());
         page_ids.push(page_id);

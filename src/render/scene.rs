@@ -58,6 +58,13 @@ pub struct Colour {
 impl Colour {
     pub const BLACK: Colour = Colour::rgb(0, 0, 0);
     pub const WHITE: Colour = Colour::rgb(255, 255, 255);
+    /// No colour at all (a background not drawn).
+    pub const TRANSPARENT: Colour = Colour {
+        r: 0,
+        g: 0,
+        b: 0,
+        a: 0,
+    };
 
     pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
         Self { r, g, b, a: 255 }
