@@ -805,3 +805,68 @@ fn export_reports_its_stages_and_cancels_without_writing() {
     let back: map::MapRequest = serde_json::from_str(&json).unwrap();
     assert_eq!(back, req);
 }
+
+/// A page of more than 200,000 points (a national map) is drawn in parts: its run of plain
+/// polygons written as PDF operators (one even-odd fill-and-stroke per area, deflated), the
+/// legend's text through svg2pdf, in that order; the file is still one valid vector page with
+/// the title as text.
+#[test]
+fn a_national_size_page_writes_its_polygons_directly_and_keeps_its_text() {
+    use local_atlas::render::scene::{
+        Anchor, Colour, Fill, Group, Item, PathItem, PointMm, Scene, Stroke, TextItem,
+    };
+    let mut areas = Group::new("layer-1", "Areas");
+    for i in 0..6000 {
+        let (x, y) = ((i % 100) as f64 * 4.0, (i / 100) as f64 * 4.0);
+        let ring: Vec<PointMm> = (0..=40)
+            .map(|k| {
+                let a = k as f64 / 40.0 * std::f64::consts::TAU;
+                PointMm {
+                    x: x + 2.0 + 1.5 * a.cos(),
+                    y: y + 2.0 + 1.5 * a.sin(),
+                }
+            })
+            .collect();
+        areas.items.push(Item::Path(PathItem {
+            rings: vec![ring],
+            fill: Fill::Solid(Colour::rgb(40, 90, (i % 200) as u8)),
+            stroke: Some(Stroke::solid(Colour::WHITE, 0.06)),
+            code: None,
+            label: None,
+        }));
+    }
+    let mut legend = Group::new("legend", "Legend");
+    legend.items.push(Item::Text(TextItem {
+        pos: PointMm { x: 10.0, y: 290.0 },
+        text: "National title".into(),
+        size_pt: 12.0,
+        bold: true,
+        anchor: Anchor::default(),
+        colour: Colour::BLACK,
+        halo: None,
+    }));
+    let scene = Scene {
+        width_mm: 420.0,
+        height_mm: 297.0,
+        background: Colour::WHITE,
+        groups: vec![areas, legend],
+        title: "National".into(),
+    };
+    let pdf = local_atlas::render::pdf::to_pdf(&[scene]).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 1);
+    let mut fills = 0;
+    let mut text = false;
+    for obj in doc.objects.values() {
+        if let Ok(stream) = obj.as_stream() {
+            let data = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            let s = String::from_utf8_lossy(&data);
+            fills += s.matches("B*\n").count();
+            text |= s.contains(" Tj") || s.contains("TJ");
+        }
+    }
+    assert_eq!(fills, 6000, "one fill-and-stroke per area");
+    assert!(text, "the legend's text is text");
+}

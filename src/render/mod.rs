@@ -15,6 +15,7 @@ pub mod symbology;
 pub use error::RenderError;
 pub mod layout;
 pub mod pdf;
+pub mod pdf_native;
 pub mod raster;
 pub mod raster_native;
 pub mod svg;

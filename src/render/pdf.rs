@@ -3,11 +3,12 @@
 //! scene's size. Several scenes make a multi-page PDF (the batch atlas).
 
 use super::RenderError;
+use super::pdf_native::{compress, content, drawable};
 use super::raster::parse;
 use super::scene::Scene;
-use super::scene_split::{scene_weight, split};
+use super::scene_split::{runs, scene_weight, split};
 use super::svg::to_svg;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, TextStr};
 use std::collections::HashMap;
 
 /// PDF points per millimetre.
@@ -20,25 +21,54 @@ fn backend(message: impl ToString) -> RenderError {
     }
 }
 
-/// Points on a page above which it is converted in parts on several cores (a district map
-/// has far fewer and stays one part, as it always was).
+/// Points on a page above which it is drawn in parts: its big runs of plain polygons written
+/// as PDF operators directly ([`super::pdf_native`]), the rest through svg2pdf, a big part cut
+/// again into one per core and converted in parallel. A district map has far fewer points and
+/// goes through svg2pdf whole, as it always did.
 const PARALLEL_POINTS: usize = 200_000;
 
-/// A page's scene converted by svg2pdf: one Form XObject, or, for a big page, one per part
-/// ([`crate::render::scene_split`]), converted in parallel and drawn in order.
-fn page_parts(scene: &Scene) -> Result<Vec<(pdf_writer::Chunk, Ref)>, RenderError> {
+/// Points a run of plain polygons needs to be written directly rather than through svg2pdf
+/// (a legend's few boxes stay with its text).
+const NATIVE_POINTS: usize = 10_000;
+
+/// One Form XObject of a page, in drawing order.
+enum Part {
+    /// svg2pdf's chunk and its XObject: one point square, scaled to the page.
+    Svg(pdf_writer::Chunk, Ref),
+    /// Deflated content in points with the page as its box.
+    Native(Vec<u8>),
+}
+
+/// A page's scene as its parts (see [`PARALLEL_POINTS`]).
+fn page_parts(scene: &Scene) -> Result<Vec<Part>, RenderError> {
     use rayon::prelude::*;
-    let parts = if scene_weight(scene) > PARALLEL_POINTS {
-        split(scene, rayon::current_num_threads().clamp(1, 8))
-    } else {
-        vec![scene.clone()]
-    };
-    let options = svg2pdf::ConversionOptions::default();
-    parts
+    if scene_weight(scene) <= PARALLEL_POINTS {
+        let tree = parse(&to_svg(scene), "pdf")?;
+        let (chunk, id) =
+            svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default()).map_err(backend)?;
+        return Ok(vec![Part::Svg(chunk, id)]);
+    }
+    let threads = rayon::current_num_threads().clamp(1, 8);
+    let translucent_page = !matches!(scene.background.a, 0 | 255);
+    let mut pieces: Vec<(bool, Scene)> = Vec::new();
+    for (k, (native, run)) in runs(scene, drawable, NATIVE_POINTS).into_iter().enumerate() {
+        let native = native && !(k == 0 && translucent_page);
+        if !native && scene_weight(&run) > PARALLEL_POINTS {
+            pieces.extend(split(&run, threads).into_iter().map(|s| (false, s)));
+        } else {
+            pieces.push((native, run));
+        }
+    }
+    pieces
         .par_iter()
-        .map(|part| {
+        .map(|(native, part)| {
+            if *native {
+                return Ok(Part::Native(compress(&content(part))));
+            }
             let tree = parse(&to_svg(part), "pdf")?;
-            svg2pdf::to_chunk(&tree, options).map_err(backend)
+            let (chunk, id) =
+                svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default()).map_err(backend)?;
+            Ok(Part::Svg(chunk, id))
         })
         .collect()
 }
@@ -65,42 +95,59 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
     let mut pdf = Pdf::new();
     let mut page_ids = Vec::with_capacity(pages.len());
     for scene in pages {
-        let mut names = Vec::new();
-        for (i, (chunk, svg_id)) in page_parts(scene)?.into_iter().enumerate() {
-            let mut map = HashMap::new();
-            let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
-            let svg_id = *map
-                .get(&svg_id)
-                .ok_or_else(|| backend("lost the page's XObject"))?;
-            pdf.extend(&chunk);
-            names.push((format!("S{}", i + 1), svg_id));
-        }
-        let page_id = alloc.bump();
-        let content_id = alloc.bump();
         let (w, h) = (
             (scene.width_mm * PT_PER_MM) as f32,
             (scene.height_mm * PT_PER_MM) as f32,
         );
+        // (name, XObject, whether it is svg2pdf's unit square)
+        let mut names = Vec::new();
+        for (i, part) in page_parts(scene)?.into_iter().enumerate() {
+            let name = format!("S{}", i + 1);
+            match part {
+                Part::Svg(chunk, svg_id) => {
+                    let mut map = HashMap::new();
+                    let chunk =
+                        chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
+                    let svg_id = *map
+                        .get(&svg_id)
+                        .ok_or_else(|| backend("lost the page's XObject"))?;
+                    pdf.extend(&chunk);
+                    names.push((name, svg_id, true));
+                }
+                Part::Native(data) => {
+                    let id = alloc.bump();
+                    let mut x = pdf.form_xobject(id, &data);
+                    x.bbox(Rect::new(0.0, 0.0, w, h));
+                    x.filter(Filter::FlateDecode);
+                    x.finish();
+                    names.push((name, id, false));
+                }
+            }
+        }
+        let page_id = alloc.bump();
+        let content_id = alloc.bump();
         let mut page = pdf.page(page_id);
         page.media_box(Rect::new(0.0, 0.0, w, h));
         page.parent(tree_id);
         page.contents(content_id);
         let mut resources = page.resources();
         let mut x_objects = resources.x_objects();
-        for (name, id) in &names {
+        for (name, id, _) in &names {
             x_objects.pair(Name(name.as_bytes()), *id);
         }
         x_objects.finish();
         resources.finish();
         page.finish();
-        // Each XObject is one point square: scale it to the page; the parts in order.
+        // The parts in order; svg2pdf's XObjects are one point square, scaled to the page.
         let mut content = Content::new();
-        content.save_state();
-        content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
-        for (name, _) in &names {
+        for (name, _, unit_square) in &names {
+            content.save_state();
+            if *unit_square {
+                content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
+            }
             content.x_object(Name(name.as_bytes()));
+            content.restore_state();
         }
-        content.restore_state();
         pdf.stream(content_id, &content.finish());
         page_ids.push(page_id);
     }

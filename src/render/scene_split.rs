@@ -170,6 +170,53 @@ pub fn split(scene: &Scene, parts: usize) -> Vec<Scene> {
     out
 }
 
+/// `scene` as consecutive runs of items `special` accepts (`true`) or not (`false`), in
+/// order; a run of accepted items weighing less than `min_weight` joins its neighbours (so a
+/// legend's boxes between its texts do not make a run each). The first run keeps the
+/// background.
+pub fn runs(
+    scene: &Scene,
+    special: impl Fn(&Item) -> bool,
+    min_weight: usize,
+) -> Vec<(bool, Scene)> {
+    let mut all = Vec::new();
+    for (gi, g) in scene.groups.iter().enumerate() {
+        leaves(g, &mut vec![gi], &mut all);
+    }
+    // (flag, start, end, weight) of maximal runs.
+    let mut spans: Vec<(bool, usize, usize, usize)> = Vec::new();
+    for (i, leaf) in all.iter().enumerate() {
+        let (flag, w) = (special(leaf.item), weight(leaf.item));
+        match spans.last_mut() {
+            Some(last) if last.0 == flag => {
+                last.2 = i + 1;
+                last.3 += w;
+            }
+            _ => spans.push((flag, i, i + 1, w)),
+        }
+    }
+    let mut merged: Vec<(bool, usize, usize)> = Vec::new();
+    for (flag, a, b, w) in spans {
+        let flag = flag && w >= min_weight;
+        match merged.last_mut() {
+            Some(last) if last.0 == flag => last.2 = b,
+            _ => merged.push((flag, a, b)),
+        }
+    }
+    merged
+        .into_iter()
+        .enumerate()
+        .map(|(k, (flag, a, b))| {
+            let bg = if k == 0 {
+                scene.background
+            } else {
+                Colour::TRANSPARENT
+            };
+            (flag, build(scene, &all[a..b], bg))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +289,12 @@ mod tests {
         assert_eq!(parts[2].background, Colour::TRANSPARENT);
         assert_eq!(parts.last().unwrap().groups.last().unwrap().id, "legend");
         assert_eq!(scene_weight(&scene), 3 + (1..=40).sum::<usize>() + 1);
+        // Runs: the paths (heavy enough) then the text.
+        let r = runs(&scene, |i| matches!(i, Item::Path(_)), 100);
+        assert_eq!(r.iter().map(|(f, _)| *f).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(r[1].1.groups[0].id, "legend");
+        let light = runs(&scene, |i| matches!(i, Item::Path(_)), 100_000);
+        assert_eq!(light.len(), 1, "a light run joins its neighbours");
+        assert!(!light[0].0);
     }
 }
