@@ -352,24 +352,9 @@ fn free_bytes(dir: &Path) -> u64 {
 #[test]
 fn an_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let disk = dir.path().join("disk");
-    std::fs::create_dir(&disk).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
-        .arg(&disk)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !mounted {
-        eprintln!("skipping: cannot mount a small tmpfs here (needs root)");
+    let Some((disk, _unmount)) = small_disk(dir.path()) else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(&disk);
+    };
     let ws = workspace_with_geography(&disk);
     let codes: Vec<String> = (0..6000).map(|i| format!("E{i:08}")).collect();
     let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
@@ -384,6 +369,70 @@ fn an_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
         &big.display().to_string(),
         "--geography",
         "big",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the disk is full: nothing was written"),
+        "{err}"
+    );
+    assert!(!journal_of(&ws).exists(), "a journal is left");
+    assert_eq!(common::sha256(&ws), before, "the workspace changed");
+    drop(Workspace::open(&ws).expect("the workspace opens"));
+}
+
+/// A small tmpfs mounted at `dir/disk`, unmounted when the guard drops; `None` (the test is
+/// skipped) where mounting needs root and there is none.
+fn small_disk(dir: &Path) -> Option<(std::path::PathBuf, Unmount)> {
+    let disk = dir.join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&disk)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipping: cannot mount a small tmpfs here (needs root)");
+        return None;
+    }
+    Some((disk.clone(), Unmount(disk)))
+}
+
+struct Unmount(std::path::PathBuf);
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// The streamed indicator import filling the disk half-way through its rows: it says so, and
+/// the workspace is byte-identical, without a journal, and opens.
+#[test]
+fn an_indicator_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((disk, _unmount)) = small_disk(dir.path()) else {
+        return;
+    };
+    let ws = workspace_with_geography(&disk);
+    let mut csv = String::from("code,indicator,period,value\n");
+    for k in 0..400 {
+        for p in 0..30 {
+            for c in ["A1", "A2", "A3"] {
+                csv.push_str(&format!("{c},indicator_{k:03},{},{k}.{p}\n", 1990 + p));
+            }
+        }
+    }
+    let f = common::write(dir.path(), "many.csv", csv);
+    let filler = free_bytes(&disk).saturating_sub(150_000);
+    std::fs::write(disk.join("filler"), vec![0u8; filler as usize]).unwrap();
+    let before = common::sha256(&ws);
+    let out = common::cli(&[
+        "import",
+        "indicators",
+        &ws.display().to_string(),
+        &f.display().to_string(),
+        "--geography",
+        "area",
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");

@@ -14,6 +14,8 @@ use geo::{
     TriangulateEarcut,
 };
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Web Mercator in unit square coordinates (x east 0…1 from −180°, y south 0…1 from the north
 /// edge), the zoom-0 tile space walkers and every tile server use.
@@ -78,9 +80,9 @@ struct AreaSpan {
 }
 
 /// Every area's triangles and rings at one level of detail: rings simplified (Ramer–Douglas–
-/// Peucker) to `tolerance` local units, then triangulated. Level 0 is exact.
+/// Peucker) to its tolerance (`Lods::tolerances`) in local units, then triangulated. Level 0
+/// is exact.
 struct Lod {
-    tolerance: f32,
     vertices: Vec<[f32; 2]>,
     indices: Vec<u32>,
     rings: Vec<Vec<[f32; 2]>>,
@@ -143,7 +145,6 @@ impl Lod {
             (a + v.len(), b + i.len(), c + r.len())
         });
         let mut lod = Lod {
-            tolerance: tolerance as f32,
             vertices: Vec::with_capacity(nv),
             indices: Vec::with_capacity(ni),
             rings: Vec::with_capacity(nr),
@@ -164,12 +165,49 @@ impl Lod {
     }
 }
 
+/// The levels of detail of a layer, each triangulated when first wanted: the first frame needs
+/// only the level the whole layer is seen at, so the layer is ready once its areas are
+/// reprojected; a background thread then builds the others, coarsest first (a level asked for
+/// while it is being built is waited for, never built twice).
+struct Lods {
+    /// The areas in local units (what every level is simplified and triangulated from).
+    local: Vec<MultiPolygon<f64>>,
+    /// Finest (0, exact) first; each coarser level doubles the tolerance.
+    tolerances: Vec<f64>,
+    built: Vec<OnceLock<Lod>>,
+    /// Set when the layer is dropped: the background thread stops between levels.
+    dropped: AtomicBool,
+}
+
+impl Lods {
+    fn get(&self, k: usize) -> Option<&Lod> {
+        let tolerance = *self.tolerances.get(k)?;
+        let cell = self.built.get(k)?;
+        Some(cell.get_or_init(|| Lod::build(&self.local, tolerance)))
+    }
+
+    /// Builds every level not built yet, coarsest first, unless the layer is dropped.
+    fn build_rest(&self) {
+        for k in (0..self.tolerances.len()).rev() {
+            if self.dropped.load(Ordering::Relaxed) {
+                return;
+            }
+            self.get(k);
+        }
+    }
+}
+
+impl Drop for MapLayer {
+    fn drop(&mut self) {
+        self.lods.dropped.store(true, Ordering::Relaxed);
+    }
+}
+
 /// A triangulated polygon layer in local Mercator units, at several levels of detail.
 pub struct MapLayer {
     /// Mercator unit coordinates of the local origin.
     pub origin: [f64; 2],
-    /// Finest first; tolerances grow by 2× a level.
-    lods: Vec<Lod>,
+    lods: Arc<Lods>,
     /// Each area's min x, min y, max x, max y in local units.
     bboxes: Vec<[f32; 4]>,
     /// The areas in local units, for hit tests.
@@ -245,9 +283,8 @@ impl MapLayer {
             });
         let extent = f64::from((bbox[2] - bbox[0]).max(bbox[3] - bbox[1]).max(1e-6));
         let base = extent / 8192.0;
-        let lods = std::iter::once(0.0)
+        let tolerances: Vec<f64> = std::iter::once(0.0)
             .chain((0..COARSER_LEVELS).map(|k| base * 2f64.powi(k)))
-            .map(|tol| Lod::build(&local, tol))
             .collect();
         let shapes = local
             .iter()
@@ -258,6 +295,17 @@ impl MapLayer {
                 })
             })
             .collect();
+        let lods = Arc::new(Lods {
+            local,
+            built: tolerances.iter().map(|_| OnceLock::new()).collect(),
+            tolerances,
+            dropped: AtomicBool::new(false),
+        });
+        let rest = Arc::clone(&lods);
+        // Without a thread (none left) every level is still built when first wanted.
+        let _ = std::thread::Builder::new()
+            .name("map-levels".into())
+            .spawn(move || rest.build_rest());
         MapLayer {
             origin,
             lods,
@@ -277,19 +325,29 @@ impl MapLayer {
         self.shapes.is_empty()
     }
 
+    /// Builds (or waits for) every level of detail: what the background thread does; the
+    /// frame benchmarks call it so that they time the steady state.
+    pub fn finish_levels(&self) {
+        for k in 0..self.lods.tolerances.len() {
+            self.lods.get(k);
+        }
+    }
+
     pub fn vertex_count(&self) -> usize {
-        self.lods.first().map_or(0, |l| l.vertices.len())
+        self.lods.get(0).map_or(0, |l| l.vertices.len())
     }
 
     /// The coarsest level whose simplification stays under half a pixel at this scale.
     fn lod_for(&self, t: &ScreenTransform) -> Option<&Lod> {
         let px_per_unit = t.scale.x.abs().max(1e-12);
         let allowed = 0.5 / px_per_unit;
-        self.lods
+        let k = self
+            .lods
+            .tolerances
             .iter()
-            .rev()
-            .find(|l| l.tolerance <= allowed)
-            .or(self.lods.first())
+            .rposition(|&tol| tol as f32 <= allowed)
+            .unwrap_or(0);
+        self.lods.get(k)
     }
 
     /// The bbox of area `i` in local units.
