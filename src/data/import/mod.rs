@@ -1,4 +1,5 @@
-//! Importers. Each reads and checks everything first, then writes in one transaction: on any
+//! Importers. Each runs in one transaction (indicator CSVs stream their rows into it, checking
+//! each as it is stored; the others read and check everything first, then write): on any
 //! error nothing is written and the workspace file is unchanged.
 
 pub mod boundaries;
