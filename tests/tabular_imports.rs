@@ -566,3 +566,85 @@ fn a_summary_lists_at_most_twenty_indicators() {
     );
     assert!(!s.contains("ind20"), "{s}");
 }
+
+/// A partner's messy file: padded and lower-case codes, `£` with thousands separators, a `%`,
+/// a suppression marker and one code that is not an area. Everything that can be read is,
+/// each fix is reported, and only the unknown code is skipped (with --allow-unmatched); the
+/// same bytes saved by Excel as Windows-1252 import the same.
+#[test]
+fn a_messy_partner_csv_imports_with_each_fix_reported() {
+    let (dir, path, mut ws) = common::new_workspace();
+    let gj = common::write(
+        dir.path(),
+        "lsoa.geojson",
+        common::squares_geojson(&["E01005067", "E01005068", "E01005069"]),
+    );
+    let opts = BoundaryOptions {
+        geography: "lsoa".into(),
+        ..Default::default()
+    };
+    import_boundaries(&mut ws, &gj, &opts).unwrap();
+    let text = "code,indicator,period,value\n \
+         e01005067 ,rent,2024,£872\n\
+         E01005068,rent,2024,\"£1,020\"\n\
+         e01005069,rent,2024,*\n\
+         E01999999,rent,2024,500\n\
+         E01005067,share,2024,12.5%\n";
+    let utf8_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let cp1252: Vec<u8> = text
+        .chars()
+        .map(|c| if c == '£' { 0xA3 } else { c as u8 })
+        .collect();
+    for (name, bytes, period) in [("bom.csv", utf8_bom, "2024"), ("excel.csv", cp1252, "2025")] {
+        let csv = String::from_utf8_lossy(&bytes).replace("2024", period);
+        let bytes = if name == "excel.csv" {
+            csv.chars()
+                .map(|c| if c == '\u{FFFD}' { 0xA3 } else { c as u8 })
+                .collect()
+        } else {
+            csv.into_bytes()
+        };
+        let f = common::write(dir.path(), name, bytes);
+        let iopts = IndicatorOptions {
+            geography: "lsoa".into(),
+            allow_unmatched: true,
+            ..Default::default()
+        };
+        let r = import_indicators(&mut ws, &f, &iopts).unwrap();
+        assert_eq!(
+            (r.matched, r.unmatched, r.skipped_rows),
+            (3, 1, 1),
+            "{name}: {r:?}"
+        );
+        assert_eq!(r.unmatched_examples, ["E01999999"], "{name}");
+        assert_eq!(r.fixed_codes, 2, "{name}: {:?}", r.fixed_code_examples);
+        assert!(
+            r.fixed_code_examples[0].contains("e01005067 → E01005067"),
+            "{name}"
+        );
+        assert_eq!(r.fixed_values, 3, "{name}: {:?}", r.fixed_value_examples);
+        assert!(
+            r.fixed_value_examples[0].contains("'£872' → 872 (currency symbol removed)"),
+            "{name}: {:?}",
+            r.fixed_value_examples
+        );
+        assert!(
+            r.fixed_value_examples[2].contains("→ 12.5 (per-cent sign removed)"),
+            "{name}"
+        );
+        assert_eq!((r.ok, r.suppressed), (3, 1), "{name}");
+        let rent = local_atlas::data::query::values(&ws, "rent", "lsoa", period).unwrap();
+        let got: Vec<(String, Option<f64>)> =
+            rent.into_iter().map(|v| (v.area_code, v.value)).collect();
+        assert_eq!(
+            got,
+            [
+                ("E01005067".to_string(), Some(872.0)),
+                ("E01005068".to_string(), Some(1020.0)),
+                ("E01005069".to_string(), None)
+            ],
+            "{name}"
+        );
+    }
+    drop(path);
+}

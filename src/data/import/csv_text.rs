@@ -110,6 +110,54 @@ pub fn parse_cell(raw: &str) -> Cell {
     }
 }
 
+/// What [`parse_cell_fixing`] had to take off a cell to read it as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFix {
+    /// A leading `£`, `$` or `€` (e.g. `£872`).
+    Currency,
+    /// A trailing `%` (e.g. `12.5%`: read as 12.5, the value in per cent).
+    Percent,
+}
+
+impl CellFix {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CellFix::Currency => "currency symbol removed",
+            CellFix::Percent => "per-cent sign removed",
+        }
+    }
+}
+
+/// [`parse_cell`], and where that finds text, the number a spreadsheet shows with a currency
+/// symbol before it or a `%` after it, with what was taken off.
+///
+/// ```
+/// use local_atlas::data::import::csv_text::{parse_cell_fixing, Cell, CellFix};
+/// assert_eq!(parse_cell_fixing("£1,872"), (Cell::Number(1872.0), Some(CellFix::Currency)));
+/// assert_eq!(parse_cell_fixing(" 12.5% "), (Cell::Number(12.5), Some(CellFix::Percent)));
+/// assert_eq!(parse_cell_fixing("7"), (Cell::Number(7.0), None));
+/// assert_eq!(parse_cell_fixing("£"), (Cell::Text, None));
+/// assert_eq!(parse_cell_fixing("abc%"), (Cell::Text, None));
+/// ```
+pub fn parse_cell_fixing(raw: &str) -> (Cell, Option<CellFix>) {
+    let cell = parse_cell(raw);
+    if cell != Cell::Text {
+        return (cell, None);
+    }
+    let s = raw.trim();
+    let (body, fix) = if let Some(rest) = s.strip_suffix('%') {
+        (rest, CellFix::Percent)
+    } else if let Some(rest) = ['£', '$', '€'].iter().find_map(|c| s.strip_prefix(*c)) {
+        (rest, CellFix::Currency)
+    } else {
+        return (Cell::Text, None);
+    };
+    match parse_cell(body) {
+        Cell::Number(v) if !body.trim().is_empty() => (Cell::Number(v), Some(fix)),
+        _ => (Cell::Text, None),
+    }
+}
+
 fn is_thousands(s: &str) -> bool {
     let body = s.strip_prefix('-').unwrap_or(s);
     let int = body.split('.').next().unwrap_or_default();

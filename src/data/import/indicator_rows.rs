@@ -4,7 +4,7 @@
 //! name the file, line and column of a bad cell.
 
 use super::csv_stream::CsvStream;
-use super::csv_text::{Cell, CsvColumns, parse_cell};
+use super::csv_text::{Cell, CellFix, CsvColumns, parse_cell_fixing};
 use super::indicators::{IndicatorOptions, MAX_CODE_CHARS};
 use super::session::ImportRun;
 use super::value_checks::AssociateNames;
@@ -33,7 +33,10 @@ pub(crate) fn code_column(
             break;
         }
         for (i, h) in hits.iter_mut().enumerate() {
-            *h += usize::from(codes.contains(sample.cell(i).trim()));
+            let cell = sample.cell(i);
+            let code = cell.trim();
+            // Lower-case or padded codes count too: the import matches them fixed.
+            *h += usize::from(codes.contains(code) || codes.contains(&code.to_uppercase()));
         }
     }
     let best = hits
@@ -205,6 +208,7 @@ pub(crate) fn long_row(
     cols: &LongColumns,
     opts: &IndicatorOptions,
     r: &mut ValueRow,
+    fixes: &ValueFixes,
 ) -> Result<()> {
     let (line, table) = (s.line(), &s.columns);
     let set = |to: &mut String, c: usize| {
@@ -240,7 +244,7 @@ pub(crate) fn long_row(
     }
     check_code(table, line, cols.indicator, "indicator code", &r.indicator)?;
     check_code(table, line, cols.period.unwrap_or(0), "period", &r.period)?;
-    (r.value, r.status) = value_cell(s, cols.value)?;
+    (r.value, r.status) = value_cell(s, cols.value, fixes)?;
     set(&mut r.area_code, cols.code);
     if r.area_code.is_empty() {
         return Err(cell_error(
@@ -255,7 +259,7 @@ pub(crate) fn long_row(
     let extra = |c: Option<usize>| -> Result<Option<f64>> {
         match c {
             None => Ok(None),
-            Some(c) => value_cell(s, c).map(|(v, _)| v),
+            Some(c) => value_cell(s, c, fixes).map(|(v, _)| v),
         }
     };
     r.numerator = extra(cols.numerator)?;
@@ -267,9 +271,17 @@ pub(crate) fn long_row(
 }
 
 /// Cell `col` of the current record as a value and its status; text is an error.
-pub(crate) fn value_cell(s: &CsvStream, col: usize) -> Result<(Option<f64>, Status)> {
+pub(crate) fn value_cell(
+    s: &CsvStream,
+    col: usize,
+    fixes: &ValueFixes,
+) -> Result<(Option<f64>, Status)> {
     let raw = s.cell(col);
-    match parse_cell(&raw) {
+    let (cell, fix) = parse_cell_fixing(&raw);
+    if let (Cell::Number(v), Some(fix)) = (cell, fix) {
+        fixes.note(s, col, &raw, v, fix);
+    }
+    match cell {
         Cell::Number(v) => Ok((Some(v), Status::Ok)),
         Cell::Suppressed => Ok((None, Status::Suppressed)),
         Cell::Missing => Ok((None, Status::Missing)),
@@ -280,6 +292,34 @@ pub(crate) fn value_cell(s: &CsvStream, col: usize) -> Result<(Option<f64>, Stat
             format!("'{}' is not a number", excerpt(&raw)),
             "use a number, or a marker for a value that is not available: empty, .., :, - (missing) or *, c, x, ~ (suppressed)",
         )),
+    }
+}
+
+/// Values read once a currency symbol or `%` was taken off: how many, and the first five.
+#[derive(Default)]
+pub(crate) struct ValueFixes {
+    count: std::cell::Cell<usize>,
+    examples: std::cell::RefCell<Vec<String>>,
+}
+
+impl ValueFixes {
+    fn note(&self, s: &CsvStream, col: usize, raw: &str, v: f64, fix: CellFix) {
+        self.count.set(self.count.get() + 1);
+        let mut ex = self.examples.borrow_mut();
+        if ex.len() < 5 {
+            ex.push(format!(
+                "line {}, column {}: '{}' → {v} ({})",
+                s.line(),
+                s.columns.column_name(col),
+                excerpt(raw.trim()),
+                fix.describe()
+            ));
+        }
+    }
+
+    /// (how many, examples).
+    pub fn take(self) -> (usize, Vec<String>) {
+        (self.count.get(), self.examples.into_inner())
     }
 }
 
@@ -341,7 +381,7 @@ pub(crate) fn wide_columns(
         let (read, total) = pass.progress();
         run.step_stream(n, read, total)?;
         for (k, &col) in chosen.iter().enumerate() {
-            match parse_cell(&pass.cell(col)) {
+            match parse_cell_fixing(&pass.cell(col)).0 {
                 Cell::Number(_) => numbers[k] += 1,
                 Cell::Text if first_text[k].is_none() => {
                     first_text[k] = Some((line, pass.cell(col).into_owned()))
@@ -378,11 +418,16 @@ pub(crate) fn wide_columns(
 }
 
 /// The current wide-form record's values, one per indicator column.
-pub(crate) fn wide_rows(s: &CsvStream, w: &WideColumns, out: &mut Vec<ValueRow>) -> Result<()> {
+pub(crate) fn wide_rows(
+    s: &CsvStream,
+    w: &WideColumns,
+    out: &mut Vec<ValueRow>,
+    fixes: &ValueFixes,
+) -> Result<()> {
     out.clear();
     let code = area_code(s, w.code)?;
     for &col in &w.indicators {
-        let (value, status) = value_cell(s, col)?;
+        let (value, status) = value_cell(s, col, fixes)?;
         out.push(ValueRow {
             indicator: s.columns.headers.get(col).cloned().unwrap_or_default(),
             area_code: code.clone(),

@@ -126,8 +126,12 @@ impl<'a, 't> Sink<'a, 't> {
     /// Checks and stores one row. `Err(Ok(dup))` asks the caller to find the first line of a
     /// duplicate (it has the file); other errors stop the import.
     pub fn add(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {
-        let Some(&k) = self.slot_of.get(r.area_code.as_str()) else {
-            return self.add_unmatched(r);
+        let k = match self.slot_of.get(r.area_code.as_str()) {
+            Some(&k) => k,
+            None => match self.fixed_slot(r) {
+                Some(k) => k,
+                None => return self.add_unmatched(r),
+            },
         };
         let series = match &self.last {
             Some((i, p, id)) if *i == r.indicator && *p == r.period => *id,
@@ -136,7 +140,8 @@ impl<'a, 't> Sink<'a, 't> {
         let area = match self.slots[k].id {
             Some(id) => id,
             None => {
-                let id = self.writer.area_id(&r.area_code)?;
+                // The boundary's own code (a fixed `e01…` is stored as `E01…`).
+                let id = self.writer.area_id(&self.slot_codes[k])?;
                 self.slots[k].id = Some(id);
                 id
             }
@@ -167,6 +172,26 @@ impl<'a, 't> Sink<'a, 't> {
             Status::Missing => rep.missing += 1,
         }
         Ok(())
+    }
+
+    /// The area a code names once trimmed and in upper case (`e01005067` → `E01005067`), noted
+    /// in the report as fixed.
+    fn fixed_slot(&mut self, r: &ValueRow) -> Option<usize> {
+        let norm = r.area_code.trim().to_uppercase();
+        if norm == r.area_code {
+            return None;
+        }
+        let k = *self.slot_of.get(norm.as_str())?;
+        let rep = &mut self.report;
+        rep.fixed_codes += 1;
+        if rep.fixed_code_examples.len() < EXAMPLES {
+            rep.fixed_code_examples.push(format!(
+                "line {}: {} → {norm}",
+                r.line,
+                excerpt(&r.area_code)
+            ));
+        }
+        Some(k)
     }
 
     /// Writes the values gathered so far (call once more after the last row).

@@ -9,7 +9,8 @@
 use super::csv_stream::CsvStream;
 use super::csv_text::TextEncoding;
 use super::indicator_rows::{
-    LongColumns, WideColumns, code_column, long_columns, long_row, wide_columns, wide_rows,
+    LongColumns, ValueFixes, WideColumns, code_column, long_columns, long_row, wide_columns,
+    wide_rows,
 };
 use super::indicator_sink::{Sink, SinkError};
 use super::metadata;
@@ -67,6 +68,14 @@ pub struct IndicatorReport {
     pub outside_ci: usize,
     /// Up to five of them: line, area, indicator, period, value and limits.
     pub outside_ci_examples: Vec<String>,
+    /// Area codes that matched a boundary only once trimmed and in upper case (e.g.
+    /// `e01005067`), and up to five of them as "line: code → CODE".
+    pub fixed_codes: usize,
+    pub fixed_code_examples: Vec<String>,
+    /// Values read once a currency symbol or a `%` was taken off (e.g. `£872`), and up to
+    /// five as "line N, column: raw → number (what was removed)".
+    pub fixed_values: usize,
+    pub fixed_value_examples: Vec<String>,
     /// More distinct unmatched codes than were counted
     /// ([`super::indicator_sink::MAX_UNMATCHED_TRACKED`]).
     #[serde(skip)]
@@ -139,8 +148,10 @@ pub fn import_indicators_with(
     run.stage("importing indicators");
     run.write(ws, |tx| {
         let mut sink = Sink::new(tx, opts, path, &codes, &sidecar, report)?;
-        let sha = stream_rows(stream, &form, opts, &mut sink, run)?;
-        let report = sink.finish(&code_name)?;
+        let fixes = ValueFixes::default();
+        let sha = stream_rows(stream, &form, opts, &mut sink, run, &fixes)?;
+        let mut report = sink.finish(&code_name)?;
+        (report.fixed_values, report.fixed_value_examples) = fixes.take();
         let detail = serde_json::to_string(&report).unwrap_or_default();
         super::log_import(
             tx,
@@ -162,6 +173,7 @@ fn stream_rows(
     opts: &IndicatorOptions,
     sink: &mut Sink<'_, '_>,
     run: &ImportRun<'_>,
+    fixes: &ValueFixes,
 ) -> Result<String> {
     let mut rows: Vec<ValueRow> = Vec::new();
     let mut n = 0usize;
@@ -169,7 +181,7 @@ fn stream_rows(
         n += 1;
         let (read, total) = stream.progress();
         run.step_stream(n, read, total)?;
-        if let Some(w) = record_rows(&stream, form, opts, &mut rows)? {
+        if let Some(w) = record_rows(&stream, form, opts, &mut rows, fixes)? {
             sink.outside_ci(w);
         }
         for r in &rows {
@@ -192,6 +204,7 @@ fn record_rows(
     form: &Form,
     opts: &IndicatorOptions,
     rows: &mut Vec<ValueRow>,
+    fixes: &ValueFixes,
 ) -> Result<Option<String>> {
     match form {
         Form::Long { cols, units } => {
@@ -200,7 +213,7 @@ fn record_rows(
                 rows.push(ValueRow::computed("", "", "", None));
             }
             let r = &mut rows[0];
-            long_row(stream, cols, opts, r)?;
+            long_row(stream, cols, opts, r, fixes)?;
             let proportion = match cols.value_type {
                 Some(c) => is_proportion(&stream.cell(c)),
                 None => units.get(&r.indicator).is_some_and(|u| is_proportion(u)),
@@ -208,7 +221,7 @@ fn record_rows(
             check_associates(&stream.columns.file, r, &cols.names, proportion)
         }
         Form::Wide(w) => {
-            wide_rows(stream, w, rows)?;
+            wide_rows(stream, w, rows, fixes)?;
             Ok(None)
         }
     }
@@ -256,9 +269,12 @@ fn first_line_of(
         if line >= dup.line {
             break;
         }
-        record_rows(&again, form, opts, &mut rows)?;
+        record_rows(&again, form, opts, &mut rows, &ValueFixes::default())?;
+        // Codes compared as matched (trimmed, upper case): `e01` and `E01` are one area.
         let same = |r: &ValueRow| {
-            r.area_code == dup.area_code && r.indicator == dup.indicator && r.period == dup.period
+            r.area_code.to_uppercase() == dup.area_code.to_uppercase()
+                && r.indicator == dup.indicator
+                && r.period == dup.period
         };
         if rows.iter().any(same) {
             return Ok(line);

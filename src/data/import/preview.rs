@@ -189,7 +189,12 @@ fn csv_preview(ws: &Workspace, file: String, table: Table, stem: &str) -> FilePr
                         .rows
                         .iter()
                         .take(MATCH_ROWS)
-                        .filter(|(_, r)| r.get(c).is_some_and(|v| codes.contains(v.trim())))
+                        .filter(|(_, r)| {
+                            r.get(c).is_some_and(|v| {
+                                let v = v.trim();
+                                codes.contains(v) || codes.contains(&v.to_uppercase())
+                            })
+                        })
                         .count();
                     (hits, c)
                 })

@@ -128,6 +128,20 @@ fn indicators(r: &IndicatorReport) -> String {
             r.unmatched, r.skipped_rows
         ));
     }
+    if r.fixed_codes > 0 {
+        s.push_str(&format!(
+            "\nfixed: {} area code(s) matched once trimmed and in upper case (e.g. {})",
+            r.fixed_codes,
+            r.fixed_code_examples.join("; ")
+        ));
+    }
+    if r.fixed_values > 0 {
+        s.push_str(&format!(
+            "\nfixed: {} value(s) read once a currency symbol or % was removed (e.g. {})",
+            r.fixed_values,
+            r.fixed_value_examples.join("; ")
+        ));
+    }
     if r.outside_ci > 0 {
         s.push_str(&format!(
             "\nwarning: {} value(s) lie outside their own confidence interval, kept as published (e.g. {})",
