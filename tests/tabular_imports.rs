@@ -648,3 +648,30 @@ fn a_messy_partner_csv_imports_with_each_fix_reported() {
     }
     drop(path);
 }
+
+/// An Excel workbook given as indicators or boundaries gets how to save it as CSV, not a
+/// parse error or a list of layer formats; the workspace is unchanged.
+#[test]
+fn a_spreadsheet_workbook_is_refused_with_how_to_save_it_as_csv() {
+    let (dir, path, mut ws) = small_workspace();
+    // The first bytes of a real .xlsx (a zip archive).
+    let f = common::write(dir.path(), "rents.xlsx", b"PK\x03\x04\x14\x00\x06\x00");
+    expect_error(
+        &path,
+        || import_indicators(&mut ws, &f, &long()),
+        &[
+            "rents.xlsx",
+            "spreadsheet workbook (.xlsx)",
+            "save it as 'CSV UTF-8",
+        ],
+    );
+    let opts = BoundaryOptions {
+        geography: "other".into(),
+        ..Default::default()
+    };
+    expect_error(
+        &path,
+        || import_boundaries(&mut ws, &f, &opts),
+        &["rents.xlsx", "save it as 'CSV UTF-8"],
+    );
+}

@@ -71,6 +71,33 @@ pub(crate) fn open_error(path: &Path, e: &std::io::Error) -> crate::error::Error
         .into()
 }
 
+/// Refuses a spreadsheet workbook given where a CSV or a layer file belongs (`.xlsx`, `.xls`,
+/// `.xlsm`, `.ods`): its bytes are a zip or a binary format, and the useful answer is how to
+/// save it as CSV, not which formats are read.
+///
+/// ```
+/// use local_atlas::data::read_limited::refuse_workbook;
+/// let e = refuse_workbook(std::path::Path::new("rents.xlsx")).unwrap_err().to_string();
+/// assert!(e.contains("save it as 'CSV UTF-8"), "{e}");
+/// assert!(refuse_workbook(std::path::Path::new("rents.csv")).is_ok());
+/// ```
+pub fn refuse_workbook(path: &Path) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if matches!(ext.as_str(), "xlsx" | "xls" | "xlsm" | "ods") {
+        return Err(InputError::new(
+            path.display(),
+            format!("is a spreadsheet workbook (.{ext}), not a CSV file"),
+        )
+        .hint("open it in Excel (or LibreOffice) and save it as 'CSV UTF-8 (comma delimited)', then import the .csv")
+        .into());
+    }
+    Ok(())
+}
+
 /// `bytes` as "64 MiB", "2 GiB", "512 KiB" or "100 bytes".
 fn size_text(bytes: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];

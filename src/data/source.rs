@@ -96,6 +96,7 @@ pub fn read_layer_as(
     gpkg_layer: Option<&str>,
     crs: Option<Crs>,
 ) -> Result<SourceLayer> {
+    crate::data::read_limited::refuse_workbook(path)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

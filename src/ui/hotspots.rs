@@ -18,6 +18,7 @@ use crate::ops::map::explore::{AreaRow, Explore};
 use crate::ops::stats::{self, Statistic, StatsRequest, StatsResponse};
 use crate::render::input::LegendBlock;
 use crate::render::spec::ClusterScheme;
+use crate::render::symbology::format::p_clause;
 use crate::render::symbology::{LegendOptions, clusters};
 use egui::Color32;
 use std::collections::HashMap;
@@ -401,13 +402,13 @@ fn result_text(ui: &mut egui::Ui, resp: &StatsResponse) {
     match resp {
         StatsResponse::Moran(m) => {
             ui.label(format!(
-                "Moran's I = {:.4} (E[I] = {:.4}), z = {:.2}, p (normal) = {:.4}{}",
+                "Moran's I = {:.4} (E[I] = {:.4}), z = {:.2}, {}{}",
                 m.i,
                 m.expected_i,
                 m.z_normal,
-                m.p_normal,
+                p_clause("p (normal)", m.p_normal),
                 m.p_sim
-                    .map_or(String::new(), |p| format!(", pseudo p = {p:.4}"))
+                    .map_or(String::new(), |p| format!(", {}", p_clause("pseudo p", p)))
             ));
         }
         StatsResponse::Lisa(l) => {

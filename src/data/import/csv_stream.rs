@@ -110,6 +110,7 @@ const PREFIX_BYTES: usize = 1 << 20;
 impl CsvStream {
     /// Opens a CSV file: a regular file or a named pipe, never a folder or a device.
     pub fn open(path: &Path, encoding: TextEncoding) -> Result<Self> {
+        crate::data::read_limited::refuse_workbook(path)?;
         let shown = path.display();
         let meta =
             std::fs::metadata(path).map_err(|e| crate::data::read_limited::open_error(path, &e))?;

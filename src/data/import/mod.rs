@@ -33,6 +33,7 @@ pub const MAX_CSV_BYTES: u64 = 128 << 20;
 /// regular file, or a named pipe (`<(zcat data.csv.gz)`: read as it streams, never beyond the
 /// limit); never a folder, a device such as `/dev/zero`, or a socket.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    crate::data::read_limited::refuse_workbook(path)?;
     if path.is_dir() {
         return Err(InputError::new(path.display(), "is a folder")
             .hint("give the CSV file inside it")

@@ -47,3 +47,35 @@ pub fn format_value(value: f64, decimals: usize) -> String {
         grouped
     }
 }
+
+/// A p-value as a reader expects it: three decimals, and "< 0.001" below that (never
+/// "0.0000", which reads as impossible).
+///
+/// ```
+/// use local_atlas::render::symbology::format::format_p;
+/// assert_eq!(format_p(0.0004), "< 0.001");
+/// assert_eq!(format_p(0.0123), "0.012");
+/// assert_eq!(format_p(1.0), "1.000");
+/// ```
+pub fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// "NAME = 0.012", or "NAME < 0.001" ([`format_p`]).
+///
+/// ```
+/// use local_atlas::render::symbology::format::p_clause;
+/// assert_eq!(p_clause("pseudo p", 0.00002), "pseudo p < 0.001");
+/// assert_eq!(p_clause("p", 0.5), "p = 0.500");
+/// ```
+pub fn p_clause(name: &str, p: f64) -> String {
+    if p < 0.001 {
+        format!("{name} < 0.001")
+    } else {
+        format!("{name} = {}", format_p(p))
+    }
+}
