@@ -359,26 +359,16 @@ fn an_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
     let codes: Vec<String> = (0..6000).map(|i| format!("E{i:08}")).collect();
     let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let big = common::write(dir.path(), "big.geojson", common::squares_geojson(&refs));
-    let filler = free_bytes(&disk).saturating_sub(150_000);
-    std::fs::write(disk.join("filler"), vec![0u8; filler as usize]).unwrap();
-    let before = common::sha256(&ws);
-    let out = common::cli(&[
-        "import",
-        "boundaries",
-        &ws.display().to_string(),
-        &big.display().to_string(),
-        "--geography",
-        "big",
-    ]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("the disk is full: nothing was written"),
-        "{err}"
+    import_onto_a_full_disk(
+        &disk,
+        &ws,
+        &[
+            "boundaries",
+            &big.display().to_string(),
+            "--geography",
+            "big",
+        ],
     );
-    assert!(!journal_of(&ws).exists(), "a journal is left");
-    assert_eq!(common::sha256(&ws), before, "the workspace changed");
-    drop(Workspace::open(&ws).expect("the workspace opens"));
 }
 
 /// A small tmpfs mounted at `dir/disk`, unmounted when the guard drops; `None` (the test is
@@ -423,24 +413,36 @@ fn an_indicator_import_on_a_full_disk_leaves_the_workspace_as_it_was() {
         }
     }
     let f = common::write(dir.path(), "many.csv", csv);
-    let filler = free_bytes(&disk).saturating_sub(150_000);
+    import_onto_a_full_disk(
+        &disk,
+        &ws,
+        &[
+            "indicators",
+            &f.display().to_string(),
+            "--geography",
+            "area",
+        ],
+    );
+}
+
+/// Fills `disk` to within 150 kB, runs `import ARGS` into `ws` on it, and checks that the
+/// import says the disk is full and leaves the workspace byte-identical, without a journal,
+/// and openable.
+fn import_onto_a_full_disk(disk: &Path, ws: &Path, args: &[&str]) {
+    let filler = free_bytes(disk).saturating_sub(150_000);
     std::fs::write(disk.join("filler"), vec![0u8; filler as usize]).unwrap();
-    let before = common::sha256(&ws);
-    let out = common::cli(&[
-        "import",
-        "indicators",
-        &ws.display().to_string(),
-        &f.display().to_string(),
-        "--geography",
-        "area",
-    ]);
+    let before = common::sha256(ws);
+    let ws_arg = ws.display().to_string();
+    let mut all = vec!["import", args[0], ws_arg.as_str()];
+    all.extend_from_slice(&args[1..]);
+    let out = common::cli(&all);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("the disk is full: nothing was written"),
         "{err}"
     );
-    assert!(!journal_of(&ws).exists(), "a journal is left");
-    assert_eq!(common::sha256(&ws), before, "the workspace changed");
-    drop(Workspace::open(&ws).expect("the workspace opens"));
+    assert!(!journal_of(ws).exists(), "a journal is left");
+    assert_eq!(common::sha256(ws), before, "the workspace changed");
+    drop(Workspace::open(ws).expect("the workspace opens"));
 }

@@ -1,34 +1,23 @@
 //! Writing indicator values keyed by integers (schema version 6, see
 //! [`super::schema`]): each series (indicator × geography × period) and each area (geography ×
-//! code) is looked up or created once per write and remembered, so storing a value costs one
-//! insert into `atlas_series_values` however many values the workspace already holds.
+//! code) is looked up or created once per write and remembered, so storing a value costs a
+//! share of one multi-row insert ([`super::value_batch`]) however many values the workspace
+//! already holds.
 
 use super::indicator::ValueRow;
+use super::value_batch::{BATCH, BatchWriter, NewValue};
 use crate::error::Result;
 use rusqlite::{OptionalExtension, Transaction};
 use std::collections::HashMap;
 
-/// SQLite's extended result code for a duplicate primary key.
-const SQLITE_CONSTRAINT_PRIMARYKEY: i32 = 1555;
-
 /// Stores values of one geography inside a transaction.
 pub struct ValueWriter<'t> {
     tx: &'t Transaction<'t>,
-    /// The insert, prepared once (it runs once per value).
-    insert: rusqlite::Statement<'t>,
     geography: String,
     /// indicator → period → series id.
     series: HashMap<String, HashMap<String, i64>>,
     /// area code → area id (every area of the geography already known, read once).
     areas: HashMap<String, i64>,
-}
-
-/// What one insert did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inserted {
-    New,
-    /// The series already had a value for this area (nothing was written).
-    Duplicate,
 }
 
 impl<'t> ValueWriter<'t> {
@@ -49,14 +38,8 @@ impl<'t> ValueWriter<'t> {
             let (indicator, period, id): (String, String, i64) = row?;
             series.entry(indicator).or_default().insert(period, id);
         }
-        let insert = tx.prepare(
-            "INSERT INTO atlas_series_values \
-             (series, area, value, numerator, denominator, lower_ci, upper_ci, status) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
         Ok(Self {
             tx,
-            insert,
             geography: geography.to_string(),
             series,
             areas,
@@ -103,37 +86,6 @@ impl<'t> ValueWriter<'t> {
         self.areas.insert(code.to_string(), id);
         Ok(id)
     }
-
-    /// Stores one value of a series for an area; a second value for the same pair is not
-    /// written and reported as [`Inserted::Duplicate`].
-    pub fn insert(&mut self, series: i64, area: i64, r: &ValueRow) -> Result<Inserted> {
-        let done = self.insert.execute(rusqlite::params![
-            series,
-            area,
-            r.value,
-            r.numerator,
-            r.denominator,
-            r.lower_ci,
-            r.upper_ci,
-            r.status.code()
-        ]);
-        match done {
-            Ok(_) => Ok(Inserted::New),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == SQLITE_CONSTRAINT_PRIMARYKEY =>
-            {
-                Ok(Inserted::Duplicate)
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Stores a row by its codes (series and area created when new).
-    pub fn insert_row(&mut self, r: &ValueRow) -> Result<Inserted> {
-        let series = self.series_id(&r.indicator, &r.period)?;
-        let area = self.area_id(&r.area_code)?;
-        self.insert(series, area, r)
-    }
 }
 
 /// How many values a series holds.
@@ -174,11 +126,27 @@ pub fn delete_series(
 }
 
 /// Inserts value rows for a geography (results Local Atlas computed; their (indicator, area,
-/// period) are distinct by construction, a repeat is an internal error).
+/// period) are distinct by construction, a repeat is an internal error), [`BATCH`] at a time.
 pub fn insert_values(tx: &Transaction<'_>, geography: &str, rows: &[ValueRow]) -> Result<()> {
     let mut w = ValueWriter::new(tx, geography)?;
-    for r in rows {
-        if w.insert_row(r)? == Inserted::Duplicate {
+    let mut batch = BatchWriter::new(tx)?;
+    for chunk in rows.chunks(BATCH) {
+        let values = chunk
+            .iter()
+            .map(|r| {
+                Ok(NewValue {
+                    series: w.series_id(&r.indicator, &r.period)?,
+                    area: w.area_id(&r.area_code)?,
+                    value: r.value,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                    lower_ci: r.lower_ci,
+                    upper_ci: r.upper_ci,
+                    status: r.status,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(r) = batch.insert(&values)?.and_then(|i| chunk.get(i)) {
             return Err(crate::error::Error::Invalid(format!(
                 "two values for area {} of {} in period {}",
                 r.area_code, r.indicator, r.period
@@ -205,21 +173,13 @@ mod tests {
     }
 
     #[test]
-    fn values_round_trip_and_a_second_value_is_a_duplicate() {
+    fn values_round_trip_and_a_second_value_is_refused() {
         let (_d, ws) = ws_with_indicator();
         let mut row = ValueRow::computed("a", "E01", "2020", Some(2.5));
         row.numerator = Some(5.0);
-        let outcome = ws
-            .write(|tx| {
-                let mut w = ValueWriter::new(tx, "lsoa")?;
-                let first = w.insert_row(&row)?;
-                let second = w.insert_row(&row)?;
-                let missing = ValueRow::computed("a", "E02", "2020", None);
-                w.insert_row(&missing)?;
-                Ok((first, second))
-            })
+        let missing = ValueRow::computed("a", "E02", "2020", None);
+        ws.write(|tx| insert_values(tx, "lsoa", &[row.clone(), missing.clone()]))
             .unwrap();
-        assert_eq!(outcome, (Inserted::New, Inserted::Duplicate));
         let got = query::values(&ws, "a", "lsoa", "2020").unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(
@@ -229,6 +189,13 @@ mod tests {
         assert_eq!(got[0].numerator, Some(5.0));
         assert_eq!(got[1].status, Status::Missing);
         assert_eq!(query::periods(&ws, "a", "lsoa").unwrap(), vec!["2020"]);
+        let again = ValueRow::computed("a", "E03", "2020", Some(1.0));
+        let err = ws
+            .write(|tx| insert_values(tx, "lsoa", &[again.clone(), again.clone()]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("two values for area E03"), "{err}");
+        assert_eq!(query::values(&ws, "a", "lsoa", "2020").unwrap().len(), 2);
     }
 
     #[test]

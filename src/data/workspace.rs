@@ -127,10 +127,7 @@ impl Workspace {
             // transaction may have written a header counting pages it never wrote).
             let c = Connection::open_with_flags(path, flags).map_err(|e| translate(path, e))?;
             harden(&c).map_err(|e| translate(path, e))?;
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map_err(|e| translate(path, e))?;
+            super::workspace_restore::read_schema(&c).map_err(|e| translate(path, e))?;
         }
         // A journal still there belongs to a live writer in another process (SQLite then waits
         // or says the workspace is busy): the header may count pages it has not written yet.

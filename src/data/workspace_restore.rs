@@ -78,7 +78,7 @@ fn restore(conn: &Connection, path: &Path, cause: Error) -> Error {
 }
 
 /// A read that makes SQLite roll back a hot journal before it answers.
-fn read_schema(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn read_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })

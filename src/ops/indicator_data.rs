@@ -84,8 +84,7 @@ impl IndicatorValues {
         indicator: &str,
         period: Option<&str>,
     ) -> Result<Self> {
-        query::indicator_meta(ws, indicator)?;
-        let period = query::resolve_period(ws, indicator, geography, period)?;
+        let period = known_period(ws, geography, indicator, period)?;
         let codes = query::area_codes(ws, geography)?;
         let values = in_area_order(ws, geography, indicator, &period, &codes)?;
         Ok(Self {
@@ -94,6 +93,17 @@ impl IndicatorValues {
             values,
         })
     }
+}
+
+/// The period asked for (or the latest) of an indicator the workspace has.
+fn known_period(
+    ws: &Workspace,
+    geography: &str,
+    indicator: &str,
+    period: Option<&str>,
+) -> Result<String> {
+    query::indicator_meta(ws, indicator)?;
+    query::resolve_period(ws, indicator, geography, period)
 }
 
 /// The values of a series in the order of `codes` (`None`: missing, suppressed or absent).
@@ -121,8 +131,7 @@ impl IndicatorData {
         indicator: &str,
         period: Option<&str>,
     ) -> Result<Self> {
-        query::indicator_meta(ws, indicator)?;
-        let period = query::resolve_period(ws, indicator, geography, period)?;
+        let period = known_period(ws, geography, indicator, period)?;
         let areas = query::areas(ws, geography)?;
         let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
         let values = in_area_order(ws, geography, indicator, &period, &codes)?;

@@ -203,6 +203,9 @@ impl Writer {
     /// rotated about the origin, has its line half a spacing in), so hatches of neighbouring
     /// areas join up as they do there.
     fn hatch(&mut self, p: &PathItem, c: &Colour, spacing_mm: f64, angle_deg: f64, width_mm: f64) {
+        // As the SVG route's pattern: never closer than 0.1 mm (a line count per area bounded by
+        // its size).
+        let spacing_mm = spacing_mm.max(0.1);
         let (sin, cos) = angle_deg.to_radians().sin_cos();
         // Each point's position across the lines (n) and along them (t).
         let (mut n0, mut n1, mut t0, mut t1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -215,7 +218,7 @@ impl Writer {
             let (n, t) = (-q.x * sin + q.y * cos, q.x * cos + q.y * sin);
             (n0, n1, t0, t1) = (n0.min(n), n1.max(n), t0.min(t), t1.max(t));
         }
-        if n0 > n1 || spacing_mm <= 0.0 || !spacing_mm.is_finite() {
+        if n0 > n1 || !spacing_mm.is_finite() {
             return;
         }
         self.raw("q\n");

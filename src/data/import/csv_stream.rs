@@ -5,7 +5,7 @@
 //! again from the start ([`CsvStream::reopen`]); a named pipe is read once into memory,
 //! bounded as before ([`super::MAX_CSV_BYTES`]), and re-read from there.
 
-use super::csv_text::{CsvColumns, TextEncoding, csv_error, delimiter};
+use super::csv_text::{CsvColumns, TextEncoding, csv_error, delimiter, not_utf8, utf16_error};
 use crate::error::{InputError, Result};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -250,9 +250,7 @@ fn read_prefix(file: &str, source: &mut LineEnds) -> Result<Vec<u8>> {
         prefix.extend_from_slice(&chunk[..n]);
     }
     if prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]) {
-        return Err(InputError::new(file, "is saved as UTF-16 text")
-            .hint("save it as 'CSV UTF-8 (comma delimited)' and import again")
-            .into());
+        return Err(utf16_error(file));
     }
     if prefix.starts_with(b"\xEF\xBB\xBF") {
         prefix.drain(..3);
@@ -271,13 +269,6 @@ fn decode_field(bytes: &[u8], encoding: TextEncoding) -> Cow<'_, str> {
         }
         (_, Ok(text)) => Cow::Borrowed(text),
     }
-}
-
-fn not_utf8(file: &str, line: u64) -> crate::error::Error {
-    InputError::new(file, "is not valid UTF-8 text")
-        .line(line)
-        .hint("save it as 'CSV UTF-8', or pass --encoding windows-1252 if it came from Excel on Windows")
-        .into()
 }
 
 #[cfg(test)]

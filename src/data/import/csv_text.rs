@@ -38,9 +38,7 @@ impl std::str::FromStr for TextEncoding {
 /// ```
 pub fn decode(file: &str, bytes: &[u8], encoding: TextEncoding) -> Result<String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(InputError::new(file, "is saved as UTF-16 text")
-            .hint("save it as 'CSV UTF-8 (comma delimited)' and import again")
-            .into());
+        return Err(utf16_error(file));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match (encoding, std::str::from_utf8(body)) {
@@ -50,12 +48,24 @@ pub fn decode(file: &str, bytes: &[u8], encoding: TextEncoding) -> Result<String
         (TextEncoding::Utf8, Err(e)) => {
             let valid = body.get(..e.valid_up_to()).unwrap_or_default();
             let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u64;
-            Err(InputError::new(file, "is not valid UTF-8 text")
-                .line(line)
-                .hint("save it as 'CSV UTF-8', or pass --encoding windows-1252 if it came from Excel on Windows")
-                .into())
+            Err(not_utf8(file, line))
         }
     }
+}
+
+/// A file saved as UTF-16 (shared by the whole-file and the streamed reader).
+pub(crate) fn utf16_error(file: &str) -> crate::error::Error {
+    InputError::new(file, "is saved as UTF-16 text")
+        .hint("save it as 'CSV UTF-8 (comma delimited)' and import again")
+        .into()
+}
+
+/// Bytes that are not UTF-8 where UTF-8 was asked for, at `line`.
+pub(crate) fn not_utf8(file: &str, line: u64) -> crate::error::Error {
+    InputError::new(file, "is not valid UTF-8 text")
+        .line(line)
+        .hint("save it as 'CSV UTF-8', or pass --encoding windows-1252 if it came from Excel on Windows")
+        .into()
 }
 
 fn win1252(bytes: &[u8]) -> String {

@@ -99,17 +99,22 @@ pub(crate) fn cell_error(
 /// The current record's area code, trimmed, present and not too long.
 pub(crate) fn area_code(s: &CsvStream, col: usize) -> Result<String> {
     let code = s.cell(col).trim().to_string();
+    check_area_code(&s.columns, s.line(), col, &code)?;
+    Ok(code)
+}
+
+/// An area code must be there and not too long.
+fn check_area_code(cols: &CsvColumns, line: u64, col: usize, code: &str) -> Result<()> {
     if code.is_empty() {
         return Err(cell_error(
-            &s.columns,
-            s.line(),
+            cols,
+            line,
             col,
             "empty area code".into(),
             "fill in the code or delete the row",
         ));
     }
-    check_code(&s.columns, s.line(), col, "area code", &code)?;
-    Ok(code)
+    check_code(cols, line, col, "area code", code)
 }
 
 /// The columns of a long-form file.
@@ -246,16 +251,7 @@ pub(crate) fn long_row(
     check_code(table, line, cols.period.unwrap_or(0), "period", &r.period)?;
     (r.value, r.status) = value_cell(s, cols.value, fixes)?;
     set(&mut r.area_code, cols.code);
-    if r.area_code.is_empty() {
-        return Err(cell_error(
-            table,
-            line,
-            cols.code,
-            "empty area code".into(),
-            "fill in the code or delete the row",
-        ));
-    }
-    check_code(table, line, cols.code, "area code", &r.area_code)?;
+    check_area_code(table, line, cols.code, &r.area_code)?;
     let extra = |c: Option<usize>| -> Result<Option<f64>> {
         match c {
             None => Ok(None),
