@@ -48,9 +48,24 @@ impl fmt::Display for InputError {
         }
         write!(f, ": {}", self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, ". {hint}")?;
+            write!(f, ". {}", sentence(hint))?;
         }
         Ok(())
+    }
+}
+
+/// `text` as a sentence after a full stop: its first letter a capital.
+///
+/// ```
+/// use local_atlas::error::sentence;
+/// assert_eq!(sentence("use a number"), "Use a number");
+/// assert_eq!(sentence("--period 2019"), "--period 2019");
+/// ```
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => text.to_string(),
     }
 }
 

@@ -148,7 +148,7 @@ fn classify_weights_and_stats_follow_the_json_contract() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["theme"] == "Hotspots")
+        .filter(|i| i["code"].as_str().unwrap().starts_with("imd_score_gistar"))
         .map(|i| i["code"].as_str().unwrap())
         .collect();
     assert_eq!(

@@ -306,7 +306,10 @@ fn a_recipe_file_with_a_hotspot_layer_maps_gi_star_as_stats_counts_it() {
         "--json",
     ]);
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("imd_score hot/cold spot"), "legend title");
+    assert!(
+        text.contains("Hot and cold spots (Gi*) of Index of Multiple Deprivation: score, queen, 99 permutations"),
+        "legend title in words"
+    );
     for (key, label) in [
         ("hot_99", "Hot spot, 99% confidence"),
         ("not_significant", "Not significant"),

@@ -92,7 +92,7 @@ fn gm_imd_svg_has_layers_legend_title_and_attribution() {
         "title"
     );
     assert!(
-        svg.contains("lsoa11, 2019"),
+        svg.contains("LSOA (2011), 2019"),
         "subtitle with placeholders expanded"
     );
     // Jenks k=5 legend: five class rows with counts summing to 1,673.
@@ -288,7 +288,7 @@ fn a_saved_recipe_renders_new_data_when_it_arrives() {
     let out = dir.path().join("before.svg");
     render_to(&mut ws, &spec, &out, Some("Deprivation")).unwrap();
     let before = std::fs::read_to_string(&out).unwrap();
-    assert!(before.contains("lsoa11, 2019"));
+    assert!(before.contains("LSOA (2011), 2019"));
     // A new period arrives: every LSOA's IMD score for "2025" (doubled, so the breaks move).
     let csv = std::fs::read_to_string(common::seeds().join("gm_iod2019_lsoa_wide.csv")).unwrap();
     let new = common::write(dir.path(), "imd2025.csv", csv);
@@ -304,7 +304,10 @@ fn a_saved_recipe_renders_new_data_when_it_arrives() {
     let out2 = dir.path().join("after.svg");
     render_to(&mut ws, &saved, &out2, None).unwrap();
     let after = std::fs::read_to_string(&out2).unwrap();
-    assert!(after.contains("lsoa11, 2025"), "the latest period is drawn");
+    assert!(
+        after.contains("LSOA (2011), 2025"),
+        "the latest period is drawn"
+    );
 }
 
 #[test]
@@ -851,6 +854,7 @@ fn a_national_size_page_writes_its_polygons_directly_and_keeps_its_text() {
         background: Colour::WHITE,
         groups: vec![areas, legend],
         title: "National".into(),
+        dropped_labels: Vec::new(),
     };
     let pdf = local_atlas::render::pdf::to_pdf(&[scene]).unwrap();
     let doc = lopdf::Document::load_mem(&pdf).unwrap();

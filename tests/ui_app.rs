@@ -526,7 +526,7 @@ fn a_new_geography_is_prepared_in_the_background() {
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
-    h.get_by_label_contains("— ward17");
+    h.get_by_label_contains("— Ward (2017)");
 }
 
 /// File ▸ Check workspace… runs the full check as a job and says what it found.

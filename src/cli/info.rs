@@ -23,8 +23,8 @@ fn text(info: &WorkspaceInfo) -> String {
     let mut s = format!("schema version {}\n\ngeographies:\n", info.schema_version);
     for g in &info.geographies {
         s.push_str(&format!(
-            "  {:<16} {:>7} areas  {}\n",
-            g.name, g.areas, g.crs
+            "  {:<16} {:>7} areas  {}  {}\n",
+            g.name, g.areas, g.crs, g.title
         ));
     }
     s.push_str("\nindicators:\n");

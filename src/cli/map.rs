@@ -72,9 +72,15 @@ pub struct MapOptions {
     pub width: Option<u32>,
     #[arg(long, requires = "width")]
     pub height: Option<u32>,
-    /// Draw the boundaries of another geography on top (repeatable), e.g. --outline ward17.
+    /// Draw the boundaries of another geography on top (repeatable), e.g. --outline ward17;
+    /// GEOGRAPHY:labels labels each area with its name, e.g. --outline ward17:labels.
     #[arg(long)]
     pub outline: Vec<String>,
+    /// The map area: GEOGRAPHY:CODE[,CODE…] (codes or names, e.g. lad16:E08000001 or
+    /// lad16:Bolton; other areas are drawn greyed), view:MIN_X,MIN_Y,MAX_X,MAX_Y (British
+    /// National Grid metres), or whole.
+    #[arg(long)]
+    pub extent: Option<String>,
     /// Draw a point layer (repeatable); LAYER or LAYER:FIELD to label points with FIELD.
     #[arg(long)]
     pub points: Vec<String>,
@@ -98,7 +104,11 @@ pub struct MapOptions {
 }
 
 impl MapOptions {
-    fn overrides(&self) -> Result<recipe::Overrides> {
+    fn overrides(&self, ws: &Workspace) -> Result<recipe::Overrides> {
+        let extent = match &self.extent {
+            Some(text) => Some(map::extent_text::parse_extent(ws, text)?),
+            None => None,
+        };
         let (hatch, hatch_of) = match &self.hatch {
             None => (None, None),
             Some(text) => {
@@ -143,6 +153,7 @@ impl MapOptions {
             dpi: self.dpi,
             pixels: self.width.zip(self.height),
             outlines: self.outline.clone(),
+            extent,
             points: self
                 .points
                 .iter()
@@ -167,7 +178,7 @@ impl MapOptions {
             (None, Some(path)) => recipe::read_file(path)?,
             (None, None) => MapSpec::default(),
         };
-        recipe::apply(ws, &mut spec, &self.overrides()?)?;
+        recipe::apply(ws, &mut spec, &self.overrides(ws)?)?;
         Ok(spec)
     }
 }
@@ -208,6 +219,27 @@ pub fn run(a: MapArgs) -> Result<()> {
             .as_ref()
             .map(|n| format!("; saved recipe '{n}'"))
             .unwrap_or_default();
-        format!("wrote {} ({size}, {} bytes){saved}", r.out, r.bytes)
+        let dropped = match r.dropped_labels.as_slice() {
+            [] => String::new(),
+            names => format!(
+                "\n{} label{} left out for lack of room: {}",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                shown_names(names)
+            ),
+        };
+        format!(
+            "wrote {} ({size}, {} bytes){saved}{dropped}",
+            r.out, r.bytes
+        )
     })
+}
+
+/// Up to eight names, then how many more.
+fn shown_names(names: &[String]) -> String {
+    let mut text = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 8 {
+        text.push_str(&format!(" and {} more", names.len() - 8));
+    }
+    text
 }

@@ -4,6 +4,7 @@
 //! options and `--json` outputs are a contract (README "Command line").
 
 mod aggregate;
+mod area;
 mod atlas;
 mod bench;
 mod bench_national;
@@ -11,6 +12,8 @@ mod check;
 mod classify;
 mod deprivation;
 mod export_data;
+mod find;
+mod geography;
 #[cfg(feature = "gui")]
 mod gui;
 mod import;
@@ -51,6 +54,13 @@ pub enum Command {
     Aggregate(aggregate::Args),
     /// Show the geographies, indicators and layers of a workspace.
     Info(info::Args),
+    /// Find areas (by name or code, in every geography) and indicators.
+    Find(find::Args),
+    /// Every indicator of one area at its latest period, and the areas it lies in.
+    Area(area::Args),
+    /// A geography's display name (`geography rename WS NAME --title TEXT`).
+    #[command(subcommand)]
+    Geography(geography::Command),
     /// Check a whole workspace: SQLite integrity, foreign keys, GeoPackage tables, every
     /// geometry (opening a workspace checks only what takes constant time).
     Check(check::Args),
@@ -93,6 +103,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(c) => import::run(c),
         Command::Aggregate(a) => aggregate::run(a),
         Command::Info(a) => info::run(a),
+        Command::Find(a) => find::run(a),
+        Command::Area(a) => area::run(a),
+        Command::Geography(c) => geography::run(c),
         Command::Check(a) => check::run(a),
         Command::ExportData(a) => export_data::run(a),
         Command::Classify(a) => classify::run(a),

@@ -106,7 +106,7 @@ fn a_table_not_registered_as_features_is_not_a_layer() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("has no feature layer 'loose'"), "{e}");
-    assert!(e.contains("feature layers in this file: lad"), "{e}");
+    assert!(e.contains("Feature layers in this file: lad"), "{e}");
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn too_many_features_or_too_big_a_geometry_is_refused() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("layer 'lad' has more than 5 features") && e.contains("split"),
+        e.contains("layer 'lad' has more than 5 features") && e.contains("Split"),
         "{e}"
     );
     let small = Limits {

@@ -101,9 +101,44 @@ pub struct IndicatorMeta {
     /// Values or the codes of a saved result.
     #[serde(default, skip_serializing_if = "IndicatorKind::is_value")]
     pub kind: IndicatorKind,
+    /// Shown values are the stored ones times this (100 shows a stored proportion as a
+    /// percentage); `None` = shown as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<f64>,
 }
 
 impl IndicatorMeta {
+    /// The factor a stored value is multiplied by to be shown (1 when none is set).
+    ///
+    /// ```
+    /// use local_atlas::data::indicator::IndicatorMeta;
+    /// let mut m = IndicatorMeta::default_for("idaci_score");
+    /// assert_eq!(m.display_factor(), 1.0);
+    /// m.multiplier = Some(100.0);
+    /// assert_eq!(m.shown(0.104), 10.4);
+    /// ```
+    pub fn display_factor(&self) -> f64 {
+        self.multiplier
+            .filter(|m| m.is_finite() && *m > 0.0)
+            .unwrap_or(1.0)
+    }
+
+    /// A stored value as it is shown.
+    pub fn shown(&self, stored: f64) -> f64 {
+        let f = self.display_factor();
+        if f == 1.0 {
+            stored
+        } else {
+            // Rounded to 12 significant digits so 0.104 × 100 reads 10.4, not 10.400000000000002.
+            let v = stored * f;
+            if v == 0.0 || !v.is_finite() {
+                return v;
+            }
+            let scale = 10f64.powi(11 - v.abs().log10().floor() as i32);
+            (v * scale).round() / scale
+        }
+    }
+
     /// Metadata for an indicator imported without a sidecar entry.
     pub fn default_for(code: &str) -> Self {
         IndicatorMeta {

@@ -1,11 +1,13 @@
 //! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
 
+pub mod area_values;
 pub mod cost_matrix;
 pub mod crs;
 pub mod dbf_header;
 pub mod derived;
 pub mod feature_table;
 pub mod file_header;
+pub mod geography_title;
 pub mod geojson_geometry;
 pub mod geojson_reader;
 pub mod geometry_check;

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GeographyInfo {
     pub name: String,
+    /// What a reader calls it ("LSOA (2011)"): the stored title or the default from its ONS
+    /// code ([`super::geography_title`]).
+    pub title: String,
     pub areas: i64,
     pub crs: String,
 }
@@ -108,14 +111,15 @@ pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
 pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
     let mut stmt = ws
         .conn()
-        .prepare("SELECT name, table_name FROM atlas_geographies ORDER BY name")?;
-    let rows: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .prepare("SELECT name, table_name, title FROM atlas_geographies ORDER BY name")?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
-        .map(|(name, table)| {
+        .map(|(name, table, title)| {
             Ok(GeographyInfo {
                 areas: count_rows(ws, &table)?,
+                title: super::geography_title::title_of(&name, &title),
                 name,
                 crs: "EPSG:27700".into(),
             })
@@ -203,7 +207,7 @@ pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
 pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
     ws.conn()
         .query_row(
-            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind FROM atlas_indicators WHERE code = ?1",
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind, multiplier FROM atlas_indicators WHERE code = ?1",
             [code],
             |r| {
                 Ok(IndicatorMeta {
@@ -218,6 +222,7 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
                     licence: r.get(8)?,
                     sensitivity: r.get(9)?,
                     kind: IndicatorKind::parse(&r.get::<_, String>(10)?),
+                    multiplier: r.get(11)?,
                 })
             },
         )

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_4_INDICATOR_KIND,
     MIGRATION_5_SERIES_INDEX,
     MIGRATION_6_INTEGER_KEYS,
+    MIGRATION_7_DISPLAY_NAMES,
 ];
 
 /// The schema version this build writes.
@@ -67,6 +68,10 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
         Marker::Table("atlas_areas"),
         Marker::Table("atlas_series"),
         Marker::Table("atlas_series_values"),
+    ],
+    &[
+        Marker::Column("atlas_geographies", "title"),
+        Marker::Column("atlas_indicators", "multiplier"),
     ],
 ];
 
@@ -305,6 +310,15 @@ DROP TABLE atlas_values;
     values_view_sql!(),
     ";\n"
 );
+
+/// What a reader sees instead of codes: a geography's display name ("Ward (2017)" for
+/// `ward17`; empty = the default from its well-known ONS code, `data::geography_title`) and an
+/// indicator's display multiplier (a stored proportion shown as a percentage with 100; NULL =
+/// shown as stored).
+const MIGRATION_7_DISPLAY_NAMES: &str = r#"
+ALTER TABLE atlas_geographies ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE atlas_indicators ADD COLUMN multiplier REAL;
+"#;
 
 #[cfg(test)]
 mod tests {

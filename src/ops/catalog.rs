@@ -51,7 +51,8 @@ pub fn catalog(ws: &Workspace) -> Result<Catalog> {
 /// and its last import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CardHistory {
-    /// How the indicator was made (the import file, or the statistic and its parameters).
+    /// How the indicator was made, in words (the import file, or the statistic and its
+    /// parameters).
     pub provenance: String,
     /// The latest import that wrote its values, if any.
     pub last_import: Option<ImportRecord>,
@@ -60,7 +61,7 @@ pub struct CardHistory {
 /// The history part of `indicator`'s metadata card.
 pub fn card_history(ws: &Workspace, indicator: &str) -> Result<CardHistory> {
     Ok(CardHistory {
-        provenance: query::provenance(ws, indicator)?,
+        provenance: super::provenance_prose::describe(&query::provenance(ws, indicator)?),
         last_import: query::last_import(ws, indicator)?,
     })
 }

@@ -1,6 +1,7 @@
 //! Operations: the single API both front ends (CLI and desktop app) call.
 
 pub mod aggregate;
+pub mod area_card;
 pub mod bench;
 pub mod bench_map;
 pub mod bench_national;
@@ -13,10 +14,14 @@ pub mod classify;
 pub mod coords;
 pub mod deprivation;
 pub mod export;
+pub mod find;
+pub mod geography;
 pub mod import;
 pub mod index;
 pub mod indicator_data;
 pub mod map;
+pub mod provenance_prose;
+pub mod result_titles;
 pub mod sample;
 pub mod series;
 pub mod site;

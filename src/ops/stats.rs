@@ -412,6 +412,7 @@ fn meta(
         licence: String::new(),
         sensitivity: "public".into(),
         kind: IndicatorKind::Value,
+        multiplier: None,
     }
 }
 
@@ -450,6 +451,7 @@ fn save_series(
     p: &Prepared,
     series: Vec<Series<'_>>,
 ) -> Result<()> {
+    let analysed = crate::data::query::indicator_meta(ws, &req.indicator)?;
     let mut metas = Vec::new();
     let mut rows = Vec::new();
     for (suffix, title, definition, unit, decimals, values) in series {
@@ -462,6 +464,9 @@ fn save_series(
         }
         metas.push(IndicatorMeta {
             kind: series_kind(suffix),
+            theme: analysed.theme.clone(),
+            source: analysed.source.clone(),
+            licence: analysed.licence.clone(),
             ..meta(code, title, definition, unit, decimals)
         });
     }
@@ -469,6 +474,7 @@ fn save_series(
 }
 
 fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Result<()> {
+    let of = analysed_title(ws, req)?;
     let z = m.scatter.iter().map(|s| Some(s[0])).collect();
     let lag = m.scatter.iter().map(|s| Some(s[1])).collect();
     save_series(
@@ -478,7 +484,7 @@ fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Re
         vec![
             (
                 "std",
-                format!("{} (standardised)", req.indicator),
+                format!("{of} (standardised)"),
                 "z-score of the value (Moran scatterplot x axis)".into(),
                 "z",
                 3,
@@ -486,7 +492,7 @@ fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Re
             ),
             (
                 "std_lag",
-                format!("{} (spatial lag of standardised)", req.indicator),
+                format!("{of} (spatial lag of standardised)"),
                 format!(
                     "spatial lag of the z-score with {} weights (Moran scatterplot y axis)",
                     req.weights
@@ -499,12 +505,18 @@ fn save_moran(ws: &Workspace, req: &StatsRequest, p: &Prepared, m: &Moran) -> Re
     )
 }
 
+/// The title of the analysed indicator, for the titles of its results.
+fn analysed_title(ws: &Workspace, req: &StatsRequest) -> Result<String> {
+    Ok(crate::data::query::indicator_meta(ws, &req.indicator)?.title)
+}
+
 /// The code `stats lisa --save` stores for a cluster ([`result_codes::LISA_CLUSTER`]).
 pub fn cluster_code(c: Cluster) -> f64 {
     result_codes::lisa(c).code as f64
 }
 
 fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Result<()> {
+    let of = analysed_title(ws, req)?;
     let what = format!(
         "local Moran's I of {} ({} weights, {} permutations, seed {}, alpha {}{})",
         req.indicator,
@@ -521,7 +533,7 @@ fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Resu
         vec![
             (
                 "lisa_cluster",
-                format!("{} LISA cluster", req.indicator),
+                crate::ops::result_titles::lisa_clusters(&of, req),
                 format!(
                     "LISA cluster of {what}: 0 not significant, 1 HH, 2 LL, 3 LH, 4 HL, 5 island"
                 ),
@@ -531,7 +543,7 @@ fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Resu
             ),
             (
                 "lisa_i",
-                format!("{} local Moran's I", req.indicator),
+                format!("Local Moran's I of {of}"),
                 what.clone(),
                 "I",
                 3,
@@ -539,7 +551,7 @@ fn save_lisa(ws: &Workspace, req: &StatsRequest, p: &Prepared, l: &Lisa) -> Resu
             ),
             (
                 "lisa_p",
-                format!("{} LISA pseudo p-value", req.indicator),
+                format!("LISA pseudo p-value of {of}"),
                 format!("permutation pseudo p-value of {what}"),
                 "p",
                 3,
@@ -555,6 +567,7 @@ pub fn hotspot_code(h: HotSpot) -> f64 {
 }
 
 fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Result<()> {
+    let of = analysed_title(ws, req)?;
     let what = format!(
         "Getis-Ord Gi* of {} ({} binary weights with self, {} permutations, seed {}{})",
         req.indicator,
@@ -570,7 +583,7 @@ fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Re
         vec![
             (
                 "gistar_class",
-                format!("{} hot/cold spot", req.indicator),
+                crate::ops::result_titles::gistar_classes(&of, req),
                 format!(
                     "{what}: 3/2/1 hot spot at 99/95/90% confidence, 0 not significant, -1/-2/-3 cold spot"
                 ),
@@ -580,7 +593,7 @@ fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Re
             ),
             (
                 "gistar_z",
-                format!("{} Gi* z-score", req.indicator),
+                format!("Gi* z-score of {of}"),
                 what.clone(),
                 "z",
                 3,
@@ -588,7 +601,7 @@ fn save_gi(ws: &Workspace, req: &StatsRequest, p: &Prepared, g: &GetisOrd) -> Re
             ),
             (
                 "gistar_p",
-                format!("{} Gi* pseudo p-value", req.indicator),
+                format!("Gi* pseudo p-value of {of}"),
                 format!("permutation pseudo p-value of {what}"),
                 "p",
                 3,

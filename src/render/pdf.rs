@@ -79,7 +79,7 @@ fn page_parts(scene: &Scene) -> Result<Vec<Part>, RenderError> {
 /// use local_atlas::render::scene::{Colour, Scene};
 /// use local_atlas::render::pdf::to_pdf;
 /// let page = Scene { width_mm: 210.0, height_mm: 297.0, background: Colour::WHITE,
-///     groups: vec![], title: "Test".into() };
+///     groups: vec![], title: "Test".into(), dropped_labels: vec![] };
 /// let pdf = to_pdf(&[page.clone(), page]).unwrap();
 /// assert!(pdf.starts_with(b"%PDF-"));
 /// assert!(to_pdf(&[]).is_err());

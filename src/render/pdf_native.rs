@@ -279,6 +279,7 @@ mod tests {
             background: Colour::TRANSPARENT,
             groups: vec![g],
             title: String::new(),
+            dropped_labels: Vec::new(),
         }
     }
 

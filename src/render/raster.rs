@@ -88,6 +88,7 @@ fn draw_svg(
         },
         groups,
         title: String::new(),
+        dropped_labels: Vec::new(),
     };
     let tree = parse(&to_svg(&part), "png")?;
     // usvg sizes the tree in CSS pixels (96 per inch); scale it to the page in millimetres.
@@ -106,7 +107,7 @@ fn draw_svg(
 /// use local_atlas::render::scene::{Colour, Scene};
 /// use local_atlas::render::raster::to_png;
 /// let scene = Scene { width_mm: 20.0, height_mm: 10.0, background: Colour::rgb(255, 0, 0),
-///     groups: vec![], title: String::new() };
+///     groups: vec![], title: String::new(), dropped_labels: vec![] };
 /// let png = to_png(&scene, 40, 20).unwrap();
 /// assert_eq!(&png[1..4], b"PNG");
 /// assert!(to_png(&scene, 0, 20).is_err());

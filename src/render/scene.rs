@@ -231,4 +231,8 @@ pub struct Scene {
     pub groups: Vec<Group>,
     /// The document title (SVG `<title>`, PDF metadata).
     pub title: String,
+    /// Labels asked for whose place inside the map frame was taken (by another label or the
+    /// furniture), so they were left out rather than overlapped: reported, never silent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_labels: Vec<String>,
 }

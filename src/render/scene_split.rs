@@ -115,6 +115,7 @@ fn build(scene: &Scene, leaves: &[Leaf<'_>], background: Colour) -> Scene {
         background,
         groups,
         title: scene.title.clone(),
+        dropped_labels: Vec::new(),
     }
 }
 
@@ -130,7 +131,7 @@ fn build(scene: &Scene, leaves: &[Leaf<'_>], background: Colour) -> Scene {
 /// let mut layer = Group::new("areas", "Areas");
 /// layer.items = (0..10).map(|i| square(i as f64)).collect();
 /// let scene = Scene { width_mm: 10.0, height_mm: 10.0, background: Colour::WHITE,
-///     groups: vec![layer], title: "t".into() };
+///     groups: vec![layer], title: "t".into(), dropped_labels: vec![] };
 /// let parts = split(&scene, 2);
 /// assert_eq!(parts.len(), 2);
 /// assert_eq!(parts[0].groups[0].items.len() + parts[1].groups[0].items.len(), 10);
@@ -269,6 +270,7 @@ mod tests {
             background: Colour::WHITE,
             groups: vec![frame, legend],
             title: "t".into(),
+            dropped_labels: Vec::new(),
         };
         let parts = split(&scene, 3);
         assert_eq!(parts.len(), 3);

@@ -24,7 +24,7 @@ const HALO_MM: f64 = 0.6;
 /// use local_atlas::render::scene::{Scene, Colour, Group};
 /// use local_atlas::render::svg::to_svg;
 /// let scene = Scene { width_mm: 210.0, height_mm: 297.0, background: Colour::WHITE,
-///     groups: vec![Group::new("legend", "Legend")], title: "Crime & <ASB>".into() };
+///     groups: vec![Group::new("legend", "Legend")], title: "Crime & <ASB>".into(), dropped_labels: vec![] };
 /// let svg = to_svg(&scene);
 /// assert!(svg.contains(r#"width="210mm" height="297mm" viewBox="0 0 210 297""#));
 /// assert!(svg.contains("<title>Crime &amp; &lt;ASB&gt;</title>"));
@@ -494,6 +494,7 @@ mod tests {
             background: Colour::WHITE,
             groups: vec![g.clone(), g],
             title: String::new(),
+            dropped_labels: Vec::new(),
         };
         let svg = to_svg(&scene);
         assert!(svg.contains("d=\"M0 0L10 0L10 10L0 10Z\""), "{svg}");

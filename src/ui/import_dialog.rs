@@ -6,6 +6,7 @@
 //! freezes; a cancelled import leaves the workspace as it was.
 
 use super::app::{AppView, Command};
+use super::app_words::in_app_words;
 use super::jobs::Job;
 use crate::ops::Workspace;
 use crate::ops::import::{self, FileKind, FilePreview, ImportReport, ImportRequest};
@@ -107,7 +108,7 @@ impl ImportDialog {
             });
             match job {
                 Ok(job) => self.previewing = Some(job),
-                Err(e) => self.message = e.to_string(),
+                Err(e) => self.message = in_app_words(&e.to_string()),
             }
         }
         let Some(job) = &mut self.previewing else {
@@ -123,7 +124,7 @@ impl ImportDialog {
                 self.request = Some(ImportRequest::proposed(&p));
                 self.preview = Some(p);
             }
-            Err(e) => self.message = e.to_string(),
+            Err(e) => self.message = in_app_words(&e.to_string()),
         }
     }
 
@@ -254,7 +255,7 @@ impl ImportDialog {
         };
         match self.running.take() {
             Some(Running::Trial(req, _)) => {
-                self.trial = Some((*req, done.map_err(|e| e.to_string())));
+                self.trial = Some((*req, done.map_err(|e| in_app_words(&e.to_string()))));
             }
             Some(Running::Import(_)) => match done {
                 Ok(report) => {
@@ -274,7 +275,7 @@ impl ImportDialog {
                 Err(crate::Error::Cancelled) => {
                     self.message = "Import cancelled: the workspace is unchanged.".into()
                 }
-                Err(e) => self.message = e.to_string(),
+                Err(e) => self.message = in_app_words(&e.to_string()),
             },
             None => {}
         }
@@ -379,6 +380,10 @@ fn indicator_fields(
             }
         });
     ui.checkbox(&mut r.wide, "One column per indicator (wide)");
+    if r.wide {
+        super::import_columns::column_picker(ui, p, r);
+        super::import_columns::describe(ui, p, r);
+    }
     let mut period = r.period.clone().unwrap_or_default();
     ui.horizontal(|ui| {
         let l = ui.label("Period");

@@ -9,10 +9,11 @@
 //! after what the user sees, drawing from a read-only `AppView` and returning `Command`s:
 //! `menu`, `indicator_browser`, `classification`, `legend`, `map_panel`, `charts`,
 //! `hotspots`, `index_builder`, `site_finder`, `import_dialog`, `export_dialog`. Panels import
-//! only `app`'s types and the shared widgets (`jobs`, `map_view`, `map_layer`), never each
-//! other; `frame` lays them out.
+//! only `app`'s types and the shared widgets (`jobs`, `map_view`, `map_layer`, `app_words`),
+//! never each other (`import_columns` is the import dialog's own part); `frame` lays them out.
 
 mod app;
+pub mod app_words;
 pub mod bench;
 mod charts;
 mod classification;
@@ -21,6 +22,7 @@ mod frame;
 pub mod frame_cache;
 mod frame_log;
 mod hotspots;
+mod import_columns;
 mod import_dialog;
 mod index_builder;
 mod indicator_browser;

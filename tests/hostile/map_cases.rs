@@ -31,8 +31,11 @@ fn recipe_with_title(title: &str) -> String {
 
 pub fn cases() -> Vec<Case> {
     let long_title = "T".repeat(120_000);
-    let outlines: Vec<&str> = std::iter::repeat_n(["--outline", "lsoa"], 2000)
-        .flatten()
+    // 2,000 different geographies (one geography outlined twice is one layer).
+    let names: Vec<String> = (0..2000).map(|i| format!("g{i}")).collect();
+    let outlines: Vec<&str> = names
+        .iter()
+        .flat_map(|n| ["--outline", n.as_str()])
         .collect();
     let mut many = vec!["--out", "m.png"];
     many.extend(outlines);

@@ -324,6 +324,9 @@ pub(crate) struct WideColumns {
     pub code: usize,
     pub period: String,
     pub indicators: Vec<usize>,
+    /// The indicator code of each of `indicators`: its header cleaned
+    /// ([`super::header_codes`]), or the header itself when the metadata names it.
+    pub codes: Vec<String>,
     pub skipped: Vec<String>,
 }
 
@@ -334,6 +337,7 @@ pub(crate) fn wide_columns(
     code: usize,
     opts: &IndicatorOptions,
     run: &ImportRun<'_>,
+    known: &dyn Fn(&str) -> bool,
 ) -> Result<WideColumns> {
     let cols = &stream.columns;
     let period = opts
@@ -370,6 +374,7 @@ pub(crate) fn wide_columns(
     // Per chosen column: how many numbers, and the first text cell (line, raw).
     let mut numbers = vec![0usize; chosen.len()];
     let mut first_text: Vec<Option<(u64, String)>> = vec![None; chosen.len()];
+    let mut texts = vec![0usize; chosen.len()];
     let mut pass = stream.reopen()?;
     let mut n = 0usize;
     while let Some(line) = pass.next_record()? {
@@ -379,8 +384,11 @@ pub(crate) fn wide_columns(
         for (k, &col) in chosen.iter().enumerate() {
             match parse_cell_fixing(&pass.cell(col)).0 {
                 Cell::Number(_) => numbers[k] += 1,
-                Cell::Text if first_text[k].is_none() => {
-                    first_text[k] = Some((line, pass.cell(col).into_owned()))
+                Cell::Text => {
+                    texts[k] += 1;
+                    if first_text[k].is_none() {
+                        first_text[k] = Some((line, pass.cell(col).into_owned()));
+                    }
                 }
                 _ => {}
             }
@@ -388,27 +396,38 @@ pub(crate) fn wide_columns(
     }
     let mut indicators = Vec::new();
     let mut skipped = Vec::new();
+    let mut problems = super::problems::Problems::default();
     for (k, &col) in chosen.iter().enumerate() {
         match (numbers[k], first_text[k].take()) {
             (_, None) => indicators.push(col),
             (0, Some(_)) if opts.columns.is_none() => {
                 skipped.push(cols.headers.get(col).cloned().unwrap_or_default())
             }
-            (_, Some((line, raw))) => {
-                return Err(cell_error(
+            (_, Some((line, raw))) => problems.note_counted(
+                cell_error(
                     cols,
                     line,
                     col,
                     format!("'{}' is not a number", excerpt(&raw)),
-                    "use a number or a missing-data marker (empty, .., :, -, *, c, x, ~), or leave the column out with --columns",
-                ));
-            }
+                    "use a number or a missing-data marker (empty, .., :, -, *, c, x, ~), or leave the column out of the import",
+                ),
+                texts[k],
+            )?,
         }
     }
+    if let Some(e) = problems.into_error(&cols.file, None) {
+        return Err(e);
+    }
+    let headers: Vec<&str> = indicators
+        .iter()
+        .map(|&c| cols.headers.get(c).map(|h| h.trim()).unwrap_or_default())
+        .collect();
+    let codes = super::header_codes::codes_for(&headers, |h| known(h));
     Ok(WideColumns {
         code,
         period,
         indicators,
+        codes,
         skipped,
     })
 }
@@ -422,10 +441,10 @@ pub(crate) fn wide_rows(
 ) -> Result<()> {
     out.clear();
     let code = area_code(s, w.code)?;
-    for &col in &w.indicators {
+    for (&col, indicator) in w.indicators.iter().zip(&w.codes) {
         let (value, status) = value_cell(s, col, fixes)?;
         out.push(ValueRow {
-            indicator: s.columns.headers.get(col).cloned().unwrap_or_default(),
+            indicator: indicator.clone(),
             area_code: code.clone(),
             period: w.period.clone(),
             value,

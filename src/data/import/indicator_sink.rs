@@ -59,6 +59,9 @@ pub(crate) struct Sink<'a, 't> {
     /// spares the lookups of all but the first row of a series).
     last: Option<(String, String, i64)>,
     sidecar: &'a HashMap<String, IndicatorMeta>,
+    /// Codes whose metadata the user gave (file or dialog): it replaces an existing
+    /// indicator's; the defaults of the others never do.
+    explicit: &'a HashSet<String>,
     provenance: String,
     /// Indicators written so far, in order of first appearance.
     indicators: Vec<String>,
@@ -82,6 +85,7 @@ impl<'a, 't> Sink<'a, 't> {
         path: &'a Path,
         codes: &'a HashSet<String>,
         sidecar: &'a HashMap<String, IndicatorMeta>,
+        explicit: &'a HashSet<String>,
         report: IndicatorReport,
     ) -> Result<Self> {
         let writer = ValueWriter::new(tx, &opts.geography)?;
@@ -110,6 +114,7 @@ impl<'a, 't> Sink<'a, 't> {
             slots,
             last: None,
             sidecar,
+            explicit,
             provenance: format!("imported from {}", path.display()),
             indicators: Vec::new(),
             indicator_set: HashSet::new(),
@@ -270,7 +275,7 @@ impl<'a, 't> Sink<'a, 't> {
         metadata::upsert(
             self.tx,
             &[meta],
-            self.opts.metadata.is_some(),
+            self.explicit.contains(code),
             &self.provenance,
         )?;
         self.indicator_set.insert(code.to_string());

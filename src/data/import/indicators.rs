@@ -14,12 +14,13 @@ use super::indicator_rows::{
 };
 use super::indicator_sink::{Sink, SinkError};
 use super::metadata;
+use super::problems::Problems;
 use super::session::ImportRun;
 use super::value_checks::{check_associates, is_proportion};
-use crate::data::indicator::ValueRow;
+use crate::data::indicator::{IndicatorMeta, ValueRow};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result, excerpt};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// How to read an indicator CSV.
@@ -38,6 +39,10 @@ pub struct IndicatorOptions {
     /// Replace values already in the workspace for the same indicator, geography and period.
     pub replace: bool,
     pub encoding: TextEncoding,
+    /// Metadata given for the file's indicators (the app's import dialog: title, theme, unit,
+    /// polarity), each keyed by its column header (wide form) or indicator code (long form);
+    /// it wins over the metadata file and replaces what an existing indicator had.
+    pub described: Vec<IndicatorMeta>,
 }
 
 /// What an import did.
@@ -117,17 +122,26 @@ pub fn import_indicators_with(
     let stream = CsvStream::open(path, opts.encoding)?;
     let codes = super::geography_codes(ws.conn(), &opts.geography)?;
     let code_col = code_column(&stream, opts.code_field.as_deref(), &codes)?;
-    let sidecar = match &opts.metadata {
+    let mut sidecar = match &opts.metadata {
         Some(p) => metadata::read_metadata(p)?,
         None => HashMap::new(),
     };
+    // Metadata given by the user replaces an existing indicator's; defaults never do.
+    let mut explicit: HashSet<String> = sidecar.keys().cloned().collect();
     let form = if opts.wide {
-        Form::Wide(wide_columns(&stream, code_col, opts, run)?)
+        let known = |h: &str| sidecar.contains_key(h);
+        let w = wide_columns(&stream, code_col, opts, run, &known)?;
+        titles_from_headers(&stream, &w, opts, &mut sidecar, &mut explicit);
+        Form::Wide(w)
     } else {
         let units = sidecar
             .iter()
             .map(|(code, m)| (code.clone(), m.unit.clone()))
             .collect();
+        for m in &opts.described {
+            sidecar.insert(m.code.clone(), m.clone());
+            explicit.insert(m.code.clone());
+        }
         Form::Long {
             cols: long_columns(&stream.columns, code_col, opts)?,
             units,
@@ -147,10 +161,18 @@ pub fn import_indicators_with(
     let code_name = stream.columns.column_name(code_col);
     run.stage("importing indicators");
     run.write(ws, |tx| {
-        let mut sink = Sink::new(tx, opts, path, &codes, &sidecar, report)?;
+        let mut sink = Sink::new(tx, opts, path, &codes, &sidecar, &explicit, report)?;
         let fixes = ValueFixes::default();
-        let sha = stream_rows(stream, &form, opts, &mut sink, run, &fixes)?;
-        let mut report = sink.finish(&code_name)?;
+        let file = stream.columns.file.clone();
+        let (sha, problems) = stream_rows(stream, &form, opts, &mut sink, run, &fixes)?;
+        let finished = sink.finish(&code_name);
+        if !problems.is_empty() {
+            let later = finished.err();
+            return Err(problems
+                .into_error(&file, later)
+                .unwrap_or(Error::Cancelled));
+        }
+        let mut report = finished?;
         (report.fixed_values, report.fixed_value_examples) = fixes.take();
         let detail = serde_json::to_string(&report).unwrap_or_default();
         super::log_import(
@@ -166,7 +188,41 @@ pub fn import_indicators_with(
     })
 }
 
-/// Reads every record into the sink; returns the file's SHA-256.
+/// The metadata the user gave for a column (by its header) goes to the column's code; a new
+/// indicator whose code was cleaned from its header keeps the header as its title (unless the
+/// metadata file describes it).
+fn titles_from_headers(
+    stream: &CsvStream,
+    w: &WideColumns,
+    opts: &IndicatorOptions,
+    sidecar: &mut HashMap<String, IndicatorMeta>,
+    explicit: &mut HashSet<String>,
+) {
+    for (&col, code) in w.indicators.iter().zip(&w.codes) {
+        let header = stream
+            .columns
+            .headers
+            .get(col)
+            .map(|h| h.trim())
+            .unwrap_or_default();
+        if let Some(d) = opts.described.iter().find(|d| d.code.trim() == header) {
+            let mut m = d.clone();
+            m.code = code.clone();
+            if m.title.trim().is_empty() {
+                m.title = header.to_string();
+            }
+            sidecar.insert(code.clone(), m);
+            explicit.insert(code.clone());
+        } else if header != code && !sidecar.contains_key(code) {
+            let mut m = IndicatorMeta::default_for(code);
+            m.title = header.to_string();
+            sidecar.insert(code.clone(), m);
+        }
+    }
+}
+
+/// Reads every record into the sink; returns the file's SHA-256 and the problems of the rows
+/// that could not be read (noted, not stopping the read, so one run reports them all).
 fn stream_rows(
     mut stream: CsvStream,
     form: &Form,
@@ -174,27 +230,49 @@ fn stream_rows(
     sink: &mut Sink<'_, '_>,
     run: &ImportRun<'_>,
     fixes: &ValueFixes,
-) -> Result<String> {
+) -> Result<(String, Problems)> {
     let mut rows: Vec<ValueRow> = Vec::new();
+    let mut problems = Problems::default();
+    let mut sink_ok = true;
     let mut n = 0usize;
     while stream.next_record()?.is_some() {
         n += 1;
         let (read, total) = stream.progress();
         run.step_stream(n, read, total)?;
-        if let Some(w) = record_rows(&stream, form, opts, &mut rows, fixes)? {
-            sink.outside_ci(w);
+        match record_rows(&stream, form, opts, &mut rows, fixes) {
+            Ok(Some(w)) => sink.outside_ci(w),
+            Ok(None) => {}
+            Err(e) => {
+                problems.note(e)?;
+                continue;
+            }
+        }
+        // The readable rows still go to the sink (rolled back if there are problems), so the
+        // unmatched codes of the whole file are counted; a duplicate ends the sink's part.
+        if !sink_ok {
+            continue;
         }
         for r in &rows {
             if let Err(e) = sink.add(r) {
-                return Err(sink_error(&stream, form, opts, e));
+                let e = sink_error(&stream, form, opts, e);
+                if problems.is_empty() {
+                    return Err(e);
+                }
+                problems.note(e)?;
+                sink_ok = false;
+                break;
             }
         }
     }
-    if let Err(e) = sink.flush() {
-        return Err(sink_error(&stream, form, opts, e));
+    if sink_ok && let Err(e) = sink.flush() {
+        let e = sink_error(&stream, form, opts, e);
+        if problems.is_empty() {
+            return Err(e);
+        }
+        problems.note(e)?;
     }
     run.step_stream(n, 1, 1)?;
-    stream.finish()
+    Ok((stream.finish()?, problems))
 }
 
 /// The current record's value rows (one in long form, one per indicator column in wide form),

@@ -38,8 +38,9 @@ fn check_length(
     Ok(())
 }
 
-/// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, polarity,
-/// source, licence, sensitivity`.
+/// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, multiplier,
+/// polarity, source, licence, sensitivity` (`multiplier`: shown values are the stored ones times
+/// it, e.g. 100 with unit `%` for a stored proportion).
 pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
@@ -52,6 +53,7 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
                 .hint("the metadata file needs a column 'code' naming each indicator")
         })?;
     let col = |name: &str| table.find(&[name]);
+    let multiplier = col("multiplier");
     let (title, theme, definition, unit, decimals, polarity, source, licence, sensitivity) = (
         col("title"),
         col("theme"),
@@ -114,6 +116,22 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
                     .column("decimals")
                 })?;
         }
+        if let Some(text) = get(multiplier).filter(|t| !t.is_empty()) {
+            m.multiplier = Some(
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v > 0.0 && *v <= 1e9)
+                    .ok_or_else(|| {
+                        InputError::new(
+                            &file,
+                            format!("multiplier '{}' is not a positive number", excerpt(&text)),
+                        )
+                        .line(*line)
+                        .column("multiplier")
+                        .hint("give the factor values are shown at, e.g. 100 to show a proportion as a percentage, or leave it empty")
+                    })?,
+            );
+        }
         if let Some(p) = get(polarity) {
             m.polarity = Polarity::parse(&p).ok_or_else(|| {
                 InputError::new(
@@ -157,19 +175,20 @@ pub fn upsert(
             "DO UPDATE SET title = excluded.title, theme = excluded.theme, \
              definition = excluded.definition, unit = excluded.unit, decimals = excluded.decimals, \
              polarity = excluded.polarity, source = excluded.source, licence = excluded.licence, \
-             sensitivity = excluded.sensitivity, provenance = excluded.provenance, kind = excluded.kind"
+             sensitivity = excluded.sensitivity, provenance = excluded.provenance, kind = excluded.kind, \
+             multiplier = excluded.multiplier"
         } else {
             "DO NOTHING"
         };
         tx.execute(
             &format!(
-                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(code) {on_conflict}"
+                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind, multiplier) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(code) {on_conflict}"
             ),
             rusqlite::params![
                 m.code, m.title, m.theme, m.definition, m.unit, m.decimals,
                 m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance,
-                m.kind.as_str()
+                m.kind.as_str(), m.multiplier
             ],
         )?;
     }

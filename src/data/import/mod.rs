@@ -6,6 +6,7 @@ pub mod boundaries;
 pub mod csv_headers;
 pub mod csv_stream;
 pub mod csv_text;
+pub mod header_codes;
 pub(crate) mod indicator_rows;
 pub(crate) mod indicator_sink;
 pub mod indicators;
@@ -14,6 +15,7 @@ pub mod metadata;
 pub mod point_coordinates;
 pub mod points;
 pub mod preview;
+pub(crate) mod problems;
 pub mod session;
 pub mod value_checks;
 

@@ -10,6 +10,7 @@ mod request;
 pub use crate::data::crs::Crs;
 pub use crate::data::import::csv_text::TextEncoding;
 pub use crate::data::import::preview::{FileKind, FilePreview, preview};
+pub use crate::data::indicator::IndicatorMeta;
 pub use report::ImportReport;
 pub use request::ImportRequest;
 

@@ -33,6 +33,10 @@ pub struct ImportRequest {
     /// Indicators: the metadata CSV (title, theme, unit, polarity, …).
     #[serde(default)]
     pub metadata: Option<PathBuf>,
+    /// Indicators: title, theme, unit and polarity typed for the file's indicators, keyed by
+    /// column header (wide) or indicator code (long).
+    #[serde(default)]
+    pub described: Vec<crate::data::indicator::IndicatorMeta>,
     /// Indicators: the text encoding of the CSV.
     #[serde(default)]
     pub encoding: TextEncoding,
@@ -70,6 +74,7 @@ impl ImportRequest {
             columns: None,
             period: None,
             metadata: None,
+            described: Vec::new(),
             encoding: TextEncoding::Auto,
             source_crs: None,
             source_layer: None,
@@ -113,6 +118,7 @@ impl ImportRequest {
             wide: self.wide,
             columns: self.columns.clone(),
             period: self.period.clone(),
+            described: self.described.clone(),
             metadata: self.metadata.clone(),
             allow_unmatched: self.allow_unmatched,
             replace: self.replace,

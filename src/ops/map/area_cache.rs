@@ -39,11 +39,12 @@ fn marker(ws: &Workspace) -> Result<Marker> {
     })
 }
 
-/// A geography as read once: its areas and its attribution line.
+/// A geography as read once: its areas, its attribution line and its display name.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedGeography {
     pub areas: Arc<Vec<Area>>,
     pub attribution: String,
+    pub title: String,
 }
 
 /// Areas decoded per geography, and hotspot results per layer, valid while the workspace is
@@ -95,6 +96,7 @@ impl AreaCache {
         let g = CachedGeography {
             areas,
             attribution: query::geography_attribution(ws, geography)?,
+            title: crate::data::geography_title::title(ws, geography)?,
         };
         self.geographies.insert(geography.to_string(), g.clone());
         Ok(g)

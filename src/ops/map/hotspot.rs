@@ -154,14 +154,21 @@ pub(crate) fn codes(response: &StatsResponse, areas: &[Area]) -> Vec<Option<f64>
 /// The metadata of the result as `stats … --save` writes it (code, title, unit), keeping the
 /// analysed indicator's source and licence for the attribution line.
 pub(crate) fn meta(source: &IndicatorMeta, req: &StatsRequest) -> IndicatorMeta {
-    let (suffix, title) = match req.statistic {
-        Statistic::Gistar => ("gistar_class", "hot/cold spot"),
-        _ => ("lisa_cluster", "LISA cluster"),
+    let (suffix, title, shown) = match req.statistic {
+        Statistic::Gistar => (
+            "gistar_class",
+            "hot/cold spot",
+            crate::ops::result_titles::gistar_classes(&source.title, req),
+        ),
+        _ => (
+            "lisa_cluster",
+            "LISA cluster",
+            crate::ops::result_titles::lisa_clusters(&source.title, req),
+        ),
     };
     IndicatorMeta {
         code: format!("{}_{suffix}", req.indicator),
-        title: format!("{} {title}", req.indicator),
-        theme: "Hotspots".into(),
+        title: shown,
         definition: format!(
             "{} of {} ({} weights, {} permutations, seed {})",
             title, req.indicator, req.weights, req.permutations, req.seed

@@ -92,6 +92,8 @@ pub(crate) struct Loaded {
     pub geographies: HashMap<String, GeographyData>,
     /// Attribution lines of the geographies used, in layer order.
     pub attributions: Vec<String>,
+    /// Geography name → its display name ("Ward (2017)").
+    pub titles: HashMap<String, String>,
 }
 
 impl Loaded {
@@ -149,7 +151,9 @@ impl Reader<'_> {
         let CachedGeography {
             areas,
             attribution: line,
+            title,
         } = self.cache.geography(self.ws, geography)?;
+        self.loaded.titles.insert(geography.to_string(), title);
         if !line.is_empty() && !self.loaded.attributions.contains(&line) {
             self.loaded.attributions.push(line);
         }
@@ -160,7 +164,8 @@ impl Reader<'_> {
         Ok(areas)
     }
 
-    /// Values of `indicator` for every area of `geography`, in area order, with status.
+    /// Values of `indicator` for every area of `geography`, in area order, with status, as
+    /// shown (times the indicator's display multiplier: a proportion as a percentage).
     fn values(&mut self, geography: &str, indicator: &str, period: Option<&str>) -> Result<Values> {
         let meta = query::indicator_meta(self.ws, indicator)?;
         let period = query::resolve_period(self.ws, indicator, geography, period)?;
@@ -173,7 +178,7 @@ impl Reader<'_> {
         let values = areas
             .iter()
             .map(|a| match by_code.get(&a.code) {
-                Some((Some(v), _)) if v.is_finite() => AreaValue::Value(*v),
+                Some((Some(v), _)) if v.is_finite() => AreaValue::Value(meta.shown(*v)),
                 Some((_, Status::Suppressed)) => AreaValue::Suppressed,
                 _ => AreaValue::Missing,
             })
@@ -473,6 +478,7 @@ pub(crate) fn load(
             layers: Vec::new(),
             geographies: HashMap::new(),
             attributions: Vec::new(),
+            titles: HashMap::new(),
         },
     };
     for layer in &spec.layers {

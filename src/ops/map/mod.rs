@@ -2,7 +2,9 @@
 //! map or one page per area of a geography. The same functions serve the CLI and the app.
 
 mod area_cache;
+pub mod attribution;
 pub mod explore;
+pub mod extent_text;
 pub mod hotspot;
 mod load;
 pub mod names;
@@ -80,6 +82,9 @@ pub struct MapResponse {
     pub height_px: Option<u32>,
     pub bytes: usize,
     pub saved_recipe: Option<String>,
+    /// How many labels found no room (left out, not overlapped), and which.
+    pub labels_dropped: usize,
+    pub dropped_labels: Vec<String>,
 }
 
 /// Today's date (UTC) as ISO 8601, for the `{date}` placeholder.
@@ -313,6 +318,8 @@ pub fn run(ws: &Workspace, req: &MapRequest, feedback: &dyn Feedback) -> Result<
         height_px,
         bytes: bytes.len(),
         saved_recipe: req.save_recipe.clone(),
+        labels_dropped: page.dropped_labels.len(),
+        dropped_labels: page.dropped_labels.clone(),
     })
 }
 

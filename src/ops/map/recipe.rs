@@ -72,8 +72,11 @@ pub struct Overrides {
     pub landscape: Option<bool>,
     pub dpi: Option<f64>,
     pub pixels: Option<(u32, u32)>,
-    /// Outline layers to add (geography names).
+    /// Outline layers to add: `GEOGRAPHY` or `GEOGRAPHY:labels`
+    /// ([`super::extent_text::parse_outline`]).
     pub outlines: Vec<String>,
+    /// The map area (`--extent`, read by [`super::extent_text::parse_extent`]).
+    pub extent: Option<crate::render::spec::Extent>,
     /// Point layers to add, with an optional label field.
     pub points: Vec<(String, Option<String>)>,
     /// Hatch the worst X% by an indicator (at the choropleth's geography).
@@ -234,13 +237,28 @@ fn apply_choropleth(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
             colour: "#000000".into(),
         });
     }
-    for geography in &o.outlines {
-        spec.layers.push(LayerSpec::Outline {
-            geography: geography.clone(),
-            colour: "#333333".into(),
-            width_mm: 0.35,
-            labels: false,
+    for text in &o.outlines {
+        let (geography, labels) = super::extent_text::parse_outline(text)?;
+        let existing = spec.layers.iter_mut().find_map(|l| match l {
+            LayerSpec::Outline {
+                geography: g,
+                labels: l,
+                ..
+            } if *g == geography => Some(l),
+            _ => None,
         });
+        match existing {
+            Some(l) => *l |= labels,
+            None => spec.layers.push(LayerSpec::Outline {
+                geography,
+                colour: "#333333".into(),
+                width_mm: 0.35,
+                labels,
+            }),
+        }
+    }
+    if let Some(extent) = &o.extent {
+        spec.extent = extent.clone();
     }
     for (layer, label_field) in &o.points {
         spec.layers.push(LayerSpec::Points {

@@ -292,6 +292,7 @@ fn outline_layer(
     let fills = vec![Fill::None; areas.len()];
     let mask = vec![true; areas.len()];
     let geography = geography_name(cx.loaded, areas);
+    let shown = geography_title(cx.loaded, areas);
     let mut features = polygons(areas, fills, &mask, false, Some(stroke));
     if labels {
         let focus_mask = in_focus(cx.loaded, areas, cx.focus);
@@ -299,7 +300,7 @@ fn outline_layer(
             f.label = show.then(|| a.name.clone().unwrap_or_else(|| a.code.clone()));
         }
     }
-    let label = format!("{geography} boundaries");
+    let label = format!("{shown} boundaries");
     ResolvedLayer {
         id: format!("{index}-outline-{geography}"),
         label: label.clone(),
@@ -465,6 +466,12 @@ fn polygons(
         .collect()
 }
 
+/// What a reader calls the geography of `areas` ("Ward (2017)").
+fn geography_title(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>) -> String {
+    let name = geography_name(loaded, areas);
+    loaded.titles.get(&name).cloned().unwrap_or(name)
+}
+
 fn geography_name(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>) -> String {
     loaded
         .geographies
@@ -549,7 +556,7 @@ fn placeholders(text: &str, loaded: &Loaded, focus: &Focus, today: &str) -> Stri
             meta.title.clone(),
             meta.unit.clone(),
             period.clone(),
-            geography_name(loaded, areas),
+            geography_title(loaded, areas),
         ),
         None => Default::default(),
     };
@@ -566,7 +573,8 @@ fn placeholders(text: &str, loaded: &Loaded, focus: &Focus, today: &str) -> Stri
         .replace("{area}", &area)
 }
 
-/// The recipe's source text, or one line per indicator source and geography attribution.
+/// The recipe's source text, or one line per indicator source and geography attribution, each
+/// sentence said once.
 fn source_lines(loaded: &Loaded, spec: &MapSpec) -> Vec<String> {
     if let Some(text) = &spec.source {
         return text.lines().map(str::to_string).collect();
@@ -595,5 +603,5 @@ fn source_lines(loaded: &Loaded, spec: &MapSpec) -> Vec<String> {
             lines.push(line.clone());
         }
     }
-    lines
+    super::attribution::dedupe(&lines)
 }

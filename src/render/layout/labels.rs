@@ -143,7 +143,20 @@ pub fn place_point_label(
     })
 }
 
-/// Places an area's label centred on its interior point.
+/// Places an area's label centred on its interior point, or, when that place is taken, one
+/// line above or below it (still on the area for all but the thinnest areas).
+///
+/// ```
+/// use local_atlas::render::layout::labels::{Placer, place_area_label};
+/// use local_atlas::render::scene::{PointMm, RectMm};
+/// let frame = RectMm { x: 0.0, y: 0.0, width: 100.0, height: 100.0 };
+/// let mut p = Placer::new(frame, &[]);
+/// let at = PointMm::new(50.0, 50.0);
+/// assert!(place_area_label(&mut p, at, "Bolton", 8.0).is_some());
+/// assert!(place_area_label(&mut p, at, "Tonge", 8.0).is_some(), "moved a line up or down");
+/// assert!(place_area_label(&mut p, at, "Bury", 8.0).is_some());
+/// assert!(place_area_label(&mut p, at, "Wigan", 8.0).is_none(), "no fourth place");
+/// ```
 pub fn place_area_label(
     placer: &mut Placer,
     at: PointMm,
@@ -151,10 +164,14 @@ pub fn place_area_label(
     size_pt: f64,
 ) -> Option<Item> {
     let (ascent, descent) = ascent_descent_mm(size_pt);
-    let pos = PointMm::new(at.x, at.y + (ascent - descent) / 2.0);
-    placer
-        .try_take(text_box(pos, text, size_pt, Anchor::Middle))
-        .then(|| label(pos, text, size_pt, Anchor::Middle))
+    let line = ascent + descent + 1.0;
+    let centre = at.y + (ascent - descent) / 2.0;
+    [0.0, -line, line].into_iter().find_map(|dy| {
+        let pos = PointMm::new(at.x, centre + dy);
+        placer
+            .try_take(text_box(pos, text, size_pt, Anchor::Middle))
+            .then(|| label(pos, text, size_pt, Anchor::Middle))
+    })
 }
 
 #[cfg(test)]

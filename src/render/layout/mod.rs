@@ -134,8 +134,10 @@ pub fn layout(input: &MapInput) -> Result<Scene, RenderError> {
         furniture.push(g);
         obstacles.push(r);
     }
-    if let Some(labels) = labels_group(input, &projection, &obstacles, scale) {
+    let mut dropped_labels = Vec::new();
+    if let Some((labels, dropped)) = labels_group(input, &projection, &obstacles, scale) {
         groups.push(labels);
+        dropped_labels = dropped;
     }
     groups.extend(furniture);
     let mut neat = Group::new("frame", "Neat line");
@@ -157,6 +159,7 @@ pub fn layout(input: &MapInput) -> Result<Scene, RenderError> {
         background: Colour::WHITE,
         groups,
         title: input.title.clone(),
+        dropped_labels,
     })
 }
 
@@ -335,13 +338,14 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
     g
 }
 
-/// Labels of labelled layers, top layer first, avoiding the furniture and each other.
+/// Labels of labelled layers, top layer first, avoiding the furniture and each other; and the
+/// texts of the labels anchored inside the frame that found no free place.
 fn labels_group(
     input: &MapInput,
     p: &Projection,
     obstacles: &[RectMm],
     scale: f64,
-) -> Option<Group> {
+) -> Option<(Group, Vec<String>)> {
     let labelled: Vec<&ResolvedLayer> = input.layers.iter().rev().filter(|l| l.labels).collect();
     if labelled.is_empty() {
         return None;
@@ -365,16 +369,20 @@ fn labels_group(
     }
     let mut placer = Placer::new(p.frame, &blocked);
     let mut g = Group::new("labels", "Labels");
+    let mut dropped = Vec::new();
+    let in_frame = |c: PointMm| {
+        c.x >= p.frame.x && c.x <= p.frame.right() && c.y >= p.frame.y && c.y <= p.frame.bottom()
+    };
     for layer in labelled {
         match &layer.features {
             Features::Points(points) => {
                 for pt in points {
                     let Some(text) = &pt.label else { continue };
                     let c = p.to_page(pt.point_bng);
-                    if let Some(item) =
-                        labels::place_point_label(&mut placer, c, pt.size_mm / 2.0, text, size)
-                    {
-                        g.items.push(item);
+                    match labels::place_point_label(&mut placer, c, pt.size_mm / 2.0, text, size) {
+                        Some(item) => g.items.push(item),
+                        None if in_frame(c) => dropped.push(text.clone()),
+                        None => {}
                     }
                 }
             }
@@ -397,16 +405,17 @@ fn labels_group(
                     let Some(at) = largest.and_then(|poly| poly.interior_point()) else {
                         continue;
                     };
-                    if let Some(item) =
-                        labels::place_area_label(&mut placer, p.to_page(at.0), text, size)
-                    {
-                        g.items.push(item);
+                    let c = p.to_page(at.0);
+                    match labels::place_area_label(&mut placer, c, text, size) {
+                        Some(item) => g.items.push(item),
+                        None if in_frame(c) => dropped.push(text.clone()),
+                        None => {}
                     }
                 }
             }
         }
     }
-    Some(g)
+    Some((g, dropped))
 }
 
 /// The locator inset (top left in the frame): the inset outlines in grey and the extent in red.

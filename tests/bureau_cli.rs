@@ -1,0 +1,396 @@
+//! The bureau's tasks from the command line on the sample project: a district map with ward
+//! names, human names instead of codes, find anything, the area card, and imports that fix
+//! what they can and report every problem in one pass.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// One sample workspace for the read-only tests (built once).
+fn sample() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, ws) = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = common::cli_sample(dir.path());
+        (dir, ws)
+    });
+    ws
+}
+
+/// A private copy of the sample (for tests that write).
+fn sample_copy(dir: &Path) -> PathBuf {
+    let to = dir.join("copy.gpkg");
+    std::fs::copy(sample(), &to).unwrap();
+    to
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The text of an SVG's `<text>` elements (the same scene as the PDF and PNG).
+fn svg_text(path: &Path) -> String {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for part in svg.split("<text").skip(1) {
+        let body = part.split_once('>').map(|(_, b)| b).unwrap_or_default();
+        let body = body.split("</text>").next().unwrap_or_default();
+        let plain: String = body
+            .split('<')
+            .map(|seg| seg.split_once('>').map_or(seg, |(_, t)| t))
+            .collect();
+        out.push_str(&plain.replace("&amp;", "&").replace("&apos;", "'"));
+        out.push('\n');
+    }
+    out
+}
+
+const BOLTON_WARDS: [&str; 4] = [
+    "Astley Bridge",
+    "Breightmet",
+    "Farnworth",
+    "Horwich North East",
+];
+
+#[test]
+fn the_bolton_map_with_ward_names_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("bolton.svg");
+    let args = [
+        "map",
+        &s(sample()),
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "idaci_score",
+        "--extent",
+        "lad16:Bolton",
+        "--outline",
+        "ward17:labels",
+        "--title",
+        "Child poverty in Bolton",
+        "--out",
+        &s(&svg),
+        "--json",
+    ];
+    let r = common::cli_ok(&args);
+    let text = svg_text(&svg);
+    assert!(text.contains("Child poverty in Bolton"), "{text}");
+    for ward in BOLTON_WARDS {
+        assert!(text.contains(ward), "ward label {ward} missing: {text}");
+    }
+    for elsewhere in ["Fallowfield", "Moss Side", "Wigan Central"] {
+        assert!(
+            !text.contains(elsewhere),
+            "{elsewhere} is not in Bolton: {text}"
+        );
+    }
+    for code in ["lsoa11", "ward17", "lad16"] {
+        assert!(
+            !text.contains(code),
+            "raw geography code {code} on the map: {text}"
+        );
+    }
+    assert!(
+        text.contains("LSOA (2011)"),
+        "subtitle names the geography: {text}"
+    );
+    assert!(text.contains("Ward (2017) boundaries"), "legend: {text}");
+    // IDACI is stored as a proportion and shown as a percentage (metadata multiplier 100).
+    assert!(text.contains("(%)"), "unit in the legend heading: {text}");
+    let dropped = r["labels_dropped"].as_u64().unwrap();
+    assert_eq!(
+        dropped as usize,
+        r["dropped_labels"].as_array().unwrap().len(),
+        "{r}"
+    );
+    // The licence line is said once.
+    assert_eq!(
+        text.matches("Open Government Licence v3.0").count(),
+        2,
+        "one OGL sentence per source (IoD, ONS boundaries): {text}"
+    );
+    // The same map as an A4 PDF, from the same flags.
+    let pdf = dir.path().join("bolton.pdf");
+    let mut pdf_args = args.to_vec();
+    let out = s(&pdf);
+    let at = pdf_args.iter().position(|a| *a == "--out").unwrap() + 1;
+    pdf_args[at] = &out;
+    common::cli_ok(&pdf_args);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+}
+
+#[test]
+fn an_extent_by_code_a_view_box_and_bad_extents() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("m.svg");
+    let base = |extent: &str| -> std::process::Output {
+        common::cli(&[
+            "map",
+            &s(sample()),
+            "--geography",
+            "lsoa11",
+            "--indicator",
+            "imd_score",
+            "--extent",
+            extent,
+            "--out",
+            &s(&svg),
+        ])
+    };
+    assert!(base("ward17:E05000701").status.success());
+    assert!(base("view:380000,390000,390000,400000").status.success());
+    let bad = base("lad16:Atlantis");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("no area 'Atlantis' in geography 'lad16'"),
+        "{err}"
+    );
+    let bad = base("view:1,2,3");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("MIN_X,MIN_Y,MAX_X,MAX_Y"));
+}
+
+#[test]
+fn find_searches_every_geography_and_says_when_nothing_matches() {
+    let r = common::cli_ok(&["find", &s(sample()), "Fallowfield", "--json"]);
+    let first = &r["results"][0];
+    assert_eq!(first["kind"], "area");
+    assert_eq!(first["geography"], "ward17");
+    assert_eq!(first["geography_title"], "Ward (2017)");
+    assert_eq!(first["code"], "E05000701");
+    let r = common::cli_ok(&["find", &s(sample()), "bolton", "--json"]);
+    assert_eq!(
+        r["results"][0]["code"], "E08000001",
+        "the district first: {r}"
+    );
+    assert_eq!(
+        r["results"][0]["geography_title"],
+        "Local authority district"
+    );
+    let r = common::cli_ok(&["find", &s(sample()), "child", "--json"]);
+    assert!(
+        r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "indicator" && f["code"] == "idaci_score"),
+        "{r}"
+    );
+    let out = common::cli(&["find", &s(sample()), "Atlantis"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no match for 'Atlantis'"));
+}
+
+#[test]
+fn the_area_card_lists_every_indicator_and_the_parents() {
+    let r = common::cli_ok(&["area", &s(sample()), "E01005067", "--json"]);
+    assert_eq!(r["area"]["geography"], "lsoa11");
+    let values = r["values"].as_array().unwrap();
+    assert_eq!(values.len(), 30, "every IoD indicator of the LSOA");
+    let idaci = values
+        .iter()
+        .find(|v| v["indicator"] == "idaci_score")
+        .unwrap();
+    assert!(idaci["shown"].as_str().unwrap().ends_with('%'), "{idaci}");
+    let parents: Vec<&str> = r["parents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["area"]["geography"].as_str().unwrap())
+        .collect();
+    assert_eq!(parents, ["lad16", "ward17"], "{r}");
+    // A ward: its district found through its LSOAs.
+    let r = common::cli_ok(&["area", &s(sample()), "e05000701", "--json"]);
+    assert_eq!(r["area"]["name"], "Fallowfield");
+    assert_eq!(r["parents"][0]["area"]["name"], "Manchester", "{r}");
+    let out = common::cli(&["area", &s(sample()), "E09999999"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no area with code 'E09999999'"));
+}
+
+#[test]
+fn geographies_have_display_names_that_can_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample_copy(dir.path());
+    let info = common::cli_ok(&["info", &s(&ws), "--json"]);
+    let title = |info: &serde_json::Value, name: &str| {
+        info["geographies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .unwrap()["title"]
+            .clone()
+    };
+    assert_eq!(title(&info, "lsoa11"), "LSOA (2011)");
+    assert_eq!(title(&info, "ward17"), "Ward (2017)");
+    assert_eq!(title(&info, "lad16"), "Local authority district");
+    let r = common::cli_ok(&[
+        "geography",
+        "rename",
+        &s(&ws),
+        "lsoa11",
+        "--title",
+        "Neighbourhood",
+        "--json",
+    ]);
+    assert_eq!(r["title"], "Neighbourhood");
+    let info = common::cli_ok(&["info", &s(&ws), "--json"]);
+    assert_eq!(title(&info, "lsoa11"), "Neighbourhood");
+    let svg = dir.path().join("m.svg");
+    common::cli_ok(&[
+        "map",
+        &s(&ws),
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "imd_score",
+        "--out",
+        &s(&svg),
+        "--json",
+    ]);
+    assert!(svg_text(&svg).contains("Neighbourhood, 2019"));
+    let out = common::cli(&["geography", "rename", &s(&ws), "nope", "--title", "x"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_saved_lisa_result_is_titled_in_words_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample_copy(dir.path());
+    common::cli_ok(&[
+        "stats",
+        &s(&ws),
+        "lisa",
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "health_score",
+        "--permutations",
+        "99",
+        "--fdr",
+        "--save",
+        "--json",
+    ]);
+    let info = common::cli_ok(&["info", &s(&ws), "--json"]);
+    let cluster = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "health_score_lisa_cluster")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        cluster["title"],
+        "LISA clusters of Health deprivation and disability: score, queen, 99 permutations, FDR 5%"
+    );
+    assert_eq!(cluster["theme"], "Health");
+    let svg = dir.path().join("lisa.svg");
+    common::cli_ok(&[
+        "map",
+        &s(&ws),
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "health_score_lisa_cluster",
+        "--out",
+        &s(&svg),
+        "--json",
+    ]);
+    let text = svg_text(&svg);
+    assert!(
+        text.contains("English Indices of Deprivation 2019"),
+        "{text}"
+    );
+    assert!(!text.contains("Computed by Local Atlas"), "{text}");
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample_copy(dir.path());
+    let before = common::sha256(&ws);
+    let csv = common::write(
+        dir.path(),
+        "rents.csv",
+        "lsoa11cd,Average rent (£/month),Households\n\
+         E01005067,£872,1200\n\
+         E01005068,lots,1300\n\
+         E01005069,£900,many\n\
+         E01005070,much,1100\n",
+    );
+    let out = common::cli(&[
+        "import",
+        "indicators",
+        &s(&ws),
+        &s(&csv),
+        "--geography",
+        "lsoa11",
+        "--wide",
+        "--period",
+        "2024",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("column 'Average rent (£/month)'"), "{err}");
+    assert!(err.contains("line 3: 'lots' is not a number"), "{err}");
+    assert!(
+        err.contains("column 'Households'"),
+        "both columns in one run: {err}"
+    );
+    assert_eq!(common::sha256(&ws), before, "nothing written");
+    // Fixed, the headers become clean codes with the header as the title.
+    let csv = common::write(
+        dir.path(),
+        "rents.csv",
+        "lsoa11cd,Average rent (£/month),Households\nE01005067,£872,1200\nE01005068,£910,1300\n",
+    );
+    let r = common::cli_ok(&[
+        "import",
+        "indicators",
+        &s(&ws),
+        &s(&csv),
+        "--geography",
+        "lsoa11",
+        "--wide",
+        "--period",
+        "2024",
+        "--allow-unmatched",
+        "--json",
+    ]);
+    assert_eq!(r["fixed_values"], 2, "{r}");
+    let info = common::cli_ok(&["info", &s(&ws), "--json"]);
+    let rent = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "average_rent_gbp_month")
+        .unwrap_or_else(|| panic!("{info}"))
+        .clone();
+    assert_eq!(rent["title"], "Average rent (£/month)");
+}
+
+#[test]
+fn the_recipe_example_in_the_readme_is_a_valid_recipe() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("#### Recipe format")
+        .nth(1)
+        .expect("the section");
+    let json = section
+        .split("```json")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a JSON example");
+    let spec = local_atlas::ops::map::recipe::parse(json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(spec.title, "Child poverty in Bolton");
+    assert_eq!(spec.layers.len(), 4);
+    assert!(matches!(
+        spec.extent,
+        local_atlas::render::spec::Extent::Areas { ref codes, .. } if codes == &["E08000001"]
+    ));
+}
