@@ -394,3 +394,17 @@ fn the_recipe_example_in_the_readme_is_a_valid_recipe() {
         local_atlas::render::spec::Extent::Areas { ref codes, .. } if codes == &["E08000001"]
     ));
 }
+
+#[test]
+fn the_members_of_a_found_area_come_from_the_lookup_or_the_geometry() {
+    let ws = local_atlas::ops::Workspace::open(sample()).unwrap();
+    let by_lookup = local_atlas::ops::find::members(&ws, "ward17", "E05000701", "lsoa11").unwrap();
+    assert!(by_lookup.len() >= 5, "Fallowfield's LSOAs: {by_lookup:?}");
+    // lad16 → ward17 has no lookup: the wards whose interior point is in Bolton.
+    let wards = local_atlas::ops::find::members(&ws, "lad16", "E08000001", "ward17").unwrap();
+    assert_eq!(wards.len(), 20, "Bolton's 20 wards: {wards:?}");
+    assert!(
+        wards.contains(&"E05000667".to_string()),
+        "Tonge with the Haulgh"
+    );
+}

@@ -23,6 +23,8 @@ pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
 pub struct Catalog {
     /// Geography names, sorted.
     pub geographies: Vec<String>,
+    /// Geography name → what a reader calls it ("Ward (2017)").
+    pub titles: std::collections::BTreeMap<String, String>,
     /// One entry per indicator and geography, with its periods.
     pub indicators: Vec<IndicatorInfo>,
     /// Point layers (services, sites).
@@ -31,13 +33,22 @@ pub struct Catalog {
     pub recipes: Vec<String>,
 }
 
+impl Catalog {
+    /// What a reader calls geography `name` (the name itself when unknown).
+    pub fn title<'a>(&'a self, name: &'a str) -> &'a str {
+        self.titles.get(name).map_or(name, String::as_str)
+    }
+}
+
 /// Reads the catalogue of `ws`.
 pub fn catalog(ws: &Workspace) -> Result<Catalog> {
+    let geographies = query::geographies(ws)?;
     Ok(Catalog {
-        geographies: query::geographies(ws)?
-            .into_iter()
-            .map(|g| g.name)
+        titles: geographies
+            .iter()
+            .map(|g| (g.name.clone(), g.title.clone()))
             .collect(),
+        geographies: geographies.into_iter().map(|g| g.name).collect(),
         indicators: query::indicators(ws)?,
         point_layers: query::layers(ws)?
             .into_iter()

@@ -179,3 +179,43 @@ fn normalise(text: &str) -> String {
         .join(" ")
         .to_lowercase()
 }
+
+/// The areas of `of_geography` that make up area `code` of `geography`: itself when the
+/// geographies are one; else the stored lookup's members (an LSOA → ward lookup gives a ward's
+/// LSOAs); else the areas whose interior point lies inside it. Sorted codes.
+pub fn members(
+    ws: &Workspace,
+    geography: &str,
+    code: &str,
+    of_geography: &str,
+) -> Result<Vec<String>> {
+    if geography == of_geography {
+        return Ok(vec![code.to_string()]);
+    }
+    // No stored lookup is an error from `query::lookup`: fall back to the geometry.
+    if let Ok(lookup) = query::lookup(ws, of_geography, geography) {
+        let mut out: Vec<String> = lookup
+            .into_iter()
+            .filter(|(_, to)| to == code)
+            .map(|(from, _)| from)
+            .collect();
+        out.sort();
+        return Ok(out);
+    }
+    use geo::{Contains, InteriorPoint};
+    let Some(outer) = query::areas(ws, geography)?
+        .into_iter()
+        .find(|a| a.code == code)
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(query::areas(ws, of_geography)?
+        .into_iter()
+        .filter(|a| {
+            a.geometry_bng
+                .interior_point()
+                .is_some_and(|p| outer.geometry_bng.contains(&p))
+        })
+        .map(|a| a.code)
+        .collect())
+}

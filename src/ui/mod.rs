@@ -51,6 +51,8 @@ pub fn install_tls() {
 /// Opens a window on the workspace at `path` and runs until it is closed.
 pub fn run(path: &Path) -> Result<()> {
     install_tls();
+    // A workspace that cannot be opened is said before any window is tried.
+    drop(crate::ops::Workspace::open(path)?);
     let path = path.to_path_buf();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -68,5 +70,19 @@ pub fn run(path: &Path) -> Result<()> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| Error::Invalid(format!("cannot open the window: {e}")))
+    .map_err(|e| Error::Invalid(window_error(&e.to_string())))
+}
+
+/// Why the window could not open, in words: no display is the common case (a server, an SSH
+/// session without X forwarding).
+fn window_error(raw: &str) -> String {
+    let no_display = raw.contains("WAYLAND_DISPLAY") || raw.contains("DISPLAY is set");
+    if no_display {
+        "cannot open the window: this session has no display (neither DISPLAY nor \
+         WAYLAND_DISPLAY is set). Run Local Atlas on a desktop, or use the command line \
+         (`local-atlas --help`)"
+            .into()
+    } else {
+        format!("cannot open the window: {raw}")
+    }
 }
