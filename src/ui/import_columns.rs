@@ -86,17 +86,16 @@ fn row(ui: &mut egui::Ui, column: &str, r: &mut ImportRequest) {
         .unwrap_or_else(|| IndicatorMeta::default_for(column));
     let mut changed = false;
     ui.label(column);
-    changed |= ui
+    let title = ui
         .add(egui::TextEdit::singleline(&mut m.title).desired_width(180.0))
-        .on_hover_text("What readers see in legends, menus and reports")
-        .changed();
-    changed |= ui
-        .add(egui::TextEdit::singleline(&mut m.theme).desired_width(100.0))
-        .changed();
-    changed |= ui
+        .on_hover_text("What readers see in legends, menus and reports");
+    changed |= named(ui, title, &format!("Title of {column}"));
+    let theme = ui.add(egui::TextEdit::singleline(&mut m.theme).desired_width(100.0));
+    changed |= named(ui, theme, &format!("Theme of {column}"));
+    let unit = ui
         .add(egui::TextEdit::singleline(&mut m.unit).desired_width(70.0))
-        .on_hover_text("e.g. %, per 1,000, £/month")
-        .changed();
+        .on_hover_text("e.g. %, per 1,000, £/month");
+    changed |= named(ui, unit, &format!("Unit of {column}"));
     let shown = POLARITIES
         .iter()
         .find(|(p, _)| *p == m.polarity)
@@ -114,4 +113,12 @@ fn row(ui: &mut egui::Ui, column: &str, r: &mut ImportRequest) {
             None => r.described.push(m),
         }
     }
+}
+
+/// Gives a field of the grid its own accessible name ("Title of Average rent"), as a screen
+/// reader announces it; says whether it changed.
+fn named(ui: &egui::Ui, r: egui::Response, name: &str) -> bool {
+    ui.ctx()
+        .accesskit_node_builder(r.id, |node| node.set_label(name.to_string()));
+    r.changed()
 }

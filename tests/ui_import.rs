@@ -1,0 +1,118 @@
+//! The import dialog without command-line words: a partner's wide CSV with a column to leave
+//! out and an indicator to describe, done with ticks and fields (egui_kittest).
+#![cfg(feature = "gui")]
+
+mod common;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use local_atlas::ui::AtlasApp;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn harness(path: &Path) -> Harness<'static, AtlasApp> {
+    let path = path.to_path_buf();
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(move |_cc| AtlasApp::open(&path).expect("open the sample workspace"))
+}
+
+fn settle(h: &mut Harness<'_, AtlasApp>) {
+    for _ in 0..6 {
+        h.step();
+    }
+}
+
+fn shows(h: &Harness<'_, AtlasApp>, text: &str) -> bool {
+    let text = text.to_string();
+    h.query_all_by(move |n| {
+        n.label().is_some_and(|l| l.contains(&text)) || n.value().is_some_and(|v| v.contains(&text))
+    })
+    .next()
+    .is_some()
+}
+
+fn wait_shows(h: &mut Harness<'_, AtlasApp>, text: &str, secs: u64) {
+    let start = Instant::now();
+    while !shows(h, text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "'{text}' was not shown within {secs} s"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_wide_csv_is_imported_with_columns_ticked_and_described_in_the_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = common::cli_sample(dir.path());
+    let csv = common::write(
+        dir.path(),
+        "rents.csv",
+        "LSOA code,Average rent (£/month),Households\n\
+         E01004766,£872,1200\nE01004767,£910,1300\nE01005295,£1020,900\n",
+    );
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(csv)));
+    settle(&mut h);
+    wait_shows(&mut h, "3 rows, 3 columns", 30);
+    // Advice names the dialog's fields, never a command-line flag.
+    wait_shows(&mut h, "Fill in the Period", 30);
+    assert!(!shows(&h, "--period"), "a CLI flag in the app");
+    h.get_by_role_and_label(Role::TextInput, "Period")
+        .set_text_value_accesskit("2024");
+    settle(&mut h);
+    // Leave Households out; describe the rent.
+    h.get_by_role_and_label(Role::CheckBox, "Households")
+        .click();
+    settle(&mut h);
+    h.get_by_label_contains("Describe the indicators").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::TextInput, "Title of Average rent (£/month)")
+        .set_text_value_accesskit("Average monthly private rent");
+    h.get_by_role_and_label(Role::TextInput, "Unit of Average rent (£/month)")
+        .set_text_value_accesskit("£/month");
+    h.get_by_role_and_label(Role::TextInput, "Theme of Average rent (£/month)")
+        .set_text_value_accesskit("Housing");
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    wait_shows(&mut h, "Check: 3 matched", 30);
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    wait_shows(&mut h, "Average monthly private rent —", 30);
+    drop(h);
+    let info = common::cli_ok(&["info", &ws.display().to_string(), "--json"]);
+    let codes: Vec<&str> = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"average_rent_gbp_month"), "{codes:?}");
+    assert!(!codes.contains(&"households"), "left out: {codes:?}");
+    let rent = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "average_rent_gbp_month")
+        .unwrap();
+    assert_eq!(rent["title"], "Average monthly private rent");
+    assert_eq!(rent["theme"], "Housing");
+}
