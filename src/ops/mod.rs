@@ -1,6 +1,7 @@
 //! Operations: the single API both front ends (CLI and desktop app) call.
 
 pub mod aggregate;
+pub mod area_list;
 pub mod bench;
 pub mod bench_map;
 pub mod bench_national;
@@ -22,6 +23,7 @@ pub mod series;
 pub mod site;
 pub mod stats;
 pub mod synthetic_files;
+pub mod view_box;
 pub mod weights;
 
 /// The workspace handle the front ends open and pass to every operation.
