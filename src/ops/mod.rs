@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod area_card;
+pub mod area_list;
 pub mod bench;
 pub mod bench_map;
 pub mod bench_national;
@@ -27,6 +28,7 @@ pub mod series;
 pub mod site;
 pub mod stats;
 pub mod synthetic_files;
+pub mod view_box;
 pub mod weights;
 
 /// The workspace handle the front ends open and pass to every operation.

@@ -21,6 +21,7 @@ use super::map_panel::MapPanel;
 use super::map_view::PointLayer;
 use super::menu::Menu;
 use super::prefs::Prefs;
+use super::recipe_window::{RecipeSource, RecipeWindow};
 use super::site_finder::SiteFinder;
 use super::workspace_check::CheckWindow;
 use super::{charts::Charts, legend::Legend};
@@ -33,7 +34,7 @@ use crate::ops::map::{AreaCache, hotspot};
 use crate::ops::stats::{StatsRequest, StatsResponse};
 use crate::render::input::{Features, LegendBlock};
 use crate::render::scene::{Colour, Fill};
-use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, PaletteSpec};
+use crate::render::spec::{ClassificationSpec, Extent, LayerSpec, MapSpec, PaletteSpec};
 use egui::Color32;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,16 @@ pub enum Command {
     SetPalette(PaletteSpec),
     /// The page layout of the recipe (title, page, legend…); its layers are left alone.
     SetLayout(Box<MapSpec>),
+    /// What the exported page shows (the screen map always shows every area).
+    SetExtent(Extent),
+    /// Replaces the recipe's layer at this index (e.g. an outline's labels switched on).
+    SetLayer(usize, Box<LayerSpec>),
+    /// Opens the recipe window to open (`false`) or save (`true`) a recipe.
+    OpenRecipeWindow(bool),
+    /// Puts a saved recipe (or a recipe file) on the map.
+    OpenRecipe(RecipeSource),
+    /// Opens the sample project (built first when needed, on a background thread).
+    OpenSample,
     SetOutline(Option<String>),
     /// The "most deprived X%" overlay: indicator, percent, national ranking size (`None` = the
     /// worst X% of the map's areas by polarity); `None` removes it.
@@ -138,6 +149,8 @@ pub struct AppView<'a> {
     pub prefs: &'a Prefs,
     /// Where the map was drawn this frame (the legend box sits in its corner).
     pub map_rect: egui::Rect,
+    /// The longitude/latitude box the map shows (`west, south, east, north`), once drawn.
+    pub view_lonlat: Option<[f64; 4]>,
 }
 
 /// The screen colour of a fill (a hatch shows as its line colour, lightened).
@@ -185,6 +198,8 @@ pub(super) struct AppState {
     pub ctx: Option<egui::Context>,
     /// The map meshes of a newly shown geography, built on a background thread.
     pub meshes: Option<(Option<String>, Job<MapLayer>)>,
+    /// The sample project being built (then opened).
+    pub sample_job: Option<Job<PathBuf>>,
 }
 
 impl AppState {
@@ -206,6 +221,7 @@ impl AppState {
             point_legend: &self.point_legend,
             prefs: &self.prefs,
             map_rect,
+            view_lonlat: None,
         }
     }
 
@@ -232,6 +248,7 @@ pub(super) struct Panels {
     pub site_finder: SiteFinder,
     pub import: ImportDialog,
     pub export: ExportDialog,
+    pub recipes: RecipeWindow,
     pub check: CheckWindow,
 }
 
@@ -326,6 +343,7 @@ impl AtlasApp {
                 fonts_installed: false,
                 ctx: None,
                 meshes: None,
+                sample_job: None,
             },
             panels: Panels::default(),
         };
@@ -357,6 +375,31 @@ impl AtlasApp {
     /// Areas the map draws (0 while a newly shown geography's meshes are being built).
     pub fn map_areas(&self) -> usize {
         self.panels.map.map.areas.as_ref().map_or(0, MapLayer::len)
+    }
+
+    /// Whether the map view is fitted to its areas (and follows the map's size).
+    pub fn map_fitted(&self) -> bool {
+        self.panels.map.map.is_fitted()
+    }
+
+    /// Vertices of the area meshes drawn on screen last frame (0 when the map is blank or
+    /// its areas are off screen).
+    pub fn map_vertices_drawn(&self) -> usize {
+        self.panels.map.map.last_vertices
+    }
+
+    /// The hover card's lines for the area under the pointer (empty when there is none).
+    pub fn hover_card(&self) -> Vec<String> {
+        let view = self.state.view(self.panels.map.rect());
+        self.state
+            .hovered
+            .map(|i| super::hover_card::card_lines(&view, i))
+            .unwrap_or_default()
+    }
+
+    /// Where the map was drawn last frame.
+    pub fn map_rect(&self) -> egui::Rect {
+        self.panels.map.rect()
     }
 
     /// Codes of the selected areas, in area order.
@@ -400,13 +443,17 @@ impl AtlasApp {
 
     /// Re-reads and re-symbolises the map after the recipe changed; errors are shown and the
     /// previous map stays.
-    fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         if first_data_layer(&self.state.spec).is_none() {
-            self.state.status =
-                "No indicators yet: drop a boundary file or CSV on the window to import".into();
+            self.show_plain_boundaries();
             return;
         }
-        match explore_cached(&self.state.ws, &self.state.spec, &mut self.state.area_cache) {
+        // The screen shows every area; the recipe's extent is what the export shows.
+        let screen = MapSpec {
+            extent: Extent::Whole,
+            ..self.state.spec.clone()
+        };
+        match explore_cached(&self.state.ws, &screen, &mut self.state.area_cache) {
             Ok(ex) => {
                 self.state.error = None;
                 self.install(ex);
@@ -495,7 +542,9 @@ impl AtlasApp {
                 let map = &mut self.panels.map.map;
                 map.areas = Some(layer);
                 map.fit_next_frame();
-                s.status.clear();
+                if s.status.starts_with("Preparing the map") {
+                    s.status.clear();
+                }
             }
             Err(e) => s.error = Some(e.to_string()),
         }
@@ -591,6 +640,16 @@ impl AtlasApp {
                 let layers = std::mem::take(&mut self.state.spec.layers);
                 self.state.spec = MapSpec { layers, ..*spec };
             }
+            Command::SetExtent(e) => self.state.spec.extent = e,
+            Command::SetLayer(i, layer) => {
+                if let Some(l) = self.state.spec.layers.get_mut(i) {
+                    *l = *layer;
+                    self.refresh();
+                }
+            }
+            Command::OpenRecipeWindow(save) => self.panels.recipes.open(save),
+            Command::OpenRecipe(source) => self.open_recipe(&source),
+            Command::OpenSample => self.open_sample(),
             Command::SetOutline(g) => self.set_outline(g),
             Command::SetOverlay(o) => self.set_overlay(o),
             Command::TogglePoints(name) => self.toggle_points(name),
@@ -620,7 +679,7 @@ impl AtlasApp {
             Command::CreateWorkspace(p) => self.switch_workspace(&p, true),
             Command::PromptWorkspacePath => self.panels.menu.prompt_path(),
             Command::OpenImport(path) => self.panels.import.open(path),
-            Command::OpenExport => self.panels.export.open(&self.state.ws, &self.state.current),
+            Command::OpenExport => self.panels.export.open(),
             Command::CheckWorkspace => self.panels.check.open(),
             Command::ToggleHelp => self.panels.menu.toggle_help(),
             Command::SetPrefs(p) => self.state.prefs = p,
@@ -759,11 +818,12 @@ impl AtlasApp {
         let keep: Vec<LayerSpec> = spec
             .layers
             .iter()
-            .filter(|l| {
-                matches!(
-                    l,
-                    LayerSpec::Outline { .. } | LayerSpec::Points { .. } | LayerSpec::Hatch { .. }
-                )
+            .filter(|l| match l {
+                // An outline of the indicator's own geography (the plain boundaries drawn
+                // before there was an indicator) would only draw its edges twice.
+                LayerSpec::Outline { geography, .. } => *geography != i.geography,
+                LayerSpec::Points { .. } | LayerSpec::Hatch { .. } => true,
+                _ => false,
             })
             .cloned()
             .collect();

@@ -478,3 +478,17 @@ impl Charts {
         })
     }
 }
+
+impl Charts {
+    /// The chart beside the map in presenter mode: the Moran scatterplot of a LISA result, or
+    /// the scatter plot when there is none.
+    pub fn presenter_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+        if view.map_result.and_then(|r| r.moran.as_ref()).is_some() {
+            ui.strong("Moran scatterplot");
+            self.moran_ui(ui, view).into_iter().collect()
+        } else {
+            ui.strong("Scatter plot");
+            self.scatter_ui(ui, view)
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The export dialog: edits the map recipe's layout (title, subtitle, note, legend, scale bar,
-//! north arrow, inset, source line, page, DPI) with a live preview that is the exported scene
+//! north arrow, inset, source line, page, DPI), its map area (`export_area`) and labels
+//! (`export_labels`) with a live preview that is the exported scene
 //! itself (`ops::map::scene` drawn by the PNG backend), then exports PNG / SVG / PDF through
 //! `ops::map::run` (the `map` command's code), copies the image to the clipboard, or saves the
 //! recipe in the workspace. The preview, the export and the clipboard image are drawn on
@@ -7,9 +8,11 @@
 //! cancelled export leaves the output path as it was.
 
 use super::app::{AppView, Command};
+use super::export_area::ExportArea;
+use super::export_labels::labels_ui;
+use super::export_naming::ExportNaming;
 use super::jobs::Job;
 use crate::ops::Workspace;
-use crate::ops::map::explore::Explore;
 use crate::render::raster;
 use crate::render::spec::{MapSpec, PageSize};
 use std::path::PathBuf;
@@ -31,6 +34,10 @@ pub struct ExportDialog {
     /// The export being written: the path it goes to and its size in bytes.
     export_job: Option<Job<(PathBuf, usize)>>,
     copy_job: Option<Job<egui::ColorImage>>,
+    /// Why the preview shows nothing (the recipe draws nothing, or drawing it failed).
+    preview_error: Option<String>,
+    area: ExportArea,
+    naming: ExportNaming,
 }
 
 fn pixmap_image(p: &resvg::tiny_skia::Pixmap) -> egui::ColorImage {
@@ -85,40 +92,50 @@ fn render_job<T: Send + 'static>(
 }
 
 impl ExportDialog {
-    /// Opens the dialog with a file name made from the indicator.
-    pub fn open(&mut self, ws: &Workspace, current: &Option<Explore>) {
-        if self.out_path.is_empty() {
-            let stem = current
-                .as_ref()
-                .map_or("map".to_string(), |c| c.meta.code.clone());
-            let dir = ws
-                .path()
-                .parent()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default();
-            self.out_path = dir.join(format!("{stem}.png")).display().to_string();
-        }
+    /// Opens the dialog (its file name follows the indicator unless one was typed).
+    pub fn open(&mut self) {
         self.open = true;
     }
 
-    /// The dialog window, when open.
+    /// A recipe was opened: its title and map area are the recipe's own, not typed.
+    pub fn recipe_opened(&mut self, spec: &MapSpec) {
+        self.naming.reset();
+        self.area.adopt(&spec.extent);
+    }
+
+    /// The dialog window when open, and the "keep my title?" question when the indicator
+    /// changed under a typed title or file name.
     pub fn ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
-        let mut out = Vec::new();
+        self.naming.follow(&mut self.out_path, view);
+        let mut out = self.naming.question_ui(ui.ctx(), &mut self.out_path, view);
         if !self.open {
             return out;
         }
         let mut open = self.open;
+        let max_h = (ui.ctx().content_rect().height() - 40.0).max(200.0);
         egui::Window::new("Export map")
             .open(&mut open)
             .default_width(900.0)
+            .max_height(max_h)
             .show(ui.ctx(), |ui| {
                 ui.horizontal_top(|ui| {
-                    ui.vertical(|ui| {
-                        ui.set_max_width(320.0);
-                        out.extend(layout_fields(ui, view));
-                        ui.separator();
-                        out.extend(self.actions(ui, view));
-                    });
+                    egui::ScrollArea::vertical()
+                        .id_salt("export-fields")
+                        .max_height(max_h - 40.0)
+                        .show(ui, |ui| {
+                            ui.vertical(|ui| {
+                                ui.set_max_width(340.0);
+                                let (cmds, title_typed) = layout_fields(ui, view);
+                                self.naming.title_typed |= title_typed;
+                                out.extend(cmds);
+                                ui.separator();
+                                out.extend(self.area.ui(ui, view));
+                                ui.separator();
+                                out.extend(labels_ui(ui, view));
+                                ui.separator();
+                                out.extend(self.actions(ui, view));
+                            });
+                        });
                     ui.separator();
                     self.preview_ui(ui, view);
                 });
@@ -237,13 +254,24 @@ impl ExportDialog {
                 }
                 Err(err) => {
                     // Not tried again until the recipe changes.
-                    self.message = err.to_string();
+                    self.preview = None;
+                    self.preview_error = Some(format!("Nothing to preview: {err}"));
                     self.preview_for = Some(view.recipe.clone());
                 }
             }
         }
         let stale = self.preview_for.as_ref() != Some(view.recipe);
-        if stale && self.preview_job.is_none() {
+        if view.recipe.layers.is_empty() {
+            // Nothing to draw: say so rather than wait for a preview that cannot come.
+            self.preview = None;
+            self.preview_for = Some(view.recipe.clone());
+            self.preview_error = Some(
+                "Nothing to preview yet: the map has no layers. Import boundaries (File ▸ \
+                 Import file…) and an indicator to draw a map."
+                    .into(),
+            );
+        } else if stale && self.preview_job.is_none() {
+            self.preview_error = None;
             let spec = view.recipe.clone();
             let job = view.ws.reopen().and_then(|ws| {
                 render_job("export-preview", ui.ctx(), ws, spec, PREVIEW_PX, |s, i| {
@@ -254,17 +282,23 @@ impl ExportDialog {
                 Ok(job) => self.preview_job = Some(job),
                 Err(e) => {
                     // Shown once: the preview is not tried again until the recipe changes.
-                    self.message = e.to_string();
+                    self.preview_error = Some(format!("Nothing to preview: {e}"));
                     self.preview_for = Some(view.recipe.clone());
                 }
             }
         }
+        let updating = self.preview_job.is_some();
         ui.vertical(|ui| {
-            ui.label(if stale {
+            ui.label(if updating {
                 "Preview (updating…)"
             } else {
                 "Preview"
             });
+            if let Some(why) = &self.preview_error
+                && !updating
+            {
+                ui.label(why);
+            }
             if let Some(t) = &self.preview {
                 let size = t.size_vec2();
                 let scale = (ui.available_height().max(200.0) / size.y).min(1.0);
@@ -274,9 +308,11 @@ impl ExportDialog {
     }
 }
 
-/// The recipe's layout fields; a change is sent as `SetLayout`.
-fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
+/// The recipe's layout fields; a change is sent as `SetLayout`. Also says whether the user
+/// typed in the Title field this frame.
+fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> (Vec<Command>, bool) {
     let mut spec = view.recipe.clone();
+    let mut title_typed = false;
     let s = &mut spec;
     egui::Grid::new("layout-fields")
         .num_columns(2)
@@ -287,7 +323,8 @@ fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
                 ("Note", &mut s.note),
             ] {
                 let l = ui.label(label);
-                ui.text_edit_singleline(text).labelled_by(l.id);
+                let typed = ui.text_edit_singleline(text).labelled_by(l.id).changed();
+                title_typed |= typed && label == "Title";
                 ui.end_row();
             }
             let l = ui.label("Source");
@@ -325,9 +362,10 @@ fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         ui.checkbox(&mut s.inset, "Inset");
     });
     ui.small("Placeholders: {indicator} {period} {geography} {unit} {date}");
-    if spec == *view.recipe {
+    let cmds = if spec == *view.recipe {
         Vec::new()
     } else {
         vec![Command::SetLayout(Box::new(spec))]
-    }
+    };
+    (cmds, title_typed)
 }

@@ -3,7 +3,10 @@
 //! at the end of the frame.
 
 use super::app::{AppState, AtlasApp, Command};
+use super::first_steps::first_steps_ui;
 use super::prefs::{KEY, Prefs};
+use super::presenter::presenter_bar_ui;
+use super::ui_zoom;
 
 impl AtlasApp {
     /// Adds the bundled DejaVu Sans (the exports' font) behind egui's own fonts, so every
@@ -44,13 +47,24 @@ impl AtlasApp {
             visuals.widgets.noninteractive.bg_stroke.width = 1.5;
         }
         ctx.set_visuals(visuals);
-        ctx.set_zoom_factor(if prefs.presenter { 1.6 } else { 1.0 });
+        // The zoom keys are the app's (`ui_zoom`), kept in the preferences.
+        ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        let zoom = ui_zoom::zoom_factor(prefs);
+        if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+            ctx.set_zoom_factor(zoom);
+        }
     }
 
     /// The app-wide shortcuts (the map's own keys are the map panel's).
     fn shortcuts(&self, ctx: &egui::Context) -> Vec<Command> {
-        let mut out = Vec::new();
+        let mut out: Vec<Command> = ui_zoom::zoom_keys(ctx, &self.state.prefs)
+            .map(Command::SetPrefs)
+            .into_iter()
+            .collect();
         let typing = ctx.egui_wants_keyboard_input();
+        // Esc closes an open menu or popup first (egui does, when it sees the key); only
+        // with nothing open does it clear the selection.
+        let popup_open = egui::Popup::is_any_open(ctx);
         ctx.input_mut(|i| {
             use egui::{Key, Modifiers};
             if i.consume_key(Modifiers::NONE, Key::F1) {
@@ -82,7 +96,7 @@ impl AtlasApp {
             if i.consume_key(Modifiers::NONE, Key::Home) {
                 out.push(Command::FitAll);
             }
-            if i.consume_key(Modifiers::NONE, Key::Escape) {
+            if !popup_open && i.consume_key(Modifiers::NONE, Key::Escape) {
                 out.push(Command::ClearSelection);
             }
         });
@@ -111,23 +125,34 @@ impl AtlasApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_meshes(&ctx);
+        self.poll_sample();
         let presenter = self.state.prefs.presenter;
+        let chart = self.state.prefs.presenter_chart;
         self.apply_style(&ctx);
         let mut cmds = Self::dropped_files(&ctx);
         cmds.extend(self.shortcuts(&ctx));
+        let first_steps = self.shows_first_steps();
         let (s, p) = (&self.state, &mut self.panels);
-        let view = s.view(p.map.rect());
+        let mut view = s.view(p.map.rect());
+        view.view_lonlat = p.map.map.view_lonlat();
+        // Side panels sized for the window: at 1024 px wide the map keeps half the width.
+        let narrow = ctx.content_rect().width() < 1200.0;
+        let (left_w, right_w) = if narrow {
+            (200.0, 250.0)
+        } else {
+            (260.0, 300.0)
+        };
         if !presenter {
             egui::Panel::top("menu").show(ui, |ui| cmds.extend(p.menu.ui(ui, &view)));
             egui::Panel::top("title").show(ui, |ui| title_ui(ui, s));
             egui::Panel::bottom("status").show(ui, |ui| status_ui(ui, s, p.map.last_draw_ms()));
             egui::Panel::left("browser")
-                .default_size(260.0)
-                .size_range(200.0..=360.0)
+                .default_size(left_w)
+                .size_range(160.0..=360.0)
                 .show(ui, |ui| cmds.extend(p.browser.ui(ui, &view)));
             egui::Panel::right("side")
-                .default_size(300.0)
-                .size_range(260.0..=380.0)
+                .default_size(right_w)
+                .size_range(220.0..=380.0)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         cmds.extend(p.classification.ui(ui, &view));
@@ -142,22 +167,40 @@ impl AtlasApp {
                     });
                 });
             egui::Panel::bottom("charts")
-                .default_size(220.0)
-                .min_size(180.0)
+                .default_size(if narrow { 200.0 } else { 220.0 })
+                .min_size(160.0)
                 .resizable(true)
                 .show(ui, |ui| cmds.extend(p.charts.ui(ui, &view)));
         } else {
-            egui::Panel::top("title").show(ui, |ui| title_ui(ui, s));
+            egui::Panel::top("title").show(ui, |ui| cmds.extend(presenter_bar_ui(ui, s, &view)));
+            if s.prefs.presenter_chart {
+                let w = ctx.content_rect().width() * 0.42;
+                egui::Panel::right("presenter-chart")
+                    .default_size(w)
+                    .resizable(true)
+                    .show(ui, |ui| cmds.extend(p.charts.presenter_ui(ui, &view)));
+            }
         }
-        egui::CentralPanel::default().show(ui, |ui| cmds.extend(p.map.ui(ui, &view)));
-        let view = s.view(p.map.rect());
+        egui::CentralPanel::default().show(ui, |ui| {
+            if first_steps {
+                cmds.extend(first_steps_ui(ui, &view, s.sample_job.is_some()));
+            } else {
+                cmds.extend(p.map.ui(ui, &view));
+            }
+        });
+        let mut view = s.view(p.map.rect());
+        view.view_lonlat = p.map.map.view_lonlat();
         cmds.extend(p.legend.ui(ui, &view));
         cmds.extend(p.export.ui(ui, &view));
+        cmds.extend(p.recipes.ui(ui, &view));
         cmds.extend(p.import.ui(ui, &view));
         cmds.extend(p.check.ui(ui, &view));
         cmds.extend(p.menu.windows(ui, &view));
         for c in cmds {
             self.apply(c);
+        }
+        if self.state.prefs.presenter_chart != chart {
+            self.panels.map.map.fit_next_frame();
         }
         if self.state.prefs.presenter != presenter {
             // Presenter mode is a clean full-screen map, fitted to its new size.

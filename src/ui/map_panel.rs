@@ -1,11 +1,9 @@
 //! The central panel: the map toolbar (tools, find an area, zoom to selection, outline and
-//! point layers), the map itself with its legend, and the hover tooltip (name, code, value
-//! with unit, rank, class).
+//! point layers), the map itself with its legend, and the hover card (`hover_card`).
 
 use super::app::{AppView, Command};
 use super::map_view::{MapView, Tool};
 use crate::render::spec::LayerSpec;
-use crate::render::symbology::AreaValue;
 
 /// Up to this many areas are listed as search matches.
 const MATCHES: usize = 8;
@@ -308,53 +306,8 @@ impl MapPanel {
             out.push(Command::Hover(events.hovered));
         }
         if let Some(i) = events.hovered {
-            tooltip(ui, view, i);
+            super::hover_card::hover_card(ui, view, i);
         }
         out
     }
-}
-
-fn tooltip(ui: &egui::Ui, view: &AppView, i: usize) {
-    let Some(ex) = view.current else {
-        return;
-    };
-    let Some(row) = ex.rows.get(i) else {
-        return;
-    };
-    let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
-    let value = match row.value {
-        AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
-            .trim()
-            .to_string(),
-        AreaValue::Missing => "no data".into(),
-        AreaValue::Suppressed => "suppressed".into(),
-    };
-    let class = row.class.and_then(|c| {
-        let entry = view.base_legend.first()?.entries.get(c)?;
-        Some(entry.label.clone())
-    });
-    egui::Tooltip::always_open(
-        ui.ctx().clone(),
-        ui.layer_id(),
-        egui::Id::unique("area-tooltip"),
-        egui::PopupAnchor::Pointer,
-    )
-    .show(|ui| {
-        ui.strong(&row.name);
-        ui.label(&row.code);
-        ui.label(format!("{}: {value}", ex.meta.title));
-        if let Some(r) = row.rank {
-            ui.label(format!("rank {r} of {} (1 = highest)", ex.valued()));
-        }
-        if let Some(c) = class {
-            ui.label(format!("class {c}"));
-        }
-        if let Some(h) = view
-            .map_result
-            .filter(|r| r.on_map)
-            .and_then(|r| r.labels.get(i).cloned().flatten())
-        {
-            ui.label(h);
-        }
-    });
 }

@@ -60,6 +60,10 @@ pub struct MapView {
     pub tool: Tool,
     drag_path: Vec<Pos2>,
     fit_pending: bool,
+    /// The view was fitted and the user has not panned or zoomed since: a change of the map's
+    /// size (presenter mode, panels appearing, a resized window) fits it again, so the map is
+    /// never left as a dot or off screen.
+    follow_fit: bool,
     /// The rect of the map widget last frame (for fitting before the first draw).
     last_rect: Option<Rect>,
     /// Time spent building the map's meshes last frame, in milliseconds.
@@ -80,6 +84,7 @@ impl Default for MapView {
             tool: Tool::Pan,
             drag_path: Vec::new(),
             fit_pending: true,
+            follow_fit: true,
             last_rect: None,
             last_draw_ms: 0.0,
             last_vertices: 0,
@@ -107,6 +112,11 @@ fn transform_for(layer: &MapLayer, projector: &Projector) -> ScreenTransform {
 fn lonlat_pos(unit: [f64; 2]) -> walkers::Position {
     let (lon, lat) = lonlat_from_unit(unit);
     lon_lat(lon, lat)
+}
+
+/// The centre of a layer's bbox, in its local units.
+fn layer_centre(l: &MapLayer) -> [f32; 2] {
+    [(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0]
 }
 
 /// Point-in-polygon (even–odd) in screen space, for the lasso.
@@ -255,6 +265,30 @@ impl MapView {
     /// Fits the view to the areas on the next frame.
     pub fn fit_next_frame(&mut self) {
         self.fit_pending = true;
+        self.follow_fit = true;
+    }
+
+    /// Whether the view is fitted to the areas (and follows the map's size).
+    pub fn is_fitted(&self) -> bool {
+        self.follow_fit
+    }
+
+    /// The longitude/latitude box the map shows (`west, south, east, north`), once drawn.
+    pub fn view_lonlat(&self) -> Option<[f64; 4]> {
+        let (layer, rect) = (self.areas.as_ref()?, self.last_rect?);
+        let world_px = 256.0 * 2f64.powf(self.memory.zoom());
+        let centre = self
+            .memory
+            .detached()
+            .map(|p| mercator_unit(p.x(), p.y()))
+            .unwrap_or_else(|| layer.unit_of(layer_centre(layer)));
+        let half = [
+            f64::from(rect.width()) / 2.0 / world_px,
+            f64::from(rect.height()) / 2.0 / world_px,
+        ];
+        let (west, north) = lonlat_from_unit([centre[0] - half[0], centre[1] - half[1]]);
+        let (east, south) = lonlat_from_unit([centre[0] + half[0], centre[1] + half[1]]);
+        Some([west, south, east, north])
     }
 
     /// Centres and zooms on a bbox given in the areas' local units.
@@ -275,6 +309,7 @@ impl MapView {
 
     /// Zooms to the union of the bboxes of `areas`.
     pub fn zoom_to_areas(&mut self, areas: impl IntoIterator<Item = usize>) {
+        self.follow_fit = false;
         let (Some(layer), Some(rect)) = (&self.areas, self.last_rect) else {
             return;
         };
@@ -301,6 +336,7 @@ impl MapView {
 
     /// Pans by a screen offset (keyboard arrows, benchmarks).
     pub fn pan_by(&mut self, delta_px: Vec2) {
+        self.follow_fit = false;
         let Some(layer) = &self.areas else {
             return;
         };
@@ -324,6 +360,7 @@ impl MapView {
 
     /// Zooms in (positive) or out by `steps` zoom levels.
     pub fn zoom_by(&mut self, steps: f64) {
+        self.follow_fit = false;
         let z = (self.memory.zoom() + steps).clamp(0.0, 19.0);
         let _ = self.memory.set_zoom(z);
     }
@@ -337,8 +374,18 @@ impl MapView {
         selected: &BTreeSet<usize>,
     ) -> (MapEvents, Rect) {
         let rect = Rect::from_min_size(ui.cursor().min, ui.available_size());
+        let resized = self
+            .last_rect
+            .is_none_or(|r| (r.size() - rect.size()).length() > 1.0);
+        if self.follow_fit && resized {
+            self.fit_pending = true;
+        }
         self.last_rect = Some(rect);
+        // A map squeezed to a sliver (the first frame of a new layout) is fitted once it has
+        // its size: fitted to a sliver, it would show the whole world.
+        let sized = rect.width() > 40.0 && rect.height() > 40.0;
         if self.fit_pending
+            && sized
             && let Some(layer) = &self.areas
         {
             let bbox = layer.bbox;
@@ -347,7 +394,7 @@ impl MapView {
         }
         let mut events = MapEvents::default();
         let centre = self.areas.as_ref().map_or(lon_lat(-2.24, 53.48), |l| {
-            lonlat_pos(l.unit_of([(l.bbox[0] + l.bbox[2]) / 2.0, (l.bbox[1] + l.bbox[3]) / 2.0]))
+            lonlat_pos(l.unit_of(layer_centre(l)))
         });
         let pan_buttons = if self.tool == Tool::Pan {
             DragPanButtons::PRIMARY | DragPanButtons::MIDDLE
@@ -372,7 +419,14 @@ impl MapView {
             ui.add(map)
         };
         self.memory = memory;
-        let _ = response;
+        let moved = response.dragged_by(egui::PointerButton::Primary) && tool == Tool::Pan
+            || response.dragged_by(egui::PointerButton::Middle)
+            || response.double_clicked()
+            || (response.hovered()
+                && ui.input(|i| i.smooth_scroll_delta != Vec2::ZERO || i.zoom_delta() != 1.0));
+        if moved {
+            self.follow_fit = false;
+        }
         (events, rect)
     }
 }

@@ -16,7 +16,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+F", "find an area by name or code"),
     ("Z", "zoom to the selection"),
     ("Home", "show all areas"),
-    ("Esc", "clear the selection"),
+    (
+        "Esc",
+        "close the open menu or popup; with none open, clear the selection",
+    ),
+    (
+        "Ctrl + / Ctrl − / Ctrl 0",
+        "larger / smaller / normal interface",
+    ),
     ("P / B / L", "pan, box select, lasso select"),
     ("+ / −", "zoom in / out"),
     ("Arrow keys", "pan the map"),
@@ -65,6 +72,10 @@ impl Menu {
             ui.menu_button("View", |ui| {
                 let mut prefs = view.prefs.clone();
                 ui.checkbox(&mut prefs.presenter, "Presenter mode (F11)");
+                ui.checkbox(
+                    &mut prefs.presenter_chart,
+                    "Presenter: chart beside the map",
+                );
                 ui.checkbox(&mut prefs.dark, "Dark theme");
                 ui.checkbox(&mut prefs.basemap, "OpenStreetMap basemap (online)");
                 if prefs != *view.prefs {
@@ -156,6 +167,12 @@ fn file_menu(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
     }
     if ui.button("Export map…").clicked() {
         out.push(Command::OpenExport);
+    }
+    if ui.button("Open recipe…").clicked() {
+        out.push(Command::OpenRecipeWindow(false));
+    }
+    if ui.button("Save recipe…").clicked() {
+        out.push(Command::OpenRecipeWindow(true));
     }
     if ui.button("Check workspace…").clicked() {
         out.push(Command::CheckWorkspace);

@@ -18,9 +18,25 @@ pub struct Prefs {
     pub presenter: bool,
     /// OpenStreetMap tiles under the areas (needs a network; off by default).
     pub basemap: bool,
+    /// The interface's scale (Ctrl + / Ctrl − / Ctrl 0); see [`Prefs::ui_zoom`].
+    pub ui_zoom: f32,
+    /// Presenter mode shows the chart (the Moran scatterplot) beside the map.
+    pub presenter_chart: bool,
 }
 
+/// The interface scales from half to three times its normal size.
+pub const UI_ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
+
 impl Prefs {
+    /// The interface's scale: 1 when none was stored (or a stored one is out of range).
+    pub fn ui_zoom(&self) -> f32 {
+        if UI_ZOOM_RANGE.contains(&self.ui_zoom) {
+            self.ui_zoom
+        } else {
+            1.0
+        }
+    }
+
     /// Puts `path` at the top of the recent list.
     ///
     /// ```

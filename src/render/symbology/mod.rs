@@ -140,20 +140,19 @@ pub fn choropleth(
         if !legend.all_classes && count == 0 {
             continue;
         }
-        let label = match class
+        let lower = class
             .checked_sub(1)
-            .and_then(|c| classification.breaks.get(c))
-        {
-            None => format!(
-                "{} – {}",
-                format_value(min, decimals),
-                format_value(*upper, decimals)
-            ),
-            Some(lower) => format!(
-                "> {} – {}",
-                format_value(*lower, decimals),
-                format_value(*upper, decimals)
-            ),
+            .and_then(|c| classification.breaks.get(c));
+        let (from, to) = (
+            format_value(lower.copied().unwrap_or(min), decimals),
+            format_value(*upper, decimals),
+        );
+        // A degenerate class (its bounds print alike, e.g. one repeated value) is labelled
+        // once: "8.6", not "8.6 – 8.6".
+        let label = match lower {
+            _ if from == to => to,
+            None => format!("{from} – {to}"),
+            Some(_) => format!("> {from} – {to}"),
         };
         entries.push(area_entry(
             Fill::Solid(colour_of(class)),
