@@ -204,6 +204,7 @@ const UI_PANEL_PARTS: &[(&str, &str)] = &[
     ("export_naming", "export_dialog"),
     ("hover_card", "map_panel"),
     ("import_columns", "import_dialog"),
+    ("find_box", "map_panel"),
 ];
 const UI_SHARED: &[&str] = &[
     "jobs",

@@ -125,17 +125,20 @@ fn bolton_export(h: &mut Harness<'_, AtlasApp>, dir: &Path) -> PathBuf {
     h.get_by_label_contains(&format!("{IDACI} —"));
     h.get_by_role_and_label(Role::ComboBox, "Outline").click();
     settle(h);
-    h.get_by_role_and_label(Role::Button, "ward17").click();
+    h.get_by_role_and_label(Role::Button, "Ward (2017)").click();
     settle(h);
     h.get_by_role_and_label(Role::Button, "Export map…").click();
     settle(h);
-    h.get_by_role_and_label(Role::CheckBox, "Label ward17")
+    h.get_by_role_and_label(Role::CheckBox, "Label Ward (2017)")
         .click();
     settle(h);
     h.get_by_role_and_label(Role::Button, "An area").click();
     settle(h);
     // The district geography is proposed first.
-    assert!(shows(h, "lad16"), "the area geography combo shows lad16");
+    assert!(
+        shows(h, "Local authority district"),
+        "the area geography combo shows the districts"
+    );
     h.get_by_role_and_label(Role::TextInput, "Area")
         .set_text_value_accesskit("bolt");
     settle(h);

@@ -104,6 +104,10 @@ pub enum Command {
     FitAll,
     /// Select an area and zoom to it.
     FlyTo(usize),
+    /// A result picked in the Find box: an area of any geography (selected, flown to, its
+    /// card opened) or an indicator (mapped).
+    Found(Box<crate::ops::find::Found>),
+    CloseAreaCard,
     FocusAreaSearch,
     OpenWorkspace(PathBuf),
     CreateWorkspace(PathBuf),
@@ -250,6 +254,7 @@ pub(super) struct Panels {
     pub export: ExportDialog,
     pub recipes: RecipeWindow,
     pub check: CheckWindow,
+    pub area_card: super::area_card_panel::AreaCardPanel,
 }
 
 /// The desktop app.
@@ -672,9 +677,11 @@ impl AtlasApp {
             Command::FitAll => self.panels.map.map.fit_next_frame(),
             Command::FlyTo(i) => {
                 self.state.selection = std::iter::once(i).collect();
-                self.panels.map.map.zoom_to_areas([i]);
+                self.panels.map.map.fly_to_areas([i]);
             }
             Command::FocusAreaSearch => self.panels.map.focus_search(),
+            Command::Found(f) => self.found(&f),
+            Command::CloseAreaCard => self.panels.area_card.close(),
             Command::OpenWorkspace(p) => self.switch_workspace(&p, false),
             Command::CreateWorkspace(p) => self.switch_workspace(&p, true),
             Command::PromptWorkspacePath => self.panels.menu.prompt_path(),
@@ -810,6 +817,58 @@ impl AtlasApp {
             });
         }
         self.refresh();
+    }
+
+    /// A Find result: an indicator is mapped; an area is selected on the map — itself, or the
+    /// mapped areas it is made of when it belongs to another geography (a ward on an LSOA map)
+    /// — flown to with its surroundings in view, and its area card opened.
+    fn found(&mut self, f: &crate::ops::find::Found) {
+        use crate::ops::find::FoundKind;
+        if f.kind == FoundKind::Indicator {
+            let info = self
+                .state
+                .catalog
+                .indicators
+                .iter()
+                .find(|i| i.code == f.code && i.geography == f.geography)
+                .cloned();
+            if let Some(i) = info {
+                self.pick_indicator(&i);
+            }
+            return;
+        }
+        self.panels
+            .area_card
+            .show(&self.state.ws, &f.geography, &f.code);
+        let Some(ex) = &self.state.current else {
+            return;
+        };
+        let Some((mapped, _)) = first_data_layer(&self.state.spec) else {
+            return;
+        };
+        let codes = match crate::ops::find::members(&self.state.ws, &f.geography, &f.code, mapped) {
+            Ok(c) => c,
+            Err(e) => {
+                self.state.status = e.to_string();
+                return;
+            }
+        };
+        let picked: BTreeSet<usize> = ex
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| codes.binary_search(&r.code).is_ok())
+            .map(|(i, _)| i)
+            .collect();
+        self.state.status = format!(
+            "{} ({}): {} area{} selected",
+            f.name,
+            f.geography_title,
+            picked.len(),
+            if picked.len() == 1 { "" } else { "s" }
+        );
+        self.panels.map.map.fly_to_areas(picked.iter().copied());
+        self.state.selection = picked;
     }
 
     fn pick_indicator(&mut self, i: &IndicatorInfo) {

@@ -118,10 +118,10 @@ impl ExportArea {
                 .unwrap_or_default();
         }
         egui::ComboBox::from_label("Area geography")
-            .selected_text(&self.geography)
+            .selected_text(view.catalog.title(&self.geography))
             .show_ui(ui, |ui| {
                 for g in &view.catalog.geographies {
-                    ui.selectable_value(&mut self.geography, g.clone(), g);
+                    ui.selectable_value(&mut self.geography, g.clone(), view.catalog.title(g));
                 }
             });
         if self.areas_of.as_ref() != Some(&self.geography) {

@@ -16,7 +16,8 @@ pub fn labels_ui(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
             LayerSpec::Outline {
                 geography, labels, ..
             } => {
-                ui.checkbox(labels, format!("Label {geography}"));
+                let shown = view.catalog.title(geography).to_string();
+                ui.checkbox(labels, format!("Label {shown}"));
             }
             LayerSpec::Points {
                 layer, label_field, ..

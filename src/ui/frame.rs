@@ -65,6 +65,7 @@ impl AtlasApp {
         // Esc closes an open menu or popup first (egui does, when it sees the key); only
         // with nothing open does it clear the selection.
         let popup_open = egui::Popup::is_any_open(ctx);
+        let card_open = self.panels.area_card.is_open();
         ctx.input_mut(|i| {
             use egui::{Key, Modifiers};
             if i.consume_key(Modifiers::NONE, Key::F1) {
@@ -97,7 +98,12 @@ impl AtlasApp {
                 out.push(Command::FitAll);
             }
             if !popup_open && i.consume_key(Modifiers::NONE, Key::Escape) {
-                out.push(Command::ClearSelection);
+                // An open area card closes first; the selection stays.
+                out.push(if card_open {
+                    Command::CloseAreaCard
+                } else {
+                    Command::ClearSelection
+                });
             }
         });
         out
@@ -195,6 +201,7 @@ impl AtlasApp {
         cmds.extend(p.recipes.ui(ui, &view));
         cmds.extend(p.import.ui(ui, &view));
         cmds.extend(p.check.ui(ui, &view));
+        p.area_card.ui(ui.ctx());
         cmds.extend(p.menu.windows(ui, &view));
         for c in cmds {
             self.apply(c);

@@ -9,6 +9,7 @@ use super::app::{AppView, Command};
 use super::app_words::in_app_words;
 use super::jobs::Job;
 use crate::ops::Workspace;
+use crate::ops::catalog::Catalog;
 use crate::ops::import::{self, FileKind, FilePreview, ImportReport, ImportRequest};
 use std::path::PathBuf;
 
@@ -221,8 +222,8 @@ impl ImportDialog {
                     }
                 });
             match r.kind {
-                FileKind::Indicators => indicator_fields(ui, p, r, &view.catalog.geographies),
-                FileKind::Lookup => lookup_fields(ui, p, r, &view.catalog.geographies),
+                FileKind::Indicators => indicator_fields(ui, p, r, view.catalog),
+                FileKind::Lookup => lookup_fields(ui, p, r, view.catalog),
                 FileKind::Boundaries | FileKind::Points => {
                     ui.horizontal(|ui| {
                         let l = ui.label(if r.kind == FileKind::Points {
@@ -359,16 +360,11 @@ impl ImportDialog {
 
 /// The fields of an indicator file: geography (with the codes each would match), wide or
 /// long, period, and what to do with unmatched codes and values already there.
-fn indicator_fields(
-    ui: &mut egui::Ui,
-    p: &FilePreview,
-    r: &mut ImportRequest,
-    geographies: &[String],
-) {
+fn indicator_fields(ui: &mut egui::Ui, p: &FilePreview, r: &mut ImportRequest, catalog: &Catalog) {
     egui::ComboBox::from_label("Geography")
-        .selected_text(&r.target)
+        .selected_text(catalog.title(&r.target))
         .show_ui(ui, |ui| {
-            for g in geographies {
+            for g in &catalog.geographies {
                 let hits = p
                     .matches
                     .iter()
@@ -376,7 +372,8 @@ fn indicator_fields(
                     .map_or(String::new(), |m| {
                         format!(" — {} of {} codes in '{}'", m.matched, m.of, m.column)
                     });
-                ui.selectable_value(&mut r.target, g.clone(), format!("{g}{hits}"));
+                let shown = catalog.title(g);
+                ui.selectable_value(&mut r.target, g.clone(), format!("{shown}{hits}"));
             }
         });
     ui.checkbox(&mut r.wide, "One column per indicator (wide)");
@@ -399,24 +396,19 @@ fn indicator_fields(
 
 /// A lookup's two geographies and their code columns (`import lookup --from --to
 /// --from-field --to-field`).
-fn lookup_fields(
-    ui: &mut egui::Ui,
-    p: &FilePreview,
-    r: &mut ImportRequest,
-    geographies: &[String],
-) {
-    geography_combo(ui, "From geography", geographies, &mut r.target);
+fn lookup_fields(ui: &mut egui::Ui, p: &FilePreview, r: &mut ImportRequest, catalog: &Catalog) {
+    geography_combo(ui, "From geography", catalog, &mut r.target);
     field_combo(ui, "From column", &p.columns, &mut r.code_field);
-    geography_combo(ui, "To geography", geographies, &mut r.to);
+    geography_combo(ui, "To geography", catalog, &mut r.to);
     field_combo(ui, "To column", &p.columns, &mut r.to_field);
 }
 
-fn geography_combo(ui: &mut egui::Ui, label: &str, geographies: &[String], value: &mut String) {
+fn geography_combo(ui: &mut egui::Ui, label: &str, catalog: &Catalog, value: &mut String) {
     egui::ComboBox::from_label(label)
-        .selected_text(value.clone())
+        .selected_text(catalog.title(value).to_string())
         .show_ui(ui, |ui| {
-            for g in geographies {
-                ui.selectable_value(value, g.clone(), g);
+            for g in &catalog.geographies {
+                ui.selectable_value(value, g.clone(), catalog.title(g));
             }
         });
 }

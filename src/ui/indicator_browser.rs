@@ -84,7 +84,7 @@ impl IndicatorBrowser {
                         let selected =
                             current.as_ref() == Some(&(i.code.clone(), i.geography.clone()));
                         let label = if several {
-                            format!("{} ({})", i.title, i.geography)
+                            format!("{} ({})", i.title, view.catalog.title(&i.geography))
                         } else {
                             i.title.clone()
                         };

@@ -5,9 +5,6 @@ use super::app::{AppView, Command};
 use super::map_view::{MapView, Tool};
 use crate::render::spec::LayerSpec;
 
-/// Up to this many areas are listed as search matches.
-const MATCHES: usize = 8;
-
 /// The overlay menu's settings.
 #[derive(Debug, Clone, PartialEq)]
 struct OverlayState {
@@ -37,8 +34,7 @@ pub struct MapPanel {
     /// The map widget (the app installs the explored layer's shapes in it).
     pub map: MapView,
     basemap: Option<walkers::HttpTiles>,
-    area_search: String,
-    focus_area_search: bool,
+    find: super::find_box::FindBox,
     overlay: OverlayState,
     rect: Option<egui::Rect>,
 }
@@ -55,7 +51,7 @@ impl MapPanel {
 
     /// Puts the keyboard focus in the area search box next frame.
     pub fn focus_search(&mut self) {
-        self.focus_area_search = true;
+        self.find.focus();
     }
 
     fn ensure_basemap(&mut self, ctx: &egui::Context, wanted: bool) {
@@ -138,7 +134,11 @@ impl MapPanel {
                 _ => None,
             });
             egui::ComboBox::from_label("Outline")
-                .selected_text(outline.clone().unwrap_or_else(|| "none".into()))
+                .selected_text(
+                    outline
+                        .as_deref()
+                        .map_or_else(|| "none".to_string(), |g| view.catalog.title(g).to_string()),
+                )
                 .show_ui(ui, |ui| {
                     if ui.selectable_label(outline.is_none(), "none").clicked() {
                         out.push(Command::SetOutline(None));
@@ -150,7 +150,7 @@ impl MapPanel {
                         .filter(|g| Some(*g) != current.as_ref())
                     {
                         if ui
-                            .selectable_label(outline.as_ref() == Some(g), g)
+                            .selectable_label(outline.as_ref() == Some(g), view.catalog.title(g))
                             .clicked()
                         {
                             out.push(Command::SetOutline(Some(g.clone())));
@@ -172,7 +172,7 @@ impl MapPanel {
                 }
             }
         });
-        out.extend(self.area_search_ui(ui, view));
+        out.extend(self.find.ui(ui, view));
         out
     }
 
@@ -223,52 +223,6 @@ impl MapPanel {
                 out.push(Command::SetOverlay(o.on.then(|| {
                     (o.indicator.clone(), o.percent, o.national.then_some(o.of))
                 })));
-            }
-        });
-        out
-    }
-
-    fn area_search_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
-        let mut out = Vec::new();
-        ui.horizontal(|ui| {
-            let l = ui.label("Find area");
-            let r = ui
-                .add(egui::TextEdit::singleline(&mut self.area_search).hint_text("name or code"))
-                .labelled_by(l.id);
-            if self.focus_area_search {
-                r.request_focus();
-                self.focus_area_search = false;
-            }
-            let Some(ex) = view.current else {
-                return;
-            };
-            let needle = self.area_search.trim().to_lowercase();
-            if needle.len() < 2 {
-                return;
-            }
-            let matches: Vec<usize> = ex
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| {
-                    a.code.to_lowercase().contains(&needle)
-                        || a.name.to_lowercase().contains(&needle)
-                })
-                .map(|(i, _)| i)
-                .take(MATCHES)
-                .collect();
-            if r.lost_focus()
-                && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && let Some(first) = matches.first()
-            {
-                out.push(Command::FlyTo(*first));
-            }
-            for i in matches {
-                if let Some(a) = ex.rows.get(i)
-                    && ui.button(format!("{} {}", a.name, a.code)).clicked()
-                {
-                    out.push(Command::FlyTo(i));
-                }
             }
         });
         out

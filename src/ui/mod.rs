@@ -14,6 +14,7 @@
 
 mod app;
 pub mod app_words;
+mod area_card_panel;
 pub mod bench;
 mod charts;
 mod classification;
@@ -21,6 +22,7 @@ mod export_area;
 mod export_dialog;
 mod export_labels;
 mod export_naming;
+mod find_box;
 mod first_steps;
 mod frame;
 pub mod frame_cache;
