@@ -408,3 +408,10 @@ fn the_members_of_a_found_area_come_from_the_lookup_or_the_geometry() {
         "Tonge with the Haulgh"
     );
 }
+
+#[test]
+fn a_district_has_no_ward_for_a_parent() {
+    let r = common::cli_ok(&["area", &s(sample()), "E08000001", "--json"]);
+    assert_eq!(r["area"]["name"], "Bolton");
+    assert_eq!(r["parents"].as_array().unwrap().len(), 0, "{r}");
+}

@@ -81,16 +81,23 @@ pub struct Parent {
 
 /// The areas `code` of `geography` lies in: directly through a lookup from its geography
 /// (an LSOA's ward and district), and through its children otherwise (a ward's district is
-/// the district most of its LSOAs lie in, when LSOA → ward and LSOA → district are stored).
+/// the district more than half of its LSOAs lie in, when LSOA → ward and LSOA → district are
+/// stored; a district has no ward parent, as its LSOAs spread over many wards).
 pub fn parents(ws: &Workspace, geography: &str, code: &str) -> Result<Vec<Parent>> {
     let mut out = direct_parents(ws, geography, code)?;
+    // A parent through the children holds more than half of them: a ward's district holds
+    // all its LSOAs, while a district's LSOAs spread over many wards (none of them a parent).
     let mut stmt = ws.conn().prepare_cached(
-        "SELECT up.to_geography, up.to_code, MAX(up.to_name), COUNT(*) AS n \
+        "SELECT up.to_geography, up.to_code, MAX(up.to_name), COUNT(*) AS n, \
+           (SELECT COUNT(*) FROM atlas_lookups c2 WHERE c2.from_geography = child.from_geography \
+              AND c2.to_geography = ?1 AND c2.to_code = ?2) AS children \
          FROM atlas_lookups child \
          JOIN atlas_lookups up ON up.from_geography = child.from_geography \
            AND up.from_code = child.from_code AND up.to_geography <> child.to_geography \
          WHERE child.to_geography = ?1 AND child.to_code = ?2 AND up.to_geography <> ?1 \
-         GROUP BY up.to_geography, up.to_code ORDER BY up.to_geography, n DESC, up.to_code",
+         GROUP BY child.from_geography, up.to_geography, up.to_code \
+         HAVING 2 * n > children \
+         ORDER BY up.to_geography, n DESC, up.to_code",
     )?;
     let via_children = stmt
         .query_map([geography, code], |r| {

@@ -39,17 +39,23 @@ impl AreaCardPanel {
             Some(Ok(c)) => format!("Area: {}", heading(&c.area)),
             _ => "Area".into(),
         };
+        // At the right, over the side panel, so the area it describes stays in view.
+        let screen = ctx.content_rect();
         egui::Window::new(title)
             .id(egui::Id::unique("area-card"))
             .open(&mut open)
-            .default_width(460.0)
-            .vscroll(true)
-            .show(ctx, |ui| match &self.card {
-                Some(Ok(card)) => card_ui(ui, card),
-                Some(Err(e)) => {
-                    ui.label(e);
-                }
-                None => {}
+            .default_width(420.0)
+            .default_pos(egui::pos2(screen.right() - 440.0, screen.top() + 60.0))
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height((screen.height() - 160.0).max(200.0))
+                    .show(ui, |ui| match &self.card {
+                        Some(Ok(card)) => card_ui(ui, card),
+                        Some(Err(e)) => {
+                            ui.label(e);
+                        }
+                        None => {}
+                    });
             });
         self.open = open;
     }
@@ -74,7 +80,10 @@ fn card_ui(ui: &mut egui::Ui, card: &AreaCard) {
 /// The values by theme, each theme a collapsible table of indicator, period and value.
 fn values_ui(ui: &mut egui::Ui, id: &str, values: &[CardValue]) {
     if values.is_empty() {
-        ui.weak("No indicator values for this area.");
+        ui.weak(
+            "No indicator values are stored for this area itself; the values of the areas it \
+             is made of are selected on the map.",
+        );
         return;
     }
     let mut themes: Vec<&str> = values.iter().map(|v| v.theme.as_str()).collect();

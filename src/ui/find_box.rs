@@ -62,20 +62,22 @@ impl FindBox {
             Some(Ok(r)) => {
                 if enter && let Some(first) = r.results.first() {
                     out.push(Command::Found(Box::new(first.clone())));
+                    self.text.clear();
                 }
-                egui::ScrollArea::vertical()
-                    .id_salt("find-results")
-                    .max_height(220.0)
-                    .show(ui, |ui| {
-                        for f in &r.results {
-                            if ui.selectable_label(false, label(f)).clicked() {
-                                out.push(Command::Found(Box::new(f.clone())));
-                            }
-                        }
-                        if r.more > 0 {
-                            ui.weak(format!("… and {} more: type more of the name", r.more));
-                        }
-                    });
+                // A list floating below the field, over the map: the toolbar keeps its height.
+                let picked = egui::Area::new(egui::Id::unique("find-results"))
+                    .order(egui::Order::Foreground)
+                    .fixed_pos(edit.rect.left_bottom() + egui::vec2(0.0, 2.0))
+                    .show(ui.ctx(), |ui| {
+                        egui::Frame::popup(ui.style())
+                            .show(ui, |ui| results_ui(ui, r))
+                            .inner
+                    })
+                    .inner;
+                if let Some(f) = picked {
+                    out.push(Command::Found(Box::new(f)));
+                    self.text.clear();
+                }
             }
             Some(Err(e)) => {
                 ui.label(e);
@@ -84,6 +86,25 @@ impl FindBox {
         }
         out
     }
+}
+
+/// The results, one per line; the one clicked, if any.
+fn results_ui(ui: &mut egui::Ui, r: &FindResponse) -> Option<Found> {
+    let mut picked = None;
+    egui::ScrollArea::vertical()
+        .id_salt("find-results-list")
+        .max_height(260.0)
+        .show(ui, |ui| {
+            for f in &r.results {
+                if ui.selectable_label(false, label(f)).clicked() {
+                    picked = Some(f.clone());
+                }
+            }
+            if r.more > 0 {
+                ui.weak(format!("… and {} more: type more of the name", r.more));
+            }
+        });
+    picked
 }
 
 /// "Fallowfield — Ward (2017)", "Income deprivation affecting children — indicator".
