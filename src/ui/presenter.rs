@@ -7,19 +7,22 @@ use super::app::{AppState, AppView, Command};
 /// The title and the layout switch (presenter mode only).
 pub fn presenter_bar_ui(ui: &mut egui::Ui, s: &AppState, view: &AppView) -> Vec<Command> {
     let mut out = Vec::new();
-    ui.horizontal_wrapped(|ui| {
-        if let Some(c) = &s.current {
-            ui.heading(format!("{} — {}", c.input.title, c.input.subtitle));
+    // The switch at the right, the title wrapping in the width left of it (a long saved
+    // result title never runs under the buttons).
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+        let mut prefs = view.prefs.clone();
+        if ui.button("Leave (F11)").clicked() {
+            prefs.presenter = false;
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let mut prefs = view.prefs.clone();
-            if ui.button("Leave (F11)").clicked() {
-                prefs.presenter = false;
-            }
-            ui.selectable_value(&mut prefs.presenter_chart, true, "Map + chart");
-            ui.selectable_value(&mut prefs.presenter_chart, false, "Map only");
-            if prefs != *view.prefs {
-                out.push(Command::SetPrefs(prefs));
+        ui.selectable_value(&mut prefs.presenter_chart, true, "Map + chart");
+        ui.selectable_value(&mut prefs.presenter_chart, false, "Map only");
+        if prefs != *view.prefs {
+            out.push(Command::SetPrefs(prefs));
+        }
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::TOP), |ui| {
+            if let Some(c) = &s.current {
+                let title = format!("{} — {}", c.input.title, c.input.subtitle);
+                ui.add(egui::Label::new(egui::RichText::new(title).heading()).wrap());
             }
         });
     });
