@@ -30,7 +30,9 @@ pub struct ExportDialog {
     message: String,
     preview: Option<egui::TextureHandle>,
     preview_for: Option<MapSpec>,
-    preview_job: Option<Job<(MapSpec, egui::ColorImage)>>,
+    preview_job: Option<Job<(MapSpec, egui::ColorImage, Vec<String>)>>,
+    /// Labels the previewed page had no room for (the export leaves out the same).
+    preview_dropped: Vec<String>,
     /// The export being written: the path it goes to and its size in bytes.
     export_job: Option<Job<(PathBuf, usize)>>,
     copy_job: Option<Job<egui::ColorImage>>,
@@ -45,13 +47,19 @@ fn pixmap_image(p: &resvg::tiny_skia::Pixmap) -> egui::ColorImage {
 }
 
 /// Renders `spec`'s page at `width_px` wide (height by the page's aspect ratio).
-fn render(ws: &Workspace, spec: &MapSpec, width_px: f64) -> crate::Result<egui::ColorImage> {
+/// Renders `spec`'s page at `width_px` wide; also the labels the page had no room for (the
+/// layout is in page millimetres, so the export leaves out the same ones).
+fn render(
+    ws: &Workspace,
+    spec: &MapSpec,
+    width_px: f64,
+) -> crate::Result<(egui::ColorImage, Vec<String>)> {
     let scene = crate::ops::map::scene(ws, spec)?;
     let h = (width_px * scene.height_mm / scene.width_mm)
         .round()
         .max(1.0);
     let pixmap = raster::to_pixmap(&scene, width_px as u32, h as u32)?;
-    Ok(pixmap_image(&pixmap))
+    Ok((pixmap_image(&pixmap), scene.dropped_labels))
 }
 
 /// Draws `spec` into `out` on its own thread; a Cancel before the file is moved into place
@@ -82,12 +90,12 @@ fn render_job<T: Send + 'static>(
     ws: Workspace,
     spec: MapSpec,
     width_px: f64,
-    wrap: impl FnOnce(MapSpec, egui::ColorImage) -> T + Send + 'static,
+    wrap: impl FnOnce(MapSpec, egui::ColorImage, Vec<String>) -> T + Send + 'static,
 ) -> crate::Result<Job<T>> {
     Job::spawn(name, ctx, move |feedback| {
         feedback.stage("drawing the map");
-        let img = render(&ws, &spec, width_px)?;
-        Ok(wrap(spec, img))
+        let (img, dropped) = render(&ws, &spec, width_px)?;
+        Ok(wrap(spec, img, dropped))
     })
 }
 
@@ -168,7 +176,7 @@ impl ExportDialog {
                 let (w, _) = view.recipe.page.size_px();
                 let spec = view.recipe.clone();
                 let job = view.ws.reopen().and_then(|ws| {
-                    render_job("copy-image", ui.ctx(), ws, spec, f64::from(w), |_, i| i)
+                    render_job("copy-image", ui.ctx(), ws, spec, f64::from(w), |_, i, _| i)
                 });
                 match job {
                     Ok(job) => self.copy_job = Some(job),
@@ -244,7 +252,8 @@ impl ExportDialog {
     fn preview_ui(&mut self, ui: &mut egui::Ui, view: &AppView) {
         if let Some(done) = Job::take_finished(&mut self.preview_job) {
             match done {
-                Ok((spec, img)) => {
+                Ok((spec, img, dropped)) => {
+                    self.preview_dropped = dropped;
                     self.preview = Some(ui.ctx().load_texture(
                         "export-preview",
                         img,
@@ -274,9 +283,14 @@ impl ExportDialog {
             self.preview_error = None;
             let spec = view.recipe.clone();
             let job = view.ws.reopen().and_then(|ws| {
-                render_job("export-preview", ui.ctx(), ws, spec, PREVIEW_PX, |s, i| {
-                    (s, i)
-                })
+                render_job(
+                    "export-preview",
+                    ui.ctx(),
+                    ws,
+                    spec,
+                    PREVIEW_PX,
+                    |s, i, d| (s, i, d),
+                )
             });
             match job {
                 Ok(job) => self.preview_job = Some(job),
@@ -298,6 +312,9 @@ impl ExportDialog {
                 && !updating
             {
                 ui.label(why);
+            }
+            if !self.preview_dropped.is_empty() && !updating {
+                ui.label(dropped_text(&self.preview_dropped));
             }
             if let Some(t) = &self.preview {
                 let size = t.size_vec2();
@@ -368,4 +385,34 @@ fn layout_fields(ui: &mut egui::Ui, view: &AppView) -> (Vec<Command>, bool) {
         vec![Command::SetLayout(Box::new(spec))]
     };
     (cmds, title_typed)
+}
+
+/// "2 labels left out for lack of room: A, B" (up to six names).
+fn dropped_text(names: &[String]) -> String {
+    let n = names.len();
+    let mut shown = names.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+    if n > 6 {
+        shown.push_str(&format!(" and {} more", n - 6));
+    }
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} label{s} left out for lack of room: {shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dropped_text;
+
+    #[test]
+    fn dropped_labels_are_counted_and_named() {
+        let one = vec!["Tonge with the Haulgh".to_string()];
+        assert_eq!(
+            dropped_text(&one),
+            "1 label left out for lack of room: Tonge with the Haulgh"
+        );
+        let many: Vec<String> = (1..=8).map(|i| format!("W{i}")).collect();
+        assert_eq!(
+            dropped_text(&many),
+            "8 labels left out for lack of room: W1, W2, W3, W4, W5, W6 and 2 more"
+        );
+    }
 }
