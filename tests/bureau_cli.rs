@@ -120,6 +120,22 @@ fn the_bolton_map_with_ward_names_from_the_command_line() {
     common::cli_ok(&pdf_args);
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    // Its text as a PDF viewer reads it (pdftotext, installed by CI).
+    match std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(text.contains("Child poverty in Bolton"), "{text}");
+            assert!(text.contains("Astley Bridge"), "{text}");
+            for code in ["lsoa11", "ward17", "lad16"] {
+                assert!(!text.contains(code), "{code} in the PDF: {text}");
+            }
+        }
+        _ => eprintln!("skipping: pdftotext is not installed, the PDF's text is not read"),
+    }
 }
 
 #[test]

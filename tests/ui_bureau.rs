@@ -184,7 +184,18 @@ fn the_bolton_map_by_mouse_and_the_next_indicator_does_not_inherit_its_title() {
     assert!(pdf.starts_with(b"%PDF-"));
     // What the PDF says: its text when pdftotext is installed, else the text of the very
     // scene it was drawn from (the PDF embeds its glyphs, so raw bytes do not read).
-    let text = pdf_text(&out).unwrap_or_else(|| scene_text(&ws, h.state().recipe()));
+    let from_pdf = pdf_text(&out);
+    if let Some(text) = &from_pdf {
+        // A reader sees names, never the workspace's short names of the geographies.
+        for code in ["lsoa11", "ward17", "lad16"] {
+            assert!(
+                !text.contains(code),
+                "raw geography code {code} in the PDF: {text}"
+            );
+        }
+        assert!(text.contains("LSOA (2011)"), "{text}");
+    }
+    let text = from_pdf.unwrap_or_else(|| scene_text(&ws, h.state().recipe()));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("Child poverty in Bolton"), "{flat}");
     for bolton_ward in [
