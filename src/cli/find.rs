@@ -36,6 +36,7 @@ fn text(r: &FindResponse) -> String {
         let what = match f.kind {
             FoundKind::Area => f.geography_title.clone(),
             FoundKind::Indicator => format!("indicator ({})", f.geography_title),
+            FoundKind::Postcode => format!("postcode, in {}", f.geography_title),
         };
         s.push_str(&format!("{:<28} {:<12} {}\n", what, f.code, f.name));
     }

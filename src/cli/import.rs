@@ -20,6 +20,9 @@ pub enum Command {
     Lookup(LookupArgs),
     /// A point layer from CSV (easting/northing or longitude/latitude) or GeoJSON.
     Points(PointArgs),
+    /// A postcode lookup: ONS ONSPD or NSPL (header row) or OS Code-Point Open (no header);
+    /// replaces the workspace's current release.
+    Postcodes(super::import_postcodes::Args),
 }
 
 /// The workspace and the file to import into it.
@@ -138,13 +141,15 @@ struct Planned {
 }
 
 impl Command {
-    fn plan(self) -> Planned {
-        match self {
+    /// The request of a file-kind import (`None` for postcodes, which have their own).
+    fn plan(self) -> std::result::Result<Planned, super::import_postcodes::Args> {
+        Ok(match self {
             Command::Boundaries(a) => a.plan(),
             Command::Indicators(a) => a.plan(),
             Command::Lookup(a) => a.plan(),
             Command::Points(a) => a.plan(),
-        }
+            Command::Postcodes(a) => return Err(a),
+        })
     }
 }
 
@@ -261,7 +266,10 @@ pub fn run(command: Command) -> Result<()> {
         workspace,
         request,
         outcome,
-    } = command.plan();
+    } = match command.plan() {
+        Ok(p) => p,
+        Err(postcodes) => return super::import_postcodes::run(postcodes),
+    };
     let ws = Workspace::open(&workspace)?;
     let bar = progress::Bar::new();
     let report = if outcome.check {

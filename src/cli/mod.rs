@@ -17,6 +17,7 @@ mod geography;
 #[cfg(feature = "gui")]
 mod gui;
 mod import;
+mod import_postcodes;
 mod index;
 mod info;
 mod init;

@@ -17,6 +17,7 @@ pub mod hot_journal;
 pub mod import;
 pub mod indicator;
 pub mod polygon_validity;
+pub mod postcode;
 pub mod query;
 pub mod read_limited;
 pub mod recipes;

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_5_SERIES_INDEX,
     MIGRATION_6_INTEGER_KEYS,
     MIGRATION_7_DISPLAY_NAMES,
+    MIGRATION_8_POSTCODES,
 ];
 
 /// The schema version this build writes.
@@ -73,6 +74,7 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
         Marker::Column("atlas_geographies", "title"),
         Marker::Column("atlas_indicators", "multiplier"),
     ],
+    &[Marker::Table("atlas_postcodes")],
 ];
 
 const _: () = assert!(MIGRATION_MARKERS.len() == MIGRATIONS.len());
@@ -318,6 +320,26 @@ DROP TABLE atlas_values;
 const MIGRATION_7_DISPLAY_NAMES: &str = r#"
 ALTER TABLE atlas_geographies ADD COLUMN title TEXT NOT NULL DEFAULT '';
 ALTER TABLE atlas_indicators ADD COLUMN multiplier REAL;
+"#;
+
+/// The postcode lookup (`import postcodes`): one row per postcode, keyed by its normalised
+/// form (upper case, no spaces), with its grid reference (BNG metres; NULL when the release
+/// gives none), positional quality, introduction and termination dates (YYYYMM as published;
+/// terminated postcodes keep their last location) and the areas it lies in. The release
+/// imported is `atlas_meta.postcode_release`.
+const MIGRATION_8_POSTCODES: &str = r#"
+CREATE TABLE atlas_postcodes (
+  postcode TEXT PRIMARY KEY,
+  shown TEXT NOT NULL,
+  easting REAL,
+  northing REAL,
+  quality INTEGER,
+  introduced TEXT,
+  terminated TEXT,
+  lsoa TEXT,
+  ward TEXT,
+  district TEXT
+) WITHOUT ROWID;
 "#;
 
 #[cfg(test)]

@@ -39,6 +39,11 @@ const COLUMNS: &str = "INSERT INTO atlas_series_values \
 const PLACEHOLDERS: &str = "(?, ?, ?, ?, ?, ?, ?, ?)";
 
 fn is_duplicate(e: &rusqlite::Error) -> bool {
+    is_primary_key_violation(e)
+}
+
+/// Whether `e` is an insert refused for a primary key already present.
+pub(crate) fn is_primary_key_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 

@@ -1,5 +1,6 @@
-//! Find anything: one search over the names and codes of every geography's areas and over the
-//! indicators' codes and titles, as the app's search box and `local-atlas find` use it. Best
+//! Find anything: one search over the names and codes of every geography's areas, the
+//! indicators' codes and titles, and the postcodes of the workspace's postcode lookup (a
+//! postcode is found as the LSOA it lies in), as the app's search box and `local-atlas find` use it. Best
 //! matches first: exact, then starting with the text, then a word starting with it, then
 //! containing it; among equals, coarser geographies (fewer areas) first, so "Bolton" the
 //! district comes before the LSOAs "Bolton 001A"….
@@ -19,6 +20,9 @@ pub const DEFAULT_LIMIT: usize = 50;
 pub enum FoundKind {
     Area,
     Indicator,
+    /// A postcode of the workspace's postcode lookup: `geography` and `code` are the area it
+    /// lies in (its LSOA), `name` the postcode.
+    Postcode,
 }
 
 /// One match.
@@ -87,9 +91,32 @@ pub fn find(ws: &Workspace, text: &str, limit: usize) -> Result<FindResponse> {
         ));
     }
     let mut found: Vec<(usize, Found)> = Vec::new();
+    let postcode = match crate::data::postcode::normalise(text) {
+        k if crate::data::postcode::is_postcode(&k) => super::postcodes::lookup(ws, &k)?,
+        _ => None,
+    };
     for g in query::geographies(ws)? {
         let size = usize::try_from(g.areas).unwrap_or(usize::MAX);
         for a in query::area_names(ws, &g.name)? {
+            if let Some(pc) = &postcode
+                && pc.lsoa.as_deref() == Some(a.code.as_str())
+            {
+                let status = match &pc.terminated {
+                    Some(t) => format!(", terminated {t}"),
+                    None => String::new(),
+                };
+                found.push((
+                    0,
+                    Found {
+                        kind: FoundKind::Postcode,
+                        geography: g.name.clone(),
+                        geography_title: g.title.clone(),
+                        code: a.code.clone(),
+                        name: format!("{}{status}", pc.postcode),
+                        rank: 0,
+                    },
+                ));
+            }
             let code_rank = code_rank(&a.code, &query_text);
             let name_rank = a
                 .name

@@ -21,6 +21,7 @@ pub mod import;
 pub mod index;
 pub mod indicator_data;
 pub mod map;
+pub mod postcodes;
 pub mod provenance_prose;
 pub mod result_titles;
 pub mod sample;

@@ -115,5 +115,8 @@ fn label(f: &Found) -> String {
         }
         FoundKind::Area => format!("{} — {}", f.code, f.geography_title),
         FoundKind::Indicator => format!("{} — indicator, {}", f.name, f.geography_title),
+        FoundKind::Postcode => {
+            format!("{} — postcode, in {} {}", f.name, f.geography_title, f.code)
+        }
     }
 }

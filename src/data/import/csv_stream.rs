@@ -99,6 +99,9 @@ pub struct CsvStream {
     reader: Reader,
     record: csv::ByteRecord,
     line: u64,
+    /// Column names of a file without a header row (OS Code-Point Open), its first line
+    /// being a record.
+    fixed: Option<Vec<String>>,
     /// Size of the file in bytes (0 when unknown).
     total_bytes: u64,
 }
@@ -110,6 +113,12 @@ const PREFIX_BYTES: usize = 1 << 20;
 impl CsvStream {
     /// Opens a CSV file: a regular file or a named pipe, never a folder or a device.
     pub fn open(path: &Path, encoding: TextEncoding) -> Result<Self> {
+        let origin = Self::origin_of(path)?;
+        Self::start(&path.display().to_string(), origin, encoding, None)
+    }
+
+    /// Where the bytes of `path` come from: the file, or (a named pipe) memory.
+    fn origin_of(path: &Path) -> Result<Origin> {
         crate::data::read_limited::refuse_workbook(path)?;
         let shown = path.display();
         let meta =
@@ -124,15 +133,33 @@ impl CsvStream {
             // A named pipe (or a refused device, which read_file names).
             Origin::Memory(super::read_file(path)?.into())
         };
-        Self::start(&path.display().to_string(), origin, encoding)
+        Ok(origin)
+    }
+
+    /// Opens a CSV file that has no header row, its columns named `names` (a documented
+    /// layout such as OS Code-Point Open's); every line is a record.
+    pub fn open_headerless(path: &Path, encoding: TextEncoding, names: &[&str]) -> Result<Self> {
+        let origin = Self::origin_of(path)?;
+        let fixed: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        Self::start(&path.display().to_string(), origin, encoding, Some(fixed))
     }
 
     /// The same file again from its first record (a second pass, or finding an earlier line).
     pub fn reopen(&self) -> Result<Self> {
-        Self::start(&self.columns.file, self.origin.clone(), self.encoding)
+        Self::start(
+            &self.columns.file,
+            self.origin.clone(),
+            self.encoding,
+            self.fixed.clone(),
+        )
     }
 
-    fn start(file: &str, origin: Origin, encoding: TextEncoding) -> Result<Self> {
+    fn start(
+        file: &str,
+        origin: Origin,
+        encoding: TextEncoding,
+        fixed: Option<Vec<String>>,
+    ) -> Result<Self> {
         let (inner, total_bytes): (Box<dyn Read>, u64) = match &origin {
             Origin::File(p) => {
                 let f = std::fs::File::open(p)
@@ -148,8 +175,24 @@ impl CsvStream {
         let delim = delimiter(file, &text)?;
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
+            .has_headers(fixed.is_none())
             .delimiter(delim)
             .from_reader(Cursor::new(prefix).chain(source));
+        if let Some(names) = fixed {
+            return Ok(Self {
+                columns: CsvColumns {
+                    file: file.to_string(),
+                    headers: names.clone(),
+                },
+                origin,
+                encoding,
+                reader,
+                record: csv::ByteRecord::new(),
+                line: 0,
+                fixed: Some(names),
+                total_bytes,
+            });
+        }
         let raw = reader
             .byte_headers()
             .map_err(|e| csv_error(file, e))?
@@ -178,8 +221,14 @@ impl CsvStream {
             reader,
             record: csv::ByteRecord::new(),
             line: 1,
+            fixed: None,
             total_bytes,
         })
+    }
+
+    /// How many fields the current record has.
+    pub fn fields(&self) -> usize {
+        self.record.len()
     }
 
     /// Reads the next record; returns its line number, or `None` at the end of the file.

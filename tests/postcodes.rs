@@ -1,0 +1,254 @@
+//! Postcode lookups: the real NSPL (WN area, November 2021) and an ONSPD extract (Trafford,
+//! longitude/latitude only), OS Code-Point Open without a header row, a newer release
+//! replacing an older one, and bad files refused with every problem named and the workspace
+//! byte-identical.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The NSPL file's rows by column name.
+fn nspl_rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_nspl_postcode_geocodes_to_its_grid_reference_in_any_spelling() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let file = data.join("postcodes/nspl_nov2021_WN_area_gm_only.csv");
+    let (_dir, path, _ws) = common::new_workspace();
+    let r = common::cli_ok(&[
+        "import",
+        "postcodes",
+        &s(&path),
+        &s(&file),
+        "--release",
+        "NSPL November 2021",
+        "--json",
+    ]);
+    assert_eq!(r["format"], "nspl");
+    assert_eq!(r["postcodes"], 7597);
+    assert_eq!(r["terminated"], 1646);
+    assert_eq!(r["live"], 7597 - 1646);
+    assert!(r["replaced"].is_null());
+    let ws = local_atlas::ops::Workspace::open(&path).unwrap();
+    let rows = nspl_rows(&file);
+    assert_eq!(rows.len(), 7597);
+    let mut checked = 0;
+    for row in &rows {
+        // The three published spellings and a lower-case one are one postcode.
+        for spelling in [
+            &row["pcd"],
+            &row["pcd2"],
+            &row["pcds"],
+            &row["pcds"].to_lowercase(),
+        ] {
+            let found = local_atlas::ops::postcodes::lookup(&ws, spelling)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{spelling} not found"));
+            assert_eq!(found.postcode, row["pcds"]);
+            let doterm = row["doterm"].trim();
+            assert_eq!(
+                found.terminated.as_deref(),
+                (!doterm.is_empty()).then_some(doterm)
+            );
+            assert_eq!(found.lsoa.as_deref(), Some(row["lsoa11"].as_str()));
+            assert_eq!(found.ward.as_deref(), Some(row["ward"].as_str()));
+            match row["oseast1m"].trim().parse::<f64>() {
+                Ok(e) => {
+                    let n: f64 = row["osnrth1m"].trim().parse().unwrap();
+                    assert_eq!(found.easting, Some(e), "{spelling}");
+                    assert_eq!(found.northing, Some(n), "{spelling}");
+                    checked += 1;
+                }
+                Err(_) => assert_eq!(found.easting, None),
+            }
+        }
+    }
+    assert!(
+        checked > 4 * 7000,
+        "{checked} spellings checked against oseast1m/osnrth1m"
+    );
+    assert!(
+        local_atlas::ops::postcodes::lookup(&ws, "ZZ9 9ZZ")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn an_onspd_extract_with_longitude_and_latitude_is_projected_to_the_grid() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let file = data.join("postcodes/trafford_postcodes_onspd_2021-08.csv");
+    let (_dir, path, _ws) = common::new_workspace();
+    let r = common::cli_ok(&["import", "postcodes", &s(&path), &s(&file), "--json"]);
+    assert_eq!(r["format"], "onspd");
+    assert_eq!(r["postcodes"], 11081);
+    assert_eq!(r["terminated"], 0);
+    let ws = local_atlas::ops::Workspace::open(&path).unwrap();
+    // Each stored grid reference is the file's longitude/latitude projected to EPSG:27700 (the
+    // transform checked against PROJ in data::crs).
+    let mut r = csv::Reader::from_path(&file).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let at = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (pc, lon, lat) = (at("postcode"), at("lon"), at("lat"));
+    let t = local_atlas::data::crs::Transformer::new(
+        local_atlas::data::crs::Crs::Wgs84,
+        local_atlas::data::crs::Crs::Bng,
+    )
+    .unwrap();
+    for rec in r.records().take(200) {
+        let rec = rec.unwrap();
+        let found = local_atlas::ops::postcodes::lookup(&ws, &rec[pc])
+            .unwrap()
+            .unwrap();
+        let (e, n) = t
+            .point(rec[lon].parse().unwrap(), rec[lat].parse().unwrap())
+            .unwrap();
+        assert!((found.easting.unwrap() - e).abs() < 0.01);
+        assert!((found.northing.unwrap() - n).abs() < 0.01);
+        // Trafford lies between these grid lines.
+        assert!((370_000.0..390_000.0).contains(&e) && (385_000.0..400_000.0).contains(&n));
+        assert_eq!(found.district.as_deref(), Some("E08000009"));
+    }
+}
+
+const CODEPOINT: &str = "\"WN1 1AA\",10,357780,405940,\"E92000001\",\"E19000001\",\"E18000002\",\"\",\"E08000010\",\"E05000848\"\n\
+\"WN11AB\",10,357700,405800,\"E92000001\",\"E19000001\",\"E18000002\",\"\",\"E08000010\",\"E05000848\"\n\
+\"M1 1AE\",20,384200,398200,\"E92000001\",\"E19000001\",\"E18000002\",\"\",\"E08000003\",\"E05000700\"\n";
+
+#[test]
+fn code_point_open_without_a_header_row_replaces_the_previous_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&path).unwrap();
+    let first = common::write(dir.path(), "first.csv", CODEPOINT);
+    let r = common::cli_ok(&["import", "postcodes", &s(&path), &s(&first), "--json"]);
+    assert_eq!(r["format"], "codepoint");
+    assert_eq!(r["postcodes"], 3);
+    let ws = local_atlas::ops::Workspace::open(&path).unwrap();
+    let m1 = local_atlas::ops::postcodes::lookup(&ws, "m11ae")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (m1.easting, m1.northing, m1.quality),
+        (Some(384200.0), Some(398200.0), Some(20))
+    );
+    assert_eq!(m1.district.as_deref(), Some("E08000003"));
+    drop(ws);
+    // A newer release: only its postcodes remain, and the report names the one replaced.
+    let newer = common::write(dir.path(), "newer.csv", CODEPOINT.lines().nth(2).unwrap());
+    let r = common::cli_ok(&[
+        "import",
+        "postcodes",
+        &s(&path),
+        &s(&newer),
+        "--release",
+        "2024-02",
+        "--json",
+    ]);
+    assert_eq!(r["replaced"], "first.csv");
+    assert_eq!(r["replaced_postcodes"], 3);
+    assert_eq!(r["postcodes"], 1);
+    let ws = local_atlas::ops::Workspace::open(&path).unwrap();
+    assert!(
+        local_atlas::ops::postcodes::lookup(&ws, "WN1 1AA")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        local_atlas::ops::postcodes::lookup(&ws, "M1 1AE")
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn a_bad_postcode_file_names_every_problem_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&path).unwrap();
+    let good = common::write(dir.path(), "good.csv", CODEPOINT);
+    common::cli_ok(&["import", "postcodes", &s(&path), &s(&good), "--json"]);
+    let before = common::sha256(&path);
+    let bad = common::write(
+        dir.path(),
+        "bad.csv",
+        "pcds,oseast1m,osnrth1m,osgrdind,doterm\n\
+         WN1 1AA,357780,405940,1,\n\
+         NOT A POSTCODE,357700,405800,1,\n\
+         WN1 1AB,east,405800,1,\n\
+         WN1 1AA,357780,405940,1,\n\
+         WN1 1AD,9357780,405940,1,\n",
+    );
+    let out = common::cli(&["import", "postcodes", &s(&path), &s(&bad)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3: 'NOT A POSTCODE' is not a postcode"),
+        "{err}"
+    );
+    assert!(err.contains("line 4: 'east' is not a number"), "{err}");
+    assert!(
+        err.contains("line 5: postcode WN1 1AA is given twice"),
+        "{err}"
+    );
+    assert!(err.contains("is not in Great Britain"), "{err}");
+    assert_eq!(common::sha256(&path), before, "the old release is kept");
+    // No postcode column; no location columns.
+    let none = common::write(dir.path(), "none.csv", "code,x\nA,1\n");
+    let out = common::cli(&["import", "postcodes", &s(&path), &s(&none)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no postcode column"));
+    let nowhere = common::write(dir.path(), "nowhere.csv", "pcds,ward\nWN1 1AA,E05000848\n");
+    let out = common::cli(&["import", "postcodes", &s(&path), &s(&nowhere)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no location columns"));
+    // --check: the report, nothing written.
+    let r = common::cli_ok(&[
+        "import",
+        "postcodes",
+        &s(&path),
+        &s(&good),
+        "--check",
+        "--json",
+    ]);
+    assert_eq!(r["check"], true);
+    assert_eq!(common::sha256(&path), before);
+}
+
+#[test]
+fn find_takes_a_postcode_to_the_lsoa_it_lies_in() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = common::cli_sample(dir.path());
+    let file = data.join("postcodes/nspl_nov2021_WN_area_gm_only.csv");
+    common::cli_ok(&["import", "postcodes", &s(&ws), &s(&file), "--json"]);
+    // WN1 1AA lies in LSOA E01006369 (the NSPL's lsoa11), a Wigan LSOA of the sample.
+    let r = common::cli_ok(&["find", &s(&ws), "wn11aa", "--json"]);
+    let first = &r["results"][0];
+    assert_eq!(first["kind"], "postcode", "{r}");
+    assert_eq!(first["name"], "WN1 1AA");
+    assert_eq!(first["geography"], "lsoa11");
+    assert_eq!(first["code"], "E01006369");
+}
