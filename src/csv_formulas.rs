@@ -24,8 +24,14 @@ pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// assert_eq!(neutralise("E01000001"), "E01000001");
 /// assert_eq!(neutralise("Bury - East"), "Bury - East");
 /// assert_eq!(neutralise(""), "");
+/// // A plain negative number (a partner's longitude) is a number to a spreadsheet, not a formula.
+/// assert_eq!(neutralise("-2.164901"), "-2.164901");
+/// assert_eq!(neutralise("-2.1-1"), "'-2.1-1");
 /// ```
 pub fn neutralise(text: &str) -> Cow<'_, str> {
+    if is_negative_number(text) {
+        return Cow::Borrowed(text);
+    }
     if text.starts_with(FORMULA_STARTS) {
         Cow::Owned(format!("'{text}"))
     } else {
@@ -47,6 +53,16 @@ pub fn text_cell(text: &str, raw: bool) -> Cow<'_, str> {
     } else {
         neutralise(text)
     }
+}
+
+/// `-` then digits with at most one decimal point ("-2.164901"): nothing a spreadsheet runs.
+fn is_negative_number(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('-') else {
+        return false;
+    };
+    let digits = rest.chars().filter(char::is_ascii_digit).count();
+    let dots = rest.chars().filter(|c| *c == '.').count();
+    digits > 0 && dots <= 1 && digits + dots == rest.chars().count()
 }
 
 #[cfg(test)]

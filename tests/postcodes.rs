@@ -252,3 +252,163 @@ fn find_takes_a_postcode_to_the_lsoa_it_lies_in() {
     assert_eq!(first["geography"], "lsoa11");
     assert_eq!(first["code"], "E01006369");
 }
+
+/// Great-circle distance in metres (haversine; plenty for "within 100 m").
+fn metres(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6_371_000.0 * a.sqrt().asin()
+}
+
+#[test]
+fn gp_practices_geocoded_by_postcode_agree_with_their_published_locations() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&ws).unwrap();
+    let lookup = data.join("postcodes/trafford_postcodes_onspd_2021-08.csv");
+    common::cli_ok(&["import", "postcodes", &s(&ws), &s(&lookup), "--json"]);
+    let gps = data.join("services/gm_general_practices_cqc_2018-10.csv");
+    let out = dir.path().join("gps_geocoded.csv");
+    let r = common::cli_ok(&[
+        "geocode",
+        &s(&ws),
+        &s(&gps),
+        "--postcode-field",
+        "postcode",
+        "--out",
+        &s(&out),
+        "--json",
+    ]);
+    assert_eq!(r["rows"], 596);
+    // The lookup is Trafford's: its practices are found, the rest of GM is "unknown".
+    let live = r["live"].as_u64().unwrap() as usize;
+    assert!(live >= 30, "{r}");
+    assert_eq!(r["unknown"].as_u64().unwrap() as usize + live, 596, "{r}");
+    assert_eq!(r["unknown_examples"][0], "line 2: 'M11 1DA'");
+    let mut rd = csv::Reader::from_path(&out).unwrap();
+    let h = rd.headers().unwrap().clone();
+    let at = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    let mut distances = Vec::new();
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        if &rec[at("postcode_status")] != "live" {
+            assert_eq!(&rec[at("easting")], "");
+            continue;
+        }
+        assert_eq!(&rec[at("lsoa11")][..3], "E01");
+        let d = metres(
+            rec[at("lon")].parse().unwrap(),
+            rec[at("lat")].parse().unwrap(),
+            rec[at("longitude")].parse().unwrap(),
+            rec[at("latitude")].parse().unwrap(),
+        );
+        distances.push(d);
+    }
+    distances.sort_by(f64::total_cmp);
+    let within = distances.iter().filter(|d| **d <= 100.0).count();
+    eprintln!(
+        "geocoded GP practices vs their published lon/lat: n = {}, median {:.1} m, max {:.1} m, {within} within 100 m",
+        distances.len(),
+        distances[distances.len() / 2],
+        distances.last().unwrap()
+    );
+    assert!(within * 10 >= distances.len() * 9, "{distances:?}");
+    // Negative longitudes are numbers, not formulas: written as read.
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains(",-2.394066,")
+    );
+}
+
+#[test]
+fn terminated_unknown_and_invalid_postcodes_are_flagged_and_counted() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&ws).unwrap();
+    let nspl = data.join("postcodes/nspl_nov2021_WN_area_gm_only.csv");
+    common::cli_ok(&["import", "postcodes", &s(&ws), &s(&nspl), "--json"]);
+    let rows = nspl_rows(&nspl);
+    let terminated = rows
+        .iter()
+        .find(|r| !r["doterm"].is_empty() && !r["oseast1m"].is_empty())
+        .unwrap();
+    let partner = common::write(
+        dir.path(),
+        "clients.csv",
+        format!(
+            "id,pc\n1,wn1 1aa\n2,{}\n3,ZZ9 9ZZ\n4,not a postcode\n5,\n",
+            terminated["pcds"]
+        ),
+    );
+    let out = dir.path().join("clients_geocoded.csv");
+    let r = common::cli_ok(&[
+        "geocode",
+        &s(&ws),
+        &s(&partner),
+        "--postcode-field",
+        "pc",
+        "--out",
+        &s(&out),
+        "--json",
+    ]);
+    assert_eq!(
+        (r["live"].as_u64(), r["terminated"].as_u64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
+    assert_eq!(
+        (r["unknown"].as_u64(), r["invalid"].as_u64()),
+        (Some(1), Some(2)),
+        "{r}"
+    );
+    assert_eq!(r["unknown_examples"][0], "line 4: 'ZZ9 9ZZ'");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[2].ends_with(",terminated"), "{}", lines[2]);
+    assert!(
+        lines[2].contains(terminated["oseast1m"].trim_start_matches('0')),
+        "last location: {}",
+        lines[2]
+    );
+    assert!(
+        lines[1].ends_with(",live") && lines[1].contains(",E01006369,"),
+        "{}",
+        lines[1]
+    );
+    // Without a lookup, geocode says what to import first.
+    let empty = dir.path().join("empty.gpkg");
+    local_atlas::ops::Workspace::create(&empty).unwrap();
+    let o = common::cli(&[
+        "geocode",
+        &s(&empty),
+        &s(&partner),
+        "--postcode-field",
+        "pc",
+        "--out",
+        &s(&out),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("import postcodes"));
+    let o = common::cli(&[
+        "geocode",
+        &s(&ws),
+        &s(&partner),
+        "--postcode-field",
+        "postcode",
+        "--out",
+        &s(&out),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no column 'postcode'"));
+}

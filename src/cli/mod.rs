@@ -13,6 +13,7 @@ mod classify;
 mod deprivation;
 mod export_data;
 mod find;
+mod geocode;
 mod geography;
 #[cfg(feature = "gui")]
 mod gui;
@@ -55,8 +56,11 @@ pub enum Command {
     Aggregate(aggregate::Args),
     /// Show the geographies, indicators and layers of a workspace.
     Info(info::Args),
-    /// Find areas (by name or code, in every geography) and indicators.
+    /// Find areas (by name or code, in every geography), indicators and postcodes.
     Find(find::Args),
+    /// Add each row's postcode location (grid reference, lon/lat, LSOA, ward, quality,
+    /// status) to a partner CSV, from the workspace's postcode lookup.
+    Geocode(geocode::Args),
     /// Every indicator of one area at its latest period, and the areas it lies in.
     Area(area::Args),
     /// A geography's display name (`geography rename WS NAME --title TEXT`).
@@ -105,6 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Aggregate(a) => aggregate::run(a),
         Command::Info(a) => info::run(a),
         Command::Find(a) => find::run(a),
+        Command::Geocode(a) => geocode::run(a),
         Command::Area(a) => area::run(a),
         Command::Geography(c) => geography::run(c),
         Command::Check(a) => check::run(a),

@@ -7,6 +7,7 @@ pub mod dbf_header;
 pub mod derived;
 pub mod feature_table;
 pub mod file_header;
+pub mod geocode_csv;
 pub mod geography_title;
 pub mod geojson_geometry;
 pub mod geojson_reader;

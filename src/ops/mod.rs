@@ -16,6 +16,7 @@ pub mod coords;
 pub mod deprivation;
 pub mod export;
 pub mod find;
+pub mod geocode;
 pub mod geography;
 pub mod import;
 pub mod index;
