@@ -521,6 +521,7 @@ fn garbage_files_give_errors_not_panics() {
                 &PointOptions {
                     layer: "garbage_pts".into(),
                     source_crs: None,
+                    ..Default::default()
                 },
             );
             let _ = import_lookup(
@@ -641,6 +642,7 @@ fn points_from_csv_and_geojson() {
         &PointOptions {
             layer: "centres".into(),
             source_crs: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -656,6 +658,7 @@ fn points_from_csv_and_geojson() {
         &PointOptions {
             layer: "gps".into(),
             source_crs: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -673,7 +676,8 @@ fn points_from_csv_and_geojson() {
             &f,
             &PointOptions {
                 layer: "gj".into(),
-                source_crs: None
+                source_crs: None,
+                ..Default::default()
             }
         )
         .unwrap()
@@ -691,6 +695,7 @@ fn points_from_csv_and_geojson() {
                 &PointOptions {
                     layer: "bad".into(),
                     source_crs: None,
+                    ..Default::default()
                 },
             )
         },

@@ -131,6 +131,7 @@ fn empty_polygons_and_rings_are_reported_for_boundaries_and_points() {
     let opts = PointOptions {
         layer: "p".into(),
         source_crs: None,
+        ..Default::default()
     };
     expect_error(
         &ws_path,
@@ -431,6 +432,7 @@ fn geopackage_sources_pass_the_same_coordinate_check() {
     let opts = PointOptions {
         layer: "p".into(),
         source_crs: None,
+        ..Default::default()
     };
     import_points(&mut ws, &pts, &opts).unwrap();
     drop(ws);
@@ -498,6 +500,7 @@ fn hostile_property_keys_become_safe_distinct_columns() {
     let opts = PointOptions {
         layer: "p".into(),
         source_crs: None,
+        ..Default::default()
     };
     import_points(&mut ws, &f, &opts).expect("hostile keys import");
     drop(ws);
@@ -538,6 +541,7 @@ fn more_than_a_thousand_fields_is_a_clear_error() {
     let opts = PointOptions {
         layer: "p".into(),
         source_crs: None,
+        ..Default::default()
     };
     expect_error(
         &ws_path,

@@ -412,3 +412,67 @@ fn terminated_unknown_and_invalid_postcodes_are_flagged_and_counted() {
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("has no column 'postcode'"));
 }
+
+#[test]
+fn pharmacies_with_postcodes_only_become_a_point_layer() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&ws).unwrap();
+    let lookup = data.join("postcodes/trafford_postcodes_onspd_2021-08.csv");
+    common::cli_ok(&["import", "postcodes", &s(&ws), &s(&lookup), "--json"]);
+    let pharmacies = data.join("services/gm_pharmacies_2025-03.csv");
+    let before = common::sha256(&ws);
+    // Most GM pharmacies are outside Trafford's lookup: refused, counted, nothing written.
+    let out = common::cli(&[
+        "import",
+        "points",
+        &s(&ws),
+        &s(&pharmacies),
+        "--layer",
+        "pharmacies",
+        "--postcode-field",
+        "postcode",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rows cannot be placed"), "{err}");
+    assert!(
+        err.contains("not in the workspace's postcode lookup (e.g. line"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-unmatched"), "{err}");
+    assert_eq!(common::sha256(&ws), before);
+    // Skipping them: Trafford's pharmacies are placed, each with its postcode's status.
+    let r = common::cli_ok(&[
+        "import",
+        "points",
+        &s(&ws),
+        &s(&pharmacies),
+        "--layer",
+        "pharmacies",
+        "--postcode-field",
+        "postcode",
+        "--allow-unmatched",
+        "--json",
+    ]);
+    let m = &r["postcodes"];
+    let placed = m["live"].as_u64().unwrap() + m["terminated"].as_u64().unwrap();
+    assert!(placed >= 30, "{r}");
+    assert_eq!(r["features"].as_u64().unwrap(), placed);
+    assert_eq!(
+        placed + m["unknown"].as_u64().unwrap() + m["invalid"].as_u64().unwrap(),
+        631,
+        "every pharmacy accounted for: {r}"
+    );
+    let w = local_atlas::ops::Workspace::open(&ws).unwrap();
+    let statuses = local_atlas::ops::catalog::catalog(&w).unwrap();
+    assert!(
+        statuses
+            .point_layers
+            .iter()
+            .any(|l| l.name == "pharmacies" && l.features as u64 == placed)
+    );
+}

@@ -394,6 +394,7 @@ fn points(dir: &Path, ws: &mut Workspace, name: &str, csv: &str) -> Result<usize
     let opts = PointOptions {
         layer: "pts".into(),
         source_crs: None,
+        ..Default::default()
     };
     import_points(ws, &f, &opts).map(|r| r.features)
 }
@@ -450,6 +451,7 @@ fn an_implausible_geojson_point_is_refused_naming_the_feature() {
     let opts = local_atlas::data::import::points::PointOptions {
         layer: "pts".into(),
         source_crs: None,
+        ..Default::default()
     };
     expect_error(
         &path,

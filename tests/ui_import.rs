@@ -116,3 +116,68 @@ fn a_wide_csv_is_imported_with_columns_ticked_and_described_in_the_dialog() {
     assert_eq!(rent["title"], "Average monthly private rent");
     assert_eq!(rent["theme"], "Housing");
 }
+
+#[test]
+fn a_pharmacy_list_with_postcodes_only_is_placed_by_postcode_in_the_dialog() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ws = common::cli_sample(dir.path());
+    let lookup = data.join("postcodes/trafford_postcodes_onspd_2021-08.csv");
+    common::cli_ok(&[
+        "import",
+        "postcodes",
+        &ws.display().to_string(),
+        &lookup.display().to_string(),
+        "--json",
+    ]);
+    // A copy named so that the layer name the dialog proposes is a valid table name.
+    let csv = dir.path().join("pharmacies.csv");
+    std::fs::copy(data.join("services/gm_pharmacies_2025-03.csv"), &csv).unwrap();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(csv)));
+    settle(&mut h);
+    wait_shows(&mut h, "631 rows", 30);
+    // The first check (as indicator values) runs with the fields locked: wait for its verdict.
+    let start = Instant::now();
+    while !(shows(&h, "Cannot import") || shows(&h, "Check: ")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the first check never ended"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.get_by_role_and_label(Role::ComboBox, "Kind").click();
+    settle(&mut h);
+    h.get_by_label("Points (a service layer)").click();
+    settle(&mut h);
+    // The postcode column is proposed: the file has no coordinates.
+    assert!(shows(&h, "Locate by postcode"));
+    h.get_by_role_and_label(Role::TextInput, "Layer name")
+        .set_text_value_accesskit("pharmacies");
+    h.get_by_role_and_label(
+        Role::CheckBox,
+        "Skip rows whose postcode is not in the postcode lookup",
+    )
+    .click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Check").click();
+    wait_shows(&mut h, "by postcode ('postcode')", 30);
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    wait_shows(&mut h, "Imported:", 30);
+    drop(h);
+    let info = common::cli_ok(&["info", &ws.display().to_string(), "--json"]);
+    let layer = info["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "pharmacies")
+        .unwrap_or_else(|| panic!("{info}"))
+        .clone();
+    assert!(layer["features"].as_u64().unwrap() >= 30, "{layer}");
+}

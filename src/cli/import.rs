@@ -124,6 +124,13 @@ pub struct PointArgs {
     pub layer: String,
     #[arg(long, value_parser = parse_crs)]
     pub source_crs: Option<Crs>,
+    /// Locate each row by the postcode in this column (the workspace's postcode lookup,
+    /// `import postcodes`) instead of coordinate columns.
+    #[arg(long, conflicts_with = "source_crs")]
+    pub postcode_field: Option<String>,
+    /// With --postcode-field: import the rows whose postcode is found and skip the others.
+    #[arg(long, requires = "postcode_field")]
+    pub allow_unmatched: bool,
     #[command(flatten)]
     pub outcome: Outcome,
 }
@@ -249,11 +256,15 @@ impl PointArgs {
             source,
             layer,
             source_crs,
+            postcode_field,
+            allow_unmatched,
             outcome,
         } = self;
         source.planned(
             |file| ImportRequest {
                 source_crs,
+                postcode_field,
+                allow_unmatched,
                 ..ImportRequest::new(FileKind::Points, file, layer)
             },
             outcome,

@@ -241,6 +241,9 @@ impl ImportDialog {
             if r.kind == FileKind::Boundaries {
                 field_combo(ui, "Name field", &p.columns, &mut r.name_field);
             }
+            if r.kind == FileKind::Points {
+                postcode_fields(ui, p, r);
+            }
         });
     }
 
@@ -422,4 +425,27 @@ fn field_combo(ui: &mut egui::Ui, label: &str, columns: &[String], value: &mut O
                 ui.selectable_value(value, Some(c.clone()), c);
             }
         });
+}
+
+/// A point file's postcode column (its rows placed by the workspace's postcode lookup) or
+/// none (its coordinate columns), and whether rows whose postcode is not found are skipped.
+fn postcode_fields(ui: &mut egui::Ui, p: &FilePreview, r: &mut ImportRequest) {
+    egui::ComboBox::from_label("Locate by postcode")
+        .selected_text(
+            r.postcode_field
+                .clone()
+                .unwrap_or_else(|| "no: coordinate columns".into()),
+        )
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut r.postcode_field, None, "no: coordinate columns");
+            for c in &p.columns {
+                ui.selectable_value(&mut r.postcode_field, Some(c.clone()), c);
+            }
+        });
+    if r.postcode_field.is_some() {
+        ui.checkbox(
+            &mut r.allow_unmatched,
+            "Skip rows whose postcode is not in the postcode lookup",
+        );
+    }
 }

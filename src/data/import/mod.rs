@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod metadata;
 pub mod point_coordinates;
 pub mod points;
+pub mod postcode_points;
 pub mod postcodes;
 pub mod preview;
 pub(crate) mod problems;

@@ -16,6 +16,11 @@ use std::path::Path;
 pub struct PointOptions {
     pub layer: String,
     pub source_crs: Option<Crs>,
+    /// Locate each row of a CSV by the postcode in this column (the workspace's postcode
+    /// lookup), instead of coordinate columns.
+    pub postcode_field: Option<String>,
+    /// With `postcode_field`: import the rows whose postcode is found and skip the others.
+    pub allow_unmatched: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,6 +29,9 @@ pub struct PointReport {
     pub file: String,
     pub features: usize,
     pub source_crs: String,
+    /// How the postcodes were found (`--postcode-field` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postcodes: Option<super::postcode_points::PostcodeMatch>,
 }
 
 /// What to do about a coordinate outside its system's range.
@@ -58,7 +66,13 @@ pub fn import_points_with(
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let (layer, crs) = if is_csv {
+    let mut postcodes = None;
+    let (layer, crs) = if let Some(field) = &opts.postcode_field {
+        let (layer, m) =
+            super::postcode_points::read_postcode_points(ws, path, field, opts.allow_unmatched)?;
+        postcodes = Some(m);
+        (layer, Crs::Bng)
+    } else if is_csv {
         read_csv_points(path, opts.source_crs)?
     } else {
         let l = source::read_layer_as(path, None, opts.source_crs)?;
@@ -119,6 +133,7 @@ pub fn import_points_with(
         file: layer.file.clone(),
         features: points.len(),
         source_crs: crs.label(),
+        postcodes,
     };
     let sha = super::sha256_file(path);
     let detail = serde_json::to_string(&report).unwrap_or_default();

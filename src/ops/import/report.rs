@@ -25,10 +25,7 @@ impl ImportReport {
         match self {
             Self::Boundaries(r) => boundaries(r),
             Self::Indicators(r) => indicators(r),
-            Self::Points(r) => format!(
-                "{} points into layer '{}' ({} → EPSG:27700)",
-                r.features, r.layer, r.source_crs
-            ),
+            Self::Points(r) => points(r),
             Self::Lookup(r) => format!(
                 "lookup {} → {} ({} → {}): {} areas into {} groups; {} '{}' areas not covered",
                 r.from,
@@ -148,6 +145,30 @@ fn indicators(r: &IndicatorReport) -> String {
             r.outside_ci,
             r.outside_ci_examples.join("; ")
         ));
+    }
+    s
+}
+
+/// A point layer's summary; located by postcode, the counts of each kind of match.
+fn points(r: &crate::data::import::points::PointReport) -> String {
+    let mut s = format!(
+        "{} points into layer '{}' ({} → EPSG:27700)",
+        r.features, r.layer, r.source_crs
+    );
+    if let Some(m) = &r.postcodes {
+        s.push_str(&format!(
+            "\nby postcode ('{}'): {} live, {} terminated (placed at their last location), {} unknown and {} invalid skipped",
+            m.field, m.live, m.terminated, m.unknown, m.invalid
+        ));
+        for (what, ex) in [
+            ("unknown", &m.unknown_examples),
+            ("invalid", &m.invalid_examples),
+            ("terminated", &m.terminated_examples),
+        ] {
+            if !ex.is_empty() {
+                s.push_str(&format!("\n  {what}: {}", ex.join("; ")));
+            }
+        }
     }
     s
 }

@@ -55,10 +55,45 @@ pub struct ImportRequest {
     /// Lookup: the column holding the codes of `to`; none: detected.
     #[serde(default)]
     pub to_field: Option<String>,
-    /// Indicators: import the rows whose codes match a boundary and skip the others.
+    /// Indicators: import the rows whose codes match a boundary and skip the others; points
+    /// located by postcode: import the rows whose postcode is found and skip the others.
     pub allow_unmatched: bool,
+    /// Points: locate each row by the postcode in this column (the workspace's postcode
+    /// lookup) instead of coordinate columns.
+    #[serde(default)]
+    pub postcode_field: Option<String>,
     /// Indicators: replace values already stored for the same indicator, geography and period.
     pub replace: bool,
+}
+
+/// The postcode column of a point file that has no coordinate columns (a pharmacy list), if
+/// it has one: the import then places its rows by postcode.
+fn postcode_column(columns: &[String]) -> Option<String> {
+    let has = |names: &[&str]| {
+        columns
+            .iter()
+            .any(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+    };
+    let coordinates = has(&[
+        "easting",
+        "x",
+        "eastings",
+        "longitude",
+        "lon",
+        "lng",
+        "long",
+    ]);
+    if coordinates {
+        return None;
+    }
+    columns
+        .iter()
+        .find(|c| {
+            ["postcode", "pcds", "pcd", "post_code", "postal_code"]
+                .iter()
+                .any(|n| c.eq_ignore_ascii_case(n))
+        })
+        .cloned()
 }
 
 impl ImportRequest {
@@ -82,6 +117,7 @@ impl ImportRequest {
             to: String::new(),
             to_field: None,
             allow_unmatched: false,
+            postcode_field: None,
             replace: false,
         }
     }
@@ -96,6 +132,8 @@ impl ImportRequest {
         Self {
             code_field: best.map(|m| m.column.clone()),
             wide: p.wide,
+            // Used by a point import only (the dialog may switch the kind to points).
+            postcode_field: postcode_column(&p.columns),
             ..Self::new(p.kind, &p.file, target)
         }
     }
@@ -130,6 +168,8 @@ impl ImportRequest {
         PointOptions {
             layer: self.target.clone(),
             source_crs: self.source_crs,
+            postcode_field: self.postcode_field.clone(),
+            allow_unmatched: self.allow_unmatched,
         }
     }
 
