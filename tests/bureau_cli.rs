@@ -431,3 +431,46 @@ fn a_district_has_no_ward_for_a_parent() {
     assert_eq!(r["area"]["name"], "Bolton");
     assert_eq!(r["parents"].as_array().unwrap().len(), 0, "{r}");
 }
+
+#[test]
+fn a_mistyped_district_code_is_reported_with_the_code_it_looks_like() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = common::write(
+        dir.path(),
+        "gp_counts.csv",
+        "area_code,gp_practices\nE08000001,51\nE0800003,96\nE08000010,44\n",
+    );
+    let out = common::cli(&[
+        "import",
+        "indicators",
+        &s(sample()),
+        &s(&csv),
+        "--geography",
+        "lad16",
+        "--wide",
+        "--period",
+        "2018",
+        "--check",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("some look mistyped: E0800003 → E08000003"),
+        "{err}"
+    );
+    let r = common::cli_ok(&[
+        "import",
+        "indicators",
+        &s(sample()),
+        &s(&csv),
+        "--geography",
+        "lad16",
+        "--wide",
+        "--period",
+        "2018",
+        "--check",
+        "--allow-unmatched",
+        "--json",
+    ]);
+    assert_eq!(r["suggested_codes"][0], "E0800003 → E08000003", "{r}");
+}

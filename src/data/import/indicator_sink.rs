@@ -328,7 +328,23 @@ impl<'a, 't> Sink<'a, 't> {
             .take(EXAMPLES)
             .map(|c| excerpt(c))
             .collect();
+        // The first thousand unmatched codes are looked at (a national file in a local
+        // workspace has tens of thousands, none mistyped): about 300 probes each.
+        rep.suggested_codes = self
+            .unmatched
+            .iter()
+            .take(1_000)
+            .filter_map(|c| {
+                super::code_suggestion::likely_code(c, |k| self.slot_of.contains_key(k))
+                    .map(|s| format!("{c} → {s}"))
+            })
+            .take(5)
+            .collect();
         if !self.unmatched.is_empty() && !self.opts.allow_unmatched {
+            let looks_like = match rep.suggested_codes.as_slice() {
+                [] => String::new(),
+                s => format!("; some look mistyped: {}", s.join(", ")),
+            };
             let count = if rep.unmatched_overflow {
                 format!("more than {MAX_UNMATCHED_TRACKED}")
             } else {
@@ -337,7 +353,7 @@ impl<'a, 't> Sink<'a, 't> {
             return Err(InputError::new(
                 &rep.file,
                 format!(
-                    "{count} area code(s) match no boundary in geography '{}' (e.g. {})",
+                    "{count} area code(s) match no boundary in geography '{}' (e.g. {}){looks_like}",
                     self.opts.geography,
                     rep.unmatched_examples.join(", ")
                 ),

@@ -53,6 +53,10 @@ pub struct IndicatorReport {
     pub form: String,
     /// The column read as area codes.
     pub code_field: String,
+    /// Unmatched codes one digit (or a letter O) away from exactly one boundary code, with it
+    /// ("E0800003 → E08000003"; at most five): reported, never applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggested_codes: Vec<String>,
     /// Distinct area codes that match a boundary of the geography.
     pub matched: usize,
     pub indicators: Vec<String>,

@@ -113,6 +113,12 @@ fn indicators(r: &IndicatorReport) -> String {
         r.suppressed,
         r.missing
     );
+    if !r.suggested_codes.is_empty() {
+        s.push_str(&format!(
+            "\nlooks mistyped (not applied): {}",
+            r.suggested_codes.join(", ")
+        ));
+    }
     if !r.skipped_columns.is_empty() {
         s.push_str(&format!(
             "\nskipped text column(s): {}",
