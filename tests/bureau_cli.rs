@@ -473,4 +473,28 @@ fn a_mistyped_district_code_is_reported_with_the_code_it_looks_like() {
         "--json",
     ]);
     assert_eq!(r["suggested_codes"][0], "E0800003 → E08000003", "{r}");
+    // Asked to, the import takes the code it looks like, and says so.
+    let r = common::cli_ok(&[
+        "import",
+        "indicators",
+        &s(sample()),
+        &s(&csv),
+        "--geography",
+        "lad16",
+        "--wide",
+        "--period",
+        "2018",
+        "--check",
+        "--fix-codes",
+        "--json",
+    ]);
+    assert_eq!(
+        (r["matched"].as_u64(), r["fixed_codes"].as_u64()),
+        (Some(3), Some(1)),
+        "{r}"
+    );
+    assert_eq!(
+        r["fixed_code_examples"][0],
+        "line 3: E0800003 → E08000003 (looked mistyped)"
+    );
 }

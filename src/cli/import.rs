@@ -93,6 +93,10 @@ pub struct IndicatorArgs {
     /// Replace values already stored for the same indicator, geography and period.
     #[arg(long)]
     pub replace: bool,
+    /// Take a code that matches no boundary but is one digit (or a letter O) away from exactly
+    /// one boundary code as that code, e.g. E0800003 as E08000003; reported as fixed.
+    #[arg(long)]
+    pub fix_codes: bool,
     /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
     #[arg(long, default_value = "auto")]
     pub encoding: TextEncoding,
@@ -208,6 +212,7 @@ impl IndicatorArgs {
             metadata,
             allow_unmatched,
             replace,
+            fix_codes,
             encoding,
             outcome,
         } = self;
@@ -220,6 +225,7 @@ impl IndicatorArgs {
                 metadata,
                 allow_unmatched,
                 replace,
+                fix_codes,
                 encoding,
                 ..ImportRequest::new(FileKind::Indicators, file, geography)
             },

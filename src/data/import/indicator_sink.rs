@@ -75,6 +75,8 @@ pub(crate) struct Sink<'a, 't> {
     unmatched: BTreeSet<String>,
     /// (indicator, area, period) of unmatched rows → first line, to find duplicates among them.
     unmatched_keys: HashMap<(String, String, String), u64>,
+    /// Codes looked at as mistyped (`fix_codes`) and the area each was taken for.
+    mistyped: HashMap<String, Option<usize>>,
     pub report: IndicatorReport,
 }
 
@@ -124,6 +126,7 @@ impl<'a, 't> Sink<'a, 't> {
             matched: 0,
             unmatched: BTreeSet::new(),
             unmatched_keys: HashMap::new(),
+            mistyped: HashMap::new(),
             report,
         })
     }
@@ -183,10 +186,11 @@ impl<'a, 't> Sink<'a, 't> {
     /// in the report as fixed.
     fn fixed_slot(&mut self, r: &ValueRow) -> Option<usize> {
         let norm = r.area_code.trim().to_uppercase();
-        if norm == r.area_code {
-            return None;
-        }
-        let k = *self.slot_of.get(norm.as_str())?;
+        let k = match self.slot_of.get(norm.as_str()) {
+            Some(&k) if norm != r.area_code => k,
+            _ if self.opts.fix_codes => return self.mistyped_slot(r),
+            _ => return None,
+        };
         let rep = &mut self.report;
         rep.fixed_codes += 1;
         if rep.fixed_code_examples.len() < EXAMPLES {
@@ -194,6 +198,33 @@ impl<'a, 't> Sink<'a, 't> {
                 "line {}: {} → {norm}",
                 r.line,
                 excerpt(&r.area_code)
+            ));
+        }
+        Some(k)
+    }
+
+    /// With `fix_codes`: the area of a code that looks mistyped (one digit or a letter O away
+    /// from exactly one boundary code), remembered per code and reported as fixed.
+    fn mistyped_slot(&mut self, r: &ValueRow) -> Option<usize> {
+        let k = match self.mistyped.get(&r.area_code) {
+            Some(k) => *k,
+            None => {
+                let k = super::code_suggestion::likely_code(&r.area_code, |c| {
+                    self.slot_of.contains_key(c)
+                })
+                .and_then(|c| self.slot_of.get(c.as_str()).copied());
+                self.mistyped.insert(r.area_code.clone(), k);
+                k
+            }
+        }?;
+        let rep = &mut self.report;
+        rep.fixed_codes += 1;
+        if rep.fixed_code_examples.len() < EXAMPLES {
+            rep.fixed_code_examples.push(format!(
+                "line {}: {} → {} (looked mistyped)",
+                r.line,
+                excerpt(&r.area_code),
+                self.slot_codes[k]
             ));
         }
         Some(k)

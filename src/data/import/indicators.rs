@@ -43,6 +43,9 @@ pub struct IndicatorOptions {
     /// polarity), each keyed by its column header (wide form) or indicator code (long form);
     /// it wins over the metadata file and replaces what an existing indicator had.
     pub described: Vec<IndicatorMeta>,
+    /// Take a code that matches no boundary but is one digit or a letter O away from exactly
+    /// one boundary code for that code (reported as fixed); off by default.
+    pub fix_codes: bool,
 }
 
 /// What an import did.

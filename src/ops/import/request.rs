@@ -62,6 +62,9 @@ pub struct ImportRequest {
     /// lookup) instead of coordinate columns.
     #[serde(default)]
     pub postcode_field: Option<String>,
+    /// Indicators: take codes that look mistyped for the boundary code they look like.
+    #[serde(default)]
+    pub fix_codes: bool,
     /// Indicators: replace values already stored for the same indicator, geography and period.
     pub replace: bool,
 }
@@ -118,6 +121,7 @@ impl ImportRequest {
             to_field: None,
             allow_unmatched: false,
             postcode_field: None,
+            fix_codes: false,
             replace: false,
         }
     }
@@ -157,6 +161,7 @@ impl ImportRequest {
             columns: self.columns.clone(),
             period: self.period.clone(),
             described: self.described.clone(),
+            fix_codes: self.fix_codes,
             metadata: self.metadata.clone(),
             allow_unmatched: self.allow_unmatched,
             replace: self.replace,
