@@ -92,6 +92,9 @@ fn every_nspl_postcode_geocodes_to_its_grid_reference_in_any_spelling() {
             .unwrap()
             .is_none()
     );
+    let info = common::cli_ok(&["info", &s(&path), "--json"]);
+    assert_eq!(info["postcodes"]["release"], "NSPL November 2021");
+    assert_eq!(info["postcodes"]["postcodes"], 7597);
 }
 
 #[test]

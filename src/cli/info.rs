@@ -46,5 +46,11 @@ fn text(info: &WorkspaceInfo) -> String {
     for r in &info.recipes {
         s.push_str(&format!("  {r}\n"));
     }
+    if let Some(p) = &info.postcodes {
+        s.push_str(&format!(
+            "\npostcodes: {} ({}, {} postcodes)\n",
+            p.release, p.format, p.postcodes
+        ));
+    }
     s
 }

@@ -47,6 +47,37 @@ pub struct WorkspaceInfo {
     pub layers: Vec<LayerInfo>,
     /// Names of the saved map recipes.
     pub recipes: Vec<String>,
+    /// The postcode lookup imported (`import postcodes`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postcodes: Option<PostcodeRelease>,
+}
+
+/// The postcode lookup a workspace holds, as its import recorded it (read from `atlas_meta`,
+/// so `info` does not count millions of rows).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PostcodeRelease {
+    pub release: String,
+    pub format: String,
+    pub postcodes: u64,
+}
+
+/// The stored postcode release, if one was imported.
+pub fn postcode_release(ws: &Workspace) -> Result<Option<PostcodeRelease>> {
+    let meta: Option<String> = ws
+        .conn()
+        .query_row(
+            "SELECT value FROM atlas_meta WHERE key = 'postcode_release'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(meta
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .map(|v| PostcodeRelease {
+            release: v["release"].as_str().unwrap_or_default().to_string(),
+            format: v["format"].as_str().unwrap_or_default().to_string(),
+            postcodes: v["postcodes"].as_u64().unwrap_or(0),
+        }))
 }
 
 /// A stored value.
@@ -105,6 +136,7 @@ pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
             .into_iter()
             .map(|r| r.name)
             .collect(),
+        postcodes: postcode_release(ws)?,
     })
 }
 
