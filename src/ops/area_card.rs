@@ -63,10 +63,9 @@ pub fn area_card(ws: &Workspace, code: &str, geography: Option<&str>) -> Result<
     let area = locate(ws, code, geography)?;
     let values = card_values(ws, &area)?;
     let mut parents = Vec::new();
+    let geographies = query::geographies(ws)?;
     for p in area_values::parents(ws, &area.geography, &area.code)? {
-        let known = query::geographies(ws)?
-            .into_iter()
-            .find(|g| g.name == p.geography);
+        let known = geographies.iter().find(|g| g.name == p.geography).cloned();
         let name = match &known {
             Some(_) => query::area_names(ws, &p.geography)?
                 .into_iter()

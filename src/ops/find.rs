@@ -95,7 +95,8 @@ pub fn find(ws: &Workspace, text: &str, limit: usize) -> Result<FindResponse> {
         k if crate::data::postcode::is_postcode(&k) => super::postcodes::lookup(ws, &k)?,
         _ => None,
     };
-    for g in query::geographies(ws)? {
+    let geographies = query::geographies(ws)?;
+    for g in &geographies {
         let size = usize::try_from(g.areas).unwrap_or(usize::MAX);
         for a in query::area_names(ws, &g.name)? {
             if let Some(pc) = &postcode
@@ -138,20 +139,19 @@ pub fn find(ws: &Workspace, text: &str, limit: usize) -> Result<FindResponse> {
             ));
         }
     }
-    let titles: Vec<(String, String)> = query::geographies(ws)?
-        .into_iter()
-        .map(|g| (g.name, g.title))
-        .collect();
     for i in query::indicators(ws)? {
         let rank = best(
             match_rank(&i.code.to_lowercase(), &query_text),
             match_rank(&normalise(&i.title), &query_text),
         );
         let Some(rank) = rank else { continue };
-        let geography_title = titles.iter().find(|(n, _)| *n == i.geography).map_or_else(
-            || geography_title::default_title(&i.geography),
-            |(_, t)| t.clone(),
-        );
+        let geography_title = geographies
+            .iter()
+            .find(|g| g.name == i.geography)
+            .map_or_else(
+                || geography_title::default_title(&i.geography),
+                |g| g.title.clone(),
+            );
         found.push((
             0,
             Found {

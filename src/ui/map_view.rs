@@ -311,6 +311,26 @@ impl MapView {
     /// every side (at least about 750 m), so a found LSOA is seen among its neighbours, not
     /// filling the screen.
     pub fn fly_to_areas(&mut self, areas: impl IntoIterator<Item = usize>) {
+        // Local units are 2⁻²⁰ of the Mercator world: about 23 m each at UK latitudes.
+        const MIN_GROW_LOCAL: f32 = 32.0;
+        self.zoom_to_box_of(areas, |b| {
+            let grow_x = (b[2] - b[0]).max(MIN_GROW_LOCAL);
+            let grow_y = (b[3] - b[1]).max(MIN_GROW_LOCAL);
+            [b[0] - grow_x, b[1] - grow_y, b[2] + grow_x, b[3] + grow_y]
+        });
+    }
+
+    /// Zooms to the union of the bboxes of `areas`.
+    pub fn zoom_to_areas(&mut self, areas: impl IntoIterator<Item = usize>) {
+        self.zoom_to_box_of(areas, |b| b);
+    }
+
+    /// Zooms to the union of the bboxes of `areas`, shaped by `frame` (e.g. grown for context).
+    fn zoom_to_box_of(
+        &mut self,
+        areas: impl IntoIterator<Item = usize>,
+        frame: impl FnOnce([f32; 4]) -> [f32; 4],
+    ) {
         self.follow_fit = false;
         let (Some(layer), Some(rect)) = (&self.areas, self.last_rect) else {
             return;
@@ -327,34 +347,7 @@ impl MapView {
                 ]
             });
         if let Some(b) = bbox {
-            // Local units are 2⁻²⁰ of the Mercator world: about 23 m each at UK latitudes.
-            const MIN_GROW_LOCAL: f32 = 32.0;
-            let grow_x = (b[2] - b[0]).max(MIN_GROW_LOCAL);
-            let grow_y = (b[3] - b[1]).max(MIN_GROW_LOCAL);
-            let wider = [b[0] - grow_x, b[1] - grow_y, b[2] + grow_x, b[3] + grow_y];
-            self.zoom_to_local(wider, rect);
-        }
-    }
-
-    /// Zooms to the union of the bboxes of `areas`.
-    pub fn zoom_to_areas(&mut self, areas: impl IntoIterator<Item = usize>) {
-        self.follow_fit = false;
-        let (Some(layer), Some(rect)) = (&self.areas, self.last_rect) else {
-            return;
-        };
-        let bbox = areas
-            .into_iter()
-            .filter_map(|i| layer.area_bbox(i))
-            .reduce(|a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            });
-        if let Some(bbox) = bbox {
-            self.zoom_to_local(bbox, rect);
+            self.zoom_to_local(frame(b), rect);
         }
     }
 
