@@ -85,6 +85,55 @@ impl IndicatorKind {
     }
 }
 
+/// How an indicator's small counts are protected in outputs (metadata `disclosure`; METHODS.md
+/// "Disclosure control"): not at all; counts 1–5 suppressed (Fingertips' flag); or counts 1–7
+/// suppressed and the others rounded to the nearest 5 (NHS Digital's rule for HES).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    #[default]
+    None,
+    #[serde(rename = "suppress_1_5")]
+    Suppress1To5,
+    #[serde(rename = "suppress_1_7_round_5")]
+    Suppress1To7Round5,
+}
+
+impl Disclosure {
+    /// The text stored in the workspace and written in metadata files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disclosure::None => "none",
+            Disclosure::Suppress1To5 => "suppress_1_5",
+            Disclosure::Suppress1To7Round5 => "suppress_1_7_round_5",
+        }
+    }
+
+    /// The rule a metadata cell names (case and spaces ignored; empty = none).
+    ///
+    /// ```
+    /// use local_atlas::data::indicator::Disclosure;
+    /// assert_eq!(Disclosure::parse(" Suppress_1_7_Round_5 "), Some(Disclosure::Suppress1To7Round5));
+    /// assert_eq!(Disclosure::parse(""), Some(Disclosure::None));
+    /// assert_eq!(Disclosure::parse("suppress_1_4"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Disclosure> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        [
+            Disclosure::None,
+            Disclosure::Suppress1To5,
+            Disclosure::Suppress1To7Round5,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s || (s.is_empty() && *d == Disclosure::None))
+    }
+
+    /// True when no rule applies (left out of JSON).
+    pub fn is_none(&self) -> bool {
+        *self == Disclosure::None
+    }
+}
+
 /// Metadata of one indicator.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorMeta {
@@ -105,6 +154,15 @@ pub struct IndicatorMeta {
     /// percentage); `None` = shown as stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplier: Option<f64>,
+    /// The lowest and highest value the indicator can take, in stored units (metadata `min`,
+    /// `max`): an imported value outside them is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// The rule that protects its small counts in every output (metadata `disclosure`).
+    #[serde(default, skip_serializing_if = "Disclosure::is_none")]
+    pub disclosure: Disclosure,
 }
 
 impl IndicatorMeta {

@@ -2,7 +2,7 @@
 
 use super::feature_table::quote_ident;
 use super::gpkg_geom;
-use super::indicator::{IndicatorKind, IndicatorMeta, Polarity, Status};
+use super::indicator::{Disclosure, IndicatorKind, IndicatorMeta, Polarity, Status};
 use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use geo::{Geometry, MultiPolygon, Point};
@@ -239,7 +239,7 @@ pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
 pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
     ws.conn()
         .query_row(
-            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind, multiplier FROM atlas_indicators WHERE code = ?1",
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind, multiplier, min_value, max_value, disclosure FROM atlas_indicators WHERE code = ?1",
             [code],
             |r| {
                 Ok(IndicatorMeta {
@@ -255,6 +255,9 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
                     sensitivity: r.get(9)?,
                     kind: IndicatorKind::parse(&r.get::<_, String>(10)?),
                     multiplier: r.get(11)?,
+                    min: r.get(12)?,
+                    max: r.get(13)?,
+                    disclosure: Disclosure::parse(&r.get::<_, String>(14)?).unwrap_or_default(),
                 })
             },
         )

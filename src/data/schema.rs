@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6_INTEGER_KEYS,
     MIGRATION_7_DISPLAY_NAMES,
     MIGRATION_8_POSTCODES,
+    MIGRATION_9_QUALITY_AND_DISCLOSURE,
 ];
 
 /// The schema version this build writes.
@@ -75,6 +76,10 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
         Marker::Column("atlas_indicators", "multiplier"),
     ],
     &[Marker::Table("atlas_postcodes")],
+    &[
+        Marker::Column("atlas_indicators", "disclosure"),
+        Marker::Table("atlas_disclosure_log"),
+    ],
 ];
 
 const _: () = assert!(MIGRATION_MARKERS.len() == MIGRATIONS.len());
@@ -340,6 +345,25 @@ CREATE TABLE atlas_postcodes (
   ward TEXT,
   district TEXT
 ) WITHOUT ROWID;
+"#;
+
+/// What an indicator may hold and how its small counts are protected: its declared range in
+/// stored units (`min_value`, `max_value`; NULL = none declared; an import refuses values
+/// outside), its disclosure rule (`data::indicator::Disclosure`), and the log of every output
+/// written with disclosure control turned off (who asked, why, for what).
+const MIGRATION_9_QUALITY_AND_DISCLOSURE: &str = r#"
+ALTER TABLE atlas_indicators ADD COLUMN min_value REAL;
+ALTER TABLE atlas_indicators ADD COLUMN max_value REAL;
+ALTER TABLE atlas_indicators ADD COLUMN disclosure TEXT NOT NULL DEFAULT 'none'
+  CHECK (disclosure IN ('none','suppress_1_5','suppress_1_7_round_5'));
+CREATE TABLE atlas_disclosure_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  command TEXT NOT NULL,
+  indicators TEXT NOT NULL,
+  output TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
 "#;
 
 #[cfg(test)]

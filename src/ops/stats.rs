@@ -412,7 +412,7 @@ fn meta(
         licence: String::new(),
         sensitivity: "public".into(),
         kind: IndicatorKind::Value,
-        multiplier: None,
+        ..Default::default()
     }
 }
 

@@ -2,7 +2,7 @@
 //! polarity, source and licence.
 
 use super::csv_text::{Table, TextEncoding, decode};
-use crate::data::indicator::{IndicatorMeta, Polarity};
+use crate::data::indicator::{Disclosure, IndicatorMeta, Polarity};
 use crate::error::{InputError, Result, excerpt};
 use std::collections::HashMap;
 use std::path::Path;
@@ -39,8 +39,10 @@ fn check_length(
 }
 
 /// Reads a metadata CSV: `code` and any of `title, theme, definition, unit, decimals, multiplier,
-/// polarity, source, licence, sensitivity` (`multiplier`: shown values are the stored ones times
-/// it, e.g. 100 with unit `%` for a stored proportion).
+/// polarity, source, licence, sensitivity, min, max, disclosure` (`multiplier`: shown values are
+/// the stored ones times it, e.g. 100 with unit `%` for a stored proportion; `min`/`max`: the
+/// range a value may take, in stored units; `disclosure`: `none`, `suppress_1_5` or
+/// `suppress_1_7_round_5`).
 pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
     let file = path.display().to_string();
     let bytes = super::read_file(path)?;
@@ -54,6 +56,11 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
         })?;
     let col = |name: &str| table.find(&[name]);
     let multiplier = col("multiplier");
+    let (min, max, disclosure) = (
+        table.find(&["min", "minimum", "min_value"]),
+        table.find(&["max", "maximum", "max_value"]),
+        col("disclosure"),
+    );
     let (title, theme, definition, unit, decimals, polarity, source, licence, sensitivity) = (
         col("title"),
         col("theme"),
@@ -132,6 +139,30 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
                     })?,
             );
         }
+        m.min = limit(&file, *line, "min", get(min))?;
+        m.max = limit(&file, *line, "max", get(max))?;
+        if let (Some(lo), Some(hi)) = (m.min, m.max)
+            && lo > hi
+        {
+            return Err(
+                InputError::new(&file, format!("min {lo} is above max {hi}"))
+                    .line(*line)
+                    .column("min")
+                    .hint("swap the two or correct one of them")
+                    .into(),
+            );
+        }
+        if let Some(d) = get(disclosure) {
+            m.disclosure = Disclosure::parse(&d).ok_or_else(|| {
+                InputError::new(
+                    &file,
+                    format!("disclosure rule '{}' is not recognised", excerpt(&d)),
+                )
+                .line(*line)
+                .column("disclosure")
+                .hint("use none, suppress_1_5 (counts 1–5 hidden) or suppress_1_7_round_5 (1–7 hidden, others rounded to 5)")
+            })?;
+        }
         if let Some(p) = get(polarity) {
             m.polarity = Polarity::parse(&p).ok_or_else(|| {
                 InputError::new(
@@ -157,6 +188,27 @@ pub fn read_metadata(path: &Path) -> Result<HashMap<String, IndicatorMeta>> {
     Ok(out)
 }
 
+/// A `min` or `max` cell: empty = none declared; else a finite number.
+fn limit(file: &str, line: u64, name: &str, cell: Option<String>) -> Result<Option<f64>> {
+    let Some(text) = cell.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(InputError::new(
+            file,
+            format!("{name} '{}' is not a number", excerpt(&text)),
+        )
+        .line(line)
+        .column(name)
+        .hint(format!(
+            "give the {} value the indicator can take, in the file's units, or leave it empty",
+            if name == "min" { "lowest" } else { "highest" }
+        ))
+        .into()),
+    }
+}
+
 /// Inserts or updates indicators (and their themes). `overwrite` replaces existing metadata;
 /// otherwise existing indicators keep theirs.
 pub fn upsert(
@@ -176,19 +228,20 @@ pub fn upsert(
              definition = excluded.definition, unit = excluded.unit, decimals = excluded.decimals, \
              polarity = excluded.polarity, source = excluded.source, licence = excluded.licence, \
              sensitivity = excluded.sensitivity, provenance = excluded.provenance, kind = excluded.kind, \
-             multiplier = excluded.multiplier"
+             multiplier = excluded.multiplier, min_value = excluded.min_value, \
+             max_value = excluded.max_value, disclosure = excluded.disclosure"
         } else {
             "DO NOTHING"
         };
         tx.execute(
             &format!(
-                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind, multiplier) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(code) {on_conflict}"
+                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind, multiplier, min_value, max_value, disclosure) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(code) {on_conflict}"
             ),
             rusqlite::params![
                 m.code, m.title, m.theme, m.definition, m.unit, m.decimals,
                 m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance,
-                m.kind.as_str(), m.multiplier
+                m.kind.as_str(), m.multiplier, m.min, m.max, m.disclosure.as_str()
             ],
         )?;
     }

@@ -48,7 +48,7 @@ pub(crate) fn derived_meta(
         licence: String::new(),
         sensitivity: "public".into(),
         kind: IndicatorKind::Value,
-        multiplier: None,
+        ..Default::default()
     }
 }
 
