@@ -205,7 +205,16 @@ fn the_area_card_lists_every_indicator_and_the_parents() {
     let r = common::cli_ok(&["area", &s(sample()), "E01005067", "--json"]);
     assert_eq!(r["area"]["geography"], "lsoa11");
     let values = r["values"].as_array().unwrap();
-    assert_eq!(values.len(), 30, "every IoD indicator of the LSOA");
+    assert_eq!(
+        values.len(),
+        34,
+        "every indicator of the LSOA: 30 IoD and 4 population"
+    );
+    let people = values
+        .iter()
+        .find(|v| v["indicator"] == "population_total")
+        .unwrap();
+    assert_eq!(people["period"], "2019");
     let idaci = values
         .iter()
         .find(|v| v["indicator"] == "idaci_score")

@@ -479,3 +479,52 @@ fn pharmacies_with_postcodes_only_become_a_point_layer() {
             .any(|l| l.name == "pharmacies" && l.features as u64 == placed)
     );
 }
+
+/// A release older than the stored one (by the latest introduction or termination month each
+/// holds) is refused, leaving the workspace byte-identical; `--allow-older` replaces it anyway.
+#[test]
+fn an_older_release_does_not_replace_a_newer_one_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.gpkg");
+    local_atlas::ops::Workspace::create(&path).unwrap();
+    let header =
+        "pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,laua,ward,lsoa11\n";
+    let newer = common::write(
+        dir.path(),
+        "nspl_2021.csv",
+        format!(
+            "{header}WN1 1AA,WN1  1AA,WN1 1AA,199002,,1,358016,405780,1,E08000010,E05000861,E01006369\nWN1 1AB,WN1  1AB,WN1 1AB,202102,,0,358100,405800,1,E08000010,E05000861,E01006369\n"
+        ),
+    );
+    let older = common::write(
+        dir.path(),
+        "nspl_2019.csv",
+        format!(
+            "{header}WN1 1AA,WN1  1AA,WN1 1AA,199002,201905,1,358016,405780,1,E08000010,E05000861,E01006369\n"
+        ),
+    );
+    let r = common::cli_ok(&["import", "postcodes", &s(&path), &s(&newer), "--json"]);
+    assert_eq!(r["as_at"], "202102");
+    let before = common::sha256(&path);
+    let out = common::cli(&["import", "postcodes", &s(&path), &s(&older)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "up to date to 201905, older than the workspace's (nspl_2021.csv, up to date to 202102)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--allow-older"), "{err}");
+    assert_eq!(common::sha256(&path), before);
+    let r = common::cli_ok(&[
+        "import",
+        "postcodes",
+        &s(&path),
+        &s(&older),
+        "--allow-older",
+        "--json",
+    ]);
+    assert_eq!(r["replaced"], "nspl_2021.csv");
+    assert_eq!(r["postcodes"], 1);
+}

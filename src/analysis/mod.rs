@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod classify;
 pub mod composite;
+pub mod data_quality;
 pub mod deprivation_aggregate;
 pub mod error;
 pub mod getis_ord;

@@ -97,6 +97,10 @@ pub struct IndicatorArgs {
     /// one boundary code as that code, e.g. E0800003 as E08000003; reported as fixed.
     #[arg(long)]
     pub fix_codes: bool,
+    /// Refuse the import when it has data-quality warnings (areas without a value, outliers,
+    /// unusual changes, values outside their confidence interval, codes that look mistyped).
+    #[arg(long)]
+    pub strict: bool,
     /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
     #[arg(long, default_value = "auto")]
     pub encoding: TextEncoding,
@@ -213,6 +217,7 @@ impl IndicatorArgs {
             allow_unmatched,
             replace,
             fix_codes,
+            strict,
             encoding,
             outcome,
         } = self;
@@ -226,6 +231,7 @@ impl IndicatorArgs {
                 allow_unmatched,
                 replace,
                 fix_codes,
+                strict,
                 encoding,
                 ..ImportRequest::new(FileKind::Indicators, file, geography)
             },

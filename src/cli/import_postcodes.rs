@@ -22,6 +22,10 @@ pub struct Args {
     /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
     #[arg(long, default_value = "auto")]
     pub encoding: TextEncoding,
+    /// Replace the stored lookup even when this release is older than it (by the latest
+    /// introduction or termination month each holds).
+    #[arg(long)]
+    pub allow_older: bool,
     /// Only check the file: the same import and report, nothing written.
     #[arg(long)]
     pub check: bool,
@@ -49,6 +53,7 @@ pub fn run(a: Args) -> Result<()> {
         },
         release: a.release.clone(),
         encoding: a.encoding,
+        allow_older: a.allow_older,
     };
     let bar = progress::Bar::new();
     let report = if a.check {

@@ -24,6 +24,7 @@ pub mod indicator_data;
 pub mod map;
 pub mod postcodes;
 pub mod provenance_prose;
+pub mod quality;
 pub mod result_titles;
 pub mod sample;
 pub mod series;

@@ -24,6 +24,9 @@ pub struct PostcodeRequest {
     pub release: Option<String>,
     #[serde(default)]
     pub encoding: TextEncoding,
+    /// Replace the stored lookup even with an older release.
+    #[serde(default)]
+    pub allow_older: bool,
 }
 
 impl PostcodeRequest {
@@ -32,6 +35,7 @@ impl PostcodeRequest {
             format: self.format,
             release: self.release.clone(),
             encoding: self.encoding,
+            allow_older: self.allow_older,
         }
     }
 }

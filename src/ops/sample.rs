@@ -5,6 +5,9 @@ use crate::data::crs::Crs;
 use crate::data::import::boundaries::{BoundaryOptions, import_boundaries};
 use crate::data::import::indicators::{IndicatorOptions, import_indicators};
 use crate::data::import::lookup::{LookupOptions, import_lookup};
+use crate::data::import::points::{PointOptions, import_points};
+use crate::data::import::postcodes::{PostcodeOptions, import_postcodes_with};
+use crate::data::import::session::ImportRun;
 use crate::error::{Error, Result};
 use crate::ops::Feedback;
 use crate::render::spec::{ClassificationSpec, LayerSpec, MapSpec, Page, PaletteSpec};
@@ -12,6 +15,16 @@ use std::path::{Path, PathBuf};
 
 /// The file name of the sample workspace inside its project folder.
 pub const SAMPLE_FILE: &str = "greater-manchester.gpkg";
+
+/// The sample's service point layers: (layer, seed file).
+pub const SERVICE_LAYERS: [(&str, &str); 2] = [
+    ("gp_practices", "gm_general_practices_cqc_2018-10.csv"),
+    ("libraries", "gm_libraries_2023-11.csv"),
+];
+
+/// The sample's postcode lookup: the NSPL rows of the WN postcode area in GM (Wigan).
+pub const POSTCODE_SEED: &str = "nspl_nov2021_wn_gm.csv";
+pub const POSTCODE_RELEASE: &str = "NSPL November 2021 (WN postcode area in Greater Manchester)";
 
 /// The ONS/OS attribution line of the sample's boundaries (seeds/README.md).
 pub const BOUNDARY_ATTRIBUTION: &str = "Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains National Statistics and OS data © Crown copyright and database right 2011–2019.";
@@ -70,7 +83,7 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         ("ward17", "gm_ward2017_bgc.geojson", "ward boundaries"),
         ("lad16", "gm_lad2016_bgc.geojson", "district boundaries"),
     ];
-    let total = steps.len() as u64 + 3;
+    let total = steps.len() as u64 + 5;
     for (i, (geography, file, what)) in steps.iter().enumerate() {
         check_cancel(feedback, &tmp)?;
         feedback.stage(&format!("importing {what}"));
@@ -94,6 +107,11 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         ..Default::default()
     };
     import_indicators(&mut ws, &seed("gm_iod2019_lsoa_wide.csv")?, &opts)?;
+    let opts = IndicatorOptions {
+        metadata: Some(seed("gm_population_metadata.csv")?),
+        ..opts
+    };
+    import_indicators(&mut ws, &seed("gm_population_mid2019_lsoa.csv")?, &opts)?;
     feedback.stage("importing lookups");
     feedback.progress(4, total);
     let lookup = seed("gm_lsoa2011_to_ward2017_bestfit.csv")?;
@@ -106,6 +124,21 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         };
         import_lookup(&mut ws, &lookup, &opts)?;
     }
+    check_cancel(feedback, &tmp)?;
+    feedback.stage("importing services and postcodes");
+    feedback.progress(5, total);
+    for (layer, file) in SERVICE_LAYERS {
+        let opts = PointOptions {
+            layer: layer.to_string(),
+            ..Default::default()
+        };
+        import_points(&mut ws, &seed(file)?, &opts)?;
+    }
+    let opts = PostcodeOptions {
+        release: Some(POSTCODE_RELEASE.into()),
+        ..Default::default()
+    };
+    import_postcodes_with(&ws, &seed(POSTCODE_SEED)?, &opts, &ImportRun::silent())?;
     for (name, spec) in sample_recipes() {
         crate::ops::map::recipe::save(&ws, name, &spec)?;
     }

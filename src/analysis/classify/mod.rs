@@ -35,6 +35,7 @@ mod pretty;
 mod quantile;
 mod stddev;
 
+pub(crate) use quantile::percentile_sorted;
 pub use quantile::quantile_breaks;
 
 use serde::{Deserialize, Serialize};

@@ -51,7 +51,7 @@ pub(super) fn breaks(sorted: &[f64], k: usize, notes: &mut Vec<String>) -> Vec<f
 }
 
 /// numpy-style percentile (linear interpolation) of sorted, non-empty data; NaN when empty.
-pub(super) fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
     let pos = (p / 100.0) * (n.max(1) - 1) as f64;
     let lo = pos.floor() as usize;

@@ -266,6 +266,24 @@ impl<'a, 't> Sink<'a, 't> {
         Ok(id)
     }
 
+    /// The series rows were written to: (id, indicator, period), indicators in the order the
+    /// file first gives them, then by period.
+    pub fn written_series(&self) -> Vec<(i64, String, String)> {
+        let order: HashMap<&str, usize> = self
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (i.as_str(), k))
+            .collect();
+        let mut v: Vec<(i64, String, String)> = self
+            .series_names
+            .iter()
+            .map(|(id, (i, p))| (*id, i.clone(), p.clone()))
+            .collect();
+        v.sort_by_key(|(_, i, p)| (order.get(i.as_str()).copied(), p.clone()));
+        v
+    }
+
     /// Records a warning (a value outside its confidence interval).
     pub fn outside_ci(&mut self, warning: String) {
         self.report.outside_ci += 1;

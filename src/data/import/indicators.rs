@@ -15,8 +15,10 @@ use super::indicator_rows::{
 use super::indicator_sink::{Sink, SinkError};
 use super::metadata;
 use super::problems::Problems;
+use super::quality;
 use super::session::ImportRun;
 use super::value_checks::{check_associates, is_proportion};
+use super::value_range::RangeBook;
 use crate::data::indicator::{IndicatorMeta, ValueRow};
 use crate::data::workspace::Workspace;
 use crate::error::{Error, InputError, Result, excerpt};
@@ -46,6 +48,11 @@ pub struct IndicatorOptions {
     /// Take a code that matches no boundary but is one digit or a letter O away from exactly
     /// one boundary code for that code (reported as fixed); off by default.
     pub fix_codes: bool,
+    /// Data-quality warnings refuse the import (`--strict`).
+    pub strict: bool,
+    /// The statistical checks of each series written (outliers, unusual changes), given by
+    /// `ops`; none: only the areas without a value are looked for.
+    pub review: Option<quality::SeriesReview>,
 }
 
 /// What an import did.
@@ -92,6 +99,9 @@ pub struct IndicatorReport {
     /// ([`super::indicator_sink::MAX_UNMATCHED_TRACKED`]).
     #[serde(skip)]
     pub unmatched_overflow: bool,
+    /// The data-quality warnings ([`super::quality`]): areas without a value, outliers,
+    /// unusual changes, values outside their interval, codes that look mistyped.
+    pub warnings: Vec<quality::QualityWarning>,
 }
 
 /// Reads, checks and stores an indicator CSV in one transaction.
@@ -171,7 +181,15 @@ pub fn import_indicators_with(
         let mut sink = Sink::new(tx, opts, path, &codes, &sidecar, &explicit, report)?;
         let fixes = ValueFixes::default();
         let file = stream.columns.file.clone();
-        let (sha, problems) = stream_rows(stream, &form, opts, &mut sink, run, &fixes)?;
+        let ranges = RangeBook::new(ws.conn(), &sidecar, &explicit);
+        let read = Reading {
+            form: &form,
+            opts,
+            fixes: &fixes,
+            ranges: &ranges,
+        };
+        let (sha, problems) = stream_rows(stream, &read, &mut sink, run)?;
+        let written = sink.written_series();
         let finished = sink.finish(&code_name);
         if !problems.is_empty() {
             let later = finished.err();
@@ -181,6 +199,22 @@ pub fn import_indicators_with(
         }
         let mut report = finished?;
         (report.fixed_values, report.fixed_value_examples) = fixes.take();
+        run.stage("checking data quality");
+        report
+            .warnings
+            .extend(quality::mistyped(&report.suggested_codes));
+        report.warnings.extend(quality::outside_ci(
+            report.outside_ci,
+            &report.outside_ci_examples,
+        ));
+        report.warnings.extend(quality::review_import(
+            tx,
+            &opts.geography,
+            &codes,
+            &written,
+            opts.review,
+        )?);
+        quality::refuse_if_strict(&report.file, opts.strict, &report.warnings)?;
         let detail = serde_json::to_string(&report).unwrap_or_default();
         super::log_import(
             tx,
@@ -232,12 +266,16 @@ fn titles_from_headers(
 /// that could not be read (noted, not stopping the read, so one run reports them all).
 fn stream_rows(
     mut stream: CsvStream,
-    form: &Form,
-    opts: &IndicatorOptions,
+    read: &Reading<'_>,
     sink: &mut Sink<'_, '_>,
     run: &ImportRun<'_>,
-    fixes: &ValueFixes,
 ) -> Result<(String, Problems)> {
+    let Reading {
+        form,
+        opts,
+        fixes,
+        ranges,
+    } = *read;
     let mut rows: Vec<ValueRow> = Vec::new();
     let mut problems = Problems::default();
     let mut sink_ok = true;
@@ -253,6 +291,10 @@ fn stream_rows(
                 problems.note(e)?;
                 continue;
             }
+        }
+        if let Err(e) = check_ranges(&stream, form, &rows, ranges) {
+            problems.note(e)?;
+            continue;
         }
         // The readable rows still go to the sink (rolled back if there are problems), so the
         // unmatched codes of the whole file are counted; a duplicate ends the sink's part.
@@ -280,6 +322,35 @@ fn stream_rows(
     }
     run.step_stream(n, 1, 1)?;
     Ok((stream.finish()?, problems))
+}
+
+/// What reading a record needs besides the file.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    form: &'a Form,
+    opts: &'a IndicatorOptions,
+    fixes: &'a ValueFixes,
+    ranges: &'a RangeBook<'a>,
+}
+
+/// Checks the record's values against their indicators' ranges
+/// ([`super::value_range`]); the first value outside is the record's problem.
+fn check_ranges(
+    stream: &CsvStream,
+    form: &Form,
+    rows: &[ValueRow],
+    ranges: &RangeBook<'_>,
+) -> Result<()> {
+    for (i, r) in rows.iter().enumerate() {
+        let Some(v) = r.value else { continue };
+        let col = match form {
+            Form::Long { cols, .. } => cols.value,
+            Form::Wide(w) => w.indicators[i],
+        };
+        let column = stream.columns.column_name(col);
+        ranges.check(&stream.columns.file, r.line, &column, &r.indicator, v)?;
+    }
+    Ok(())
 }
 
 /// The current record's value rows (one in long form, one per indicator column in wide form),

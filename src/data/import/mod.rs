@@ -13,14 +13,17 @@ pub(crate) mod indicator_sink;
 pub mod indicators;
 pub mod lookup;
 pub mod metadata;
+pub mod point_codes;
 pub mod point_coordinates;
 pub mod points;
 pub mod postcode_points;
 pub mod postcodes;
 pub mod preview;
 pub(crate) mod problems;
+pub mod quality;
 pub mod session;
 pub mod value_checks;
+pub mod value_range;
 
 use crate::error::{Error, InputError, Result};
 use rusqlite::Transaction;

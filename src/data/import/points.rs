@@ -32,6 +32,9 @@ pub struct PointReport {
     /// How the postcodes were found (`--postcode-field` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postcodes: Option<super::postcode_points::PostcodeMatch>,
+    /// The file's columns of area codes checked against the workspace's boundaries (a
+    /// warning when some match no area; see [`super::point_codes`]).
+    pub area_codes: Vec<super::point_codes::PointCodeCheck>,
 }
 
 /// What to do about a coordinate outside its system's range.
@@ -134,6 +137,7 @@ pub fn import_points_with(
         features: points.len(),
         source_crs: crs.label(),
         postcodes,
+        area_codes: super::point_codes::check_point_codes(ws.conn(), &layer)?,
     };
     let sha = super::sha256_file(path);
     let detail = serde_json::to_string(&report).unwrap_or_default();

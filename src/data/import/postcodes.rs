@@ -63,6 +63,8 @@ pub struct PostcodeOptions {
     /// The release (e.g. "NSPL November 2021"); default: the file name.
     pub release: Option<String>,
     pub encoding: TextEncoding,
+    /// Replace the stored lookup even when this file is older than it (`--allow-older`).
+    pub allow_older: bool,
 }
 
 /// What a postcode import did.
@@ -77,6 +79,9 @@ pub struct PostcodeReport {
     pub terminated: usize,
     /// Postcodes the file gives no location for (stored, but they geocode to nothing).
     pub without_location: usize,
+    /// The month the release is up to date to (YYYYMM): its latest introduction or
+    /// termination date; none for a file without dates (Code-Point Open).
+    pub as_at: Option<String>,
     /// The release this one replaced, if any, and how many postcodes it had.
     pub replaced: Option<String>,
     pub replaced_postcodes: usize,
@@ -138,14 +143,21 @@ pub fn import_postcodes_with(
     let to_bng = Transformer::new(Crs::Wgs84, Crs::Bng)?;
     run.stage("importing postcodes");
     run.write(ws, |tx| {
-        let (old, old_n) = previous(tx)?;
+        let (old, old_n, old_as_at) = previous(tx)?;
         tx.execute("DELETE FROM atlas_postcodes", [])?;
         let sha = store(stream, &cols, &to_bng, tx, run, &mut report)?;
+        report.as_at = as_at(tx)?;
+        refuse_older(
+            &report,
+            old.as_deref(),
+            old_as_at.as_deref(),
+            opts.allow_older,
+        )?;
         report.replaced = old;
         report.replaced_postcodes = old_n;
         let meta = serde_json::json!({
             "release": release, "format": format.as_str(), "file": report.file,
-            "postcodes": report.postcodes,
+            "postcodes": report.postcodes, "as_at": report.as_at,
         });
         tx.execute(
             "INSERT INTO atlas_meta (key, value) VALUES ('postcode_release', ?1) \
@@ -270,7 +282,8 @@ fn described(s: &CsvStream, c: &Columns) -> Vec<(String, String)> {
 }
 
 /// The release stored before this import, and its size.
-fn previous(tx: &Transaction<'_>) -> Result<(Option<String>, usize)> {
+/// The stored release: its name, how many postcodes it has, and the month it is up to date to.
+fn previous(tx: &Transaction<'_>) -> Result<(Option<String>, usize, Option<String>)> {
     let meta: Option<String> = tx
         .query_row(
             "SELECT value FROM atlas_meta WHERE key = 'postcode_release'",
@@ -278,11 +291,49 @@ fn previous(tx: &Transaction<'_>) -> Result<(Option<String>, usize)> {
             |r| r.get(0),
         )
         .optional()?;
-    let release = meta
-        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
-        .and_then(|v| v["release"].as_str().map(str::to_string));
+    let meta = meta.and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok());
+    let text = |k: &str| {
+        meta.as_ref()
+            .and_then(|v| v[k].as_str().map(str::to_string))
+    };
     let n: i64 = tx.query_row("SELECT COUNT(*) FROM atlas_postcodes", [], |r| r.get(0))?;
-    Ok((release, usize::try_from(n).unwrap_or(0)))
+    Ok((
+        text("release"),
+        usize::try_from(n).unwrap_or(0),
+        text("as_at"),
+    ))
+}
+
+/// The latest introduction or termination month (YYYYMM) of the postcodes just stored.
+fn as_at(tx: &Transaction<'_>) -> Result<Option<String>> {
+    Ok(tx.query_row(
+        "SELECT MAX(m) FROM (SELECT MAX(introduced) AS m FROM atlas_postcodes \
+         UNION ALL SELECT MAX(terminated) FROM atlas_postcodes)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// A release older than the stored one (by the month each is up to date to) would move
+/// postcodes back to where they were and forget newer ones: refused unless asked.
+fn refuse_older(
+    report: &PostcodeReport,
+    old: Option<&str>,
+    old_as_at: Option<&str>,
+    allow: bool,
+) -> Result<()> {
+    match (report.as_at.as_deref(), old_as_at) {
+        (Some(new), Some(before)) if new < before && !allow => Err(InputError::new(
+            &report.file,
+            format!(
+                "this postcode release is up to date to {new}, older than the workspace's ({}, up to date to {before})",
+                old.unwrap_or("the stored release")
+            ),
+        )
+        .hint("import the newer release, or pass --allow-older to replace the stored one with this one anyway")
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Streams every record into the table; returns the file's SHA-256. Problems (bad postcodes,

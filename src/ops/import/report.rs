@@ -6,6 +6,7 @@ use crate::data::import::boundaries::BoundaryReport;
 use crate::data::import::indicators::IndicatorReport;
 use crate::data::import::lookup::LookupReport;
 use crate::data::import::points::PointReport;
+use crate::data::import::quality::QualityCheck;
 use serde::Serialize;
 
 /// What an import did (or would do). Serialised as the inner report alone: the `--json`
@@ -152,6 +153,19 @@ fn indicators(r: &IndicatorReport) -> String {
             r.outside_ci_examples.join("; ")
         ));
     }
+    // Values outside their interval and mistyped codes have their own lines above.
+    for w in r.warnings.iter().filter(|w| {
+        !matches!(
+            w.check,
+            QualityCheck::OutsideCi | QualityCheck::MistypedCodes
+        )
+    }) {
+        s.push_str(&format!(
+            "
+warning: {}",
+            w.message
+        ));
+    }
     s
 }
 
@@ -161,6 +175,20 @@ fn points(r: &crate::data::import::points::PointReport) -> String {
         "{} points into layer '{}' ({} → EPSG:27700)",
         r.features, r.layer, r.source_crs
     );
+    for c in r.area_codes.iter().filter(|c| c.unmatched > 0) {
+        s.push_str(&format!(
+            "\nwarning: column '{}': {} of {} codes ({} points) match no area of {} (e.g. {})",
+            c.column,
+            c.unmatched,
+            c.codes,
+            c.unmatched_points,
+            c.geography,
+            c.unmatched_examples.join(", ")
+        ));
+        if !c.suggested.is_empty() {
+            s.push_str(&format!("; they look mistyped: {}", c.suggested.join(", ")));
+        }
+    }
     if let Some(m) = &r.postcodes {
         s.push_str(&format!(
             "\nby postcode ('{}'): {} live, {} terminated (placed at their last location), {} unknown and {} invalid skipped",

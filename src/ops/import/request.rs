@@ -65,6 +65,9 @@ pub struct ImportRequest {
     /// Indicators: take codes that look mistyped for the boundary code they look like.
     #[serde(default)]
     pub fix_codes: bool,
+    /// Indicators: data-quality warnings refuse the import.
+    #[serde(default)]
+    pub strict: bool,
     /// Indicators: replace values already stored for the same indicator, geography and period.
     pub replace: bool,
 }
@@ -122,6 +125,7 @@ impl ImportRequest {
             allow_unmatched: false,
             postcode_field: None,
             fix_codes: false,
+            strict: false,
             replace: false,
         }
     }
@@ -162,6 +166,8 @@ impl ImportRequest {
             period: self.period.clone(),
             described: self.described.clone(),
             fix_codes: self.fix_codes,
+            strict: self.strict,
+            review: Some(crate::ops::quality::review),
             metadata: self.metadata.clone(),
             allow_unmatched: self.allow_unmatched,
             replace: self.replace,
