@@ -507,3 +507,53 @@ fn a_mistyped_district_code_is_reported_with_the_code_it_looks_like() {
         "line 3: E0800003 → E08000003 (looked mistyped)"
     );
 }
+
+/// The sample project carries what a partnership's first workshop needs beyond the IMD: the
+/// population by LSOA, GP practices and libraries, and the Wigan postcode lookup.
+#[test]
+fn the_sample_project_has_population_services_and_postcodes() {
+    let info = common::cli_ok(&["info", &s(sample()), "--json"]);
+    let layers: Vec<(String, u64)> = info["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap().to_string(),
+                l["features"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(layers.contains(&("gp_practices".into(), 596)), "{layers:?}");
+    assert!(layers.contains(&("libraries".into(), 141)), "{layers:?}");
+    assert_eq!(info["postcodes"]["postcodes"], 7597);
+    // GM's mid-2019 population is 2,835,686 (ONS), summed over the sample's LSOAs.
+    let out = std::env::temp_dir().join(format!("pop-{}.csv", std::process::id()));
+    common::cli_ok(&[
+        "export-data",
+        &s(sample()),
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "population_total",
+        "--out",
+        &s(&out),
+        "--json",
+    ]);
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "value")
+        .unwrap();
+    let total: f64 = r
+        .records()
+        .map(|x| x.unwrap()[col].parse::<f64>().unwrap())
+        .sum();
+    std::fs::remove_file(&out).ok();
+    assert_eq!(total, 2_835_686.0);
+    // A Wigan postcode finds its LSOA.
+    let found = common::cli_ok(&["find", &s(sample()), "wn1 1aa", "--json"]);
+    assert!(found.to_string().contains("E01006369"), "{found}");
+}
