@@ -528,3 +528,19 @@ fn an_older_release_does_not_replace_a_newer_one_unless_asked() {
     assert_eq!(r["replaced"], "nspl_2021.csv");
     assert_eq!(r["postcodes"], 1);
 }
+
+/// `bench --postcodes` runs the whole import as a child process (and ogr2ogr when installed)
+/// and reports what it imported.
+#[test]
+fn the_postcode_bench_times_the_import_and_the_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::write(dir.path(), "cp.csv", CODEPOINT);
+    let r = common::cli_ok(&["bench", "--postcodes", &s(&file), "--repeat", "1", "--json"]);
+    assert_eq!(r["postcodes"], 3);
+    assert!(r["local_atlas"]["wall_s"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["local_atlas"]["runs"].as_array().unwrap().len(), 1);
+    match local_atlas::ops::child_process::on_path("ogr2ogr") {
+        Some(_) => assert!(r["ratio"].as_f64().unwrap() > 0.0, "{r}"),
+        None => assert!(r["ogr2ogr"].is_null()),
+    }
+}

@@ -5,7 +5,7 @@ use super::progress;
 use super::shared::JsonArg;
 use super::text;
 use anyhow::Result;
-use local_atlas::ops::{bench, bench_map, sample, synthetic_files};
+use local_atlas::ops::{bench, bench_map, bench_postcodes, sample, synthetic_files};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -29,6 +29,10 @@ pub struct Args {
     pub england_imd: Option<PathBuf>,
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
+    /// Time `import postcodes` of this ONSPD/NSPL/Code-Point file against GDAL's ogr2ogr
+    /// loading it into a GeoPackage (when ogr2ogr is installed), whole processes.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["maps", "frames", "write_synthetic"])]
+    pub postcodes: Option<PathBuf>,
     /// Instead of timing, write the synthetic tessellation as `synthetic_cells.geojson` and wide
     /// indicator CSVs into DIR, to build a large workspace with `import` (scale checks).
     #[arg(long, value_name = "DIR")]
@@ -56,6 +60,14 @@ fn shared(rel: &str) -> Option<PathBuf> {
 pub fn run(a: Args) -> Result<()> {
     if a.national.national {
         return super::bench_national::run(&a.national, a.json);
+    }
+    if let Some(file) = &a.postcodes {
+        let r = bench_postcodes::run(&bench_postcodes::PostcodeBenchRequest {
+            exe: std::env::current_exe()?,
+            file: file.clone(),
+            repeat: a.repeat,
+        })?;
+        return a.json.emit(&r, || postcode_text(&r));
     }
     let london = a
         .london
@@ -120,4 +132,36 @@ fn frames(london: Option<&Path>, synthetic: bool, repeat: usize, json: JsonArg) 
 #[cfg(not(feature = "gui"))]
 fn frames(_: Option<&Path>, _: bool, _: usize, _: JsonArg) -> Result<()> {
     anyhow::bail!("--frames needs the desktop app (build with the default `gui` feature)")
+}
+
+/// The postcode bench as a few lines of text.
+fn postcode_text(r: &bench_postcodes::PostcodeBench) -> String {
+    let line = |name: &str, t: &bench_postcodes::Timed| {
+        format!(
+            "{name}: {:.2} s median of {} run(s), peak {} — {}",
+            t.wall_s,
+            t.runs.len(),
+            t.peak_rss_mib
+                .map(|m| format!("{m:.0} MiB"))
+                .unwrap_or_else(|| "memory not measured".into()),
+            t.command
+        )
+    };
+    let mut s = format!(
+        "{} postcodes from {} ({:.0} MB)\n{}",
+        r.postcodes,
+        r.file,
+        r.bytes as f64 / 1e6,
+        line("local-atlas import postcodes", &r.local_atlas)
+    );
+    match (&r.ogr2ogr, r.ratio) {
+        (Some(o), Some(ratio)) => {
+            s.push_str(&format!(
+                "\n{}\nratio (ogr2ogr ÷ local-atlas): {ratio:.2}",
+                line("ogr2ogr", o)
+            ));
+        }
+        _ => s.push_str("\nogr2ogr: not installed (apt-get install gdal-bin to compare)"),
+    }
+    s
 }

@@ -8,6 +8,7 @@ pub mod bench_map;
 pub mod bench_national;
 pub mod bench_national_files;
 pub mod bench_national_report;
+pub mod bench_postcodes;
 pub mod catalog;
 pub mod check;
 pub mod child_process;
