@@ -78,7 +78,13 @@ fn burglaries_per_lsoa_match_the_shapely_reference() {
     let ws_path = cli_sample(dir.path());
     let ws = s(&ws_path);
     let imported = cli_ok(&[
-        "import", "points", &ws, &s(&csv), "--layer", "burglary", "--json",
+        "import",
+        "points",
+        &ws,
+        &s(&csv),
+        "--layer",
+        "burglary",
+        "--json",
     ]);
     assert_eq!(imported["features"], BURGLARIES);
     let r = cli_ok(&[
@@ -104,7 +110,10 @@ fn burglaries_per_lsoa_match_the_shapely_reference() {
     assert_eq!(r["assigned"], BURGLARIES - REFERENCE_OUTSIDE);
     assert_eq!(r["skipped"]["count"], 0);
     assert_eq!(r["areas"], 1673);
-    assert_eq!(r["periods"], serde_json::json!(["2016", "2017", "2018", "2019"]));
+    assert_eq!(
+        r["periods"],
+        serde_json::json!(["2016", "2017", "2018", "2019"])
+    );
     assert_eq!(r["indicators"][0]["code"], "burglary_burglary");
     assert_eq!(r["indicators"][0]["category"], "Burglary");
     assert_eq!(r["indicators"].as_array().unwrap().len(), 1);
@@ -152,12 +161,18 @@ const POINTS: &[(f64, f64, &str, &str, &str)] = &[
     (380150.0, 390050.0, "Burglary", "2016-03-04", "E01000002"), // inside East
     (380100.0, 390050.0, "Burglary", "2017-01", "E01000001"), // on the shared edge
     (380100.0, 390100.0, "Vehicle crime", "2017-05", "E01000001"), // on the shared vertex (top)
-    (380100.0, 390000.0, "Vehicle crime", "12/06/2017", "E01000001"), // shared vertex (bottom)
+    (
+        380100.0,
+        390000.0,
+        "Vehicle crime",
+        "12/06/2017",
+        "E01000001",
+    ), // shared vertex (bottom)
     (380200.0, 390100.0, "Vehicle crime", "2017", "E01000002"), // East's own corner
-    (381150.0, 390150.0, "", "2017-07", ""),                    // in the donut's hole
-    (381050.0, 390050.0, "Burglary", "2017-08", "E01000003"),   // in the donut
-    (381100.0, 390150.0, "Burglary", "2017-08", "E01000003"),   // on the hole's edge
-    (385000.0, 395000.0, "Burglary", "2017-09", ""),            // far outside
+    (381150.0, 390150.0, "", "2017-07", ""),                  // in the donut's hole
+    (381050.0, 390050.0, "Burglary", "2017-08", "E01000003"), // in the donut
+    (381100.0, 390150.0, "Burglary", "2017-08", "E01000003"), // on the hole's edge
+    (385000.0, 395000.0, "Burglary", "2017-09", ""),          // far outside
 ];
 
 fn points_csv(order: &[usize]) -> String {
@@ -194,7 +209,13 @@ fn squares_workspace(dir: &Path, order: &[usize], reversed_areas: bool) -> std::
     ]);
     let csv = write(dir, "events.csv", points_csv(order));
     cli_ok(&[
-        "import", "points", &s(&ws), &s(&csv), "--layer", "events", "--json",
+        "import",
+        "points",
+        &s(&ws),
+        &s(&csv),
+        "--layer",
+        "events",
+        "--json",
     ]);
     ws
 }
@@ -298,7 +319,13 @@ fn a_date_that_cannot_be_read_names_it_and_changes_nothing() {
         "easting,northing,when\n380050,390050,2016-02\n380060,390050,2016-03\n380070,390050,Feb 2016\n",
     );
     cli_ok(&[
-        "import", "points", &s(&path), &s(&csv), "--layer", "bad", "--json",
+        "import",
+        "points",
+        &s(&path),
+        &s(&csv),
+        "--layer",
+        "bad",
+        "--json",
     ]);
     let ws = Workspace::open(&path).unwrap();
     let req = AggregatePointsRequest {
@@ -399,7 +426,10 @@ fn features_with_no_usable_point_are_skipped_and_an_imported_indicator_is_kept()
     }
     let ws = Workspace::open(&path).unwrap();
     let r = aggregate_points::run(&ws, &request("events", "squares", "events"), &Silent).unwrap();
-    assert_eq!((r.skipped.count, r.skipped.examples.clone()), (2, vec![1, 2]));
+    assert_eq!(
+        (r.skipped.count, r.skipped.examples.clone()),
+        (2, vec![1, 2])
+    );
     assert_eq!(r.assigned + r.outside.count + r.skipped.count, r.points);
     let v = series(&ws, "events", "squares", "all");
     assert_eq!(v["E01000001"], 3);
@@ -446,7 +476,11 @@ fn the_text_report_says_what_was_counted() {
         "--by",
         "kind",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "counted 10 points of layer 'events' in the 3 areas of 'squares'",

@@ -21,7 +21,8 @@
 //! LSOAs) and v vertices per candidate; points are processed in parallel, and the output is
 //! in point order either way.
 
-use geo::{BoundingRect, Coord, CoordPos, CoordinatePosition, MultiPolygon};
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{BoundingRect, Coord, MultiPolygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -53,7 +54,9 @@ impl<'a> AreaIndex<'a> {
                 let r = shape.bounding_rect()?;
                 let (lo, hi) = (r.min(), r.max());
                 let finite = [lo.x, lo.y, hi.x, hi.y].iter().all(|v| v.is_finite());
-                finite.then(|| GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i))
+                finite.then(|| {
+                    GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i)
+                })
             })
             .collect();
         AreaIndex {
@@ -142,7 +145,13 @@ mod tests {
             ("D".to_string(), square(0.0, 0.0, 10.0)),
             ("C".to_string(), square(10.0, 0.0, 10.0)),
         ];
-        let points = [[10.0, 10.0], [10.0, 5.0], [5.0, 10.0], [0.0, 0.0], [20.0, 20.0]];
+        let points = [
+            [10.0, 10.0],
+            [10.0, 5.0],
+            [5.0, 10.0],
+            [0.0, 0.0],
+            [20.0, 20.0],
+        ];
         let code = |areas: &[(String, MultiPolygon<f64>)], p: Placement| match p {
             Placement::Area(i) => areas[i].0.clone(),
             other => format!("{other:?}"),
@@ -166,13 +175,31 @@ mod tests {
     fn holes_outside_and_nan() {
         let ring = |pts: &[(f64, f64)]| LineString::from(pts.to_vec());
         let donut = Polygon::new(
-            ring(&[(0.0, 0.0), (30.0, 0.0), (30.0, 30.0), (0.0, 30.0), (0.0, 0.0)]),
-            vec![ring(&[(10.0, 10.0), (20.0, 10.0), (20.0, 20.0), (10.0, 20.0), (10.0, 10.0)])],
+            ring(&[
+                (0.0, 0.0),
+                (30.0, 0.0),
+                (30.0, 30.0),
+                (0.0, 30.0),
+                (0.0, 0.0),
+            ]),
+            vec![ring(&[
+                (10.0, 10.0),
+                (20.0, 10.0),
+                (20.0, 20.0),
+                (10.0, 20.0),
+                (10.0, 10.0),
+            ])],
         );
         let areas = vec![("Z".to_string(), MultiPolygon(vec![donut]))];
         let got = assign_points(
             &areas,
-            &[[15.0, 15.0], [5.0, 5.0], [10.0, 15.0], [40.0, 0.0], [f64::NAN, 1.0]],
+            &[
+                [15.0, 15.0],
+                [5.0, 5.0],
+                [10.0, 15.0],
+                [40.0, 0.0],
+                [f64::NAN, 1.0],
+            ],
         );
         assert_eq!(
             got,

@@ -82,7 +82,10 @@ fn text(r: &AggregatePointsReport) -> String {
         } else {
             format!(", with {}", i.merged.join(", "))
         };
-        lines.push(format!("  {}{category}{merged}: {} points", i.code, i.points));
+        lines.push(format!(
+            "  {}{category}{merged}: {} points",
+            i.code, i.points
+        ));
     }
     lines.push(format!(
         "{} values written; {} area(s) had no point (stored as 0)",

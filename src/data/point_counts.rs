@@ -107,14 +107,23 @@ pub fn read_event_points(ws: &Workspace, layer: &str, fields: &[&str]) -> Result
 }
 
 /// The text of an attribute as the user typed it: a whole number stored as REAL (a CSV's
-/// `2016`) reads `2016`, not `2016.0`.
+/// `2016`) reads `2016`, not `2016.0`, also where SQLite made that REAL text in a column of
+/// mixed values.
 fn cell_text(v: ValueRef<'_>) -> Option<String> {
     let t = match v {
         ValueRef::Null | ValueRef::Blob(_) => return None,
         ValueRef::Integer(i) => i.to_string(),
         ValueRef::Real(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
         ValueRef::Real(x) => x.to_string(),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
+        ValueRef::Text(t) => {
+            let t = String::from_utf8_lossy(t).trim().to_string();
+            match t.strip_suffix(".0") {
+                Some(whole) if !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) => {
+                    whole.to_string()
+                }
+                _ => t,
+            }
+        }
     };
     (!t.is_empty()).then_some(t)
 }
@@ -174,7 +183,10 @@ fn table_columns(ws: &Workspace, table: &str) -> Result<Vec<String>> {
     let all: Vec<String> = stmt
         .query_map([table], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(all.into_iter().filter(|c| c != "fid" && c != "geom").collect())
+    Ok(all
+        .into_iter()
+        .filter(|c| c != "fid" && c != "geom")
+        .collect())
 }
 
 /// How indicator `code` was made (its provenance), or `None` when the workspace has no such

@@ -18,8 +18,8 @@
 
 use crate::analysis::points_in_areas::{Placement, assign_points};
 use crate::data::Workspace;
-pub use crate::data::event_period::{ACCEPTED_DATES, PeriodFormat};
 use crate::data::event_period::period_of;
+pub use crate::data::event_period::{ACCEPTED_DATES, PeriodFormat};
 use crate::data::import::header_codes::clean_code;
 use crate::data::indicator::{IndicatorMeta, Polarity, Status, ValueRow};
 use crate::data::point_counts::{self, CountWrite, EventPoint};
@@ -140,7 +140,10 @@ pub fn category_code(category: &str) -> String {
         return UNKNOWN_CATEGORY.into();
     }
     let code = clean_code(category);
-    if category.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+    if category
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
         code.trim_start_matches("i_").to_string()
     } else {
         code
@@ -182,7 +185,10 @@ pub fn run(
         )));
     }
     let by_at = req.by.as_ref().map(|_| 0);
-    let period_at = req.period_field.as_ref().map(|_| usize::from(req.by.is_some()));
+    let period_at = req
+        .period_field
+        .as_ref()
+        .map(|_| usize::from(req.by.is_some()));
     let periods = point_periods(req, &layer.points, period_at, format)?;
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
@@ -198,7 +204,14 @@ pub fn run(
     if feedback.is_cancelled() {
         return Err(Error::Cancelled);
     }
-    let tally = tally(req, &layer.points, &placements, &periods, by_at, areas.len());
+    let tally = tally(
+        req,
+        &layer.points,
+        &placements,
+        &periods,
+        by_at,
+        areas.len(),
+    );
     check_not_foreign(ws, tally.counts.keys().map(|(code, _)| code))?;
     let indicators = tally.indicators(req.by.is_some());
     let period_list: Vec<String> = tally.periods.iter().cloned().collect();
@@ -286,7 +299,7 @@ fn point_periods(
             period_of(&text, format).map(Some).map_err(|why| {
                 Error::Invalid(format!(
                     "point layer '{}', feature {}: field '{field}' has '{}', which {why}; nothing was written. \
-                     Accepted dates: {ACCEPTED_DATES}",
+                     Fix the date in the layer's source file and import the layer again",
                     req.layer,
                     p.fid,
                     crate::error::excerpt(&text)
@@ -390,12 +403,14 @@ impl Tally {
     fn indicators(&self, by: bool) -> Vec<CountedIndicator> {
         let mut out: BTreeMap<&str, CountedIndicator> = BTreeMap::new();
         for ((code, _), counts) in &self.counts {
-            let e = out.entry(code).or_insert_with(|| CountedIndicator {
-                code: code.clone(),
-                category: None,
-                merged: Vec::new(),
-                points: 0,
-            });
+            let e = out
+                .entry(code.as_str())
+                .or_insert_with(|| CountedIndicator {
+                    code: code.clone(),
+                    category: None,
+                    merged: Vec::new(),
+                    points: 0,
+                });
             e.points += counts.iter().sum::<u64>() as usize;
         }
         if by {
@@ -483,7 +498,9 @@ fn meta(req: &AggregatePointsRequest, source_file: &str, ind: &CountedIndicator)
     };
     let file = std::path::Path::new(source_file)
         .file_name()
-        .map_or(source_file.to_string(), |f| f.to_string_lossy().into_owned());
+        .map_or(source_file.to_string(), |f| {
+            f.to_string_lossy().into_owned()
+        });
     IndicatorMeta {
         title,
         theme: THEME.into(),
