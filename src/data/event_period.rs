@@ -78,10 +78,10 @@ pub fn parse_date(text: &str) -> Option<EventDate> {
         if !(1..=12).contains(&m) {
             return None;
         }
-        if let Some(d) = day {
-            if d < 1 || d > days_in_month(year, m) {
-                return None;
-            }
+        if let Some(d) = day
+            && (d < 1 || d > days_in_month(year, m))
+        {
+            return None;
         }
     }
     Some(EventDate {
@@ -93,7 +93,9 @@ pub fn parse_date(text: &str) -> Option<EventDate> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }

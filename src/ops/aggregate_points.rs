@@ -455,12 +455,12 @@ fn value_rows(
 /// Refuses to overwrite an indicator this command did not make (an imported one).
 fn check_not_foreign<'a>(ws: &Workspace, codes: impl Iterator<Item = &'a String>) -> Result<()> {
     for code in codes {
-        if let Some(p) = point_counts::indicator_provenance(ws, code)? {
-            if !p.starts_with(PROVENANCE_START) {
-                return Err(Error::Invalid(format!(
-                    "the workspace already has an indicator '{code}' that was not counted by aggregate-points; choose another --indicator"
-                )));
-            }
+        if let Some(p) = point_counts::indicator_provenance(ws, code)?
+            && !p.starts_with(PROVENANCE_START)
+        {
+            return Err(Error::Invalid(format!(
+                "the workspace already has an indicator '{code}' that was not counted by aggregate-points; choose another --indicator"
+            )));
         }
     }
     Ok(())
