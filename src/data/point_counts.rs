@@ -58,7 +58,7 @@ pub fn read_event_points(ws: &Workspace, layer: &str, fields: &[&str]) -> Result
         )));
     };
     let columns = table_columns(ws, &table)?;
-    let mut selected = String::new();
+    let mut chosen = Vec::with_capacity(fields.len());
     for f in fields {
         // The exact name, else the one name that differs only in case (as SQL reads it).
         let exact = columns.iter().find(|c| c == f);
@@ -70,11 +70,11 @@ pub fn read_event_points(ws: &Workspace, layer: &str, fields: &[&str]) -> Result
                 columns.join(", ")
             )));
         };
-        selected.push_str(&format!(", {}", quote_ident(column)));
+        chosen.push(column.clone());
     }
     let srs_id = srs_id(ws, &table)?;
     let mut stmt = ws.conn().prepare(&format!(
-        "SELECT fid, geom{selected} FROM {} ORDER BY fid",
+        "SELECT fid, geom FROM {} ORDER BY fid",
         quote_ident(&table)
     ))?;
     let mut rows = stmt.query([])?;
@@ -88,15 +88,28 @@ pub fn read_event_points(ws: &Workspace, layer: &str, fields: &[&str]) -> Result
             },
             _ => [f64::NAN; 2],
         };
-        let mut texts = Vec::with_capacity(fields.len());
-        for i in 0..fields.len() {
-            texts.push(cell_text(r.get_ref(i + 2)?));
-        }
         points.push(EventPoint {
             fid: r.get(0)?,
             point_bng,
-            fields: texts,
+            fields: Vec::with_capacity(fields.len()),
         });
+    }
+    // Each field in its own read, in the same fid order (one feature table, one transaction
+    // of reads on one connection).
+    for column in &chosen {
+        let mut stmt = ws.conn().prepare(&format!(
+            "SELECT {} FROM {} ORDER BY fid",
+            quote_ident(column),
+            quote_ident(&table)
+        ))?;
+        let mut rows = stmt.query([])?;
+        for p in points.iter_mut() {
+            let text = match rows.next()? {
+                Some(r) => cell_text(r.get_ref(0)?),
+                None => None,
+            };
+            p.fields.push(text);
+        }
     }
     Ok(EventLayer {
         name: layer.to_string(),
