@@ -14,6 +14,7 @@ pub mod moran;
 pub mod multiple_testing;
 pub mod normal;
 pub mod permutation;
+pub mod points_in_areas;
 pub mod ranking;
 pub mod result_codes;
 pub mod siting;

@@ -4,6 +4,7 @@
 //! options and `--json` outputs are a contract (README "Command line").
 
 mod aggregate;
+mod aggregate_points;
 mod area;
 mod atlas;
 mod bench;
@@ -54,6 +55,9 @@ pub enum Command {
     Import(import::Command),
     /// Re-aggregate an indicator to a higher geography through a lookup.
     Aggregate(aggregate::Args),
+    /// Count the points of a point layer (events such as burglaries) in each area of a
+    /// geography and store the counts as indicators.
+    AggregatePoints(aggregate_points::Args),
     /// Show the geographies, indicators and layers of a workspace.
     Info(info::Args),
     /// Find areas (by name or code, in every geography), indicators and postcodes.
@@ -107,6 +111,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init::run(a),
         Command::Import(c) => import::run(c),
         Command::Aggregate(a) => aggregate::run(a),
+        Command::AggregatePoints(a) => aggregate_points::run(a),
         Command::Info(a) => info::run(a),
         Command::Find(a) => find::run(a),
         Command::Geocode(a) => geocode::run(a),

@@ -1,6 +1,7 @@
 //! Operations: the single API both front ends (CLI and desktop app) call.
 
 pub mod aggregate;
+pub mod aggregate_points;
 pub mod area_card;
 pub mod area_list;
 pub mod bench;
