@@ -207,8 +207,8 @@ fn the_area_card_lists_every_indicator_and_the_parents() {
     let values = r["values"].as_array().unwrap();
     assert_eq!(
         values.len(),
-        34,
-        "every indicator of the LSOA: 30 IoD and 4 population"
+        35,
+        "every indicator of the LSOA: 30 IoD, 4 population, burglaries"
     );
     let people = values
         .iter()
@@ -556,4 +556,57 @@ fn the_sample_project_has_population_services_and_postcodes() {
     // A Wigan postcode finds its LSOA.
     let found = common::cli_ok(&["find", &s(sample()), "wn1 1aa", "--json"]);
     assert!(found.to_string().contains("E01006369"), "{found}");
+}
+
+/// The sample's burglary counts per LSOA are what `aggregate-points` counts from its 2018
+/// burglary points (the seed was made so; this re-counts them).
+#[test]
+fn the_sample_burglary_counts_are_the_counted_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample_copy(dir.path());
+    let r = common::cli_ok(&[
+        "aggregate-points",
+        &s(&ws),
+        "--layer",
+        "burglaries_2018",
+        "--geography",
+        "lsoa11",
+        "--indicator",
+        "recount",
+        "--period-field",
+        "Month",
+        "--period-format",
+        "YYYY",
+        "--json",
+    ]);
+    assert_eq!(r["points"], 30198);
+    assert_eq!(r["assigned"], 30189);
+    assert_eq!(r["periods"], serde_json::json!(["2018"]));
+    let read = |code: &str| -> std::collections::HashMap<String, String> {
+        let out = dir.path().join(format!("{code}.csv"));
+        common::cli_ok(&[
+            "export-data",
+            &s(&ws),
+            "--geography",
+            "lsoa11",
+            "--indicator",
+            code,
+            "--period",
+            "2018",
+            "--out",
+            &s(&out),
+            "--json",
+        ]);
+        csv::Reader::from_path(&out)
+            .unwrap()
+            .deserialize::<std::collections::HashMap<String, String>>()
+            .map(|row| {
+                let row = row.unwrap();
+                (row["area_code"].clone(), row["value"].clone())
+            })
+            .collect()
+    };
+    let (seeded, recounted) = (read("burglary_count"), read("recount"));
+    assert_eq!(seeded.len(), 1673);
+    assert_eq!(seeded, recounted);
 }

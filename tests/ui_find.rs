@@ -65,7 +65,7 @@ fn finding_a_ward_selects_its_lsoas_and_opens_its_area_card() {
     settle(&mut h);
     assert!(!shows(&h, "Area: Fallowfield"), "the card is closed");
     assert_eq!(h.state().selected_codes(), want, "Esc kept the selection");
-    // An LSOA's card lists all 34 indicators (30 IoD, 4 population), IDACI as a percentage.
+    // An LSOA's card lists all 35 indicators (30 IoD, 4 population, burglaries), IDACI as a percentage.
     let lsoa = want[0].clone();
     h.get_by_role_and_label(Role::TextInput, "Search")
         .set_text_value_accesskit(&lsoa);
@@ -77,7 +77,7 @@ fn finding_a_ward_selects_its_lsoas_and_opens_its_area_card() {
         "Income deprivation affecting children (IDACI): score"
     ));
     let card = local_atlas::ops::area_card::area_card(&ws_ops, &lsoa, None).unwrap();
-    assert_eq!(card.values.len(), 34);
+    assert_eq!(card.values.len(), 35);
     for v in &card.values {
         assert!(shows(&h, &v.shown), "{} shown as {}", v.title, v.shown);
     }

@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 /// The file name of the sample workspace inside its project folder.
 pub const SAMPLE_FILE: &str = "greater-manchester.gpkg";
 
-/// The sample's service point layers: (layer, seed file).
-pub const SERVICE_LAYERS: [(&str, &str); 2] = [
+/// The sample's point layers: (layer, seed file): two services and the burglaries of 2018.
+pub const SERVICE_LAYERS: [(&str, &str); 3] = [
     ("gp_practices", "gm_general_practices_cqc_2018-10.csv"),
     ("libraries", "gm_libraries_2023-11.csv"),
+    ("burglaries_2018", "gm_burglary_points_2018.csv"),
 ];
 
 /// The sample's postcode lookup: the NSPL rows of the WN postcode area in GM (Wigan).
@@ -112,6 +113,12 @@ pub fn build(dir: &Path, seeds: &Path, feedback: &dyn Feedback) -> Result<PathBu
         ..opts
     };
     import_indicators(&mut ws, &seed("gm_population_mid2019_lsoa.csv")?, &opts)?;
+    let opts = IndicatorOptions {
+        geography: "lsoa11".into(),
+        metadata: Some(seed("gm_burglary_metadata.csv")?),
+        ..Default::default()
+    };
+    import_indicators(&mut ws, &seed("gm_burglary_lsoa_2017_2018.csv")?, &opts)?;
     feedback.stage("importing lookups");
     feedback.progress(4, total);
     let lookup = seed("gm_lsoa2011_to_ward2017_bestfit.csv")?;
