@@ -7,6 +7,7 @@ pub mod composite;
 pub mod deprivation_aggregate;
 pub mod error;
 pub mod getis_ord;
+pub mod indicator_stats;
 pub mod kde;
 pub mod lisa;
 pub mod moran;

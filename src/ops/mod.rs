@@ -14,6 +14,7 @@ pub mod child_process;
 pub mod classify;
 pub mod coords;
 pub mod deprivation;
+pub mod disclosure;
 pub mod export;
 pub mod find;
 pub mod geocode;
