@@ -47,7 +47,9 @@ fn fixture() -> Fixture {
     let ws = common::cli_sample(&dir);
     // Ward → district from the sample's LSOA lookup (each ward's district: its LSOAs').
     let mut district_of = BTreeMap::new();
-    let mut lookup = csv::Reader::from_path(common::seeds().join("gm_lsoa2011_to_ward2017_bestfit.csv")).unwrap();
+    let mut lookup =
+        csv::Reader::from_path(common::seeds().join("gm_lsoa2011_to_ward2017_bestfit.csv"))
+            .unwrap();
     for r in lookup.records() {
         let r = r.unwrap();
         district_of.insert(r[1].to_string(), r[3].to_string());
@@ -55,7 +57,8 @@ fn fixture() -> Fixture {
     let wards: Vec<String> = district_of.keys().cloned().collect();
     let mut rng = Lcg(20261202);
     let mut admissions = BTreeMap::new();
-    let mut rows = String::from("code,indicator,period,value,numerator,denominator,lower_ci,upper_ci\n");
+    let mut rows =
+        String::from("code,indicator,period,value,numerator,denominator,lower_ci,upper_ci\n");
     for (i, w) in wards.iter().enumerate() {
         // About one ward in twelve has 1–7 admissions, one in 24 none.
         let count = match (i, rng.next(24)) {
@@ -93,8 +96,15 @@ fn fixture() -> Fixture {
     );
     let w = ws.display().to_string();
     common::cli_ok(&[
-        "import", "indicators", &w, &data.display().to_string(), "--geography", "ward17",
-        "--metadata", &meta.display().to_string(), "--json",
+        "import",
+        "indicators",
+        &w,
+        &data.display().to_string(),
+        "--geography",
+        "ward17",
+        "--metadata",
+        &meta.display().to_string(),
+        "--json",
     ]);
     let mut lk = String::from("wd17cd,lad17cd\n");
     for (ward, lad) in &district_of {
@@ -102,11 +112,29 @@ fn fixture() -> Fixture {
     }
     let lk = common::write(&dir, "ward_lad.csv", lk);
     common::cli_ok(&[
-        "import", "lookup", &w, &lk.display().to_string(), "--from", "ward17", "--to", "lad16",
-        "--from-field", "wd17cd", "--to-field", "lad17cd", "--json",
+        "import",
+        "lookup",
+        &w,
+        &lk.display().to_string(),
+        "--from",
+        "ward17",
+        "--to",
+        "lad16",
+        "--from-field",
+        "wd17cd",
+        "--to-field",
+        "lad17cd",
+        "--json",
     ]);
     common::cli_ok(&[
-        "aggregate", &w, "--indicator", "admissions", "--from", "ward17", "--to", "lad16",
+        "aggregate",
+        &w,
+        "--indicator",
+        "admissions",
+        "--from",
+        "ward17",
+        "--to",
+        "lad16",
         "--json",
     ]);
     Fixture {
@@ -176,7 +204,11 @@ fn secondary_suppression_leaves_no_suppressed_ward_recoverable_from_its_district
     let districts = by_code(&districts);
     let mut with_suppressed = 0;
     for (lad, d) in &districts {
-        let members: Vec<&String> = f.wards.iter().filter(|w| &f.district_of[*w] == lad).collect();
+        let members: Vec<&String> = f
+            .wards
+            .iter()
+            .filter(|w| &f.district_of[*w] == lad)
+            .collect();
         let suppressed: Vec<&String> = members
             .iter()
             .copied()
@@ -217,7 +249,10 @@ fn secondary_suppression_leaves_no_suppressed_ward_recoverable_from_its_district
             assert!(secondary >= 1, "{lad}: a lone primary needs a partner");
         }
     }
-    assert!(with_suppressed >= 5, "the test needs districts with suppressed wards");
+    assert!(
+        with_suppressed >= 5,
+        "the test needs districts with suppressed wards"
+    );
     // The complementary cells are marked as such.
     assert!(wards.values().any(|w| w["suppression"] == "secondary"));
     assert!(wards.values().any(|w| w["suppression"] == "primary"));
@@ -247,9 +282,15 @@ fn a_sensitive_count_export_holds_no_count_from_1_to_7_and_only_multiples_of_5()
         let r = &rows[w];
         match count {
             0 => assert_eq!((r["value"].as_str(), r["status"].as_str()), ("0", "ok")),
-            1..=7 => assert_eq!((r["value"].as_str(), r["status"].as_str()), ("", "suppressed")),
+            1..=7 => assert_eq!(
+                (r["value"].as_str(), r["status"].as_str()),
+                ("", "suppressed")
+            ),
             _ if r["status"] == "ok" => {
-                assert_eq!(r["value"].parse::<f64>().unwrap(), (*count as f64 / 5.0).round() * 5.0)
+                assert_eq!(
+                    r["value"].parse::<f64>().unwrap(),
+                    (*count as f64 / 5.0).round() * 5.0
+                )
             }
             _ => assert_eq!(r["suppression"], "secondary", "{r:?}"),
         }
@@ -302,7 +343,14 @@ fn disclosure_off_needs_a_reason_writes_the_stored_values_and_is_logged() {
     let out = f.dir.join("raw.csv");
     let o = out.display().to_string();
     let base = [
-        "export-data", &w, "--geography", "ward17", "--indicator", "admissions", "--out", &o,
+        "export-data",
+        &w,
+        "--geography",
+        "ward17",
+        "--indicator",
+        "admissions",
+        "--out",
+        &o,
     ];
     let refused = common::cli(&[&base[..], &["--disclosure", "off"]].concat());
     assert!(!refused.status.success());
@@ -317,7 +365,11 @@ fn disclosure_off_needs_a_reason_writes_the_stored_values_and_is_logged() {
     drop(ws);
     let reason = "Public health team's linked analysis, DPIA 2023-07";
     let out_ok = common::cli(&[&base[..], &["--disclosure", "off", "--reason", reason]].concat());
-    assert!(out_ok.status.success(), "{}", String::from_utf8_lossy(&out_ok.stderr));
+    assert!(
+        out_ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out_ok.stderr)
+    );
     let rows = by_code(&read_rows(&out));
     assert_eq!(rows[&f.wards[SMALL_WARD]]["value"], "3");
     assert_eq!(rows[&f.wards[SMALL_WARD]]["status"], "ok");
@@ -326,7 +378,11 @@ fn disclosure_off_needs_a_reason_writes_the_stored_values_and_is_logged() {
     let log = local_atlas::ops::disclosure::log_entries(&ws).unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(
-        (log[0].command.as_str(), log[0].indicators.as_str(), log[0].reason.as_str()),
+        (
+            log[0].command.as_str(),
+            log[0].indicators.as_str(),
+            log[0].reason.as_str()
+        ),
         ("export-data", "admissions", reason)
     );
     assert_eq!(log[0].output, o);
@@ -340,7 +396,10 @@ fn the_area_command_shows_suppressed_for_a_protected_small_count() {
     let w = f.ws.display().to_string();
     let ward = &f.wards[SMALL_WARD];
     let card = common::cli_ok(&["area", &w, ward, "--json"]);
-    let values = card["area"]["code"].as_str().map(|_| &card["values"]).unwrap();
+    let values = card["area"]["code"]
+        .as_str()
+        .map(|_| &card["values"])
+        .unwrap();
     let admissions = values
         .as_array()
         .unwrap()
@@ -421,7 +480,8 @@ mod app {
         settle(&mut h);
         let all = labels(&h);
         assert!(
-            all.iter().any(|l| l.starts_with("Area: ") && l.contains(&ward)),
+            all.iter()
+                .any(|l| l.starts_with("Area: ") && l.contains(&ward)),
             "the ward's card is open: {all:?}"
         );
         let at = all
@@ -434,4 +494,73 @@ mod app {
         assert!(row.iter().any(|l| l == "suppressed"), "{row:?}");
         assert!(!all.iter().any(|l| l == "3 count"), "{all:?}");
     }
+}
+
+#[test]
+fn maps_charts_and_classify_see_only_the_published_values() {
+    use local_atlas::ops;
+    use local_atlas::render::spec::{LayerSpec, MapSpec};
+    use local_atlas::render::symbology::AreaValue;
+    let f = fixture();
+    let ws = ops::Workspace::open(&f.ws).unwrap();
+    let spec = MapSpec {
+        layers: vec![LayerSpec::Choropleth {
+            geography: "ward17".into(),
+            indicator: "admissions".into(),
+            period: None,
+            classification: Default::default(),
+            palette: Default::default(),
+        }],
+        ..MapSpec::default()
+    };
+    // The map (its colours, legend and the hover card's rows).
+    let ex = ops::map::explore::explore(&ws, &spec).unwrap();
+    let small = ex
+        .rows
+        .iter()
+        .find(|r| r.code == f.wards[SMALL_WARD])
+        .unwrap();
+    assert_eq!(small.value, AreaValue::Suppressed);
+    assert_eq!(small.class, None);
+    for r in &ex.rows {
+        if let AreaValue::Value(v) = r.value {
+            assert!(v == 0.0 || (v >= 10.0 && v % 5.0 == 0.0), "{r:?}");
+        }
+    }
+    // The linked charts' series.
+    let series = ops::series::run(
+        &ws,
+        &ops::series::SeriesRequest {
+            indicator: "admissions".into(),
+            geography: "ward17".into(),
+            codes: f.wards.clone(),
+            periods: ops::series::Periods::All,
+        },
+        &ops::Silent,
+    )
+    .unwrap();
+    assert_eq!(series.periods[0].values[SMALL_WARD], None);
+    // classify: breaks of the published values.
+    let c = ops::classify::run(
+        &ws,
+        &ops::classify::ClassifyRequest {
+            geography: "ward17".into(),
+            indicator: "admissions".into(),
+            period: None,
+            options: Default::default(),
+        },
+        &ops::Silent,
+    )
+    .unwrap();
+    let class_of_small = c
+        .classes
+        .iter()
+        .find(|a| a.code == f.wards[SMALL_WARD])
+        .unwrap();
+    assert_eq!(class_of_small.class, None);
+    assert!(
+        c.breaks.iter().all(|b| *b == 0.0 || *b >= 10.0),
+        "{:?}",
+        c.breaks
+    );
 }

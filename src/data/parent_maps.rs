@@ -67,7 +67,11 @@ pub fn parent_maps(ws: &Workspace, geography: &str) -> Result<Vec<ParentMap>> {
     for ((parent, _base, child), codes) in counts {
         let members: i64 = codes.iter().map(|(_, n)| n).sum();
         if let Some((code, _)) = codes.into_iter().find(|(_, n)| 2 * n > members) {
-            derived.entry(parent).or_default().entry(child).or_insert(code);
+            derived
+                .entry(parent)
+                .or_default()
+                .entry(child)
+                .or_insert(code);
         }
     }
     for (parent, map) in derived {

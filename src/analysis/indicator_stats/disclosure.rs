@@ -243,10 +243,7 @@ mod tests {
     #[test]
     fn suppress_1_5_keeps_zero_and_six() {
         let shown = Rule::Suppress1To5.counts(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        assert_eq!(
-            shown,
-            [Some(0.0), None, None, None, None, None, Some(6.0)]
-        );
+        assert_eq!(shown, [Some(0.0), None, None, None, None, None, Some(6.0)]);
         assert_eq!(Rule::Suppress1To5.count(5.5), Some(5.5));
         assert_eq!(Rule::None.count(1.0), Some(1.0));
     }
@@ -260,7 +257,10 @@ mod tests {
             lower_ci: Some(0.1),
             upper_ci: Some(0.8),
         };
-        assert_eq!(primary(Rule::Suppress1To5, &rate, false), Err(Reason::Primary));
+        assert_eq!(
+            primary(Rule::Suppress1To5, &rate, false),
+            Err(Reason::Primary)
+        );
         let w = withheld(&rate);
         assert_eq!(
             (w.value, w.numerator, w.denominator, w.lower_ci, w.upper_ci),
@@ -271,7 +271,10 @@ mod tests {
             numerator: None,
             ..rate
         };
-        assert_eq!(primary(Rule::Suppress1To5, &bare, false), Err(Reason::NoCount));
+        assert_eq!(
+            primary(Rule::Suppress1To5, &bare, false),
+            Err(Reason::NoCount)
+        );
         // A count indicator is its own count.
         let count = Figures {
             value: Some(6.0),
@@ -290,7 +293,10 @@ mod tests {
             upper_ci: Some(20.9),
         };
         let p = published(Rule::Suppress1To7Round5, &rate, false);
-        assert_eq!((p.value, p.numerator, p.lower_ci), (Some(12.0), Some(10.0), Some(6.2)));
+        assert_eq!(
+            (p.value, p.numerator, p.lower_ci),
+            (Some(12.0), Some(10.0), Some(6.2))
+        );
         assert_eq!(published(Rule::Suppress1To5, &rate, false), rate);
         assert_eq!(round_to_5(0.0), 0.0);
         assert_eq!(round_to_5(8.0), 10.0);

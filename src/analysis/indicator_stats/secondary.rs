@@ -203,7 +203,12 @@ mod tests {
 
     #[test]
     fn two_withheld_whose_sum_is_small_need_a_third() {
-        let mut c = cells(&[("A", 1.0, true), ("B", 1.0, true), ("C", 40.0, false), ("D", 50.0, false)]);
+        let mut c = cells(&[
+            ("A", 1.0, true),
+            ("B", 1.0, true),
+            ("C", 40.0, false),
+            ("D", 50.0, false),
+        ]);
         let eq = Equation {
             total: Total::Known,
             members: (0..4).collect(),
