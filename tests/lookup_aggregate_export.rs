@@ -201,6 +201,7 @@ fn export_csv_and_geojson_round_trip() {
             period: None,
             out: csv_path.clone(),
             csv_raw: false,
+            disclosure_off: None,
         },
         &Silent,
     )
@@ -241,6 +242,7 @@ fn export_csv_and_geojson_round_trip() {
             period: Some("2019".into()),
             out: gj.clone(),
             csv_raw: false,
+            disclosure_off: None,
         },
         &Silent,
     )
@@ -274,6 +276,7 @@ fn export_csv_and_geojson_round_trip() {
             period: Some("2015".into()),
             out: gj.clone(),
             csv_raw: false,
+            disclosure_off: None,
         },
         &Silent,
     )

@@ -83,6 +83,7 @@ fn requests_read_back_what_they_write() {
         period: Some("2019".into()),
         out: "out.csv".into(),
         csv_raw: false,
+        disclosure_off: None,
     });
     round_trips(&ops::aggregate::AggregateRequest {
         indicator: "imd_score".into(),
@@ -186,6 +187,7 @@ fn responses_read_back_and_cancelled_operations_write_nothing() {
         period: None,
         out: dir.path().join("imd.txt"),
         csv_raw: false,
+        disclosure_off: None,
     };
     let e = ops::export::run(&ws, &txt, &Silent).unwrap_err();
     assert!(matches!(e, Error::OutputFormat { .. }), "{e}");
@@ -212,6 +214,7 @@ fn responses_read_back_and_cancelled_operations_write_nothing() {
         period: None,
         out: dir.path().join("cancelled.csv"),
         csv_raw: false,
+        disclosure_off: None,
     };
     assert!(matches!(
         ops::export::run(&ws, &export, &Stop),

@@ -1,7 +1,9 @@
 //! The area card: every indicator of one area at its latest period, shown as a reader reads it
 //! (units, display multiplier, class names for saved results, "suppressed" and "no value"),
 //! and the areas it lies in (its ward, its district) with their values. The app's area card
-//! and `local-atlas area` print the same.
+//! and `local-atlas area` print the same. Values are shown under their indicator's disclosure
+//! rule ([`crate::ops::disclosure`]): a withheld value reads "suppressed", with no value,
+//! numerator or limits, and `suppression` says why.
 
 use crate::analysis::result_codes::{self, ResultCode};
 use crate::data::Workspace;
@@ -9,6 +11,7 @@ use crate::data::area_values::{self, SeriesValue};
 use crate::data::indicator::{IndicatorKind, IndicatorMeta, Status};
 use crate::data::{geography_title, query};
 use crate::error::{Error, Result};
+use crate::ops::disclosure;
 use crate::render::symbology::format::format_value;
 use serde::Serialize;
 
@@ -41,6 +44,10 @@ pub struct CardValue {
     pub lower_ci: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upper_ci: Option<f64>,
+    /// Why the value is withheld under the indicator's disclosure rule (`primary`,
+    /// `secondary`, `no_count`, `source`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<&'static str>,
 }
 
 /// An area the card's area lies in, with its own values.
@@ -138,10 +145,41 @@ fn card_values(ws: &Workspace, area: &AreaRef) -> Result<Vec<CardValue>> {
     let mut out = Vec::new();
     for v in area_values::latest_values(ws, &area.geography, &area.code)? {
         let meta = query::indicator_meta(ws, &v.indicator)?;
-        out.push(card_value(&meta, v));
+        let (v, reason) = protected(ws, &meta, area, v)?;
+        let mut card = card_value(&meta, v);
+        card.suppression = reason.map(|r| r.as_str());
+        out.push(card);
     }
     out.sort_by(|a, b| (&a.theme, &a.title).cmp(&(&b.theme, &b.title)));
     Ok(out)
+}
+
+/// The value as the indicator's disclosure rule lets it be shown (the area's row of the
+/// protected table of its geography and period).
+fn protected(
+    ws: &Workspace,
+    meta: &IndicatorMeta,
+    area: &AreaRef,
+    v: SeriesValue,
+) -> Result<(SeriesValue, Option<disclosure::Reason>)> {
+    if disclosure::rule_of(meta).is_none() {
+        return Ok((v, None));
+    }
+    let Some((p, reason)) =
+        disclosure::protected_value(ws, meta, &area.geography, &v.period, &area.code)?
+    else {
+        return Ok((v, None));
+    };
+    let shown = SeriesValue {
+        value: p.value,
+        numerator: p.numerator,
+        denominator: p.denominator,
+        lower_ci: p.lower_ci,
+        upper_ci: p.upper_ci,
+        status: p.status,
+        ..v
+    };
+    Ok((shown, reason))
 }
 
 fn card_value(meta: &IndicatorMeta, v: SeriesValue) -> CardValue {
@@ -157,6 +195,7 @@ fn card_value(meta: &IndicatorMeta, v: SeriesValue) -> CardValue {
         denominator: v.denominator,
         lower_ci: v.lower_ci,
         upper_ci: v.upper_ci,
+        suppression: None,
     }
 }
 

@@ -1,5 +1,12 @@
 //! `export-data`: one indicator at one geography and period, as CSV or as GeoJSON (RFC 7946,
 //! WGS 84 longitude/latitude) with the boundaries.
+//!
+//! Under the indicator's disclosure rule ([`crate::ops::disclosure`]) a withheld value is
+//! written with status `suppressed` and empty value, numerator and confidence limits, and a
+//! column (property) `suppression` says why: `primary`, `secondary` (withheld so a primary one
+//! cannot be recovered from a total), `no_count` or `source`. Indicators without a rule are
+//! written as before (no `suppression` column). `disclosure_off` writes the stored values and
+//! logs the override.
 
 use crate::csv_formulas::text_cell;
 use crate::data::Workspace;
@@ -7,11 +14,12 @@ use crate::data::crs::{Crs, Transformer};
 use crate::data::query::{self, StoredValue};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
+use crate::ops::disclosure::{self, Override, Protected, Reason};
 use geo::Geometry;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExportRequest {
     pub geography: String,
     pub indicator: String,
@@ -23,6 +31,11 @@ pub struct ExportRequest {
     /// ([`crate::csv_formulas`]). Off by default; for programs reading the CSV.
     #[serde(default)]
     pub csv_raw: bool,
+    /// Disclosure control off for this file (`--disclosure off --reason TEXT`): the stored
+    /// values are written, and the override is logged in the workspace. Refused without a
+    /// reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure_off: Option<Override>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -33,6 +46,15 @@ pub struct ExportReport {
     pub period: String,
     pub areas: usize,
     pub with_value: usize,
+    /// The disclosure rule applied (`none`, `suppress_1_5`, `suppress_1_7_round_5`), or `off`.
+    #[serde(default)]
+    pub disclosure: String,
+    /// Values withheld by the rule (primary, no count, or by the source) and to protect them
+    /// (secondary).
+    #[serde(default)]
+    pub suppressed: usize,
+    #[serde(default)]
+    pub secondary: usize,
 }
 
 const COLUMNS: [&str; 10] = [
@@ -52,7 +74,10 @@ const COLUMNS: [&str; 10] = [
 pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Result<ExportReport> {
     feedback.stage("exporting");
     let out = req.out.as_path();
-    query::indicator_meta(ws, &req.indicator)?;
+    let meta = query::indicator_meta(ws, &req.indicator)?;
+    if let Some(o) = &req.disclosure_off {
+        o.check()?;
+    }
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
     let ext = out
         .extension()
@@ -66,14 +91,22 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
     } else {
         query::areas(ws, &req.geography)?
     };
-    let values: HashMap<String, StoredValue> =
-        query::values(ws, &req.indicator, &req.geography, &period)?
-            .into_iter()
-            .map(|v| (v.area_code.clone(), v))
-            .collect();
+    let stored = query::values(ws, &req.indicator, &req.geography, &period)?;
+    let protected = match &req.disclosure_off {
+        Some(_) => Protected::as_stored(stored),
+        None => disclosure::protect(ws, &meta, &req.geography, &period, stored)?,
+    };
+    let ruled = req.disclosure_off.is_none() && !disclosure::rule_of(&meta).is_none();
+    let reasons = ruled.then_some(&protected.reasons);
+    let values: HashMap<String, StoredValue> = protected
+        .values
+        .iter()
+        .map(|v| (v.area_code.clone(), v.clone()))
+        .collect();
     let table = Table {
         areas: &areas,
         values: &values,
+        reasons,
         indicator: &req.indicator,
         period: &period,
     };
@@ -93,13 +126,24 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
             ));
         }
     }
+    let file = out.display().to_string();
+    if let Some(o) = &req.disclosure_off {
+        disclosure::log_override(ws, "export-data", &[&req.indicator], &file, o)?;
+    }
+    let secondary = protected.count(Reason::Secondary);
     Ok(ExportReport {
-        file: out.display().to_string(),
+        file,
         indicator: req.indicator.clone(),
         geography: req.geography.clone(),
         period,
         areas: areas.len(),
         with_value: values.values().filter(|v| v.value.is_some()).count(),
+        disclosure: match req.disclosure_off {
+            Some(_) => "off".into(),
+            None => meta.disclosure.as_str().into(),
+        },
+        suppressed: protected.reasons.len() - secondary,
+        secondary,
     })
 }
 
@@ -107,6 +151,8 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
 struct Table<'a> {
     areas: &'a [query::Area],
     values: &'a HashMap<String, StoredValue>,
+    /// Under a disclosure rule: why each withheld value is (the `suppression` column).
+    reasons: Option<&'a HashMap<String, Reason>>,
     indicator: &'a str,
     period: &'a str,
 }
@@ -128,11 +174,15 @@ fn fmt(v: Option<f64>) -> String {
 fn write_csv(out: &mut dyn std::io::Write, t: &Table<'_>, raw: bool) -> Result<()> {
     let text = |s: &str| text_cell(s, raw).into_owned();
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(Error::csv_write)?;
+    let mut header: Vec<&str> = COLUMNS.to_vec();
+    if t.reasons.is_some() {
+        header.push("suppression");
+    }
+    w.write_record(header).map_err(Error::csv_write)?;
     for a in t.areas {
         let v = t.values.get(&a.code);
         let status = v.map(|v| v.status.as_str()).unwrap_or("missing");
-        w.write_record([
+        let mut record = vec![
             text(&a.code),
             text(a.name.as_deref().unwrap_or_default()),
             text(t.indicator),
@@ -143,8 +193,11 @@ fn write_csv(out: &mut dyn std::io::Write, t: &Table<'_>, raw: bool) -> Result<(
             fmt(v.and_then(|v| v.lower_ci)),
             fmt(v.and_then(|v| v.upper_ci)),
             text(status),
-        ])
-        .map_err(Error::csv_write)?;
+        ];
+        if let Some(reasons) = t.reasons {
+            record.push(reasons.get(&a.code).map_or("", |r| r.as_str()).into());
+        }
+        w.write_record(record).map_err(Error::csv_write)?;
     }
     w.flush().map_err(Error::csv_write)
 }
@@ -156,7 +209,7 @@ fn write_geojson(out: &mut dyn std::io::Write, t: &Table<'_>) -> Result<()> {
     for a in areas {
         let g = to_wgs.geometry(&Geometry::MultiPolygon(a.geometry_bng.clone()))?;
         let v = values.get(&a.code);
-        let props = serde_json::json!({
+        let mut props = serde_json::json!({
             "area_code": a.code,
             "area_name": a.name,
             "indicator": indicator,
@@ -168,6 +221,9 @@ fn write_geojson(out: &mut dyn std::io::Write, t: &Table<'_>) -> Result<()> {
             "upper_ci": v.and_then(|v| v.upper_ci),
             "status": v.map(|v| v.status.as_str()).unwrap_or("missing"),
         });
+        if let Some(reasons) = t.reasons {
+            props["suppression"] = reasons.get(&a.code).map(|r| r.as_str()).into();
+        }
         features.push(serde_json::json!({
             "type": "Feature",
             "properties": props,

@@ -62,7 +62,9 @@ pub fn weights_for(areas: &[Area], kind: WeightsKind) -> Result<SpatialWeights> 
     Ok(w)
 }
 
-/// An indicator's values for every area of a geography, in area-code order.
+/// An indicator's values for every area of a geography, in area-code order, as stored: the
+/// input of the spatial statistics (analyses, whose outputs are statistics and classes, not
+/// the counts).
 pub struct IndicatorData {
     pub period: String,
     pub areas: Vec<Area>,
@@ -70,7 +72,9 @@ pub struct IndicatorData {
     pub values: Vec<Option<f64>>,
 }
 
-/// An indicator's values for every area code of a geography (no geometry read).
+/// An indicator's values for every area code of a geography (no geometry read), as published
+/// under its disclosure rule ([`crate::ops::disclosure`]): what `classify` classifies, so its
+/// breaks and classes agree with the map's and never print a withheld count.
 pub struct IndicatorValues {
     pub period: String,
     pub codes: Vec<String>,
@@ -84,9 +88,20 @@ impl IndicatorValues {
         indicator: &str,
         period: Option<&str>,
     ) -> Result<Self> {
-        let period = known_period(ws, geography, indicator, period)?;
+        let meta = query::indicator_meta(ws, indicator)?;
+        let period = query::resolve_period(ws, indicator, geography, period)?;
         let codes = query::area_codes(ws, geography)?;
-        let values = in_area_order(ws, geography, indicator, &period, &codes)?;
+        let stored = query::values(ws, indicator, geography, &period)?;
+        let by_code: HashMap<String, Option<f64>> =
+            crate::ops::disclosure::protect(ws, &meta, geography, &period, stored)?
+                .values
+                .into_iter()
+                .map(|v| (v.area_code, v.value))
+                .collect();
+        let values = codes
+            .iter()
+            .map(|c| by_code.get(c).copied().flatten())
+            .collect();
         Ok(Self {
             period,
             codes,

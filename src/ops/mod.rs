@@ -16,6 +16,7 @@ pub mod child_process;
 pub mod classify;
 pub mod coords;
 pub mod deprivation;
+pub mod disclosure;
 pub mod export;
 pub mod find;
 pub mod geocode;

@@ -3,6 +3,7 @@
 //! scatter plot's second axis).
 
 use crate::data::Workspace;
+use crate::data::indicator::IndicatorMeta;
 use crate::data::query;
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
@@ -44,6 +45,7 @@ pub struct SeriesResponse {
 
 /// Reads the values (a progress step per period; [`Error::Cancelled`] when asked to stop).
 pub fn run(ws: &Workspace, req: &SeriesRequest, feedback: &dyn Feedback) -> Result<SeriesResponse> {
+    let meta = query::indicator_meta(ws, &req.indicator)?;
     let periods = match &req.periods {
         Periods::All => query::periods(ws, &req.indicator, &req.geography)?,
         Periods::One(p) => vec![query::resolve_period(
@@ -61,16 +63,24 @@ pub fn run(ws: &Workspace, req: &SeriesRequest, feedback: &dyn Feedback) -> Resu
             return Err(Error::Cancelled);
         }
         feedback.progress(k as u64, total);
-        let values = aligned(ws, req, &period)?;
+        let values = aligned(ws, &meta, req, &period)?;
         out.push(PeriodValues { period, values });
     }
     Ok(SeriesResponse { periods: out })
 }
 
-/// The request's indicator in `period`, in the order of its codes (non-finite values as none).
-fn aligned(ws: &Workspace, req: &SeriesRequest, period: &str) -> Result<Vec<Option<f64>>> {
+/// The request's indicator in `period`, in the order of its codes (non-finite values as none),
+/// under its disclosure rule (a withheld value as none, a rounded count rounded).
+fn aligned(
+    ws: &Workspace,
+    meta: &IndicatorMeta,
+    req: &SeriesRequest,
+    period: &str,
+) -> Result<Vec<Option<f64>>> {
+    let stored = query::values(ws, &req.indicator, &req.geography, period)?;
     let by_code: HashMap<String, Option<f64>> =
-        query::values(ws, &req.indicator, &req.geography, period)?
+        crate::ops::disclosure::protect(ws, meta, &req.geography, period, stored)?
+            .values
             .into_iter()
             .map(|v| (v.area_code, v.value.filter(|x| x.is_finite())))
             .collect();

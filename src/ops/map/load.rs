@@ -165,13 +165,17 @@ impl Reader<'_> {
     }
 
     /// Values of `indicator` for every area of `geography`, in area order, with status, as
-    /// shown (times the indicator's display multiplier: a proportion as a percentage).
+    /// shown (times the indicator's display multiplier: a proportion as a percentage) and
+    /// under its disclosure rule: maps are coloured, classified, labelled and hovered by the
+    /// published values, so a withheld count is drawn as suppressed everywhere a reader looks.
     fn values(&mut self, geography: &str, indicator: &str, period: Option<&str>) -> Result<Values> {
         let meta = query::indicator_meta(self.ws, indicator)?;
         let period = query::resolve_period(self.ws, indicator, geography, period)?;
         let areas = self.areas(geography)?;
+        let stored = query::values(self.ws, indicator, geography, &period)?;
         let by_code: HashMap<String, (Option<f64>, Status)> =
-            query::values(self.ws, indicator, geography, &period)?
+            crate::ops::disclosure::protect(self.ws, &meta, geography, &period, stored)?
+                .values
                 .into_iter()
                 .map(|v| (v.area_code, (v.value, v.status)))
                 .collect();
