@@ -11,6 +11,7 @@ pub mod geocode_csv;
 pub mod geography_title;
 pub mod geojson_geometry;
 pub mod geojson_reader;
+pub mod geotiff;
 pub mod geometry_check;
 pub mod gpkg_geom;
 pub mod gpkg_source;

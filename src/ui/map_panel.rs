@@ -37,6 +37,8 @@ pub struct MapPanel {
     find: super::find_box::FindBox,
     overlay: OverlayState,
     rect: Option<egui::Rect>,
+    /// The bandwidth offered by "Density surface…", metres (0 = not yet set: 500).
+    density_bandwidth_m: f64,
 }
 
 impl MapPanel {
@@ -170,6 +172,19 @@ impl MapPanel {
                 {
                     out.push(Command::TogglePoints(l.name.clone()));
                 }
+                if self.density_bandwidth_m <= 0.0 {
+                    self.density_bandwidth_m = 500.0;
+                }
+                let showing = view.recipe.layers.iter().any(
+                    |s| matches!(s, LayerSpec::Density { layer, .. } if *layer == l.name),
+                );
+                out.extend(super::density::density_menu_ui(
+                    ui,
+                    &l.name,
+                    &mut self.density_bandwidth_m,
+                    showing,
+                    false,
+                ));
             }
         });
         out.extend(self.find.ui(ui, view));

@@ -331,6 +331,19 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
                 }));
             }
         }
+        Features::Raster(r) => {
+            if p.sees(r.extent_bng) {
+                let rect = p.rect_to_page(r.extent_bng);
+                check(rect.x, rect.y, 0.0);
+                check(rect.right(), rect.bottom(), 0.0);
+                g.items.push(Item::Image(ImageItem {
+                    rect,
+                    width_px: r.width_px,
+                    height_px: r.height_px,
+                    rgba: r.rgba.as_ref().clone(),
+                }));
+            }
+        }
     }
     if !inside {
         g.clip = Some(p.frame);
@@ -413,6 +426,7 @@ fn labels_group(
                     }
                 }
             }
+            Features::Raster(_) => {}
         }
     }
     Some((g, dropped))
