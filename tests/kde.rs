@@ -275,7 +275,7 @@ fn a_recipe_density_layer_draws_in_every_format_with_its_legend() {
                 // Hot cells are drawn: some pixels are strongly red (YlOrRd's top end).
                 let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
                 let mut reader = decoder.read_info().unwrap();
-                let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+                let mut buf = vec![0; reader.output_buffer_size()];
                 let info = reader.next_frame(&mut buf).unwrap();
                 let px = &buf[..info.buffer_size()];
                 let red = px

@@ -17,7 +17,7 @@ use super::RenderError;
 use super::font::{ascent_descent_mm, wrap};
 use super::input::{Features, LegendBlock, MapInput, ResolvedLayer};
 use super::scene::{
-    Anchor, Colour, Fill, Group, Item, PathItem, PointMm, RectMm, Scene, Stroke, SymbolItem,
+    Anchor, Colour, Fill, Group, ImageItem, Item, PathItem, PointMm, RectMm, Scene, Stroke, SymbolItem,
     TextItem,
 };
 use furniture::rect_item;
