@@ -153,7 +153,11 @@ fn the_json_contract_and_the_geotiff_read_back() {
         .args(["-json", &tif_arg])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(info["size"], serde_json::json!([cols, rows]));
     let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap();
@@ -165,18 +169,30 @@ fn the_json_contract_and_the_geotiff_read_back() {
         .iter()
         .map(|v| v.as_f64().unwrap())
         .collect();
-    assert_eq!(gt, vec![origin[0], 100.0, 0.0, origin[1] + 15_100.0, 0.0, -100.0]);
+    assert_eq!(
+        gt,
+        vec![origin[0], 100.0, 0.0, origin[1] + 15_100.0, 0.0, -100.0]
+    );
     assert_eq!(info["bands"][0]["type"], "Float32");
     // Values at cell centres, located by GDAL from BNG coordinates.
     for (col, row) in [(110usize, 75usize), (57, 120)] {
         let [x, y] = g.cell_centre_bng(col, row);
         let out = std::process::Command::new("gdallocationinfo")
-            .args(["-valonly", "-geoloc", &tif_arg, &x.to_string(), &y.to_string()])
+            .args([
+                "-valonly",
+                "-geoloc",
+                &tif_arg,
+                &x.to_string(),
+                &y.to_string(),
+            ])
             .output()
             .unwrap();
         let read: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
         let value = g.values[row * g.cols + col];
-        assert!((read - value).abs() <= 1e-5 * value.max(1.0), "{read} vs {value}");
+        assert!(
+            (read - value).abs() <= 1e-5 * value.max(1.0),
+            "{read} vs {value}"
+        );
     }
 }
 
@@ -210,7 +226,8 @@ fn a_recipe_density_layer_draws_in_every_format_with_its_legend() {
     let (dir, _path, ws) = workspace_with_points();
     let spec = density_spec();
     // The recipe JSON as README documents it.
-    let json = r#"{"layers":[{"kind":"density","layer":"burglary","bandwidth_m":500,"cell_m":100}]}"#;
+    let json =
+        r#"{"layers":[{"kind":"density","layer":"burglary","bandwidth_m":500,"cell_m":100}]}"#;
     let parsed = local_atlas::ops::map::recipe::parse(json).unwrap();
     assert!(matches!(&parsed.layers[0], LayerSpec::Density { opacity, .. } if *opacity == 0.85));
 
@@ -334,12 +351,20 @@ fn bad_requests_are_refused_and_change_nothing() {
         save: Some("burglary_density".into()),
         ..req(500.0, 100.0, "burglary")
     };
-    expect_error(&path, || kde::run(&ws, &save, silent), &["--save needs --geography"]);
+    expect_error(
+        &path,
+        || kde::run(&ws, &save, silent),
+        &["--save needs --geography"],
+    );
     let bad_out = KdeRequest {
         out: Some(dir.path().join("grid.asc")),
         ..req(500.0, 100.0, "burglary")
     };
-    expect_error(&path, || kde::run(&ws, &bad_out, silent), &["GeoTIFF (.tif)"]);
+    expect_error(
+        &path,
+        || kde::run(&ws, &bad_out, silent),
+        &["GeoTIFF (.tif)"],
+    );
     assert!(!dir.path().join("grid.asc").exists());
     // The same through the binary: an error message, no panic.
     let out = cli(&[
@@ -410,17 +435,17 @@ fn burglary_density_per_district_is_saved_as_an_indicator() {
     assert!(points > 90_000.0);
     // Points within a bandwidth of the county's edge lose part of their kernel outside it.
     let total = r["total"].as_f64().unwrap();
-    assert!(total < points && total > 0.97 * points, "{total} of {points}");
+    assert!(
+        total < points && total > 0.97 * points,
+        "{total} of {points}"
+    );
     assert_eq!(r["saved"]["indicator"], "burglary_density");
     assert_eq!(r["saved"]["areas"], 10);
     assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
     let ws = Workspace::open(&ws_path).unwrap();
     let meta = local_atlas::data::query::indicator_meta(&ws, "burglary_density").unwrap();
     assert_eq!(meta.unit, "per km²");
-    assert_eq!(
-        meta.title,
-        "burglary density (per km², bandwidth 1000 m)"
-    );
+    assert_eq!(meta.title, "burglary density (per km², bandwidth 1000 m)");
     let values =
         local_atlas::data::query::values(&ws, "burglary_density", "lad16", kde::PERIOD).unwrap();
     assert_eq!(values.len(), 10);

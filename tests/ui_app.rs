@@ -553,7 +553,8 @@ fn checking_the_workspace_runs_as_a_job_and_reports() {
 #[test]
 fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
     let (_dir, ws) = sample();
-    let points = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kde/burglary_300_bng.csv");
+    let points =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kde/burglary_300_bng.csv");
     common::cli_ok(&[
         "import",
         "points",
@@ -567,7 +568,8 @@ fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
     settle(&mut h);
     h.get_by_label("Density surface of burglary…").click();
     settle(&mut h);
-    h.get_by_role_and_label(Role::Button, "Show density").click();
+    h.get_by_role_and_label(Role::Button, "Show density")
+        .click();
     wait_for(&mut h, "Density of burglary", 60);
     wait_for(&mut h, "per km²", 10);
     assert!(

@@ -174,7 +174,9 @@ impl MapOptions {
                         .parse::<f64>()
                         .map(|m| (layer.to_string(), m))
                         .with_context(|| {
-                            format!("--density: '{m}' is not a bandwidth in metres (e.g. burglary:500)")
+                            format!(
+                                "--density: '{m}' is not a bandwidth in metres (e.g. burglary:500)"
+                            )
                         }),
                     None => Ok((d.clone(), 500.0)),
                 })

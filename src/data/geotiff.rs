@@ -55,8 +55,11 @@ pub fn geotiff_bytes(grid: &DensityGrid) -> Result<Vec<u8>> {
             .new_image::<Gray32Float>(width, height)
             .map_err(fail)?;
         let dir = image.encoder();
-        dir.write_tag(Tag::ModelPixelScaleTag, &[grid.cell_m, grid.cell_m, 0.0][..])
-            .map_err(fail)?;
+        dir.write_tag(
+            Tag::ModelPixelScaleTag,
+            &[grid.cell_m, grid.cell_m, 0.0][..],
+        )
+        .map_err(fail)?;
         dir.write_tag(
             Tag::ModelTiepointTag,
             &[0.0, 0.0, 0.0, grid.origin_bng[0], top, 0.0][..],

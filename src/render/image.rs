@@ -73,24 +73,18 @@ pub fn draw(image: &ImageItem, clip: Option<RectMm>, target: &mut Pixmap, page_t
         return;
     };
     let mask = clip.and_then(|c| {
-        let rect = tiny_skia::Rect::from_xywh(
-            c.x as f32,
-            c.y as f32,
-            c.width as f32,
-            c.height as f32,
-        )?;
+        let rect =
+            tiny_skia::Rect::from_xywh(c.x as f32, c.y as f32, c.width as f32, c.height as f32)?;
         let mut mask = tiny_skia::Mask::new(target.width(), target.height())?;
         let path = tiny_skia::PathBuilder::from_rect(rect);
         mask.fill_path(&path, tiny_skia::FillRule::Winding, true, page_to_px);
         Some(mask)
     });
     let r = image.rect;
-    let ts = page_to_px
-        .pre_translate(r.x as f32, r.y as f32)
-        .pre_scale(
-            (r.width / f64::from(image.width_px)) as f32,
-            (r.height / f64::from(image.height_px)) as f32,
-        );
+    let ts = page_to_px.pre_translate(r.x as f32, r.y as f32).pre_scale(
+        (r.width / f64::from(image.width_px)) as f32,
+        (r.height / f64::from(image.height_px)) as f32,
+    );
     let paint = PixmapPaint {
         quality: FilterQuality::Bilinear,
         ..PixmapPaint::default()

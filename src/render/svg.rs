@@ -9,8 +9,8 @@
 
 use super::font::{FAMILY, MM_PER_PT};
 use super::scene::{
-    Anchor, Colour, Fill, Group, ImageItem, Item, LineItem, PathItem, PointMm, Scene, Stroke, SymbolItem,
-    TextItem,
+    Anchor, Colour, Fill, Group, ImageItem, Item, LineItem, PathItem, PointMm, Scene, Stroke,
+    SymbolItem, TextItem,
 };
 use super::spec::Symbol;
 use std::fmt::Write;
@@ -396,7 +396,8 @@ impl Writer {
         num(&mut self.out, i.rect.width);
         self.out.push_str("\" height=\"");
         num(&mut self.out, i.rect.height);
-        self.out.push_str("\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64,");
+        self.out
+            .push_str("\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64,");
         self.out.push_str(&super::image::base64(&png));
         self.out.push_str("\"/>\n");
     }

@@ -894,7 +894,9 @@ impl AtlasApp {
                 // An outline of the indicator's own geography (the plain boundaries drawn
                 // before there was an indicator) would only draw its edges twice.
                 LayerSpec::Outline { geography, .. } => *geography != i.geography,
-                LayerSpec::Points { .. } | LayerSpec::Hatch { .. } | LayerSpec::Density { .. } => true,
+                LayerSpec::Points { .. } | LayerSpec::Hatch { .. } | LayerSpec::Density { .. } => {
+                    true
+                }
                 _ => false,
             })
             .cloned()

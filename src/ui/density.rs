@@ -130,7 +130,10 @@ pub(super) fn density_menu_ui(
         );
         ui.add_enabled_ui(!running, |ui| {
             if ui.button("Show density").clicked() {
-                out = Some(Command::ShowDensity(Some((layer.to_string(), *bandwidth_m))));
+                out = Some(Command::ShowDensity(Some((
+                    layer.to_string(),
+                    *bandwidth_m,
+                ))));
                 ui.close();
             }
         });

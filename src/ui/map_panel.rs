@@ -175,9 +175,11 @@ impl MapPanel {
                 if self.density_bandwidth_m <= 0.0 {
                     self.density_bandwidth_m = 500.0;
                 }
-                let showing = view.recipe.layers.iter().any(
-                    |s| matches!(s, LayerSpec::Density { layer, .. } if *layer == l.name),
-                );
+                let showing = view
+                    .recipe
+                    .layers
+                    .iter()
+                    .any(|s| matches!(s, LayerSpec::Density { layer, .. } if *layer == l.name));
                 out.extend(super::density::density_menu_ui(
                     ui,
                     &l.name,

@@ -155,11 +155,12 @@ fn ramp(e: &crate::render::input::LegendEntry, at: PointMm, scale: f64) -> (Vec<
             let c = colours
                 .get((t * colours.len() as f64) as usize)
                 .unwrap_or(first);
-            // Slices overlap a little so no seam shows between them.
+            // Each slice runs to the bar's end and the next one covers all but its start, so
+            // no anti-aliased seam shows between slices.
             let r = RectMm {
                 x: at.x + s as f64 * slice_w,
                 y: at.y,
-                width: slice_w + if s + 1 < RAMP_SLICES { 0.05 } else { 0.0 },
+                width: bar_w - s as f64 * slice_w,
                 height: bar_h,
             };
             items.push(rect_item(r, Fill::Solid(*c), None));
@@ -217,9 +218,7 @@ fn swatch(s: &Swatch, key: RectMm) -> Item {
         Swatch::Area { fill, stroke } => rect_item(key, fill.clone(), stroke.clone()),
         Swatch::Ramp { colours, .. } => rect_item(
             key,
-            colours
-                .last()
-                .map_or(Fill::None, |c| Fill::Solid(*c)),
+            colours.last().map_or(Fill::None, |c| Fill::Solid(*c)),
             None,
         ),
         Swatch::Line(stroke) => Item::Line(LineItem {

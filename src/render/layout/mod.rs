@@ -17,8 +17,8 @@ use super::RenderError;
 use super::font::{ascent_descent_mm, wrap};
 use super::input::{Features, LegendBlock, MapInput, ResolvedLayer};
 use super::scene::{
-    Anchor, Colour, Fill, Group, ImageItem, Item, PathItem, PointMm, RectMm, Scene, Stroke, SymbolItem,
-    TextItem,
+    Anchor, Colour, Fill, Group, ImageItem, Item, PathItem, PointMm, RectMm, Scene, Stroke,
+    SymbolItem, TextItem,
 };
 use furniture::rect_item;
 use geo::{Area, BoundingRect, InteriorPoint};

@@ -29,7 +29,14 @@ pub fn ramp(name: &str, reverse: bool) -> Result<Vec<Colour>, RenderError> {
 /// let px = rgba(&[0.0, 4.0], 1, 2, 4.0, &ramp, 1.0);
 /// assert_eq!(px, vec![255, 0, 0, 255, 0, 0, 0, 0]);
 /// ```
-pub fn rgba(values: &[f64], cols: usize, rows: usize, max: f64, ramp: &[Colour], opacity: f64) -> Vec<u8> {
+pub fn rgba(
+    values: &[f64],
+    cols: usize,
+    rows: usize,
+    max: f64,
+    ramp: &[Colour],
+    opacity: f64,
+) -> Vec<u8> {
     let mut out = vec![0u8; 4 * cols * rows];
     if ramp.is_empty() || !(max.is_finite() && max > 0.0) {
         return out;
@@ -40,7 +47,7 @@ pub fn rgba(values: &[f64], cols: usize, rows: usize, max: f64, ramp: &[Colour],
         for col in 0..cols {
             let v = values.get(row * cols + col).copied().unwrap_or(0.0);
             let t = (v / max).clamp(0.0, 1.0);
-            if !(t > 0.0) {
+            if t.is_nan() || t <= 0.0 {
                 continue;
             }
             let i = ((t * ramp.len() as f64) as usize).min(ramp.len() - 1);
