@@ -4,7 +4,6 @@
 //! a projected CRS with pixels as areas, so GDAL and QGIS place it without a side-car file.
 //! Encoded with the `tiff` crate (its encoder writes the GeoTIFF tags as plain TIFF tags).
 
-use crate::analysis::kde::DensityGrid;
 use crate::error::{Error, Result};
 use std::io::Cursor;
 use tiff::encoder::{TiffEncoder, colortype::Gray32Float};
@@ -23,17 +22,29 @@ const GEO_KEYS: [u16; 20] = [
     3076, 0, 1, 9001,
 ];
 
-/// The grid as GeoTIFF bytes (values per km², as `f32`).
+/// A grid of values in British National Grid metres (a density surface, as `kde` makes it).
+#[derive(Debug, Clone, Copy)]
+pub struct BngGrid<'a> {
+    /// Lower-left corner of cell (0, 0).
+    pub origin_bng: [f64; 2],
+    pub cell_m: f64,
+    pub cols: usize,
+    pub rows: usize,
+    /// Row-major, row 0 at the bottom.
+    pub values: &'a [f64],
+}
+
+/// The grid as GeoTIFF bytes (values as `f32`).
 ///
 /// ```
-/// use local_atlas::analysis::kde::DensityGrid;
-/// use local_atlas::data::geotiff::geotiff_bytes;
-/// let grid = DensityGrid { origin_bng: [380_000.0, 390_000.0], cell_m: 100.0, cols: 3, rows: 2,
-///     values: vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0] };
+/// use local_atlas::data::geotiff::{BngGrid, geotiff_bytes};
+/// let values = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+/// let grid = BngGrid { origin_bng: [380_000.0, 390_000.0], cell_m: 100.0, cols: 3, rows: 2,
+///     values: &values };
 /// let tif = geotiff_bytes(&grid).unwrap();
 /// assert_eq!(&tif[..4], b"II*\0");
 /// ```
-pub fn geotiff_bytes(grid: &DensityGrid) -> Result<Vec<u8>> {
+pub fn geotiff_bytes(grid: &BngGrid<'_>) -> Result<Vec<u8>> {
     let fail = |e: tiff::TiffError| Error::Invalid(format!("cannot encode the GeoTIFF: {e}"));
     let (cols, rows) = (grid.cols, grid.rows);
     if grid.values.len() != cols * rows || cols == 0 || rows == 0 {

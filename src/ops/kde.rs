@@ -275,7 +275,14 @@ pub fn run(ws: &Workspace, req: &KdeRequest, feedback: &dyn Feedback) -> Result<
     };
     let out = match (kind, &req.out) {
         (Some(OutKind::GeoTiff), Some(path)) => {
-            let bytes = crate::data::geotiff::geotiff_bytes(&surface.grid)?;
+            let g = &surface.grid;
+            let bytes = crate::data::geotiff::geotiff_bytes(&crate::data::geotiff::BngGrid {
+                origin_bng: g.origin_bng,
+                cell_m: g.cell_m,
+                cols: g.cols,
+                rows: g.rows,
+                values: &g.values,
+            })?;
             crate::output_file::write(path, &bytes)?;
             Some(path.display().to_string())
         }

@@ -1,9 +1,10 @@
 //! "Density surface…" on the map: a point layer's kernel density computed on a background job
 //! (`ops::kde::density_image`, the same loading and colours as a map export), shown as a
 //! texture over the areas with its continuous legend, and kept in the recipe as a `density`
-//! layer so exports draw it too.
+//! layer so exports draw it too. The menu that asks for it is the map panel's
+//! (`map_panel::density_menu_ui`).
 
-use super::app::{AtlasApp, Command};
+use super::app::AtlasApp;
 use super::jobs::Job;
 use super::map_layer::mercator_unit;
 use super::map_view::DensityOverlay;
@@ -104,43 +105,4 @@ fn overlay(ctx: &egui::Context, image: &DensityImage) -> crate::error::Result<De
         lattice,
         side: LATTICE,
     })
-}
-
-/// The density part of the map menu, for one point layer: bandwidth, show, hide.
-pub(super) fn density_menu_ui(
-    ui: &mut egui::Ui,
-    layer: &str,
-    bandwidth_m: &mut f64,
-    showing: bool,
-    running: bool,
-) -> Option<Command> {
-    let mut out = None;
-    ui.menu_button(format!("Density surface of {layer}…"), |ui| {
-        ui.horizontal(|ui| {
-            ui.label("Bandwidth (m)");
-            ui.add(
-                egui::DragValue::new(bandwidth_m)
-                    .range(50.0..=20_000.0)
-                    .speed(10.0),
-            );
-        });
-        ui.label(
-            egui::RichText::new("Quartic kernel; density per km², cells a fifth of the bandwidth")
-                .small(),
-        );
-        ui.add_enabled_ui(!running, |ui| {
-            if ui.button("Show density").clicked() {
-                out = Some(Command::ShowDensity(Some((
-                    layer.to_string(),
-                    *bandwidth_m,
-                ))));
-                ui.close();
-            }
-        });
-        if showing && ui.button("Hide density").clicked() {
-            out = Some(Command::ShowDensity(None));
-            ui.close();
-        }
-    });
-    out
 }

@@ -180,7 +180,7 @@ impl MapPanel {
                     .layers
                     .iter()
                     .any(|s| matches!(s, LayerSpec::Density { layer, .. } if *layer == l.name));
-                out.extend(super::density::density_menu_ui(
+                out.extend(density_menu_ui(
                     ui,
                     &l.name,
                     &mut self.density_bandwidth_m,
@@ -281,4 +281,43 @@ impl MapPanel {
         }
         out
     }
+}
+
+/// The density part of the map menu, for one point layer: bandwidth, show, hide.
+fn density_menu_ui(
+    ui: &mut egui::Ui,
+    layer: &str,
+    bandwidth_m: &mut f64,
+    showing: bool,
+    running: bool,
+) -> Option<Command> {
+    let mut out = None;
+    ui.menu_button(format!("Density surface of {layer}…"), |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Bandwidth (m)");
+            ui.add(
+                egui::DragValue::new(bandwidth_m)
+                    .range(50.0..=20_000.0)
+                    .speed(10.0),
+            );
+        });
+        ui.label(
+            egui::RichText::new("Quartic kernel; density per km², cells a fifth of the bandwidth")
+                .small(),
+        );
+        ui.add_enabled_ui(!running, |ui| {
+            if ui.button("Show density").clicked() {
+                out = Some(Command::ShowDensity(Some((
+                    layer.to_string(),
+                    *bandwidth_m,
+                ))));
+                ui.close();
+            }
+        });
+        if showing && ui.button("Hide density").clicked() {
+            out = Some(Command::ShowDensity(None));
+            ui.close();
+        }
+    });
+    out
 }
