@@ -586,7 +586,7 @@ fn a_hotspot_layer_exports_what_explore_shows_and_stats_counts() {
 fn fills_of(features: &Features) -> Vec<Fill> {
     match features {
         Features::Polygons(p) => p.iter().map(|a| a.fill.clone()).collect(),
-        Features::Points(_) => Vec::new(),
+        Features::Points(_) | Features::Raster(_) => Vec::new(),
     }
 }
 

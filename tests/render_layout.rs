@@ -138,6 +138,10 @@ fn bounds(items: &[Item]) -> RectMm {
             Item::Text(t) => add(t.pos.x, t.pos.y),
             Item::Symbol(s) => add(s.centre.x, s.centre.y),
             Item::Line(l) => l.points.iter().for_each(|q| add(q.x, q.y)),
+            Item::Image(i) => {
+                add(i.rect.x, i.rect.y);
+                add(i.rect.right(), i.rect.bottom());
+            }
             Item::Group(g) => {
                 let b = bounds(&g.items);
                 add(b.x, b.y);

@@ -547,3 +547,36 @@ fn checking_the_workspace_runs_as_a_job_and_reports() {
     h.get_by_role_and_label(Role::Window, "Check workspace");
     wait_shows(&mut h, "No problems found", 120);
 }
+
+/// "Density surface…" of a point layer runs as a job (the window keeps drawing frames), then
+/// shows the surface with its continuous legend and keeps it in the recipe for exports.
+#[test]
+fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
+    let (_dir, ws) = sample();
+    let points =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kde/burglary_300_bng.csv");
+    common::cli_ok(&[
+        "import",
+        "points",
+        &ws.display().to_string(),
+        &points.display().to_string(),
+        "--layer",
+        "burglary",
+        "--json",
+    ]);
+    let mut h = harness(&ws);
+    settle(&mut h);
+    h.get_by_label("Density surface of burglary…").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::Button, "Show density")
+        .click();
+    wait_for(&mut h, "Density of burglary", 60);
+    wait_for(&mut h, "per km²", 10);
+    assert!(
+        h.state()
+            .recipe()
+            .layers
+            .iter()
+            .any(|l| matches!(l, LayerSpec::Density { layer, .. } if layer == "burglary"))
+    );
+}

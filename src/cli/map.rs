@@ -84,6 +84,10 @@ pub struct MapOptions {
     /// Draw a point layer (repeatable); LAYER or LAYER:FIELD to label points with FIELD.
     #[arg(long)]
     pub points: Vec<String>,
+    /// Draw a point layer's kernel density surface under the outlines (repeatable):
+    /// LAYER[:BANDWIDTH_M], e.g. burglary:500 (default 500 m; cells a fifth of the bandwidth).
+    #[arg(long)]
+    pub density: Vec<String>,
     /// Hatch the worst X% of areas by an indicator: INDICATOR:PERCENT, e.g. imd_score:10, or
     /// the most deprived X% nationally by a national rank: INDICATOR:PERCENT:OF, e.g.
     /// imd_rank:10:32844.
@@ -162,6 +166,21 @@ impl MapOptions {
                     None => (p.clone(), None),
                 })
                 .collect(),
+            densities: self
+                .density
+                .iter()
+                .map(|d| match d.split_once(':') {
+                    Some((layer, m)) => m
+                        .parse::<f64>()
+                        .map(|m| (layer.to_string(), m))
+                        .with_context(|| {
+                            format!(
+                                "--density: '{m}' is not a bandwidth in metres (e.g. burglary:500)"
+                            )
+                        }),
+                    None => Ok((d.clone(), 500.0)),
+                })
+                .collect::<Result<_>>()?,
             hatch,
             hatch_of,
             inset: self.inset.then_some(true),

@@ -23,6 +23,7 @@ mod import_postcodes;
 mod index;
 mod info;
 mod init;
+mod kde;
 mod map;
 pub mod progress;
 mod sample;
@@ -82,6 +83,9 @@ pub enum Command {
     /// One map per area of a geography (e.g. per ward), zoomed to the area, as files and/or
     /// one multi-page PDF.
     Atlas(atlas::Args),
+    /// The kernel density surface of a point layer (quartic kernel, per km²): a summary, the
+    /// mean per area saved as an indicator, a GeoTIFF or a map.
+    Kde(kde::Args),
     /// Build spatial weights and summarise them (optionally write GAL/GWT for GeoDa/PySAL).
     Weights(weights::Args),
     /// Spatial statistics: global Moran's I, local Moran (LISA) or Getis-Ord Gi*.
@@ -122,6 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Classify(a) => classify::run(a),
         Command::Map(a) => map::run(a),
         Command::Atlas(a) => atlas::run(a),
+        Command::Kde(a) => kde::run(a),
         Command::Weights(a) => weights::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Index(a) => index::run(a),

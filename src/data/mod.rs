@@ -14,6 +14,7 @@ pub mod geography_title;
 pub mod geojson_geometry;
 pub mod geojson_reader;
 pub mod geometry_check;
+pub mod geotiff;
 pub mod gpkg_geom;
 pub mod gpkg_source;
 pub mod hot_journal;

@@ -24,6 +24,7 @@ pub mod geography;
 pub mod import;
 pub mod index;
 pub mod indicator_data;
+pub mod kde;
 pub mod map;
 pub mod postcodes;
 pub mod provenance_prose;

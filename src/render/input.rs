@@ -47,6 +47,18 @@ pub struct ResolvedLayer {
 pub enum Features {
     Polygons(Vec<PolygonFeature>),
     Points(Vec<PointFeature>),
+    /// An image over a BNG box (a density surface).
+    Raster(RasterFeature),
+}
+
+/// A raster already coloured: straight (not premultiplied) RGBA, `width_px × height_px`,
+/// row 0 at the top (north), covering `extent_bng` exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterFeature {
+    pub extent_bng: Rect<f64>,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub rgba: std::sync::Arc<Vec<u8>>,
 }
 
 /// One area, symbolised.
@@ -86,6 +98,12 @@ pub enum Swatch {
     Area { fill: Fill, stroke: Option<Stroke> },
     /// A line (outline layers).
     Line(Stroke),
+    /// A continuous colour ramp, low to high, with its end values written under its ends.
+    Ramp {
+        colours: Vec<Colour>,
+        min_label: String,
+        max_label: String,
+    },
     /// A point symbol.
     Point {
         symbol: Symbol,

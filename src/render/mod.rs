@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod font;
+pub mod image;
 pub mod input;
 pub mod scene;
 pub mod scene_split;

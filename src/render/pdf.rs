@@ -5,7 +5,7 @@
 use super::RenderError;
 use super::pdf_native::{compress, content, drawable};
 use super::raster::parse;
-use super::scene::Scene;
+use super::scene::{ImageItem, Item, RectMm, Scene};
 use super::scene_split::{runs, scene_weight, split};
 use super::svg::to_svg;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, TextStr};
@@ -37,11 +37,81 @@ enum Part {
     Svg(pdf_writer::Chunk, Ref),
     /// Deflated content in points with the page as its box.
     Native(Vec<u8>),
+    /// A raster image (an Image XObject with its alpha as a soft mask), placed on its
+    /// rectangle and clipped to the group's clip, both in page millimetres.
+    Image(ImageItem, Option<RectMm>),
+}
+
+/// Whether a scene holds a raster image anywhere.
+fn has_images(scene: &Scene) -> bool {
+    fn any(items: &[Item]) -> bool {
+        items.iter().any(|i| match i {
+            Item::Image(_) => true,
+            Item::Group(g) => any(&g.items),
+            _ => false,
+        })
+    }
+    scene.groups.iter().any(|g| any(&g.items))
+}
+
+/// The images of a scene with the innermost clip of the groups they sit in, in order.
+fn images(scene: &Scene) -> Vec<Part> {
+    fn walk(items: &[Item], clip: Option<RectMm>, out: &mut Vec<Part>) {
+        for item in items {
+            match item {
+                Item::Image(i) => out.push(Part::Image(i.clone(), clip)),
+                Item::Group(g) => walk(&g.items, g.clip.or(clip), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for g in &scene.groups {
+        walk(&g.items, g.clip, &mut out);
+    }
+    out
+}
+
+/// A scene with images: runs of images become image parts, the runs between them are drawn as
+/// any page is; the page background goes first when an image run opens the page.
+fn parts_with_images(scene: &Scene) -> Result<Vec<Part>, RenderError> {
+    let mut parts = Vec::new();
+    for (k, (image_run, run)) in runs(scene, |i| matches!(i, Item::Image(_)), 1)
+        .into_iter()
+        .enumerate()
+    {
+        if !image_run {
+            parts.extend(page_parts(&run)?);
+            continue;
+        }
+        if k == 0 && scene.background.a != 0 {
+            let background = Scene {
+                groups: Vec::new(),
+                ..run.clone()
+            };
+            parts.extend(page_parts(&background)?);
+        }
+        parts.extend(images(&run));
+    }
+    Ok(parts)
+}
+
+/// Where a page's XObject goes.
+enum Placement {
+    /// svg2pdf's one-point square, scaled to the page.
+    UnitSquare,
+    /// Content already in page points.
+    Page,
+    /// An image (the unit square) on this rectangle, clipped to the second (page mm).
+    Image(RectMm, Option<RectMm>),
 }
 
 /// A page's scene as its parts (see [`PARALLEL_POINTS`]).
 fn page_parts(scene: &Scene) -> Result<Vec<Part>, RenderError> {
     use rayon::prelude::*;
+    if has_images(scene) {
+        return parts_with_images(scene);
+    }
     if scene_weight(scene) <= PARALLEL_POINTS {
         let tree = parse(&to_svg(scene), "pdf")?;
         let (chunk, id) =
@@ -99,7 +169,7 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
             (scene.width_mm * PT_PER_MM) as f32,
             (scene.height_mm * PT_PER_MM) as f32,
         );
-        // (name, XObject, whether it is svg2pdf's unit square)
+        // (name, XObject, how it is placed)
         let mut names = Vec::new();
         for (i, part) in page_parts(scene)?.into_iter().enumerate() {
             let name = format!("S{}", i + 1);
@@ -112,7 +182,7 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
                         .get(&svg_id)
                         .ok_or_else(|| backend("lost the page's XObject"))?;
                     pdf.extend(&chunk);
-                    names.push((name, svg_id, true));
+                    names.push((name, svg_id, Placement::UnitSquare));
                 }
                 Part::Native(data) => {
                     let id = alloc.bump();
@@ -120,7 +190,37 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
                     x.bbox(Rect::new(0.0, 0.0, w, h));
                     x.filter(Filter::FlateDecode);
                     x.finish();
-                    names.push((name, id, false));
+                    names.push((name, id, Placement::Page));
+                }
+                Part::Image(image, clip) => {
+                    let Some((rgb, alpha)) = super::image::rgb_and_alpha(&image) else {
+                        continue;
+                    };
+                    let (id, mask_id) = (alloc.bump(), alloc.bump());
+                    let (w_px, h_px) = (
+                        i32::try_from(image.width_px).map_err(backend)?,
+                        i32::try_from(image.height_px).map_err(backend)?,
+                    );
+                    let rgb = compress(&rgb);
+                    let mut x = pdf.image_xobject(id, &rgb);
+                    x.filter(Filter::FlateDecode);
+                    x.width(w_px);
+                    x.height(h_px);
+                    x.color_space().device_rgb();
+                    x.bits_per_component(8);
+                    x.interpolate(true);
+                    x.s_mask(mask_id);
+                    x.finish();
+                    let alpha = compress(&alpha);
+                    let mut m = pdf.image_xobject(mask_id, &alpha);
+                    m.filter(Filter::FlateDecode);
+                    m.width(w_px);
+                    m.height(h_px);
+                    m.color_space().device_gray();
+                    m.bits_per_component(8);
+                    m.interpolate(true);
+                    m.finish();
+                    names.push((name, id, Placement::Image(image.rect, clip)));
                 }
             }
         }
@@ -140,10 +240,31 @@ pub fn to_pdf(pages: &[Scene]) -> Result<Vec<u8>, RenderError> {
         page.finish();
         // The parts in order; svg2pdf's XObjects are one point square, scaled to the page.
         let mut content = Content::new();
-        for (name, _, unit_square) in &names {
+        let page_h_mm = scene.height_mm;
+        // A page rectangle in millimetres (y down) as PDF points (y up): x, y, width, height.
+        let to_pt = |r: RectMm| {
+            [
+                (r.x * PT_PER_MM) as f32,
+                ((page_h_mm - r.y - r.height) * PT_PER_MM) as f32,
+                (r.width * PT_PER_MM) as f32,
+                (r.height * PT_PER_MM) as f32,
+            ]
+        };
+        for (name, _, placement) in &names {
             content.save_state();
-            if *unit_square {
-                content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
+            match placement {
+                Placement::UnitSquare => {
+                    content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
+                }
+                Placement::Page => {}
+                Placement::Image(rect, clip) => {
+                    if let Some(clip) = clip {
+                        let [x, y, cw, ch] = to_pt(*clip);
+                        content.rect(x, y, cw, ch).clip_nonzero().end_path();
+                    }
+                    let [x, y, iw, ih] = to_pt(*rect);
+                    content.transform([iw, 0.0, 0.0, ih, x, y]);
+                }
             }
             content.x_object(Name(name.as_bytes()));
             content.restore_state();

@@ -21,7 +21,7 @@ pub fn drawable(item: &Item) -> bool {
         }
         Item::Line(l) => opaque(&l.stroke.colour),
         Item::Group(g) => g.items.iter().all(drawable),
-        Item::Text(_) | Item::Symbol(_) => false,
+        Item::Text(_) | Item::Symbol(_) | Item::Image(_) => false,
     }
 }
 
@@ -100,7 +100,7 @@ impl Writer {
                     }
                 }
                 Item::Group(inner) => self.group(inner),
-                Item::Text(_) | Item::Symbol(_) => {}
+                Item::Text(_) | Item::Symbol(_) | Item::Image(_) => {}
             }
         }
         self.raw("Q\n");

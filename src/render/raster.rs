@@ -4,7 +4,7 @@
 use super::RenderError;
 use super::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 use super::raster_native;
-use super::scene::{Colour, Group, Scene};
+use super::scene::{Colour, Group, Item, Scene};
 use super::svg::to_svg;
 pub use resvg::tiny_skia::Pixmap;
 use resvg::tiny_skia::Transform;
@@ -57,7 +57,22 @@ pub fn to_pixmap(scene: &Scene, width_px: u32, height_px: u32) -> Result<Pixmap,
     );
     let mut pending: Vec<Group> = Vec::new();
     for group in &scene.groups {
-        if raster_native::can_draw(group) {
+        if group.items.iter().any(|i| matches!(i, Item::Image(_))) {
+            // Images are drawn here (resvg is built without image decoders), then the rest of
+            // the group through its SVG.
+            draw_svg(scene, std::mem::take(&mut pending), &mut pixmap, ts)?;
+            let mut rest = Group {
+                items: Vec::new(),
+                ..group.clone()
+            };
+            for item in &group.items {
+                match item {
+                    Item::Image(image) => super::image::draw(image, group.clip, &mut pixmap, ts),
+                    other => rest.items.push(other.clone()),
+                }
+            }
+            pending.push(rest);
+        } else if raster_native::can_draw(group) {
             draw_svg(scene, std::mem::take(&mut pending), &mut pixmap, ts)?;
             let width = pixmap.width();
             raster_native::draw(group, pixmap.data_mut(), width, ts);

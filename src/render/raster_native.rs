@@ -22,7 +22,7 @@ pub fn can_draw(g: &Group) -> bool {
         }
         Item::Line(l) => l.stroke.dash_mm.is_empty(),
         Item::Group(inner) => can_draw(inner),
-        Item::Text(_) | Item::Symbol(_) => false,
+        Item::Text(_) | Item::Symbol(_) | Item::Image(_) => false,
     })
 }
 
@@ -100,7 +100,7 @@ fn prepare(g: &Group, clip: Option<RectMm>, ops: &mut Vec<Op>) {
                 prepare(inner, clip, ops);
                 continue;
             }
-            Item::Text(_) | Item::Symbol(_) => continue,
+            Item::Text(_) | Item::Symbol(_) | Item::Image(_) => continue,
         };
         let Some(shape) = shape else { continue };
         let half = stroke.as_ref().map_or(0.0, |s| s.width_mm as f32);

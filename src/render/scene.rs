@@ -188,6 +188,29 @@ pub struct SymbolItem {
     pub label: Option<String>,
 }
 
+/// A raster image stretched over `rect` (a density surface): straight (not premultiplied)
+/// RGBA, `width_px × height_px`, row 0 at the top; drawn smoothed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageItem {
+    pub rect: RectMm,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub rgba: Vec<u8>,
+}
+
+impl ImageItem {
+    /// Whether the pixel buffer matches the size (a malformed image is not drawn).
+    pub fn is_valid(&self) -> bool {
+        self.width_px > 0
+            && self.height_px > 0
+            && self.rgba.len() as u64 == 4 * u64::from(self.width_px) * u64::from(self.height_px)
+            && self.rect.width.is_finite()
+            && self.rect.height.is_finite()
+            && self.rect.width > 0.0
+            && self.rect.height > 0.0
+    }
+}
+
 /// A drawable element.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Item {
@@ -195,6 +218,7 @@ pub enum Item {
     Line(LineItem),
     Text(TextItem),
     Symbol(SymbolItem),
+    Image(ImageItem),
     Group(Group),
 }
 

@@ -12,7 +12,7 @@ fn weight(item: &Item) -> usize {
         Item::Path(p) => p.rings.iter().map(Vec::len).sum::<usize>().max(1),
         Item::Line(l) => l.points.len().max(1),
         Item::Group(g) => g.items.iter().map(weight).sum(),
-        Item::Text(_) | Item::Symbol(_) => 1,
+        Item::Text(_) | Item::Symbol(_) | Item::Image(_) => 1,
     }
 }
 

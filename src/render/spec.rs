@@ -148,8 +148,35 @@ pub enum LayerSpec {
         #[serde(default = "default_hatch_colour")]
         colour: String,
     },
+    /// The kernel density surface (quartic kernel, per km²) of a point layer, computed when
+    /// the map is drawn and drawn as a raster under the layers above it, transparent where the
+    /// density is near 0, with a continuous legend. Over the point layer's bounding box grown
+    /// by the bandwidth.
+    Density {
+        layer: String,
+        /// Search radius of the kernel, in metres.
+        bandwidth_m: f64,
+        /// Grid cell size, in metres.
+        #[serde(default = "default_density_cell")]
+        cell_m: f64,
+        /// A sequential ColorBrewer palette, low to high (default YlOrRd).
+        #[serde(default)]
+        palette: PaletteSpec,
+        /// 0 (invisible) to 1 (opaque).
+        #[serde(default = "default_density_opacity")]
+        opacity: f64,
+        /// Legend heading; "<layer> density" when `None`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
 }
 
+fn default_density_cell() -> f64 {
+    100.0
+}
+fn default_density_opacity() -> f64 {
+    0.85
+}
 fn default_weights() -> String {
     "queen".into()
 }

@@ -76,6 +76,27 @@ fn check_layer(layer: &LayerSpec) -> Result<(), String> {
         LayerSpec::Hatch { of: Some(of), .. } if !(of.is_finite() && *of >= 1.0) => Err(format!(
             "of = {of} of a hatch layer is not the size of a ranking; give the number of areas ranked (e.g. 32844)"
         )),
+        LayerSpec::Density {
+            bandwidth_m,
+            cell_m,
+            opacity,
+            title,
+            ..
+        } => {
+            for (what, v) in [("bandwidth_m", *bandwidth_m), ("cell_m", *cell_m)] {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(format!(
+                        "{what} = {v} of a density layer is not usable; give a positive number of metres (e.g. 500 and 100)"
+                    ));
+                }
+            }
+            if !(0.0..=1.0).contains(opacity) {
+                return Err(format!(
+                    "opacity = {opacity} of a density layer is not usable; use 0 to 1"
+                ));
+            }
+            check_text("title of a density layer", title.as_deref())
+        }
         _ => Ok(()),
     }
 }

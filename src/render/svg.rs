@@ -9,8 +9,8 @@
 
 use super::font::{FAMILY, MM_PER_PT};
 use super::scene::{
-    Anchor, Colour, Fill, Group, Item, LineItem, PathItem, PointMm, Scene, Stroke, SymbolItem,
-    TextItem,
+    Anchor, Colour, Fill, Group, ImageItem, Item, LineItem, PathItem, PointMm, Scene, Stroke,
+    SymbolItem, TextItem,
 };
 use super::spec::Symbol;
 use std::fmt::Write;
@@ -226,6 +226,7 @@ impl Writer {
                 Item::Line(l) => self.line(l),
                 Item::Text(t) => self.text(t),
                 Item::Symbol(s) => self.symbol(s),
+                Item::Image(i) => self.image(i),
                 Item::Group(inner) => self.group(inner, false, defs),
             }
         }
@@ -380,6 +381,25 @@ impl Writer {
             " xml:space=\"preserve\">{}</text>",
             escape(&t.text)
         );
+    }
+
+    /// A raster as an embedded PNG (`data:` URL), stretched over its rectangle.
+    fn image(&mut self, i: &ImageItem) {
+        let Some(png) = super::image::png_bytes(i) else {
+            return;
+        };
+        self.out.push_str("<image x=\"");
+        num(&mut self.out, i.rect.x);
+        self.out.push_str("\" y=\"");
+        num(&mut self.out, i.rect.y);
+        self.out.push_str("\" width=\"");
+        num(&mut self.out, i.rect.width);
+        self.out.push_str("\" height=\"");
+        num(&mut self.out, i.rect.height);
+        self.out
+            .push_str("\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64,");
+        self.out.push_str(&super::image::base64(&png));
+        self.out.push_str("\"/>\n");
     }
 
     fn symbol(&mut self, s: &SymbolItem) {

@@ -90,6 +90,8 @@ pub enum Command {
     /// worst X% of the map's areas by polarity); `None` removes it.
     SetOverlay(Option<(String, f64, Option<f64>)>),
     TogglePoints(String),
+    /// Show a point layer's density surface with this bandwidth (metres); `None` hides it.
+    ShowDensity(Option<(String, f64)>),
     /// An analysis result to draw over the map (`None` removes it).
     MapResult(Option<Box<MapResult>>),
     /// The sites of the last siting run, drawn as points.
@@ -204,6 +206,9 @@ pub(super) struct AppState {
     pub meshes: Option<(Option<String>, Job<MapLayer>)>,
     /// The sample project being built (then opened).
     pub sample_job: Option<Job<PathBuf>>,
+    /// A density surface being computed, and the legend of the one shown.
+    pub density_job: Option<Job<crate::ops::kde::DensityImage>>,
+    pub density_legend: Option<LegendBlock>,
 }
 
 impl AppState {
@@ -349,6 +354,8 @@ impl AtlasApp {
                 ctx: None,
                 meshes: None,
                 sample_job: None,
+                density_job: None,
+                density_legend: None,
             },
             panels: Panels::default(),
         };
@@ -454,10 +461,14 @@ impl AtlasApp {
             return;
         }
         // The screen shows every area; the recipe's extent is what the export shows.
-        let screen = MapSpec {
+        // A density layer is drawn from its background job, never computed here.
+        let mut screen = MapSpec {
             extent: Extent::Whole,
             ..self.state.spec.clone()
         };
+        screen
+            .layers
+            .retain(|l| !matches!(l, LayerSpec::Density { .. }));
         match explore_cached(&self.state.ws, &screen, &mut self.state.area_cache) {
             Ok(ex) => {
                 self.state.error = None;
@@ -515,6 +526,7 @@ impl AtlasApp {
             .filter_map(|l| l.legend.clone())
             .collect();
         s.base_legend = s.legend.clone();
+        s.legend.extend(s.density_legend.clone());
         s.base_fills = s.fills.clone();
         if s.map_result
             .as_ref()
@@ -658,6 +670,7 @@ impl AtlasApp {
             Command::SetOutline(g) => self.set_outline(g),
             Command::SetOverlay(o) => self.set_overlay(o),
             Command::TogglePoints(name) => self.toggle_points(name),
+            Command::ShowDensity(request) => self.show_density(request),
             Command::MapResult(r) => self.set_map_result(r.map(|r| *r)),
             // Drawn at the next refresh (the finder shows its status map right after).
             Command::SetSitePoints(points) => self.state.site_points = points,
@@ -881,7 +894,9 @@ impl AtlasApp {
                 // An outline of the indicator's own geography (the plain boundaries drawn
                 // before there was an indicator) would only draw its edges twice.
                 LayerSpec::Outline { geography, .. } => *geography != i.geography,
-                LayerSpec::Points { .. } | LayerSpec::Hatch { .. } => true,
+                LayerSpec::Points { .. } | LayerSpec::Hatch { .. } | LayerSpec::Density { .. } => {
+                    true
+                }
                 _ => false,
             })
             .cloned()

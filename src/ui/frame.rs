@@ -131,6 +131,7 @@ impl AtlasApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_meshes(&ctx);
+        self.poll_density(&ctx);
         self.poll_sample();
         let presenter = self.state.prefs.presenter;
         let chart = self.state.prefs.presenter_chart;

@@ -55,8 +55,28 @@ fn areas_of_row(view: &AppView, row: usize, label: &str) -> Vec<usize> {
 
 /// Paints a legend key: a filled box, a line, a point, or the overlay's outline.
 fn swatch_ui(ui: &mut egui::Ui, entry: &LegendEntry, overlay_block: bool) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
+    let width = if matches!(entry.swatch, Swatch::Ramp { .. }) {
+        90.0
+    } else {
+        18.0
+    };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
     match &entry.swatch {
+        Swatch::Ramp { colours, .. } => {
+            let n = colours.len().max(1) as f32;
+            for (i, c) in colours.iter().enumerate() {
+                let x0 = rect.left() + rect.width() * i as f32 / n;
+                let x1 = rect.left() + rect.width() * (i as f32 + 1.0) / n + 0.5;
+                let slice = egui::Rect::from_x_y_ranges(x0..=x1.min(rect.right()), rect.y_range());
+                ui.painter().rect_filled(slice, 0.0, colour32(*c));
+            }
+            ui.painter().rect_stroke(
+                rect,
+                0.0,
+                egui::Stroke::new(0.5, Color32::from_gray(90)),
+                egui::StrokeKind::Inside,
+            );
+        }
         Swatch::Area {
             fill: crate::render::scene::Fill::Hatch { .. },
             ..
@@ -102,9 +122,17 @@ fn rows_ui(ui: &mut egui::Ui, view: &AppView) -> Vec<Command> {
         for (row, entry) in block.entries.iter().enumerate() {
             ui.horizontal(|ui| {
                 swatch_ui(ui, entry, b > 0);
-                let text = match entry.count {
-                    Some(n) => format!("{} ({n})", entry.label),
-                    None => entry.label.clone(),
+                let text = match (&entry.swatch, entry.count) {
+                    (
+                        Swatch::Ramp {
+                            min_label,
+                            max_label,
+                            ..
+                        },
+                        _,
+                    ) => format!("{min_label} – {max_label} {}", entry.label),
+                    (_, Some(n)) => format!("{} ({n})", entry.label),
+                    (_, None) => entry.label.clone(),
                 };
                 let text = egui::RichText::new(text).small();
                 let clickable = b == 0 && matches!(entry.swatch, Swatch::Area { .. });

@@ -37,6 +37,8 @@ pub struct MapPanel {
     find: super::find_box::FindBox,
     overlay: OverlayState,
     rect: Option<egui::Rect>,
+    /// The bandwidth offered by "Density surface…", metres (0 = not yet set: 500).
+    density_bandwidth_m: f64,
 }
 
 impl MapPanel {
@@ -170,6 +172,21 @@ impl MapPanel {
                 {
                     out.push(Command::TogglePoints(l.name.clone()));
                 }
+                if self.density_bandwidth_m <= 0.0 {
+                    self.density_bandwidth_m = 500.0;
+                }
+                let showing = view
+                    .recipe
+                    .layers
+                    .iter()
+                    .any(|s| matches!(s, LayerSpec::Density { layer, .. } if *layer == l.name));
+                out.extend(density_menu_ui(
+                    ui,
+                    &l.name,
+                    &mut self.density_bandwidth_m,
+                    showing,
+                    false,
+                ));
             }
         });
         out.extend(self.find.ui(ui, view));
@@ -264,4 +281,43 @@ impl MapPanel {
         }
         out
     }
+}
+
+/// The density part of the map menu, for one point layer: bandwidth, show, hide.
+fn density_menu_ui(
+    ui: &mut egui::Ui,
+    layer: &str,
+    bandwidth_m: &mut f64,
+    showing: bool,
+    running: bool,
+) -> Option<Command> {
+    let mut out = None;
+    ui.menu_button(format!("Density surface of {layer}…"), |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Bandwidth (m)");
+            ui.add(
+                egui::DragValue::new(bandwidth_m)
+                    .range(50.0..=20_000.0)
+                    .speed(10.0),
+            );
+        });
+        ui.label(
+            egui::RichText::new("Quartic kernel; density per km², cells a fifth of the bandwidth")
+                .small(),
+        );
+        ui.add_enabled_ui(!running, |ui| {
+            if ui.button("Show density").clicked() {
+                out = Some(Command::ShowDensity(Some((
+                    layer.to_string(),
+                    *bandwidth_m,
+                ))));
+                ui.close();
+            }
+        });
+        if showing && ui.button("Hide density").clicked() {
+            out = Some(Command::ShowDensity(None));
+            ui.close();
+        }
+    });
+    out
 }

@@ -49,12 +49,48 @@ pub struct PointLayer {
     pub colour: Color32,
 }
 
+/// A density surface on the map: its image as a texture stretched over a lattice of points
+/// of its British National Grid box (so it bends with the Mercator map as it should).
+pub struct DensityOverlay {
+    pub texture: egui::TextureHandle,
+    /// Lattice points (Mercator unit coordinates) and their texture coordinates, row by row,
+    /// `side + 1` a row.
+    pub lattice: Vec<([f64; 2], Pos2)>,
+    pub side: usize,
+}
+
+impl DensityOverlay {
+    /// The textured mesh under `projector`.
+    fn mesh(&self, projector: &Projector) -> egui::epaint::Mesh {
+        let mut mesh = egui::epaint::Mesh::with_texture(self.texture.id());
+        for (unit, uv) in &self.lattice {
+            let pos = projector.project(lonlat_pos(*unit)).to_pos2();
+            mesh.vertices.push(egui::epaint::Vertex {
+                pos,
+                uv: *uv,
+                color: Color32::WHITE,
+            });
+        }
+        let n = self.side as u32 + 1;
+        for row in 0..self.side as u32 {
+            for col in 0..self.side as u32 {
+                let a = row * n + col;
+                mesh.add_triangle(a, a + 1, a + n);
+                mesh.add_triangle(a + 1, a + n + 1, a + n);
+            }
+        }
+        mesh
+    }
+}
+
 /// The map's persistent state.
 pub struct MapView {
     memory: MapMemory,
     pub areas: Option<MapLayer>,
     pub outline: Option<MapLayer>,
     pub points: Vec<PointLayer>,
+    /// A point layer's density surface, drawn over the area fills, under the boundaries.
+    pub density: Option<DensityOverlay>,
     /// Areas of the "most deprived X%" overlay (outlined).
     pub overlay: Vec<bool>,
     pub tool: Tool,
@@ -80,6 +116,7 @@ impl Default for MapView {
             areas: None,
             outline: None,
             points: Vec::new(),
+            density: None,
             overlay: Vec::new(),
             tool: Tool::Pan,
             drag_path: Vec::new(),
@@ -163,6 +200,9 @@ impl Plugin for AreasPlugin<'_> {
                 .meshes(layer, &t, screen, self.fills, self.selected, &view.overlay);
         let vertices = fill.vertices.len() + edges.vertices.len();
         painter.add(Shape::Mesh(fill));
+        if let Some(d) = &view.density {
+            painter.add(Shape::mesh(d.mesh(projector)));
+        }
         painter.add(Shape::Mesh(edges));
         if let Some(outline) = &view.outline {
             let ot = transform_for(outline, projector);

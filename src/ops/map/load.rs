@@ -54,6 +54,15 @@ pub(crate) enum LoadedLayer {
         colour: Colour,
         title: String,
     },
+    Density {
+        name: String,
+        grid: Arc<crate::analysis::kde::DensityGrid>,
+        max_per_km2: f64,
+        ramp: Vec<Colour>,
+        /// The coloured grid (RGBA, row 0 at the top), made once for every page.
+        rgba: Arc<Vec<u8>>,
+        title: String,
+    },
     Hatch {
         areas: Arc<Vec<Area>>,
         meta: IndicatorMeta,
@@ -74,7 +83,7 @@ impl LoadedLayer {
             | Self::Clusters { areas, .. }
             | Self::Outline { areas, .. }
             | Self::Hatch { areas, .. } => Some(areas),
-            Self::Points { .. } => None,
+            Self::Points { .. } | Self::Density { .. } => None,
         }
     }
 }
@@ -242,6 +251,20 @@ impl Reader<'_> {
                 of,
                 colour: c,
             } => self.hatch(geography, indicator, period.as_deref(), *percent, *of, c),
+            LayerSpec::Density {
+                layer,
+                bandwidth_m,
+                cell_m,
+                palette,
+                opacity,
+                title,
+            } => self.density(
+                layer,
+                (*bandwidth_m, *cell_m),
+                palette,
+                *opacity,
+                title.as_deref(),
+            ),
         }
     }
 
@@ -333,6 +356,34 @@ impl Reader<'_> {
             size_mm: positive(size_mm, "point size_mm")?,
             colour: colour(c, "point")?,
             title: title.unwrap_or(layer).to_string(),
+        })
+    }
+
+    /// A point layer's density surface, computed and coloured.
+    fn density(
+        &mut self,
+        layer: &str,
+        (bandwidth_m, cell_m): (f64, f64),
+        palette_spec: &PaletteSpec,
+        opacity: f64,
+        title: Option<&str>,
+    ) -> Result<LoadedLayer> {
+        let surface = crate::ops::kde::surface(self.ws, layer, bandwidth_m, cell_m, None)?;
+        let name = palette_spec
+            .name
+            .as_deref()
+            .unwrap_or(symbology::density::DEFAULT_PALETTE);
+        let ramp = symbology::density::ramp(name, palette_spec.reverse)?;
+        let max_per_km2 = surface.max_per_km2();
+        let g = &surface.grid;
+        let rgba = symbology::density::rgba(&g.values, g.cols, g.rows, max_per_km2, &ramp, opacity);
+        Ok(LoadedLayer::Density {
+            name: layer.to_string(),
+            grid: Arc::new(surface.grid),
+            max_per_km2,
+            ramp,
+            rgba: Arc::new(rgba),
+            title: title.map_or_else(|| format!("{layer} density"), str::to_string),
         })
     }
 

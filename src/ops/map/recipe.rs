@@ -79,6 +79,8 @@ pub struct Overrides {
     pub extent: Option<crate::render::spec::Extent>,
     /// Point layers to add, with an optional label field.
     pub points: Vec<(String, Option<String>)>,
+    /// Density surfaces to add: point layer and bandwidth in metres (cells a fifth of it).
+    pub densities: Vec<(String, f64)>,
     /// Hatch the worst X% by an indicator (at the choropleth's geography).
     pub hatch: Option<(String, f64)>,
     /// The hatch indicator is a national rank out of this many (e.g. 32844).
@@ -236,6 +238,32 @@ fn apply_choropleth(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
             of: o.hatch_of,
             colour: "#000000".into(),
         });
+    }
+    for (layer, bandwidth_m) in &o.densities {
+        // Over the filled areas, under the outlines and points.
+        let at = spec
+            .layers
+            .iter()
+            .rposition(|l| {
+                matches!(
+                    l,
+                    LayerSpec::Choropleth { .. }
+                        | LayerSpec::Clusters { .. }
+                        | LayerSpec::Hotspot { .. }
+                )
+            })
+            .map_or(0, |i| i + 1);
+        spec.layers.insert(
+            at,
+            LayerSpec::Density {
+                layer: layer.clone(),
+                bandwidth_m: *bandwidth_m,
+                cell_m: crate::ops::kde::screen_cell_m(*bandwidth_m),
+                palette: PaletteSpec::default(),
+                opacity: 0.85,
+                title: None,
+            },
+        );
     }
     for text in &o.outlines {
         let (geography, labels) = super::extent_text::parse_outline(text)?;

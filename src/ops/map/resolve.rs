@@ -7,8 +7,8 @@ use crate::data::indicator::IndicatorMeta;
 use crate::data::query::Area;
 use crate::error::{Error, Result};
 use crate::render::input::{
-    Features, LegendBlock, LegendEntry, MapInput, PointFeature, PolygonFeature, ResolvedLayer,
-    Swatch,
+    Features, LegendBlock, LegendEntry, MapInput, PointFeature, PolygonFeature, RasterFeature,
+    ResolvedLayer, Swatch,
 };
 use crate::render::scene::{Colour, Fill, Stroke};
 use crate::render::spec::{ClusterScheme, MapSpec, Symbol};
@@ -200,6 +200,14 @@ fn resolve_layer(cx: &PageContext<'_>, index: usize, layer: &LoadedLayer) -> Res
             },
             title,
         ),
+        LoadedLayer::Density {
+            name,
+            grid,
+            max_per_km2,
+            ramp,
+            rgba,
+            title,
+        } => density_layer(index, name, grid, *max_per_km2, ramp, rgba, title),
         LoadedLayer::Hatch {
             areas,
             meta,
@@ -361,6 +369,59 @@ fn points_layer(
     }
 }
 
+/// A density surface: the coloured grid over its box, and a continuous legend from 0 to the
+/// highest density.
+fn density_layer(
+    index: usize,
+    name: &str,
+    grid: &crate::analysis::kde::DensityGrid,
+    max_per_km2: f64,
+    ramp: &[Colour],
+    rgba: &Arc<Vec<u8>>,
+    title: &str,
+) -> ResolvedLayer {
+    let extent_bng = Rect::new(
+        Coord {
+            x: grid.origin_bng[0],
+            y: grid.origin_bng[1],
+        },
+        Coord {
+            x: grid.origin_bng[0] + grid.cols as f64 * grid.cell_m,
+            y: grid.origin_bng[1] + grid.rows as f64 * grid.cell_m,
+        },
+    );
+    let decimals = if max_per_km2 >= 100.0 {
+        0
+    } else if max_per_km2 >= 1.0 {
+        1
+    } else {
+        3
+    };
+    ResolvedLayer {
+        id: format!("{index}-density-{name}"),
+        label: title.to_string(),
+        features: Features::Raster(RasterFeature {
+            extent_bng,
+            width_px: u32::try_from(grid.cols).unwrap_or(0),
+            height_px: u32::try_from(grid.rows).unwrap_or(0),
+            rgba: rgba.clone(),
+        }),
+        labels: false,
+        legend: Some(LegendBlock {
+            title: title.to_string(),
+            entries: vec![LegendEntry {
+                swatch: Swatch::Ramp {
+                    colours: ramp.to_vec(),
+                    min_label: "0".into(),
+                    max_label: symbology::format_value(max_per_km2, decimals),
+                },
+                label: "per km²".into(),
+                count: None,
+            }],
+        }),
+    }
+}
+
 /// A legend block without a title holding one entry.
 fn single_entry(swatch: Swatch, label: String, count: Option<usize>) -> LegendBlock {
     LegendBlock {
@@ -519,6 +580,19 @@ fn extent(loaded: &Loaded, focus: &Focus) -> Result<Rect<f64>> {
                 })
                 .flatten()
                 .map(|(p, _)| Some(Rect::new(p.0, p.0)))
+                .chain(loaded.layers.iter().map(|l| match l {
+                    LoadedLayer::Density { grid, .. } => Some(Rect::new(
+                        Coord {
+                            x: grid.origin_bng[0],
+                            y: grid.origin_bng[1],
+                        },
+                        Coord {
+                            x: grid.origin_bng[0] + grid.cols as f64 * grid.cell_m,
+                            y: grid.origin_bng[1] + grid.rows as f64 * grid.cell_m,
+                        },
+                    )),
+                    _ => None,
+                }))
                 .fold(None, union),
         },
     };

@@ -4,7 +4,9 @@
 use super::furniture::rect_item;
 use crate::render::font::{ascent_descent_mm, text_width_mm, wrap};
 use crate::render::input::{LegendBlock, Swatch};
-use crate::render::scene::{Item, LineItem, PointMm, RectMm, SymbolItem};
+use crate::render::scene::{
+    Anchor, Fill, Item, LineItem, PointMm, RectMm, Stroke, SymbolItem, TextItem,
+};
 
 /// Type sizes and spacing at scale 1 (A4), in points and millimetres.
 const HEADING_PT: f64 = 8.5;
@@ -15,6 +17,10 @@ const GAP_MM: f64 = 1.8;
 const BLOCK_GAP_MM: f64 = 2.5;
 const COLUMN_GAP_MM: f64 = 5.0;
 const MAX_HEADING_MM: f64 = 60.0;
+/// A continuous ramp's bar: width, and the slices it is drawn in.
+const RAMP_W_MM: f64 = 30.0;
+const RAMP_SLICES: usize = 60;
+const TICK_MM: f64 = 0.8;
 
 enum Row<'a> {
     Heading(&'a str),
@@ -72,10 +78,12 @@ pub fn flow(
             y += BLOCK_GAP_MM * scale;
         }
         for (r, row) in rows.iter().enumerate() {
-            let h = if matches!(row, Row::Heading(_)) {
-                heading_h
-            } else {
-                row_h
+            let h = match row {
+                Row::Heading(_) => heading_h,
+                Row::Entry(e) if matches!(e.swatch, Swatch::Ramp { .. }) => {
+                    row_h + (TICK_MM + LABEL_PT * 0.3528 * 1.3) * scale
+                }
+                Row::Entry(_) => row_h,
             };
             // Keep a heading with its first entry.
             let need = if r == 0 && rows.len() > 1 && matches!(row, Row::Heading(_)) {
@@ -94,6 +102,12 @@ pub fn flow(
                     let pos = PointMm::new(x, y + ascent);
                     items.push(super::text(pos, text.clone(), size, true, super::INK));
                     text_width_mm(&text, size, true)
+                }
+                Row::Entry(e) if matches!(e.swatch, Swatch::Ramp { .. }) => {
+                    let ramp_items = ramp(e, PointMm::new(x, y + 0.4 * scale), scale);
+                    let w = ramp_items.1;
+                    items.extend(ramp_items.0);
+                    w
                 }
                 Row::Entry(e) => {
                     let size = LABEL_PT * scale;
@@ -121,9 +135,92 @@ pub fn flow(
     (items, total_w, total_h)
 }
 
+/// A ramp entry at `at` (top left): the bar, ticks and end values under it, and the entry's
+/// label (the unit) right of the bar; the items and their width.
+fn ramp(e: &crate::render::input::LegendEntry, at: PointMm, scale: f64) -> (Vec<Item>, f64) {
+    let Swatch::Ramp {
+        colours,
+        min_label,
+        max_label,
+    } = &e.swatch
+    else {
+        return (Vec::new(), 0.0);
+    };
+    let (bar_w, bar_h) = (RAMP_W_MM * scale, SWATCH_H_MM * scale);
+    let mut items = Vec::new();
+    if let (Some(first), false) = (colours.first(), colours.is_empty()) {
+        let slice_w = bar_w / RAMP_SLICES as f64;
+        for s in 0..RAMP_SLICES {
+            let t = (s as f64 + 0.5) / RAMP_SLICES as f64;
+            let c = colours
+                .get((t * colours.len() as f64) as usize)
+                .unwrap_or(first);
+            // Each slice runs to the bar's end and the next one covers all but its start, so
+            // no anti-aliased seam shows between slices.
+            let r = RectMm {
+                x: at.x + s as f64 * slice_w,
+                y: at.y,
+                width: bar_w - s as f64 * slice_w,
+                height: bar_h,
+            };
+            items.push(rect_item(r, Fill::Solid(*c), None));
+        }
+    }
+    let ink = Stroke::solid(super::INK, 0.2 * scale);
+    let bar = RectMm {
+        x: at.x,
+        y: at.y,
+        width: bar_w,
+        height: bar_h,
+    };
+    items.push(rect_item(bar, Fill::None, Some(ink.clone())));
+    let size = LABEL_PT * scale;
+    let (ascent, descent) = ascent_descent_mm(size);
+    let tick_y = at.y + bar_h;
+    let label_y = tick_y + TICK_MM * scale + ascent;
+    for (x, text, anchor) in [
+        (at.x, min_label, Anchor::Start),
+        (at.x + bar_w, max_label, Anchor::End),
+    ] {
+        items.push(Item::Line(LineItem {
+            points: vec![
+                PointMm::new(x, tick_y),
+                PointMm::new(x, tick_y + TICK_MM * scale),
+            ],
+            stroke: ink.clone(),
+        }));
+        items.push(Item::Text(TextItem {
+            pos: PointMm::new(x, label_y),
+            text: text.clone(),
+            size_pt: size,
+            bold: false,
+            anchor,
+            colour: super::INK,
+            halo: None,
+        }));
+    }
+    let baseline = at.y + bar_h / 2.0 + (ascent - descent) / 2.0;
+    let tx = at.x + bar_w + GAP_MM * scale;
+    items.push(super::text(
+        PointMm::new(tx, baseline),
+        e.label.clone(),
+        size,
+        false,
+        super::INK,
+    ));
+    let ends = text_width_mm(min_label, size, false) + text_width_mm(max_label, size, false);
+    let w = (bar_w + GAP_MM * scale + text_width_mm(&e.label, size, false)).max(ends);
+    (items, w)
+}
+
 fn swatch(s: &Swatch, key: RectMm) -> Item {
     match s {
         Swatch::Area { fill, stroke } => rect_item(key, fill.clone(), stroke.clone()),
+        Swatch::Ramp { colours, .. } => rect_item(
+            key,
+            colours.last().map_or(Fill::None, |c| Fill::Solid(*c)),
+            None,
+        ),
         Swatch::Line(stroke) => Item::Line(LineItem {
             points: vec![
                 PointMm::new(key.x, key.y + key.height / 2.0),

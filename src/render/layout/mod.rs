@@ -17,8 +17,8 @@ use super::RenderError;
 use super::font::{ascent_descent_mm, wrap};
 use super::input::{Features, LegendBlock, MapInput, ResolvedLayer};
 use super::scene::{
-    Anchor, Colour, Fill, Group, Item, PathItem, PointMm, RectMm, Scene, Stroke, SymbolItem,
-    TextItem,
+    Anchor, Colour, Fill, Group, ImageItem, Item, PathItem, PointMm, RectMm, Scene, Stroke,
+    SymbolItem, TextItem,
 };
 use furniture::rect_item;
 use geo::{Area, BoundingRect, InteriorPoint};
@@ -331,6 +331,19 @@ fn map_layer(layer: &ResolvedLayer, p: &Projection) -> Group {
                 }));
             }
         }
+        Features::Raster(r) => {
+            if p.sees(r.extent_bng) {
+                let rect = p.rect_to_page(r.extent_bng);
+                check(rect.x, rect.y, 0.0);
+                check(rect.right(), rect.bottom(), 0.0);
+                g.items.push(Item::Image(ImageItem {
+                    rect,
+                    width_px: r.width_px,
+                    height_px: r.height_px,
+                    rgba: r.rgba.as_ref().clone(),
+                }));
+            }
+        }
     }
     if !inside {
         g.clip = Some(p.frame);
@@ -413,6 +426,7 @@ fn labels_group(
                     }
                 }
             }
+            Features::Raster(_) => {}
         }
     }
     Some((g, dropped))

@@ -4,6 +4,7 @@
 //! Gi* hot/cold spot colours, and a hatch for "the most deprived X%".
 
 pub mod clusters;
+pub mod density;
 pub mod format;
 pub mod palette;
 
