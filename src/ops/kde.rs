@@ -349,7 +349,7 @@ fn save(
         licence: String::new(),
         sensitivity: "public".into(),
         kind: IndicatorKind::Value,
-        multiplier: None,
+        ..Default::default()
     };
     let g = &surface.grid;
     let provenance = serde_json::json!({
