@@ -249,7 +249,7 @@ fn a_recipe_density_layer_draws_in_every_format_with_its_legend() {
     }
     assert_eq!(images, 1);
     assert!(texts.iter().any(|t| t == "per km²"), "{texts:?}");
-    assert!(texts.iter().any(|t| t == "burglary density"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "Burglary: density"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "0"));
 
     for ext in ["png", "svg", "pdf"] {

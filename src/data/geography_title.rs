@@ -133,3 +133,21 @@ pub fn rename(ws: &Workspace, name: &str, title: &str) -> Result<String> {
     }
     Ok(title_of(name, title))
 }
+
+/// A point layer's name as a reader sees it: `burglaries_2018` → "Burglaries 2018" (underscores
+/// as spaces, the first letter in capitals).
+///
+/// ```
+/// use local_atlas::data::geography_title::layer_title;
+/// assert_eq!(layer_title("burglaries_2018"), "Burglaries 2018");
+/// assert_eq!(layer_title("gp_practices"), "Gp practices");
+/// assert_eq!(layer_title(""), "");
+/// ```
+pub fn layer_title(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut c = spaced.trim().chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -237,7 +237,7 @@ pub fn map_spec(req: &KdeRequest) -> MapSpec {
     }
     MapSpec {
         layers,
-        title: format!("{} density", req.layer),
+        title: crate::ops::map::density_title(&req.layer),
         subtitle: format!(
             "Quartic kernel, bandwidth {} m, {} m cells",
             req.bandwidth_m, req.cell_m

@@ -383,7 +383,7 @@ impl Reader<'_> {
             max_per_km2,
             ramp,
             rgba: Arc::new(rgba),
-            title: title.map_or_else(|| format!("{layer} density"), str::to_string),
+            title: title.map_or_else(|| density_title(layer), str::to_string),
         })
     }
 
@@ -544,4 +544,12 @@ pub(crate) fn load(
         reader.loaded.layers.push(loaded);
     }
     Ok(reader.loaded)
+}
+
+/// The legend title of a density surface of a point layer: "Burglaries 2018: density".
+pub(crate) fn density_title(layer: &str) -> String {
+    format!(
+        "{}: density",
+        crate::data::geography_title::layer_title(layer)
+    )
 }

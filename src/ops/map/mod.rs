@@ -7,6 +7,7 @@ pub mod explore;
 pub mod extent_text;
 pub mod hotspot;
 mod load;
+pub(crate) use load::density_title;
 pub mod names;
 pub mod recipe;
 mod resolve;
