@@ -564,3 +564,52 @@ fn maps_charts_and_classify_see_only_the_published_values() {
         c.breaks
     );
 }
+
+/// `stats … --save` of a protected count: the saved z-scores and lags (from which a count
+/// could be worked back) keep the rule and are never exported as numbers; the cluster codes
+/// are shown.
+#[test]
+fn saved_statistics_of_a_protected_count_do_not_give_it_away() {
+    let f = fixture();
+    let w = f.ws.display().to_string();
+    common::cli_ok(&[
+        "stats",
+        &w,
+        "moran",
+        "--geography",
+        "ward17",
+        "--indicator",
+        "admissions",
+        "--permutations",
+        "99",
+        "--save",
+        "--json",
+    ]);
+    common::cli_ok(&[
+        "stats",
+        &w,
+        "lisa",
+        "--geography",
+        "ward17",
+        "--indicator",
+        "admissions",
+        "--permutations",
+        "99",
+        "--save",
+        "--json",
+    ]);
+    for code in ["admissions_std", "admissions_std_lag"] {
+        let (_, rows) = export(&f, "ward17", code, &format!("{code}.csv"), &[]);
+        assert_eq!(rows.len(), f.wards.len());
+        assert!(
+            rows.iter()
+                .all(|r| r["status"] == "suppressed" && r["value"].is_empty()),
+            "{code} exported a number"
+        );
+    }
+    let (_, rows) = export(&f, "ward17", "admissions_lisa_cluster", "clusters.csv", &[]);
+    assert!(
+        rows.iter().any(|r| r["status"] == "ok"),
+        "cluster codes are shown"
+    );
+}

@@ -462,8 +462,16 @@ fn save_series(
         for c in &p.excluded {
             rows.push(row(&code, c, &p.period, None));
         }
+        let kind = series_kind(suffix);
         metas.push(IndicatorMeta {
-            kind: series_kind(suffix),
+            kind,
+            // A z-score, lag or local statistic of a protected count gives the count away:
+            // it keeps the rule (and, having no count of its own, is suppressed in outputs).
+            // Class codes say nothing about the count and are shown.
+            disclosure: match kind {
+                IndicatorKind::Value => analysed.disclosure,
+                _ => Default::default(),
+            },
             theme: analysed.theme.clone(),
             source: analysed.source.clone(),
             licence: analysed.licence.clone(),
