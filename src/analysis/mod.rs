@@ -8,6 +8,7 @@ pub mod data_quality;
 pub mod deprivation_aggregate;
 pub mod error;
 pub mod getis_ord;
+pub mod indicator_stats;
 pub mod kde;
 pub mod lisa;
 pub mod moran;
