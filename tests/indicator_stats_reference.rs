@@ -4,6 +4,8 @@
 //! Fingertips extract (`../shared/data/fingertips/healthdata_2025-02-12_full.csv`, 95% only),
 //! recomputed from count and denominator. Degenerate inputs are swept with proptest.
 
+#![allow(clippy::excessive_precision)] // reference values as published
+
 mod common;
 
 use local_atlas::analysis::indicator_stats::benchmark_comparison::{
@@ -449,7 +451,7 @@ proptest! {
         if let Ok(s) = spatial_empirical_bayes(&events, &base, &nb) {
             prop_assert!(s.iter().flatten().all(|r| r.is_finite()));
         }
-        let d = dsr(&vec![count; 19], &vec![den; 19], &ESP2013, 1e5, Level::P95);
+        let d = dsr(&[count; 19], &[den; 19], &ESP2013, 1e5, Level::P95);
         if let Ok(d) = d {
             prop_assert!(d.estimate.ci.lower.is_finite() && d.estimate.ci.upper.is_finite());
         }

@@ -138,6 +138,7 @@ pub fn dsr(
 }
 
 #[cfg(test)]
+#[allow(clippy::excessive_precision)] // reference values as published
 mod tests {
     use super::*;
 

@@ -116,6 +116,7 @@ pub fn indirectly_standardised_rate(
 }
 
 #[cfg(test)]
+#[allow(clippy::excessive_precision)] // reference values as published
 mod tests {
     use super::*;
     use crate::analysis::indicator_stats::confidence::Method;
