@@ -410,9 +410,10 @@ fn real_fingertips_limits_reproduce_from_count_and_denominator() {
             reproduced >= at_least,
             "{indicator}: only {reproduced} reproduce"
         );
-        // The rows that do not reproduce (241, 247) are all Lancashire districts (E07), which
-        // Fingertips aggregates from GP practices: their published intervals are not the
-        // Wilson interval of the displayed count and denominator.
+        // The rows that do not reproduce (19 of 241, 6 of 247) are all Lancashire districts
+        // (E07): values and lower limits agree, but the published upper limits are 0.0010–
+        // 0.0017 points below Wilson's, so they were not computed from the displayed count
+        // and denominator alone (cause not established).
         assert!(
             failures.iter().all(|r| r.0.starts_with("E07")),
             "{indicator}: {failures:?}"
