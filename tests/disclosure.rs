@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A small linear congruential generator: the same counts on every machine.
 struct Lcg(u64);
@@ -170,22 +170,7 @@ fn export(
     args.extend(extra.iter().map(|s| s.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = common::cli_ok(&args);
-    (report, read_rows(&out))
-}
-
-fn read_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    (report, common::csv_rows(&out))
 }
 
 fn by_code(rows: &[HashMap<String, String>]) -> HashMap<String, HashMap<String, String>> {
@@ -370,7 +355,7 @@ fn disclosure_off_needs_a_reason_writes_the_stored_values_and_is_logged() {
         "{}",
         String::from_utf8_lossy(&out_ok.stderr)
     );
-    let rows = by_code(&read_rows(&out));
+    let rows = by_code(&common::csv_rows(&out));
     assert_eq!(rows[&f.wards[SMALL_WARD]]["value"], "3");
     assert_eq!(rows[&f.wards[SMALL_WARD]]["status"], "ok");
     assert!(!rows.values().next().unwrap().contains_key("suppression"));

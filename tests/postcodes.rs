@@ -5,27 +5,10 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 fn s(p: &Path) -> String {
     p.display().to_string()
-}
-
-/// The NSPL file's rows by column name.
-fn nspl_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
@@ -50,7 +33,7 @@ fn every_nspl_postcode_geocodes_to_its_grid_reference_in_any_spelling() {
     assert_eq!(r["live"], 7597 - 1646);
     assert!(r["replaced"].is_null());
     let ws = local_atlas::ops::Workspace::open(&path).unwrap();
-    let rows = nspl_rows(&file);
+    let rows = common::csv_rows(&file);
     assert_eq!(rows.len(), 7597);
     let mut checked = 0;
     for row in &rows {
@@ -343,7 +326,7 @@ fn terminated_unknown_and_invalid_postcodes_are_flagged_and_counted() {
     local_atlas::ops::Workspace::create(&ws).unwrap();
     let nspl = data.join("postcodes/nspl_nov2021_WN_area_gm_only.csv");
     common::cli_ok(&["import", "postcodes", &s(&ws), &s(&nspl), "--json"]);
-    let rows = nspl_rows(&nspl);
+    let rows = common::csv_rows(&nspl);
     let terminated = rows
         .iter()
         .find(|r| !r["doterm"].is_empty() && !r["oseast1m"].is_empty())

@@ -40,6 +40,18 @@ pub struct DensityGrid {
 }
 
 impl DensityGrid {
+    /// The box the grid covers, in BNG metres.
+    pub fn extent_bng(&self) -> Rect<f64> {
+        let [x, y] = self.origin_bng;
+        Rect::new(
+            geo::Coord { x, y },
+            geo::Coord {
+                x: x + self.cols as f64 * self.cell_m,
+                y: y + self.rows as f64 * self.cell_m,
+            },
+        )
+    }
+
     /// The centre of cell (col, row).
     pub fn cell_centre_bng(&self, col: usize, row: usize) -> [f64; 2] {
         [

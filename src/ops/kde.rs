@@ -137,18 +137,7 @@ pub fn geography_extent(ws: &Workspace, geography: &str) -> Result<Rect<f64>> {
 }
 
 fn bounds(rects: impl Iterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
-    rects.reduce(|a, b| {
-        Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )
-    })
+    rects.fold(None, |acc, r| crate::ops::map::union_rect(acc, Some(r)))
 }
 
 /// The density surface of point layer `layer` over `extent_bng`, or (when `None`) over the

@@ -121,3 +121,19 @@ pub fn cli_sample(dir: &Path) -> PathBuf {
     );
     dir.join("greater-manchester.gpkg")
 }
+
+/// A CSV file's rows, each as column name → cell.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).expect("read CSV");
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}

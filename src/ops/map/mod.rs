@@ -11,6 +11,7 @@ pub(crate) use load::density_title;
 pub mod names;
 pub mod recipe;
 mod resolve;
+pub(crate) use resolve::union as union_rect;
 
 use crate::data::Workspace;
 use crate::data::query;

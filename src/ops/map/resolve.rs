@@ -380,16 +380,7 @@ fn density_layer(
     rgba: &Arc<Vec<u8>>,
     title: &str,
 ) -> ResolvedLayer {
-    let extent_bng = Rect::new(
-        Coord {
-            x: grid.origin_bng[0],
-            y: grid.origin_bng[1],
-        },
-        Coord {
-            x: grid.origin_bng[0] + grid.cols as f64 * grid.cell_m,
-            y: grid.origin_bng[1] + grid.rows as f64 * grid.cell_m,
-        },
-    );
+    let extent_bng = grid.extent_bng();
     let decimals = if max_per_km2 >= 100.0 {
         0
     } else if max_per_km2 >= 1.0 {
@@ -542,7 +533,8 @@ fn geography_name(loaded: &Loaded, areas: &std::sync::Arc<Vec<Area>>) -> String 
         .unwrap_or_default()
 }
 
-fn union(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
+/// The box holding both boxes (either alone when the other is `None`).
+pub(crate) fn union(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
     match (a, b) {
         (Some(a), Some(b)) => Some(Rect::new(
             Coord {
@@ -581,16 +573,7 @@ fn extent(loaded: &Loaded, focus: &Focus) -> Result<Rect<f64>> {
                 .flatten()
                 .map(|(p, _)| Some(Rect::new(p.0, p.0)))
                 .chain(loaded.layers.iter().map(|l| match l {
-                    LoadedLayer::Density { grid, .. } => Some(Rect::new(
-                        Coord {
-                            x: grid.origin_bng[0],
-                            y: grid.origin_bng[1],
-                        },
-                        Coord {
-                            x: grid.origin_bng[0] + grid.cols as f64 * grid.cell_m,
-                            y: grid.origin_bng[1] + grid.rows as f64 * grid.cell_m,
-                        },
-                    )),
+                    LoadedLayer::Density { grid, .. } => Some(grid.extent_bng()),
                     _ => None,
                 }))
                 .fold(None, union),
