@@ -579,4 +579,12 @@ fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
             .iter()
             .any(|l| matches!(l, LayerSpec::Density { layer, .. } if layer == "burglary"))
     );
+    // The areas' layer stays first (the classification panel and the hover card read it): the
+    // surface goes above it, not in its place.
+    let layers = &h.state().recipe().layers;
+    assert!(
+        matches!(layers.first(), Some(LayerSpec::Choropleth { .. })),
+        "{layers:?}"
+    );
+    assert!(h.query_by_label_contains("A cluster map").is_none());
 }

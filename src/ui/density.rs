@@ -53,7 +53,10 @@ impl AtlasApp {
         let s = &mut self.state;
         match done.and_then(|image| overlay(ctx, &image).map(|o| (image, o))) {
             Ok((image, overlay)) => {
-                s.spec.layers.insert(0, image.spec.clone());
+                // Above the areas' fills (the recipe's first layer, which the panels read as
+                // the map's indicator), under the outlines and points that follow it.
+                let at = s.spec.layers.len().min(1);
+                s.spec.layers.insert(at, image.spec.clone());
                 s.density_legend = Some(image.legend.clone());
                 s.status = format!(
                     "Density of {}: quartic kernel, bandwidth {} m, {} m cells",
