@@ -566,11 +566,11 @@ fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
     ]);
     let mut h = harness(&ws);
     settle(&mut h);
-    h.get_by_label("Density surface of burglary…").click();
+    h.get_by_label("Density surface of Burglary…").click();
     settle(&mut h);
     h.get_by_role_and_label(Role::Button, "Show density")
         .click();
-    wait_for(&mut h, "Density of burglary", 60);
+    wait_for(&mut h, "Density of Burglary", 60);
     wait_for(&mut h, "per km²", 10);
     assert!(
         h.state()

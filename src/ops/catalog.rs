@@ -76,3 +76,8 @@ pub fn card_history(ws: &Workspace, indicator: &str) -> Result<CardHistory> {
         last_import: query::last_import(ws, indicator)?,
     })
 }
+
+/// A point layer's name as the app shows it (`burglaries_2018` → "Burglaries 2018").
+pub fn layer_title(name: &str) -> String {
+    crate::data::geography_title::layer_title(name)
+}

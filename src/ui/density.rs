@@ -33,7 +33,7 @@ impl AtlasApp {
             s.error = Some("the map is not ready yet".into());
             return;
         };
-        let name = layer.clone();
+        let name = crate::ops::catalog::layer_title(&layer);
         match Job::on_workspace("density", &ctx, &s.ws, move |ws, feedback| {
             density_image(ws, &layer, bandwidth_m, feedback)
         }) {
@@ -60,7 +60,9 @@ impl AtlasApp {
                 s.density_legend = Some(image.legend.clone());
                 s.status = format!(
                     "Density of {}: quartic kernel, bandwidth {} m, {} m cells",
-                    image.layer, image.bandwidth_m, image.cell_m
+                    crate::ops::catalog::layer_title(&image.layer),
+                    image.bandwidth_m,
+                    image.cell_m
                 );
                 self.panels.map.map.density = Some(overlay);
                 self.rebuild_legend();

@@ -3,6 +3,7 @@
 
 use super::app::{AppView, Command};
 use super::map_view::{MapView, Tool};
+use crate::ops::catalog;
 use crate::render::spec::LayerSpec;
 
 /// The overlay menu's settings.
@@ -167,7 +168,10 @@ impl MapPanel {
                     .iter()
                     .any(|s| matches!(s, LayerSpec::Points { layer, .. } if *layer == l.name));
                 if ui
-                    .checkbox(&mut on, format!("{} ({})", l.name, l.features))
+                    .checkbox(
+                        &mut on,
+                        format!("{} ({})", catalog::layer_title(&l.name), l.features),
+                    )
                     .changed()
                 {
                     out.push(Command::TogglePoints(l.name.clone()));
@@ -292,32 +296,37 @@ fn density_menu_ui(
     running: bool,
 ) -> Option<Command> {
     let mut out = None;
-    ui.menu_button(format!("Density surface of {layer}…"), |ui| {
-        ui.horizontal(|ui| {
-            ui.label("Bandwidth (m)");
-            ui.add(
-                egui::DragValue::new(bandwidth_m)
-                    .range(50.0..=20_000.0)
-                    .speed(10.0),
-            );
-        });
-        ui.label(
-            egui::RichText::new("Quartic kernel; density per km², cells a fifth of the bandwidth")
+    ui.menu_button(
+        format!("Density surface of {}…", catalog::layer_title(layer)),
+        |ui| {
+            ui.horizontal(|ui| {
+                ui.label("Bandwidth (m)");
+                ui.add(
+                    egui::DragValue::new(bandwidth_m)
+                        .range(50.0..=20_000.0)
+                        .speed(10.0),
+                );
+            });
+            ui.label(
+                egui::RichText::new(
+                    "Quartic kernel; density per km², cells a fifth of the bandwidth",
+                )
                 .small(),
-        );
-        ui.add_enabled_ui(!running, |ui| {
-            if ui.button("Show density").clicked() {
-                out = Some(Command::ShowDensity(Some((
-                    layer.to_string(),
-                    *bandwidth_m,
-                ))));
+            );
+            ui.add_enabled_ui(!running, |ui| {
+                if ui.button("Show density").clicked() {
+                    out = Some(Command::ShowDensity(Some((
+                        layer.to_string(),
+                        *bandwidth_m,
+                    ))));
+                    ui.close();
+                }
+            });
+            if showing && ui.button("Hide density").clicked() {
+                out = Some(Command::ShowDensity(None));
                 ui.close();
             }
-        });
-        if showing && ui.button("Hide density").clicked() {
-            out = Some(Command::ShowDensity(None));
-            ui.close();
-        }
-    });
+        },
+    );
     out
 }
