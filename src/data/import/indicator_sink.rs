@@ -369,8 +369,8 @@ impl<'a, 't> Sink<'a, 't> {
             .map(|r| r.area_code.clone())
             .collect();
         let rep = &mut self.report;
-        rep.benchmark_values = self.bench_rows.len();
-        rep.benchmarks = codes.into_iter().collect();
+        rep.more.benchmark_values = self.bench_rows.len();
+        rep.more.benchmarks = codes.into_iter().collect();
         Ok(())
     }
 

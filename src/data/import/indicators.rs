@@ -108,6 +108,14 @@ pub struct IndicatorReport {
     /// The data-quality warnings ([`super::quality`]): areas without a value, outliers,
     /// unusual changes, values outside their interval, codes that look mistyped.
     pub warnings: Vec<quality::QualityWarning>,
+    /// Benchmark areas and breakdowns (boxed: the report is moved around by value).
+    #[serde(flatten)]
+    pub more: Box<BenchmarkReport>,
+}
+
+/// The part of an import's report about benchmark areas and breakdowns.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BenchmarkReport {
     /// Values stored for benchmark areas (no boundary: England, a region, `--benchmark-codes`)
     /// and those areas' codes.
     pub benchmark_values: usize,
@@ -138,7 +146,7 @@ enum Form {
     Long {
         cols: LongColumns,
         units: HashMap<String, String>,
-        plan: Option<BreakdownPlan>,
+        plan: Option<Box<BreakdownPlan>>,
     },
     Wide(WideColumns),
 }
@@ -174,7 +182,8 @@ pub fn import_indicators_with(
             code_col,
             cols.period,
             opts.breakdown,
-        )?;
+        )?
+        .map(Box::new);
         // The file's own metadata (Fingertips: title, polarity, value type) for indicators
         // the metadata file does not describe; like defaults, it never replaces an existing
         // indicator's.
@@ -202,10 +211,13 @@ pub fn import_indicators_with(
             Form::Wide(w) => w.skipped.clone(),
             Form::Long { .. } => Vec::new(),
         },
-        ambiguous_indicators: match &form {
-            Form::Long { plan: Some(p), .. } => p.ambiguous.clone(),
-            _ => Vec::new(),
-        },
+        more: Box::new(BenchmarkReport {
+            ambiguous_indicators: match &form {
+                Form::Long { plan: Some(p), .. } => p.ambiguous.clone(),
+                _ => Vec::new(),
+            },
+            ..BenchmarkReport::default()
+        }),
         ..IndicatorReport::default()
     };
     let code_name = stream.columns.column_name(code_col);
@@ -323,7 +335,7 @@ fn stream_rows(
         match record_rows(&stream, form, opts, &mut rows, fixes) {
             Ok(Some(w)) => sink.outside_ci(w),
             Ok(None) if rows.is_empty() && matches!(form, Form::Long { .. }) => {
-                sink.report.breakdown_rows_skipped += 1;
+                sink.report.more.breakdown_rows_skipped += 1;
                 continue;
             }
             Ok(None) => {}
