@@ -104,6 +104,16 @@ pub struct IndicatorArgs {
     /// auto (UTF-8, else Windows-1252), utf-8 or windows-1252.
     #[arg(long, default_value = "auto")]
     pub encoding: TextEncoding,
+    /// Area codes whose rows are stored as benchmark areas (comma-separated), beside the
+    /// well-known ones recognised anyway: the UK's countries (E92000001 …) and England's
+    /// regions (E12000001–E12000009).
+    #[arg(long, value_delimiter = ',')]
+    pub benchmark_codes: Vec<String>,
+    /// A file with breakdown columns (sex, age, category_type, category; Fingertips):
+    /// headline (one row per indicator, area and period) or all (the others under codes
+    /// suffixed with their breakdown).
+    #[arg(long, default_value = "headline")]
+    pub breakdown: import::Breakdown,
     #[command(flatten)]
     pub outcome: Outcome,
 }
@@ -219,6 +229,8 @@ impl IndicatorArgs {
             fix_codes,
             strict,
             encoding,
+            benchmark_codes,
+            breakdown,
             outcome,
         } = self;
         source.planned(
@@ -233,6 +245,8 @@ impl IndicatorArgs {
                 fix_codes,
                 strict,
                 encoding,
+                benchmark_codes,
+                breakdown,
                 ..ImportRequest::new(FileKind::Indicators, file, geography)
             },
             outcome,

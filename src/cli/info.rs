@@ -46,6 +46,17 @@ fn text(info: &WorkspaceInfo) -> String {
     for r in &info.recipes {
         s.push_str(&format!("  {r}\n"));
     }
+    if !info.benchmarks.is_empty() {
+        s.push_str("\nbenchmarks (no boundaries; `compare --benchmark CODE`):\n");
+        for b in &info.benchmarks {
+            s.push_str(&format!(
+                "  {:<16} {:>7} values  {}\n",
+                b.code,
+                b.values,
+                b.name.as_deref().unwrap_or("")
+            ));
+        }
+    }
     if let Some(p) = &info.postcodes {
         s.push_str(&format!(
             "\npostcodes: {} ({}, {} postcodes)\n",

@@ -11,6 +11,7 @@ mod bench;
 mod bench_national;
 mod check;
 mod classify;
+mod compare;
 mod deprivation;
 mod export_data;
 mod find;
@@ -90,6 +91,9 @@ pub enum Command {
     Weights(weights::Args),
     /// Spatial statistics: global Moran's I, local Moran (LISA) or Getis-Ord Gi*.
     Stats(stats::Args),
+    /// Compare each area with a benchmark (England, a region, or its parent) by Fingertips'
+    /// rules: better, similar, worse (or lower, higher) from confidence intervals.
+    Compare(compare::Args),
     /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
     Index(index::Args),
     /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
@@ -129,6 +133,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Kde(a) => kde::run(a),
         Command::Weights(a) => weights::run(a),
         Command::Stats(a) => stats::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Index(a) => index::run(a),
         Command::DeprivationAggregate(a) => deprivation::run(a),
         Command::Site(a) => site::run(a),

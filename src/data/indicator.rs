@@ -28,13 +28,15 @@ impl Polarity {
             .replace(['-', ' '], "_")
             .as_str()
         {
-            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" => {
+            "higher_is_better" | "higher_better" | "high" | "rag_high_is_good" | "high_is_good" => {
                 Some(Self::HigherIsBetter)
             }
-            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" => {
+            "lower_is_better" | "lower_better" | "low" | "rag_low_is_good" | "low_is_good" => {
                 Some(Self::LowerIsBetter)
             }
-            "neutral" | "" | "none" | "bob" => Some(Self::Neutral),
+            "neutral" | "" | "none" | "bob" | "no_judgement" | "not_applicable" => {
+                Some(Self::Neutral)
+            }
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The data layer: the only place that touches SQLite, files, CSV parsing and CRS transforms.
 
 pub mod area_values;
+pub mod benchmark;
 pub mod cost_matrix;
 pub mod crs;
 pub mod dbf_header;

@@ -50,6 +50,9 @@ pub struct WorkspaceInfo {
     /// The postcode lookup imported (`import postcodes`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postcodes: Option<PostcodeRelease>,
+    /// The benchmark areas with values (England, regions; `data::benchmark`), which have no
+    /// boundaries and are not among `indicators`' geographies.
+    pub benchmarks: Vec<super::benchmark::BenchmarkInfo>,
 }
 
 /// The postcode lookup a workspace holds, as its import recorded it (read from `atlas_meta`,
@@ -137,6 +140,7 @@ pub fn info(ws: &Workspace) -> Result<WorkspaceInfo> {
             .map(|r| r.name)
             .collect(),
         postcodes: postcode_release(ws)?,
+        benchmarks: super::benchmark::benchmarks(ws)?,
     })
 }
 
@@ -159,10 +163,14 @@ pub fn geographies(ws: &Workspace) -> Result<Vec<GeographyInfo>> {
         .collect()
 }
 
-/// Indicators with the geographies and periods they have values for, by theme then code.
+/// Indicators with the geographies and periods they have values for, by theme then code
+/// (benchmark areas' values, which no map can draw, are left out: [`info`] lists them).
 pub fn indicators(ws: &Workspace) -> Result<Vec<IndicatorInfo>> {
     let mut by_code: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for (indicator, geography, period) in series(ws)? {
+        if geography == super::benchmark::BENCHMARK_GEOGRAPHY {
+            continue;
+        }
         by_code
             .entry(indicator)
             .or_default()

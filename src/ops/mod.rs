@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod check;
 pub mod child_process;
 pub mod classify;
+pub mod compare;
 pub mod coords;
 pub mod deprivation;
 pub mod disclosure;

@@ -102,6 +102,12 @@ pub fn import_boundaries_with(
 }
 
 fn ensure_new_geography(ws: &Workspace, name: &str) -> Result<()> {
+    if name.eq_ignore_ascii_case(crate::data::benchmark::BENCHMARK_GEOGRAPHY) {
+        return Err(Error::Invalid(format!(
+            "'{name}' is reserved for benchmark areas (England, regions), which have no \
+             boundaries; choose another --geography name"
+        )));
+    }
     let exists: bool = ws.conn().query_row(
         "SELECT EXISTS(SELECT 1 FROM atlas_geographies WHERE name = ?1) \
          OR EXISTS(SELECT 1 FROM sqlite_master WHERE name = ?1)",

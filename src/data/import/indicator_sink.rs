@@ -6,6 +6,7 @@
 
 use super::indicators::{IndicatorOptions, IndicatorReport};
 use super::metadata;
+use crate::data::benchmark;
 use crate::data::indicator::{IndicatorMeta, Status, ValueRow};
 use crate::data::value_batch::{BATCH, BatchWriter, NewValue};
 use crate::data::value_store::{self, ValueWriter};
@@ -77,6 +78,12 @@ pub(crate) struct Sink<'a, 't> {
     unmatched_keys: HashMap<(String, String, String), u64>,
     /// Codes looked at as mistyped (`fix_codes`) and the area each was taken for.
     mistyped: HashMap<String, Option<usize>>,
+    /// Rows of benchmark areas (England, a region, `--benchmark-codes`): few, kept in memory
+    /// and written at the end under the benchmark pseudo-geography; their keys, to find a
+    /// second value.
+    bench_rows: Vec<ValueRow>,
+    bench_keys: HashSet<(String, String, String)>,
+    bench_codes: HashSet<String>,
     pub report: IndicatorReport,
 }
 
@@ -127,6 +134,14 @@ impl<'a, 't> Sink<'a, 't> {
             unmatched: BTreeSet::new(),
             unmatched_keys: HashMap::new(),
             mistyped: HashMap::new(),
+            bench_rows: Vec::new(),
+            bench_keys: HashSet::new(),
+            bench_codes: opts
+                .benchmark_codes
+                .iter()
+                .map(|c| c.trim().to_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect(),
             report,
         })
     }
@@ -138,7 +153,7 @@ impl<'a, 't> Sink<'a, 't> {
             Some(&k) => k,
             None => match self.fixed_slot(r) {
                 Some(k) => k,
-                None => return self.add_unmatched(r),
+                None => return self.add_benchmark_or_unmatched(r),
             },
         };
         let series = match &self.last {
@@ -290,6 +305,73 @@ impl<'a, 't> Sink<'a, 't> {
         if self.report.outside_ci_examples.len() < EXAMPLES {
             self.report.outside_ci_examples.push(warning);
         }
+    }
+
+    /// A row whose code matches no boundary: kept as a benchmark area's when its code is a
+    /// well-known benchmark code or one of `--benchmark-codes`, else unmatched.
+    fn add_benchmark_or_unmatched(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {
+        let code = r.area_code.trim().to_uppercase();
+        if !(benchmark::is_well_known(&code) || self.bench_codes.contains(&code)) {
+            return self.add_unmatched(r);
+        }
+        let key = (r.indicator.clone(), code.clone(), r.period.clone());
+        if !self.bench_keys.insert(key) {
+            return Err(SinkError::Duplicate(Box::new(DuplicateAt {
+                row: r.clone(),
+            })));
+        }
+        self.indicator(&r.indicator)?;
+        if !self.periods.contains(&r.period) {
+            self.periods.insert(r.period.clone());
+        }
+        let mut row = r.clone();
+        row.area_code = code;
+        self.bench_rows.push(row);
+        Ok(())
+    }
+
+    /// Writes the benchmark rows (call after the last row, before [`Sink::finish`]): a series
+    /// of a benchmark area that already has values is refused, or replaced with --replace.
+    pub fn write_benchmarks(&mut self) -> Result<()> {
+        if self.bench_rows.is_empty() {
+            return Ok(());
+        }
+        let geo = benchmark::BENCHMARK_GEOGRAPHY;
+        let writer = ValueWriter::new(self.tx, geo)?;
+        let series: BTreeSet<(String, String)> = self
+            .bench_rows
+            .iter()
+            .map(|r| (r.indicator.clone(), r.period.clone()))
+            .collect();
+        for (indicator, period) in &series {
+            let Some(id) = writer.known_series(indicator, period) else {
+                continue;
+            };
+            if value_store::series_has_values(self.tx, id)? {
+                if !self.opts.replace {
+                    let existing = value_store::series_len(self.tx, id)?;
+                    return Err(Error::Invalid(format!(
+                        "{}: the workspace already has {existing} benchmark value(s) of {} in \
+                         period {}; pass --replace to replace them",
+                        self.path.display(),
+                        excerpt(indicator),
+                        excerpt(period)
+                    )));
+                }
+                value_store::delete_series(self.tx, indicator, geo, period)?;
+            }
+        }
+        drop(writer);
+        value_store::insert_values(self.tx, geo, &self.bench_rows)?;
+        let codes: BTreeSet<String> = self
+            .bench_rows
+            .iter()
+            .map(|r| r.area_code.clone())
+            .collect();
+        let rep = &mut self.report;
+        rep.more.benchmark_values = self.bench_rows.len();
+        rep.more.benchmarks = codes.into_iter().collect();
+        Ok(())
     }
 
     fn add_unmatched(&mut self, r: &ValueRow) -> std::result::Result<(), SinkError> {

@@ -6,6 +6,7 @@
 //! or a killed process leaves the workspace as it was (the transaction is rolled back, by
 //! SQLite's journal when the process died).
 
+use super::breakdown::{Breakdown, BreakdownPlan, Keep};
 use super::csv_stream::CsvStream;
 use super::csv_text::TextEncoding;
 use super::indicator_rows::{
@@ -53,6 +54,11 @@ pub struct IndicatorOptions {
     /// The statistical checks of each series written (outliers, unusual changes), given by
     /// `ops`; none: only the areas without a value are looked for.
     pub review: Option<quality::SeriesReview>,
+    /// Codes whose rows are stored as benchmark areas (beside the well-known ones: the UK's
+    /// countries and England's regions, `data::benchmark::WELL_KNOWN`).
+    pub benchmark_codes: Vec<String>,
+    /// Which rows of a file with breakdown columns (sex, age, category) are imported.
+    pub breakdown: Breakdown,
 }
 
 /// What an import did.
@@ -102,6 +108,23 @@ pub struct IndicatorReport {
     /// The data-quality warnings ([`super::quality`]): areas without a value, outliers,
     /// unusual changes, values outside their interval, codes that look mistyped.
     pub warnings: Vec<quality::QualityWarning>,
+    /// Benchmark areas and breakdowns (boxed: the report is moved around by value).
+    #[serde(flatten)]
+    pub more: Box<BenchmarkReport>,
+}
+
+/// The part of an import's report about benchmark areas and breakdowns.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BenchmarkReport {
+    /// Values stored for benchmark areas (no boundary: England, a region, `--benchmark-codes`)
+    /// and those areas' codes.
+    pub benchmark_values: usize,
+    pub benchmarks: Vec<String>,
+    /// Rows of a file with breakdown columns left out: not the headline breakdown (with
+    /// `--breakdown headline`) or of an indicator in `ambiguous_indicators`.
+    pub breakdown_rows_skipped: usize,
+    /// Indicators skipped because their chosen rows give two values for one area and period.
+    pub ambiguous_indicators: Vec<String>,
 }
 
 /// Reads, checks and stores an indicator CSV in one transaction.
@@ -123,6 +146,7 @@ enum Form {
     Long {
         cols: LongColumns,
         units: HashMap<String, String>,
+        plan: Option<Box<BreakdownPlan>>,
     },
     Wide(WideColumns),
 }
@@ -151,6 +175,23 @@ pub fn import_indicators_with(
         titles_from_headers(&stream, &w, opts, &mut sidecar, &mut explicit);
         Form::Wide(w)
     } else {
+        let cols = long_columns(&stream.columns, code_col, opts)?;
+        let plan = BreakdownPlan::read(
+            &stream,
+            cols.indicator,
+            code_col,
+            cols.period,
+            opts.breakdown,
+        )?
+        .map(Box::new);
+        // The file's own metadata (Fingertips: title, polarity, value type) for indicators
+        // the metadata file does not describe; like defaults, it never replaces an existing
+        // indicator's.
+        if let Some(p) = &plan {
+            for (code, m) in &p.meta {
+                sidecar.entry(code.clone()).or_insert_with(|| m.clone());
+            }
+        }
         let units = sidecar
             .iter()
             .map(|(code, m)| (code.clone(), m.unit.clone()))
@@ -159,10 +200,7 @@ pub fn import_indicators_with(
             sidecar.insert(m.code.clone(), m.clone());
             explicit.insert(m.code.clone());
         }
-        Form::Long {
-            cols: long_columns(&stream.columns, code_col, opts)?,
-            units,
-        }
+        Form::Long { cols, units, plan }
     };
     let report = IndicatorReport {
         file: stream.columns.file.clone(),
@@ -173,6 +211,13 @@ pub fn import_indicators_with(
             Form::Wide(w) => w.skipped.clone(),
             Form::Long { .. } => Vec::new(),
         },
+        more: Box::new(BenchmarkReport {
+            ambiguous_indicators: match &form {
+                Form::Long { plan: Some(p), .. } => p.ambiguous.clone(),
+                _ => Vec::new(),
+            },
+            ..BenchmarkReport::default()
+        }),
         ..IndicatorReport::default()
     };
     let code_name = stream.columns.column_name(code_col);
@@ -189,6 +234,9 @@ pub fn import_indicators_with(
             ranges: &ranges,
         };
         let (sha, problems) = stream_rows(stream, &read, &mut sink, run)?;
+        if problems.is_empty() {
+            sink.write_benchmarks()?;
+        }
         let written = sink.written_series();
         let finished = sink.finish(&code_name);
         if !problems.is_empty() {
@@ -286,6 +334,10 @@ fn stream_rows(
         run.step_stream(n, read, total)?;
         match record_rows(&stream, form, opts, &mut rows, fixes) {
             Ok(Some(w)) => sink.outside_ci(w),
+            Ok(None) if rows.is_empty() && matches!(form, Form::Long { .. }) => {
+                sink.report.more.breakdown_rows_skipped += 1;
+                continue;
+            }
             Ok(None) => {}
             Err(e) => {
                 problems.note(e)?;
@@ -363,13 +415,21 @@ fn record_rows(
     fixes: &ValueFixes,
 ) -> Result<Option<String>> {
     match form {
-        Form::Long { cols, units } => {
+        Form::Long { cols, units, plan } => {
+            let keep = plan.as_ref().map(|p| p.keep(stream));
+            if matches!(keep, Some(Keep::Skip)) {
+                rows.clear();
+                return Ok(None);
+            }
             if rows.len() != 1 {
                 rows.clear();
                 rows.push(ValueRow::computed("", "", "", None));
             }
             let r = &mut rows[0];
             long_row(stream, cols, opts, r, fixes)?;
+            if let Some(Keep::As(code)) = keep {
+                r.indicator = code;
+            }
             let proportion = match cols.value_type {
                 Some(c) => is_proportion(&stream.cell(c)),
                 None => units.get(&r.indicator).is_some_and(|u| is_proportion(u)),

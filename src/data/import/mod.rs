@@ -3,6 +3,7 @@
 //! error nothing is written and the workspace file is unchanged.
 
 pub mod boundaries;
+pub mod breakdown;
 pub mod code_suggestion;
 pub mod csv_headers;
 pub mod csv_stream;

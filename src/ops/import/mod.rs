@@ -8,6 +8,7 @@ mod report;
 mod request;
 
 pub use crate::data::crs::Crs;
+pub use crate::data::import::breakdown::Breakdown;
 pub use crate::data::import::csv_text::TextEncoding;
 pub use crate::data::import::preview::{FileKind, FilePreview, preview};
 pub use crate::data::indicator::IndicatorMeta;

@@ -70,6 +70,12 @@ pub struct ImportRequest {
     pub strict: bool,
     /// Indicators: replace values already stored for the same indicator, geography and period.
     pub replace: bool,
+    /// Indicators: codes whose rows are stored as benchmark areas (beside the well-known ones).
+    #[serde(default)]
+    pub benchmark_codes: Vec<String>,
+    /// Indicators: which rows of a file with breakdown columns (sex, age, category) are kept.
+    #[serde(default)]
+    pub breakdown: crate::data::import::breakdown::Breakdown,
 }
 
 /// The postcode column of a point file that has no coordinate columns (a pharmacy list), if
@@ -127,6 +133,8 @@ impl ImportRequest {
             fix_codes: false,
             strict: false,
             replace: false,
+            benchmark_codes: Vec::new(),
+            breakdown: Default::default(),
         }
     }
 
@@ -172,6 +180,8 @@ impl ImportRequest {
             allow_unmatched: self.allow_unmatched,
             replace: self.replace,
             encoding: self.encoding,
+            benchmark_codes: self.benchmark_codes.clone(),
+            breakdown: self.breakdown,
         }
     }
 
