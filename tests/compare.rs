@@ -149,11 +149,6 @@ fn fingertips_extract_imports_with_england_as_a_benchmark_and_compares_by_its_ow
         "lad16",
         "--json",
     ]);
-    let rep = if rep.get("report").is_some() {
-        &rep["report"]
-    } else {
-        &rep
-    };
     assert_eq!(rep["benchmarks"], serde_json::json!(["E92000001"]), "{rep}");
     assert!(rep["benchmark_values"].as_u64().unwrap() > 100, "{rep}");
     assert_eq!(rep["matched"], 10, "{rep}");
@@ -425,11 +420,6 @@ fn parent_benchmark_pools_the_children_and_compares_by_polarity() {
         "X99000001",
         "--json",
     ]);
-    let rep = if rep.get("report").is_some() {
-        &rep["report"]
-    } else {
-        &rep
-    };
     assert_eq!(rep["benchmarks"], serde_json::json!(["X99000001"]), "{rep}");
     assert_eq!(rep["benchmark_values"], 1);
     cli_ok(&["check", s(&ws), "--json"]);
