@@ -158,7 +158,7 @@ pub fn surface(
     let extent = match extent_bng {
         Some(r) => r,
         None => {
-            let b = bounds(points.iter().map(|p| Rect::new(Coord { x: p[0], y: p[1] }, Coord { x: p[0], y: p[1] })))
+            let b = bounds(points.iter().map(|&p| Rect::new(p, p)))
                 .ok_or_else(|| {
                     Error::Invalid(format!(
                         "point layer '{layer}' has no points: import some with `local-atlas import points`"

@@ -289,15 +289,9 @@ pub fn compare_spc_proportion(
 /// assert!((type7_percentile(&[1.0, 2.0, 4.0, 7.0, 11.0], 0.3).unwrap() - 2.4).abs() < 1e-12);
 /// ```
 pub fn type7_percentile(sorted: &[f64], fraction: f64) -> Option<f64> {
-    if sorted.is_empty() || !(0.0..=1.0).contains(&fraction) {
-        return None;
-    }
-    let h = (sorted.len() - 1) as f64 * fraction;
-    let k = h.floor() as usize;
-    if k + 1 >= sorted.len() {
-        return Some(sorted[sorted.len() - 1]);
-    }
-    Some(sorted[k] + (h - k as f64) * (sorted[k + 1] - sorted[k]))
+    // Type 7 is numpy's default linear interpolation, which the classifier already has.
+    (!sorted.is_empty() && (0.0..=1.0).contains(&fraction))
+        .then(|| crate::analysis::classify::percentile_sorted(sorted, fraction * 100.0))
 }
 
 /// The bounds of `groups` quantile groups (5 for quintiles, 4 for quartiles): min, the type-7
