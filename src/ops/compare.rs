@@ -8,11 +8,8 @@
 //!   when more than one has a count and a denominator; its 95%/99.8% limits from the pooled
 //!   count and denominator by the value type's method (Wilson for proportions, Byar's, or
 //!   exact Poisson under 10 events, for crude rates).
-//! - The multiplier (100 for a percentage, 100 000 for a rate per 100 000) is not stored by a
-//!   Fingertips extract: it is read off the values as the power of ten nearest to the median
-//!   of value ÷ (count ÷ denominator).
-//! - The value type is the indicator's unit (a Fingertips import stores `value_type` there):
-//!   a proportion ("Proportion", "%") or a crude rate ("Crude rate"); 99.8% limits (for
+//! - The value type and multiplier are `ops::value_type`'s: a proportion or a crude rate can
+//!   have its limits recomputed from count and denominator; 99.8% limits (for
 //!   `ci99_8`, `ci95_99_8`) are computed from count and denominator for those two only, since
 //!   a file gives 95% limits; standardised rates get none and are not compared at 99.8%.
 //! - Polarity is the indicator's (`higher_is_better` / `lower_is_better`; neutral is
@@ -24,14 +21,14 @@
 use crate::analysis::indicator_stats::benchmark_comparison::{
     self as rules, NotComparedReason, Outcome, Polarity as Pol,
 };
-use crate::analysis::indicator_stats::confidence::{Ci, Level, poisson_limits, wilson};
+use crate::analysis::indicator_stats::confidence::{Ci, Level, ValueType};
 use crate::data::Workspace;
 use crate::data::benchmark;
-use crate::data::import::value_checks::is_proportion;
 use crate::data::indicator::Polarity;
 use crate::data::parent_maps::parent_maps;
 use crate::data::query::{self, StoredValue};
 use crate::error::{Error, Result};
+use crate::ops::value_type::{self, limits_from_count};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -184,65 +181,6 @@ pub struct CompareResult {
     pub counts: BTreeMap<String, usize>,
 }
 
-/// The value type as far as limits can be computed from count and denominator.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Proportion,
-    CrudeRate,
-    Other,
-}
-
-fn kind_of(unit: &str) -> Kind {
-    let u = unit.trim().to_ascii_lowercase();
-    if is_proportion(&u) {
-        Kind::Proportion
-    } else if u == "crude rate" || u == "rate" {
-        Kind::CrudeRate
-    } else {
-        Kind::Other
-    }
-}
-
-/// The power of ten nearest the median of value ÷ (count ÷ denominator).
-fn multiplier(values: &[&StoredValue]) -> Option<f64> {
-    let mut k: Vec<f64> = values
-        .iter()
-        .filter_map(|v| {
-            let (x, c, d) = (v.value?, v.numerator?, v.denominator?);
-            (c > 0.0 && d > 0.0 && x > 0.0).then(|| x / (c / d))
-        })
-        .filter(|k| k.is_finite() && *k > 0.0)
-        .collect();
-    if k.is_empty() {
-        return None;
-    }
-    k.sort_by(f64::total_cmp);
-    let m = k[k.len() / 2];
-    Some(10f64.powi(m.log10().round() as i32))
-}
-
-/// Limits at `level` from a count and denominator, scaled by the multiplier.
-fn computed_ci(kind: Kind, count: f64, denom: f64, mult: f64, level: Level) -> Option<Ci> {
-    if !(count.is_finite() && denom.is_finite() && denom > 0.0 && count >= 0.0) {
-        return None;
-    }
-    let ci = match kind {
-        Kind::Proportion => wilson(count, denom, level).ok()?,
-        Kind::CrudeRate => {
-            let (c, _) = poisson_limits(count, level).ok()?;
-            Ci {
-                lower: c.lower / denom,
-                upper: c.upper / denom,
-            }
-        }
-        Kind::Other => return None,
-    };
-    Some(Ci {
-        lower: ci.lower * mult,
-        upper: ci.upper * mult,
-    })
-}
-
 fn ci(lower: Option<f64>, upper: Option<f64>) -> Option<Ci> {
     Some(Ci {
         lower: lower?,
@@ -290,10 +228,10 @@ pub fn compare(ws: &Workspace, req: &CompareRequest) -> Result<CompareResult> {
     let meta = query::indicator_meta(ws, &req.indicator)?;
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
     let values = query::values(ws, &req.indicator, &req.geography, &period)?;
-    let kind = kind_of(&meta.unit);
+    let kind = value_type::value_type(&meta);
     let polarity = pol(meta.polarity);
     let refs: Vec<&StoredValue> = values.iter().collect();
-    let mult = multiplier(&refs);
+    let mult = value_type::multiplier(refs.iter().copied());
     // Per area: the benchmark it is compared with.
     let (bench, per_area): (Benchmark, Vec<Option<BenchmarkValue>>) = match &req.benchmark {
         _ if matches!(
@@ -411,7 +349,7 @@ fn compare_one(
     v: &StoredValue,
     b: Option<&BenchmarkValue>,
     method: CompareMethod,
-    kind: Kind,
+    kind: Option<ValueType>,
     mult: Option<f64>,
     polarity: Pol,
 ) -> Outcome {
@@ -423,8 +361,8 @@ fn compare_one(
     };
     let ci95 = ci(v.lower_ci, v.upper_ci);
     let ci998 = || {
-        computed_ci(
-            kind,
+        limits_from_count(
+            kind?,
             v.numerator.unwrap_or(f64::NAN),
             v.denominator.unwrap_or(f64::NAN),
             mult?,
@@ -442,7 +380,7 @@ fn compare_one(
             rules::compare_ci_overlap(ci95, ci(b.lower_ci, b.upper_ci), polarity)
         }
         CompareMethod::Spc => {
-            if kind != Kind::Proportion {
+            if kind != Some(ValueType::Proportion) {
                 return Outcome::NotCompared(NotComparedReason::Invalid(
                     "SPC limits are for proportions only".into(),
                 ));
@@ -517,7 +455,7 @@ fn parent_benchmarks(
     req: &CompareRequest,
     values: &[StoredValue],
     parent: &str,
-    kind: Kind,
+    kind: Option<ValueType>,
     mult: Option<f64>,
 ) -> Result<PerArea> {
     let maps = parent_maps(ws, &req.geography)?;
@@ -570,7 +508,7 @@ fn parent_benchmarks(
                 .fold((0.0, 0.0), |(x, n), (c, d)| (x + c, n + d));
             value
                 .and(mult)
-                .and_then(|m| computed_ci(kind, c, d, m, level))
+                .and_then(|m| limits_from_count(kind?, c, d, m, level))
         };
         let c95 = pooled(Level::P95);
         parents.insert(
@@ -630,19 +568,5 @@ mod tests {
             Ok(BenchmarkSpec::Area("E92000001".into()))
         );
         assert!("parent:".parse::<BenchmarkSpec>().is_err());
-    }
-
-    #[test]
-    fn multiplier_is_read_off_the_values() {
-        let v = StoredValue {
-            area_code: "A".into(),
-            value: Some(8.36),
-            numerator: Some(20340.0),
-            denominator: Some(243308.0),
-            lower_ci: None,
-            upper_ci: None,
-            status: crate::data::indicator::Status::Ok,
-        };
-        assert_eq!(multiplier(&[&v]), Some(100.0));
     }
 }

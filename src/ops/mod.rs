@@ -36,6 +36,7 @@ pub mod series;
 pub mod site;
 pub mod stats;
 pub mod synthetic_files;
+pub mod value_type;
 pub mod view_box;
 pub mod weights;
 
