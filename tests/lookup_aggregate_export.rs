@@ -223,13 +223,15 @@ fn export_csv_and_geojson_round_trip() {
             "denominator",
             "lower_ci",
             "upper_ci",
+            "lower_ci_99_8",
+            "upper_ci_99_8",
             "status"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let bolton = rows.iter().find(|r| &r[0] == "E01004766").unwrap();
     assert_eq!(
-        (&bolton[1], &bolton[4], &bolton[9]),
+        (&bolton[1], &bolton[4], &bolton[11]),
         ("Bolton 005A", "30.687", "ok")
     );
     // GeoJSON in WGS 84, re-imported: same areas within a millimetre after BNG→WGS84→BNG.

@@ -52,6 +52,31 @@ pub const SITE_STATUS: [ResultCode; 5] = [
     rc(0, "no_demand", "no demand"),
 ];
 
+/// Each area's comparison with a benchmark (`compare --save`), in legend order: good to bad,
+/// then higher/lower (no judgement), then not compared. The keys are `compare --json`'s
+/// `result` values.
+pub const COMPARISON: [ResultCode; 8] = [
+    rc(2, "best", "Best"),
+    rc(1, "better", "Better"),
+    rc(0, "similar", "Similar"),
+    rc(-1, "worse", "Worse"),
+    rc(-2, "worst", "Worst"),
+    rc(11, "higher", "Higher"),
+    rc(10, "lower", "Lower"),
+    rc(9, "not_compared", "Not compared"),
+];
+
+/// The row of [`COMPARISON`] whose key is a `compare` result (`better`, `not_compared`…).
+///
+/// ```
+/// use local_atlas::analysis::result_codes::comparison;
+/// assert_eq!(comparison("worse").unwrap().code, -1);
+/// assert!(comparison("nonsense").is_none());
+/// ```
+pub fn comparison(key: &str) -> Option<ResultCode> {
+    COMPARISON.iter().copied().find(|r| r.key == key)
+}
+
 /// The status of one area after siting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteStatus {

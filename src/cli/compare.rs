@@ -7,6 +7,7 @@ use local_atlas::ops::Workspace;
 use local_atlas::ops::compare::{
     self, BenchmarkSpec, CompareMethod, CompareRequest, CompareResult,
 };
+use local_atlas::ops::compare_save;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -21,6 +22,10 @@ pub struct Args {
     /// ci95, ci99_8, ci95_99_8, overlap, quintiles, quartiles or spc.
     #[arg(long, default_value = "ci95")]
     pub method: CompareMethod,
+    /// Save the results as an indicator of kind comparison (`<indicator>_vs_<benchmark>_
+    /// <method>`), which maps with Fingertips' colours.
+    #[arg(long)]
+    pub save: bool,
     #[command(flatten)]
     pub json: JsonArg,
 }
@@ -34,7 +39,10 @@ pub fn run(a: Args) -> Result<()> {
         benchmark: a.benchmark,
         method: a.method,
     };
-    let r = compare::compare(&ws, &req)?;
+    let mut r = compare::compare(&ws, &req)?;
+    if a.save {
+        r.saved = Some(compare_save::save(&ws, &r)?);
+    }
     a.json.emit(&r, || text(&r))
 }
 
@@ -79,6 +87,9 @@ fn text(r: &CompareResult) -> String {
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         ));
+    }
+    if let Some(code) = &r.saved {
+        s.push_str(&format!("\nsaved as indicator {code} (kind comparison)\n"));
     }
     s
 }

@@ -13,6 +13,7 @@ mod check;
 mod classify;
 mod compare;
 mod deprivation;
+mod derive;
 mod export_data;
 mod find;
 mod geocode;
@@ -94,6 +95,9 @@ pub enum Command {
     /// Compare each area with a benchmark (England, a region, or its parent) by Fingertips'
     /// rules: better, similar, worse (or lower, higher) from confidence intervals.
     Compare(compare::Args),
+    /// Derive a proportion, crude rate, DSR or ISR from stored counts and denominators, with
+    /// 95% and 99.8% confidence limits.
+    Derive(derive::Args),
     /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
     Index(index::Args),
     /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
@@ -134,6 +138,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Weights(a) => weights::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Derive(a) => derive::run(a),
         Command::Index(a) => index::run(a),
         Command::DeprivationAggregate(a) => deprivation::run(a),
         Command::Site(a) => site::run(a),

@@ -17,21 +17,34 @@ pub fn save_indicators(
     rows: &[ValueRow],
     provenance: &str,
 ) -> Result<()> {
-    let combos: BTreeSet<(&str, &str)> = rows
-        .iter()
-        .map(|r| (r.indicator.as_str(), r.period.as_str()))
-        .collect();
+    save_indicators_at(ws, &[(geography, rows)], metas, provenance)
+}
+
+/// [`save_indicators`] for rows at several geographies (e.g. districts and their benchmark
+/// areas), all in one transaction.
+pub fn save_indicators_at(
+    ws: &Workspace,
+    at: &[(&str, &[ValueRow])],
+    metas: &[IndicatorMeta],
+    provenance: &str,
+) -> Result<()> {
     ws.write(|tx| {
         upsert(tx, metas, true, provenance)?;
-        for (indicator, period) in &combos {
-            delete_series(tx, indicator, geography, period)?;
+        for (geography, rows) in at {
+            let combos: BTreeSet<(&str, &str)> = rows
+                .iter()
+                .map(|r| (r.indicator.as_str(), r.period.as_str()))
+                .collect();
+            for (indicator, period) in &combos {
+                delete_series(tx, indicator, geography, period)?;
+            }
+            insert_values(tx, geography, rows)?;
+            tx.execute(
+                "INSERT INTO atlas_import_log (kind, target, at, file, rows, sha256, detail) \
+                 VALUES ('derived', ?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'), '', ?2, '', ?3)",
+                (geography, rows.len() as i64, provenance),
+            )?;
         }
-        insert_values(tx, geography, rows)?;
-        tx.execute(
-            "INSERT INTO atlas_import_log (kind, target, at, file, rows, sha256, detail) \
-             VALUES ('derived', ?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'), '', ?2, '', ?3)",
-            (geography, rows.len() as i64, provenance),
-        )?;
         Ok(())
     })
 }

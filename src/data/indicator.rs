@@ -58,6 +58,9 @@ pub enum IndicatorKind {
     GistarClass,
     /// Per-area siting status (`site --save`).
     SiteStatus,
+    /// Each area's comparison with a benchmark (`compare --save`), coded as
+    /// `analysis::result_codes::COMPARISON`.
+    Comparison,
 }
 
 impl IndicatorKind {
@@ -68,6 +71,7 @@ impl IndicatorKind {
             IndicatorKind::LisaCluster => "lisa_cluster",
             IndicatorKind::GistarClass => "gistar_class",
             IndicatorKind::SiteStatus => "site_status",
+            IndicatorKind::Comparison => "comparison",
         }
     }
     /// The kind stored as `s` (unknown text reads as a plain value).
@@ -76,6 +80,7 @@ impl IndicatorKind {
             IndicatorKind::LisaCluster,
             IndicatorKind::GistarClass,
             IndicatorKind::SiteStatus,
+            IndicatorKind::Comparison,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -165,6 +170,17 @@ pub struct IndicatorMeta {
     /// The rule that protects its small counts in every output (metadata `disclosure`).
     #[serde(default, skip_serializing_if = "Disclosure::is_none")]
     pub disclosure: Disclosure,
+    /// What its values are for the statistics: `proportion`, `crude_rate`, `dsr`, `isr` or
+    /// `mean` (`None` = read from the unit, where a Fingertips import puts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+    /// value = count ÷ denominator × this (100 for a percentage, 100 000 for a rate per
+    /// 100 000); `None` = read off the values. Not the display multiplier above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_multiplier: Option<f64>,
+    /// How its confidence limits were computed (`None` = as imported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_method: Option<String>,
 }
 
 impl IndicatorMeta {
@@ -260,6 +276,10 @@ pub struct ValueRow {
     pub denominator: Option<f64>,
     pub lower_ci: Option<f64>,
     pub upper_ci: Option<f64>,
+    /// The 99.8% limits (computed by `derive`, or read from a file's `lower_ci_99_8`,
+    /// `upper_ci_99_8` columns).
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
     pub status: Status,
     pub line: u64,
 }
@@ -282,6 +302,8 @@ impl ValueRow {
             denominator: None,
             lower_ci: None,
             upper_ci: None,
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
             line: 0,
         }
     }
@@ -298,6 +320,7 @@ mod tests {
             IndicatorKind::LisaCluster,
             IndicatorKind::GistarClass,
             IndicatorKind::SiteStatus,
+            IndicatorKind::Comparison,
         ] {
             assert_eq!(IndicatorKind::parse(k.as_str()), k);
         }

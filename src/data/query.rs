@@ -92,6 +92,9 @@ pub struct StoredValue {
     pub denominator: Option<f64>,
     pub lower_ci: Option<f64>,
     pub upper_ci: Option<f64>,
+    /// The 99.8% limits, where stored (`derive`).
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
     pub status: Status,
 }
 
@@ -247,7 +250,7 @@ pub fn layers(ws: &Workspace) -> Result<Vec<LayerInfo>> {
 pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
     ws.conn()
         .query_row(
-            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind, multiplier, min_value, max_value, disclosure FROM atlas_indicators WHERE code = ?1",
+            "SELECT code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, kind, multiplier, min_value, max_value, disclosure, value_type, value_multiplier, ci_method FROM atlas_indicators WHERE code = ?1",
             [code],
             |r| {
                 Ok(IndicatorMeta {
@@ -266,6 +269,9 @@ pub fn indicator_meta(ws: &Workspace, code: &str) -> Result<IndicatorMeta> {
                     min: r.get(12)?,
                     max: r.get(13)?,
                     disclosure: Disclosure::parse(&r.get::<_, String>(14)?).unwrap_or_default(),
+                    value_type: r.get(15)?,
+                    value_multiplier: r.get(16)?,
+                    ci_method: r.get(17)?,
                 })
             },
         )
@@ -333,7 +339,8 @@ pub fn values(
     period: &str,
 ) -> Result<Vec<StoredValue>> {
     let mut stmt = ws.conn().prepare_cached(
-        "SELECT a.code, v.value, v.numerator, v.denominator, v.lower_ci, v.upper_ci, v.status \
+        "SELECT a.code, v.value, v.numerator, v.denominator, v.lower_ci, v.upper_ci, v.status, \
+         v.lower_ci_99_8, v.upper_ci_99_8 \
          FROM atlas_series s JOIN atlas_series_values v ON v.series = s.id \
          JOIN atlas_areas a ON a.id = v.area \
          WHERE s.indicator = ?1 AND s.geography = ?2 AND s.period = ?3 ORDER BY a.code",
@@ -348,6 +355,8 @@ pub fn values(
                 denominator: r.get(3)?,
                 lower_ci: r.get(4)?,
                 upper_ci: r.get(5)?,
+                lower_ci_99_8: r.get(7)?,
+                upper_ci_99_8: r.get(8)?,
                 status,
             })
         })?

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_7_DISPLAY_NAMES,
     MIGRATION_8_POSTCODES,
     MIGRATION_9_QUALITY_AND_DISCLOSURE,
+    MIGRATION_10_INDICATOR_STATISTICS,
 ];
 
 /// The schema version this build writes.
@@ -79,6 +80,10 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
     &[
         Marker::Column("atlas_indicators", "disclosure"),
         Marker::Table("atlas_disclosure_log"),
+    ],
+    &[
+        Marker::Column("atlas_indicators", "ci_method"),
+        Marker::Column("atlas_series_values", "lower_ci_99_8"),
     ],
 ];
 
@@ -365,6 +370,58 @@ CREATE TABLE atlas_disclosure_log (
   reason TEXT NOT NULL
 );
 "#;
+
+/// What the statistics commands need to know of an indicator and its values (issue 17):
+/// its value type (`proportion`, `crude_rate`, `dsr`, `isr`, `mean`; NULL = read from the
+/// unit, as a Fingertips import stores it there), the multiplier between a value and
+/// count ÷ denominator (`value_multiplier`: 100 for a percentage, 100 000 for a rate per
+/// 100 000; NULL = read off the values), how its limits were computed (`ci_method`, e.g.
+/// "Wilson score (95% and 99.8%)"; NULL = as imported), the 99.8% limits of each value beside
+/// the 95% ones, and the `comparison` kind (`compare --save`: areas coded by their result).
+///
+/// The new kind widens `atlas_indicators.kind`'s CHECK, which SQLite cannot alter in place,
+/// so the table is rebuilt (its rows and ids kept); `Workspace` turns foreign keys off around
+/// the migration's transaction and checks them before it commits.
+const MIGRATION_10_INDICATOR_STATISTICS: &str = r#"
+CREATE TABLE atlas_indicators_v10 (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  theme TEXT NOT NULL REFERENCES atlas_themes(name),
+  definition TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '',
+  decimals INTEGER NOT NULL DEFAULT 1,
+  polarity TEXT NOT NULL DEFAULT 'neutral'
+    CHECK (polarity IN ('higher_is_better','lower_is_better','neutral')),
+  source TEXT NOT NULL DEFAULT '',
+  licence TEXT NOT NULL DEFAULT '',
+  sensitivity TEXT NOT NULL DEFAULT 'public',
+  provenance TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL DEFAULT 'value'
+    CHECK (kind IN ('value','lisa_cluster','gistar_class','site_status','comparison')),
+  multiplier REAL,
+  min_value REAL,
+  max_value REAL,
+  disclosure TEXT NOT NULL DEFAULT 'none'
+    CHECK (disclosure IN ('none','suppress_1_5','suppress_1_7_round_5')),
+  value_type TEXT CHECK (value_type IN ('proportion','crude_rate','dsr','isr','mean')),
+  value_multiplier REAL,
+  ci_method TEXT
+);
+INSERT INTO atlas_indicators_v10 (id, code, title, theme, definition, unit, decimals, polarity,
+  source, licence, sensitivity, provenance, kind, multiplier, min_value, max_value, disclosure)
+SELECT id, code, title, theme, definition, unit, decimals, polarity, source, licence,
+  sensitivity, provenance, kind, multiplier, min_value, max_value, disclosure
+FROM atlas_indicators;
+DROP TABLE atlas_indicators;
+ALTER TABLE atlas_indicators_v10 RENAME TO atlas_indicators;
+ALTER TABLE atlas_series_values ADD COLUMN lower_ci_99_8 REAL;
+ALTER TABLE atlas_series_values ADD COLUMN upper_ci_99_8 REAL;
+"#;
+
+/// The first version whose migration rebuilds a table other tables refer to, so foreign keys
+/// must be off while it runs (SQLite cannot turn them off inside a transaction).
+pub const FIRST_REBUILDING_MIGRATION: i64 = 10;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use super::indicator::Status;
 use crate::error::Result;
 use rusqlite::Transaction;
 
-/// Values per multi-row insert (8 parameters each: 1,024 parameters, well under SQLite's
+/// Values per multi-row insert (10 parameters each: 1,280 parameters, well under SQLite's
 /// 32,766).
 pub const BATCH: usize = 128;
 
@@ -25,6 +25,9 @@ pub struct NewValue {
     pub denominator: Option<f64>,
     pub lower_ci: Option<f64>,
     pub upper_ci: Option<f64>,
+    /// The 99.8% limits (what `derive` computes; an import leaves them empty).
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
     pub status: Status,
 }
 
@@ -35,8 +38,11 @@ pub struct BatchWriter<'t> {
 }
 
 const COLUMNS: &str = "INSERT INTO atlas_series_values \
-     (series, area, value, numerator, denominator, lower_ci, upper_ci, status) VALUES ";
-const PLACEHOLDERS: &str = "(?, ?, ?, ?, ?, ?, ?, ?)";
+     (series, area, value, numerator, denominator, lower_ci, upper_ci, status, lower_ci_99_8, \
+     upper_ci_99_8) VALUES ";
+const PLACEHOLDERS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// Parameters per value.
+const PER_VALUE: usize = 10;
 
 fn is_duplicate(e: &rusqlite::Error) -> bool {
     is_primary_key_violation(e)
@@ -62,7 +68,7 @@ impl<'t> BatchWriter<'t> {
     pub fn insert(&mut self, values: &[NewValue]) -> Result<Option<usize>> {
         if values.len() == BATCH {
             for (i, v) in values.iter().enumerate() {
-                bind(&mut self.many, i * 8, v)?;
+                bind(&mut self.many, i * PER_VALUE, v)?;
             }
             match self.many.raw_execute() {
                 Ok(_) => return Ok(None),
@@ -90,7 +96,9 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, at: usize, v: &NewValue) -> rusqlite
     stmt.raw_bind_parameter(at + 5, v.denominator)?;
     stmt.raw_bind_parameter(at + 6, v.lower_ci)?;
     stmt.raw_bind_parameter(at + 7, v.upper_ci)?;
-    stmt.raw_bind_parameter(at + 8, v.status.code())
+    stmt.raw_bind_parameter(at + 8, v.status.code())?;
+    stmt.raw_bind_parameter(at + 9, v.lower_ci_99_8)?;
+    stmt.raw_bind_parameter(at + 10, v.upper_ci_99_8)
 }
 
 #[cfg(test)]
@@ -110,6 +118,8 @@ mod tests {
             denominator: None,
             lower_ci: None,
             upper_ci: None,
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
             status: Status::Ok,
         }
     }

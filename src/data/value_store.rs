@@ -142,6 +142,8 @@ pub fn insert_values(tx: &Transaction<'_>, geography: &str, rows: &[ValueRow]) -
                     denominator: r.denominator,
                     lower_ci: r.lower_ci,
                     upper_ci: r.upper_ci,
+                    lower_ci_99_8: r.lower_ci_99_8,
+                    upper_ci_99_8: r.upper_ci_99_8,
                     status: r.status,
                 })
             })

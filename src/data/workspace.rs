@@ -2,7 +2,8 @@
 //! migrated forward in a transaction, refused when it comes from a newer Local Atlas.
 
 use super::schema::{
-    GPKG_APPLICATION_ID, GPKG_USER_VERSION, MIGRATIONS, REQUIRED_TABLES, SCHEMA_VERSION,
+    FIRST_REBUILDING_MIGRATION, GPKG_APPLICATION_ID, GPKG_USER_VERSION, MIGRATIONS,
+    REQUIRED_TABLES, SCHEMA_VERSION,
 };
 use super::sqlite_error::{translate, translate_error};
 use super::workspace_check;
@@ -138,8 +139,7 @@ impl Workspace {
         harden(&conn).map_err(|e| translate(path, e))?;
         let version = check_tables(&conn, path).map_err(|e| translate_error(path, e))?;
         if version < SCHEMA_VERSION {
-            let tx = conn.transaction().map_err(|e| translate(path, e))?;
-            migrate(&tx, version, SCHEMA_VERSION).map_err(|e| {
+            upgrade(&mut conn, version).map_err(|e| {
                 ws_err(format!(
                     "could not be upgraded from schema version {version} to {SCHEMA_VERSION} \
                      ({}); nothing was changed: run `local-atlas check` on it, or restore it \
@@ -147,7 +147,6 @@ impl Workspace {
                     translate_error(path, e)
                 ))
             })?;
-            tx.commit().map_err(|e| translate(path, e))?;
             compact(&conn);
         }
         Ok(Self {
@@ -262,6 +261,37 @@ fn schema_version(conn: &Connection) -> Result<i64> {
         )
         .optional()?;
     Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
+}
+
+/// Migrates an existing workspace from `version` to [`SCHEMA_VERSION`] in one transaction.
+/// A migration that rebuilds a referenced table runs with foreign keys off (they cannot be
+/// switched inside a transaction); they are checked before the commit and switched back on
+/// whatever happens.
+fn upgrade(conn: &mut Connection, version: i64) -> Result<()> {
+    let rebuilds = version < FIRST_REBUILDING_MIGRATION;
+    if rebuilds {
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    }
+    let done = (|| -> Result<()> {
+        let tx = conn.transaction()?;
+        migrate(&tx, version, SCHEMA_VERSION)?;
+        if rebuilds {
+            let broken: Option<String> = tx
+                .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                .optional()?;
+            if let Some(table) = broken {
+                return Err(Error::Invalid(format!(
+                    "table {table} refers to rows that are not there"
+                )));
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    if rebuilds {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    }
+    done
 }
 
 fn migrate(tx: &Transaction<'_>, from: i64, to: i64) -> Result<()> {

@@ -166,6 +166,8 @@ fn to_row(indicator: &str, period: &str, g: GroupValue) -> ValueRow {
         denominator: None,
         lower_ci: None,
         upper_ci: None,
+        lower_ci_99_8: None,
+        upper_ci_99_8: None,
         line: 0,
     }
 }

@@ -242,5 +242,6 @@ fn classes(kind: IndicatorKind) -> Option<&'static [ResultCode]> {
         IndicatorKind::LisaCluster => Some(&result_codes::LISA_CLUSTER),
         IndicatorKind::GistarClass => Some(&result_codes::GISTAR_CLASS),
         IndicatorKind::SiteStatus => Some(&result_codes::SITE_STATUS),
+        IndicatorKind::Comparison => Some(&result_codes::COMPARISON),
     }
 }

@@ -179,6 +179,9 @@ pub struct CompareResult {
     pub areas: Vec<AreaComparison>,
     /// Count of each result, e.g. {"similar": 6, "worse": 4}.
     pub counts: BTreeMap<String, usize>,
+    /// `--save`: the code of the comparison indicator written (`ops::compare_save`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved: Option<String>,
 }
 
 fn ci(lower: Option<f64>, upper: Option<f64>) -> Option<Ci> {
@@ -231,7 +234,7 @@ pub fn compare(ws: &Workspace, req: &CompareRequest) -> Result<CompareResult> {
     let kind = value_type::value_type(&meta);
     let polarity = pol(meta.polarity);
     let refs: Vec<&StoredValue> = values.iter().collect();
-    let mult = value_type::multiplier(refs.iter().copied());
+    let mult = value_type::multiplier_of(&meta, refs.iter().copied());
     // Per area: the benchmark it is compared with.
     let (bench, per_area): (Benchmark, Vec<Option<BenchmarkValue>>) = match &req.benchmark {
         _ if matches!(
@@ -313,10 +316,13 @@ pub fn compare(ws: &Workspace, req: &CompareRequest) -> Result<CompareResult> {
         method: req.method,
         polarity: meta.polarity,
         multiplier: mult,
-        value_type: meta.unit.clone(),
+        value_type: kind
+            .map(|k| value_type::value_type_text(k).to_string())
+            .unwrap_or_else(|| meta.unit.clone()),
         benchmark: bench,
         areas,
         counts,
+        saved: None,
     })
 }
 
@@ -360,7 +366,11 @@ fn compare_one(
         return Outcome::NotCompared(NotComparedReason::NoBenchmark);
     };
     let ci95 = ci(v.lower_ci, v.upper_ci);
+    // Stored 99.8% limits (`derive`) first; else from count and denominator.
     let ci998 = || {
+        if let Some(c) = ci(v.lower_ci_99_8, v.upper_ci_99_8) {
+            return Some(c);
+        }
         limits_from_count(
             kind?,
             v.numerator.unwrap_or(f64::NAN),

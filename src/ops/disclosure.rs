@@ -283,6 +283,9 @@ fn publish(
         denominator: shown.denominator,
         lower_ci: shown.lower_ci,
         upper_ci: shown.upper_ci,
+        // The 99.8% limits go where the 95% ones go (withheld with the count).
+        lower_ci_99_8: v.lower_ci_99_8.filter(|_| shown.lower_ci.is_some()),
+        upper_ci_99_8: v.upper_ci_99_8.filter(|_| shown.upper_ci.is_some()),
         status: if matches!(state, CellState::Withheld(_)) {
             Status::Suppressed
         } else {

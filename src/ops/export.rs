@@ -1,6 +1,10 @@
 //! `export-data`: one indicator at one geography and period, as CSV or as GeoJSON (RFC 7946,
 //! WGS 84 longitude/latitude) with the boundaries.
 //!
+//! `lower_ci`, `upper_ci` are the 95% limits; `lower_ci_99_8`, `upper_ci_99_8` the 99.8% ones,
+//! as stored (`derive`) or, for proportions and crude rates, computed from the count and the
+//! denominator (`ops::value_type::fill_99_8`).
+//!
 //! Under the indicator's disclosure rule ([`crate::ops::disclosure`]) a withheld value is
 //! written with status `suppressed` and empty value, numerator and confidence limits, and a
 //! column (property) `suppression` says why: `primary`, `secondary` (withheld so a primary one
@@ -57,7 +61,7 @@ pub struct ExportReport {
     pub secondary: usize,
 }
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 12] = [
     "area_code",
     "area_name",
     "indicator",
@@ -67,6 +71,8 @@ const COLUMNS: [&str; 10] = [
     "denominator",
     "lower_ci",
     "upper_ci",
+    "lower_ci_99_8",
+    "upper_ci_99_8",
     "status",
 ];
 
@@ -98,8 +104,9 @@ pub fn run(ws: &Workspace, req: &ExportRequest, feedback: &dyn Feedback) -> Resu
     };
     let ruled = req.disclosure_off.is_none() && !disclosure::rule_of(&meta).is_none();
     let reasons = ruled.then_some(&protected.reasons);
-    let values: HashMap<String, StoredValue> = protected
-        .values
+    let mut published = protected.values.clone();
+    crate::ops::value_type::fill_99_8(&meta, &mut published);
+    let values: HashMap<String, StoredValue> = published
         .iter()
         .map(|v| (v.area_code.clone(), v.clone()))
         .collect();
@@ -192,6 +199,8 @@ fn write_csv(out: &mut dyn std::io::Write, t: &Table<'_>, raw: bool) -> Result<(
             fmt(v.and_then(|v| v.denominator)),
             fmt(v.and_then(|v| v.lower_ci)),
             fmt(v.and_then(|v| v.upper_ci)),
+            fmt(v.and_then(|v| v.lower_ci_99_8)),
+            fmt(v.and_then(|v| v.upper_ci_99_8)),
             text(status),
         ];
         if let Some(reasons) = t.reasons {
@@ -219,6 +228,8 @@ fn write_geojson(out: &mut dyn std::io::Write, t: &Table<'_>) -> Result<()> {
             "denominator": v.and_then(|v| v.denominator),
             "lower_ci": v.and_then(|v| v.lower_ci),
             "upper_ci": v.and_then(|v| v.upper_ci),
+            "lower_ci_99_8": v.and_then(|v| v.lower_ci_99_8),
+            "upper_ci_99_8": v.and_then(|v| v.upper_ci_99_8),
             "status": v.map(|v| v.status.as_str()).unwrap_or("missing"),
         });
         if let Some(reasons) = t.reasons {

@@ -4,8 +4,10 @@
 //! [`crate::analysis::data_quality`].
 
 use crate::analysis::data_quality::{OUTLIER_HINGE, outliers, unusual_changes};
+use crate::analysis::indicator_stats::confidence::{Level, ValueType};
 use crate::data::import::quality::{Previous, QualityCheck, QualityWarning, SeriesValues};
 use crate::error::excerpt;
+use crate::ops::value_type;
 
 /// Examples a warning lists.
 const EXAMPLES: usize = 5;
@@ -69,7 +71,83 @@ pub fn review(s: &SeriesValues<'_>) -> Vec<QualityWarning> {
             });
         }
     }
+    out.extend(ci_disagreement(s));
     out
+}
+
+/// How far an imported limit may be from the recomputed one, as a share of the interval's
+/// width: 1%. Rounding in a published file moves a limit by far less (the Fingertips extract's
+/// limits agree to 0.2% of their width), a different method by more.
+const CI_TOLERANCE: f64 = 0.01;
+
+/// Imported 95% limits that a recomputation from count and denominator (Wilson for
+/// proportions, Byar's or exact Poisson for crude rates) does not reproduce.
+fn ci_disagreement(s: &SeriesValues<'_>) -> Option<QualityWarning> {
+    let kind = s
+        .value_type
+        .and_then(value_type::parse_value_type)
+        .or_else(|| value_type::value_type_of_unit(s.unit))?;
+    let mult = value_type::multiplier_from(
+        s.values
+            .iter()
+            .zip(s.figures)
+            .filter_map(|(v, f)| Some((*v, f.numerator?, f.denominator?))),
+    )?;
+    let mut odd = Vec::new();
+    for (i, f) in s.figures.iter().enumerate() {
+        let (Some(c), Some(d), Some(lo), Some(hi)) =
+            (f.numerator, f.denominator, f.lower_ci, f.upper_ci)
+        else {
+            continue;
+        };
+        let Some(ci) = value_type::limits_from_count(kind, c, d, mult, Level::P95) else {
+            continue;
+        };
+        let width = (ci.upper - ci.lower).abs().max(f64::MIN_POSITIVE);
+        if (lo - ci.lower).abs() > CI_TOLERANCE * width
+            || (hi - ci.upper).abs() > CI_TOLERANCE * width
+        {
+            odd.push((i, ci));
+        }
+    }
+    if odd.is_empty() {
+        return None;
+    }
+    let examples: Vec<String> = odd
+        .iter()
+        .take(EXAMPLES)
+        .map(|(i, ci)| {
+            let f = &s.figures[*i];
+            format!(
+                "{} {}–{} (recomputed {:.4}–{:.4})",
+                s.codes[*i],
+                f.lower_ci.unwrap_or_default(),
+                f.upper_ci.unwrap_or_default(),
+                ci.lower,
+                ci.upper
+            )
+        })
+        .collect();
+    Some(QualityWarning {
+        check: QualityCheck::CiDisagrees,
+        indicator: s.indicator.to_string(),
+        indicators: Vec::new(),
+        period: s.period.to_string(),
+        count: odd.len(),
+        message: format!(
+            "{} value(s) of {} in {} have 95% limits more than 1% of the interval's width from \
+             those recomputed from count and denominator ({}); the imported limits are kept: {}",
+            odd.len(),
+            excerpt(s.indicator),
+            excerpt(s.period),
+            match kind {
+                ValueType::Proportion => "Wilson score",
+                _ => "Byar's, exact Poisson below 10",
+            },
+            examples.join(", ")
+        ),
+        examples,
+    })
 }
 
 /// The examples of the flagged indices, the farthest from the median first.

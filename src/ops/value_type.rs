@@ -42,20 +42,57 @@ pub fn value_type_of_unit(unit: &str) -> Option<ValueType> {
     })
 }
 
-/// The value type of an indicator.
+/// The value type of an indicator: the one stored with it (`derive`, metadata
+/// `value_type`), else the one its unit names.
 pub fn value_type(meta: &IndicatorMeta) -> Option<ValueType> {
-    value_type_of_unit(&meta.unit)
+    meta.value_type
+        .as_deref()
+        .and_then(parse_value_type)
+        .or_else(|| value_type_of_unit(&meta.unit))
+}
+
+/// A value type as stored (`proportion`, `crude_rate`, `dsr`, `isr`, `mean`).
+pub fn parse_value_type(s: &str) -> Option<ValueType> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_ascii_lowercase())).ok()
+}
+
+/// A value type as stored.
+pub fn value_type_text(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Proportion => "proportion",
+        ValueType::CrudeRate => "crude_rate",
+        ValueType::Dsr => "dsr",
+        ValueType::Isr => "isr",
+        ValueType::Mean => "mean",
+    }
+}
+
+/// The multiplier stored with the indicator, else the one read off its values.
+pub fn multiplier_of<'a>(
+    meta: &IndicatorMeta,
+    values: impl IntoIterator<Item = &'a StoredValue>,
+) -> Option<f64> {
+    meta.value_multiplier
+        .filter(|m| m.is_finite() && *m > 0.0)
+        .or_else(|| multiplier(values))
 }
 
 /// The power of ten nearest the median of value ÷ (count ÷ denominator) over the values that
 /// have all three (none when no value has).
 pub fn multiplier<'a>(values: impl IntoIterator<Item = &'a StoredValue>) -> Option<f64> {
-    let mut k: Vec<f64> = values
+    multiplier_from(
+        values
+            .into_iter()
+            .filter_map(|v| Some((v.value?, v.numerator?, v.denominator?))),
+    )
+}
+
+/// [`multiplier`] from (value, count, denominator) triples.
+pub fn multiplier_from(triples: impl IntoIterator<Item = (f64, f64, f64)>) -> Option<f64> {
+    let mut k: Vec<f64> = triples
         .into_iter()
-        .filter_map(|v| {
-            let (x, c, d) = (v.value?, v.numerator?, v.denominator?);
-            (c > 0.0 && d > 0.0 && x > 0.0).then(|| x / (c / d))
-        })
+        .filter(|&(x, c, d)| c > 0.0 && d > 0.0 && x > 0.0)
+        .map(|(x, c, d)| x / (c / d))
         .filter(|k| k.is_finite() && *k > 0.0)
         .collect();
     if k.is_empty() {
@@ -104,6 +141,29 @@ pub fn limits_from_count(
     })
 }
 
+/// Fills in the 99.8% limits of values that have none stored but can have them computed from
+/// their count and denominator (proportions and crude rates), so every output carries both
+/// levels where they exist. Withheld values (no count) stay without.
+pub fn fill_99_8(meta: &IndicatorMeta, values: &mut [StoredValue]) {
+    let Some(kind) = value_type(meta) else {
+        return;
+    };
+    let Some(mult) = multiplier_of(meta, values.iter()) else {
+        return;
+    };
+    for v in values.iter_mut() {
+        if v.lower_ci_99_8.is_some() || v.value.is_none() || v.lower_ci.is_none() {
+            continue;
+        }
+        if let (Some(c), Some(d)) = (v.numerator, v.denominator)
+            && let Some(ci) = limits_from_count(kind, c, d, mult, Level::P99_8)
+        {
+            v.lower_ci_99_8 = Some(ci.lower);
+            v.upper_ci_99_8 = Some(ci.upper);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +177,8 @@ mod tests {
             denominator: Some(243308.0),
             lower_ci: None,
             upper_ci: None,
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
             status: crate::data::indicator::Status::Ok,
         };
         assert_eq!(multiplier([&v]), Some(100.0));

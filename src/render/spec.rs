@@ -131,6 +131,21 @@ pub enum LayerSpec {
         #[serde(default)]
         title: Option<String>,
     },
+    /// Areas coloured by their comparison with a benchmark, run when the map is drawn
+    /// (`compare`'s rules and Fingertips' colours), with the legend "Better / Similar / Worse
+    /// than England (95%)" and counts: what councillors are shown instead of raw numbers.
+    Significance {
+        geography: String,
+        indicator: String,
+        #[serde(default)]
+        period: Option<String>,
+        /// A benchmark area's code (`E92000001`) or `parent:GEOGRAPHY`, as `compare` takes it.
+        #[serde(default = "default_benchmark")]
+        benchmark: String,
+        /// `ci95`, `ci99_8`, `ci95_99_8`, `overlap`, `quintiles`, `quartiles` or `spc`.
+        #[serde(default = "default_compare_method")]
+        method: String,
+    },
     /// Hatching over the "most deprived X%" of areas by any indicator (the worst end by the
     /// indicator's polarity; the highest values when it is neutral).
     Hatch {
@@ -169,6 +184,14 @@ pub enum LayerSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
     },
+}
+
+fn default_benchmark() -> String {
+    "E92000001".into()
+}
+
+fn default_compare_method() -> String {
+    "ci95".into()
 }
 
 fn default_density_cell() -> f64 {
@@ -246,6 +269,9 @@ pub enum ClusterScheme {
     /// Codes 0–4 of a siting status: no demand, not covered, covered by the existing sites,
     /// newly covered, partly covered (as `site --save`).
     Siting,
+    /// A comparison with a benchmark: 2 best, 1 better, 0 similar, −1 worse, −2 worst,
+    /// 11 higher, 10 lower, 9 not compared (as `compare --save`).
+    Significance,
 }
 
 /// The statistic of a hotspot layer.

@@ -284,6 +284,11 @@ fn first_data_layer(spec: &MapSpec) -> Option<(&str, &str)> {
             geography,
             indicator,
             ..
+        }
+        | LayerSpec::Significance {
+            geography,
+            indicator,
+            ..
         } => Some((geography.as_str(), indicator.as_str())),
         _ => None,
     })
@@ -638,9 +643,9 @@ impl AtlasApp {
         match cmd {
             Command::PickIndicator(i) => self.pick_indicator(&i),
             Command::SetPeriod(p) => self.edit_data_layer(|l| match l {
-                LayerSpec::Choropleth { period, .. } | LayerSpec::Clusters { period, .. } => {
-                    *period = Some(p)
-                }
+                LayerSpec::Choropleth { period, .. }
+                | LayerSpec::Clusters { period, .. }
+                | LayerSpec::Significance { period, .. } => *period = Some(p),
                 _ => {}
             }),
             Command::SetClassification(c) => self.edit_data_layer(|l| {

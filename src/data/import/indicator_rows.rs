@@ -127,6 +127,8 @@ pub(crate) struct LongColumns {
     pub denominator: Option<usize>,
     pub lower: Option<usize>,
     pub upper: Option<usize>,
+    pub lower_99_8: Option<usize>,
+    pub upper_99_8: Option<usize>,
     /// Fingertips' `value_type` (`Proportion`, `Crude rate`…).
     pub value_type: Option<usize>,
     pub names: AssociateNames,
@@ -181,6 +183,19 @@ pub(crate) fn long_columns(
         "upper_cl",
         "ucl",
     ]);
+    // What `export-data` writes (and Fingertips' "Lower CI 99.8 limit" once normalised).
+    let lower_99_8 = cols.find(&[
+        "lower_ci_99_8",
+        "lower_ci998",
+        "lowerci99_8",
+        "lower_ci_99_8_limit",
+    ]);
+    let upper_99_8 = cols.find(&[
+        "upper_ci_99_8",
+        "upper_ci998",
+        "upperci99_8",
+        "upper_ci_99_8_limit",
+    ]);
     let name = |c: Option<usize>| {
         c.and_then(|c| cols.headers.get(c))
             .cloned()
@@ -201,6 +216,8 @@ pub(crate) fn long_columns(
         denominator,
         lower,
         upper,
+        lower_99_8,
+        upper_99_8,
         value_type: cols.find(&["value_type", "valuetype"]),
         names,
     })
@@ -262,6 +279,8 @@ pub(crate) fn long_row(
     r.denominator = extra(cols.denominator)?;
     r.lower_ci = extra(cols.lower)?;
     r.upper_ci = extra(cols.upper)?;
+    r.lower_ci_99_8 = extra(cols.lower_99_8)?;
+    r.upper_ci_99_8 = extra(cols.upper_99_8)?;
     r.line = line;
     Ok(())
 }
@@ -452,6 +471,8 @@ pub(crate) fn wide_rows(
             denominator: None,
             lower_ci: None,
             upper_ci: None,
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
             status,
             line: s.line(),
         });

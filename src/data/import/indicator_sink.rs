@@ -177,6 +177,8 @@ impl<'a, 't> Sink<'a, 't> {
             denominator: r.denominator,
             lower_ci: r.lower_ci,
             upper_ci: r.upper_ci,
+            lower_ci_99_8: r.lower_ci_99_8,
+            upper_ci_99_8: r.upper_ci_99_8,
             status: r.status,
         });
         self.pending_at.push((r.line, k));

@@ -229,19 +229,22 @@ pub fn upsert(
              polarity = excluded.polarity, source = excluded.source, licence = excluded.licence, \
              sensitivity = excluded.sensitivity, provenance = excluded.provenance, kind = excluded.kind, \
              multiplier = excluded.multiplier, min_value = excluded.min_value, \
-             max_value = excluded.max_value, disclosure = excluded.disclosure"
+             max_value = excluded.max_value, disclosure = excluded.disclosure, \
+             value_type = excluded.value_type, value_multiplier = excluded.value_multiplier, \
+             ci_method = excluded.ci_method"
         } else {
             "DO NOTHING"
         };
         tx.execute(
             &format!(
-                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind, multiplier, min_value, max_value, disclosure) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(code) {on_conflict}"
+                "INSERT INTO atlas_indicators (code, title, theme, definition, unit, decimals, polarity, source, licence, sensitivity, provenance, kind, multiplier, min_value, max_value, disclosure, value_type, value_multiplier, ci_method) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT(code) {on_conflict}"
             ),
             rusqlite::params![
                 m.code, m.title, m.theme, m.definition, m.unit, m.decimals,
                 m.polarity.as_str(), m.source, m.licence, m.sensitivity, provenance,
-                m.kind.as_str(), m.multiplier, m.min, m.max, m.disclosure.as_str()
+                m.kind.as_str(), m.multiplier, m.min, m.max, m.disclosure.as_str(),
+                m.value_type, m.value_multiplier, m.ci_method
             ],
         )?;
     }

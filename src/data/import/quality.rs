@@ -26,6 +26,9 @@ pub enum QualityCheck {
     OutsideCi,
     /// Codes that match no boundary but look like one mistyped.
     MistypedCodes,
+    /// Imported 95% limits that differ from the ones recomputed from count and denominator
+    /// (the imported ones are kept).
+    CiDisagrees,
 }
 
 /// One data-quality warning of an import.
@@ -55,8 +58,22 @@ pub struct SeriesValues<'a> {
     /// Area codes and values of the series' published (ok) values.
     pub codes: &'a [String],
     pub values: &'a [f64],
+    /// For each of them: count, denominator and 95% limits as imported.
+    pub figures: &'a [Figures],
+    /// The indicator's unit and stored value type (what its limits can be recomputed by).
+    pub unit: &'a str,
+    pub value_type: Option<&'a str>,
     /// The period before, when the workspace has one.
     pub previous: Option<Previous<'a>>,
+}
+
+/// A value's associates as imported.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Figures {
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub lower_ci: Option<f64>,
+    pub upper_ci: Option<f64>,
 }
 
 /// The period before a series and the areas with a value in both.
@@ -82,7 +99,7 @@ pub(crate) fn review_import(
     let mut out = Vec::new();
     let mut missing: Vec<QualityWarning> = Vec::new();
     for (id, indicator, period) in series {
-        let (present, ok_codes, ok_values) = series_values(tx, *id)?;
+        let (present, ok_codes, ok_values, figures) = series_values(tx, *id)?;
         if let Some(w) = missing_areas(geography, codes, &present, indicator, period) {
             add_missing(&mut missing, w, codes.len(), geography);
         }
@@ -99,11 +116,19 @@ pub(crate) fn review_import(
             }
             None => Vec::new(),
         };
+        let (unit, value_type): (String, Option<String>) = tx
+            .prepare_cached("SELECT unit, value_type FROM atlas_indicators WHERE code = ?1")?
+            .query_row([indicator], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or_default();
         out.extend(review(&SeriesValues {
             indicator,
             period,
             codes: &ok_codes,
             values: &ok_values,
+            figures: &figures,
+            unit: &unit,
+            value_type: value_type.as_deref(),
             previous: before.as_ref().map(|(_, p)| Previous {
                 period: p.as_str(),
                 pairs: pairs.as_slice(),
@@ -138,17 +163,18 @@ fn add_missing(into: &mut Vec<QualityWarning>, w: QualityWarning, areas: usize, 
     );
 }
 
-/// The codes with a value or a suppressed one, and the codes and values of the published ones.
-fn series_values(
-    tx: &Transaction<'_>,
-    series: i64,
-) -> Result<(HashSet<String>, Vec<String>, Vec<f64>)> {
+/// What [`series_values`] reads: the codes with a value or a suppressed one, and the codes,
+/// values and associates of the published ones.
+type SeriesRead = (HashSet<String>, Vec<String>, Vec<f64>, Vec<Figures>);
+
+fn series_values(tx: &Transaction<'_>, series: i64) -> Result<SeriesRead> {
     let mut stmt = tx.prepare_cached(
-        "SELECT a.code, v.value, v.status FROM atlas_series_values v \
-         JOIN atlas_areas a ON a.id = v.area WHERE v.series = ?1",
+        "SELECT a.code, v.value, v.status, v.numerator, v.denominator, v.lower_ci, v.upper_ci \
+         FROM atlas_series_values v JOIN atlas_areas a ON a.id = v.area WHERE v.series = ?1",
     )?;
     let mut rows = stmt.query([series])?;
-    let (mut present, mut codes, mut values) = (HashSet::new(), Vec::new(), Vec::new());
+    let (mut present, mut codes, mut values, mut figures) =
+        (HashSet::new(), Vec::new(), Vec::new(), Vec::new());
     while let Some(r) = rows.next()? {
         let (code, value, status): (String, Option<f64>, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if status == 2 {
@@ -157,14 +183,20 @@ fn series_values(
         if let Some(v) = value {
             codes.push(code.clone());
             values.push(v);
+            figures.push(Figures {
+                numerator: r.get(3)?,
+                denominator: r.get(4)?,
+                lower_ci: r.get(5)?,
+                upper_ci: r.get(6)?,
+            });
         }
         present.insert(code);
     }
-    Ok((present, codes, values))
+    Ok((present, codes, values, figures))
 }
 
 fn ok_pairs(tx: &Transaction<'_>, series: i64) -> Result<Vec<(String, f64)>> {
-    let (_, codes, values) = series_values(tx, series)?;
+    let (_, codes, values, _) = series_values(tx, series)?;
     Ok(codes.into_iter().zip(values).collect())
 }
 

@@ -6,10 +6,13 @@ use super::area_cache::{AreaCache, CachedGeography};
 use super::hotspot;
 use crate::analysis::classify::{Classification, ClassifyOptions, classify};
 use crate::data::Workspace;
+use crate::data::indicator::IndicatorKind;
 use crate::data::indicator::{IndicatorMeta, Polarity, Status};
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
 use crate::feedback::Feedback;
+use crate::ops::compare::{BenchmarkSpec, CompareMethod, CompareRequest, compare};
+use crate::ops::compare_save;
 use crate::ops::stats::{StatsRequest, StatsResponse};
 use crate::render::scene::{Colour, Stroke};
 use crate::render::spec::{
@@ -222,6 +225,13 @@ impl Reader<'_> {
                 scheme,
             } => self.clusters(geography, indicator, period.as_deref(), *scheme),
             LayerSpec::Hotspot { statistic, .. } => self.hotspot(spec, statistic.scheme()),
+            LayerSpec::Significance {
+                geography,
+                indicator,
+                period,
+                benchmark,
+                method,
+            } => self.significance(geography, indicator, period.as_deref(), benchmark, method),
             LayerSpec::Outline {
                 geography,
                 colour: c,
@@ -317,6 +327,47 @@ impl Reader<'_> {
             period,
             codes: values.iter().map(as_option).collect(),
             scheme,
+            hotspot: None,
+        })
+    }
+
+    /// A significance layer: `compare` run now, each area coded by its result and drawn with
+    /// Fingertips' colours; the legend says what it was compared with.
+    fn significance(
+        &mut self,
+        geography: &str,
+        indicator: &str,
+        period: Option<&str>,
+        benchmark: &str,
+        method: &str,
+    ) -> Result<LoadedLayer> {
+        let layer_err = |e: String| Error::Invalid(format!("significance layer: {e}"));
+        let req = CompareRequest {
+            geography: geography.to_string(),
+            indicator: indicator.to_string(),
+            period: period.map(str::to_string),
+            benchmark: benchmark.parse::<BenchmarkSpec>().map_err(layer_err)?,
+            method: method.parse::<CompareMethod>().map_err(layer_err)?,
+        };
+        let result = compare(self.ws, &req)?;
+        let areas = self.areas(geography)?;
+        let by_area = compare_save::codes(&result);
+        let source = query::indicator_meta(self.ws, indicator)?;
+        let meta = IndicatorMeta {
+            code: compare_save::saved_code(&result),
+            unit: compare_save::unit_of(&result),
+            kind: IndicatorKind::Comparison,
+            ..source
+        };
+        Ok(LoadedLayer::Clusters {
+            codes: areas
+                .iter()
+                .map(|a| by_area.get(&a.code).copied())
+                .collect(),
+            areas,
+            meta,
+            period: result.period,
+            scheme: ClusterScheme::Significance,
             hotspot: None,
         })
     }

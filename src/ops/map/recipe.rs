@@ -122,6 +122,7 @@ pub fn cluster_scheme(kind: IndicatorKind) -> Option<ClusterScheme> {
         IndicatorKind::LisaCluster => Some(ClusterScheme::Lisa),
         IndicatorKind::GistarClass => Some(ClusterScheme::GiStar),
         IndicatorKind::SiteStatus => Some(ClusterScheme::Siting),
+        IndicatorKind::Comparison => Some(ClusterScheme::Significance),
         IndicatorKind::Value => None,
     }
 }
@@ -250,6 +251,7 @@ fn apply_choropleth(spec: &mut MapSpec, o: &Overrides) -> Result<()> {
                     LayerSpec::Choropleth { .. }
                         | LayerSpec::Clusters { .. }
                         | LayerSpec::Hotspot { .. }
+                        | LayerSpec::Significance { .. }
                 )
             })
             .map_or(0, |i| i + 1);

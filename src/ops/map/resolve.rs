@@ -273,13 +273,20 @@ fn clusters_layer(
     scheme: ClusterScheme,
 ) -> ResolvedLayer {
     let mask = in_focus(cx.loaded, areas, cx.focus);
-    let (fills, legend) = clusters::symbolise(
+    let (fills, mut legend) = clusters::symbolise(
         codes,
         scheme,
         &cx.legend_title(&meta.title, ""),
         cx.legend_opts,
         Some(&mask),
     );
+    if scheme == ClusterScheme::Significance
+        && let Some(against) = crate::ops::compare_save::against_of_unit(&meta.unit)
+    {
+        for e in &mut legend.entries {
+            e.label = clusters::significance_label(&e.label, against);
+        }
+    }
     ResolvedLayer {
         id: format!("{index}-clusters-{}", meta.code),
         label: meta.title.clone(),

@@ -4,7 +4,9 @@
 //! by the existing sites blue, not covered red-orange (the gaps to act on), no demand grey.
 
 use super::{LegendOptions, area_entry};
-use crate::analysis::result_codes::{GISTAR_CLASS, LISA_CLUSTER, ResultCode, SITE_STATUS};
+use crate::analysis::result_codes::{
+    COMPARISON, GISTAR_CLASS, LISA_CLUSTER, ResultCode, SITE_STATUS,
+};
 use crate::render::input::LegendBlock;
 use crate::render::scene::{Colour, Fill};
 use crate::render::spec::ClusterScheme;
@@ -40,7 +42,20 @@ pub fn classes(scheme: ClusterScheme) -> &'static [(i64, &'static str, Colour)] 
         class(SITE_STATUS[3], Colour::rgb(0xd7, 0x30, 0x27)),
         class(SITE_STATUS[4], Colour::rgb(0xee, 0xee, 0xee)),
     ];
+    // Fingertips' colours; best and worst (beyond 99.8%) a shade darker than better and worse
+    // so a two-level map keeps them apart (Fingertips gives them no colours of their own).
+    const SIGNIFICANCE: [(i64, &str, Colour); 8] = [
+        class(COMPARISON[0], Colour::rgb(0x4e, 0x8f, 0x1c)),
+        class(COMPARISON[1], Colour::rgb(0x92, 0xd0, 0x50)),
+        class(COMPARISON[2], Colour::rgb(0xff, 0xc0, 0x00)),
+        class(COMPARISON[3], Colour::rgb(0xc0, 0x00, 0x00)),
+        class(COMPARISON[4], Colour::rgb(0x70, 0x00, 0x00)),
+        class(COMPARISON[5], Colour::rgb(0xbe, 0xd2, 0xff)),
+        class(COMPARISON[6], Colour::rgb(0x55, 0x55, 0xe6)),
+        class(COMPARISON[7], Colour::rgb(0xc9, 0xc9, 0xc9)),
+    ];
     match scheme {
+        ClusterScheme::Significance => &SIGNIFICANCE,
         ClusterScheme::Lisa => &LISA,
         ClusterScheme::GiStar => &GISTAR,
         ClusterScheme::Siting => &SITING,
@@ -110,6 +125,43 @@ pub fn symbolise(
             entries,
         },
     )
+}
+
+/// A significance legend row in words, from the class label and what the areas were compared
+/// with ("England (95%)"): "Better than England (95%)", "Similar to England (95%)"; with two
+/// levels ("England (95% and 99.8%)") better/worse read 95% and best/worst 99.8%. Labels of
+/// group comparisons (no level in brackets), "Not compared" and "No data" stay as they are.
+///
+/// ```
+/// use local_atlas::render::symbology::clusters::significance_label;
+/// assert_eq!(significance_label("Worse", "England (95%)"), "Worse than England (95%)");
+/// assert_eq!(significance_label("Similar", "England (95%)"), "Similar to England (95%)");
+/// assert_eq!(significance_label("Best", "England (95% and 99.8%)"), "Better than England (99.8%)");
+/// assert_eq!(significance_label("Better", "England (95% and 99.8%)"), "Better than England (95%)");
+/// assert_eq!(significance_label("Better", "the quintiles of the lad16 areas"), "Better");
+/// assert_eq!(significance_label("Not compared", "England (95%)"), "Not compared");
+/// ```
+pub fn significance_label(label: &str, against: &str) -> String {
+    let Some((name, level)) = against.rsplit_once(" (") else {
+        return label.to_string();
+    };
+    let level = level.trim_end_matches(')');
+    let two = level == "95% and 99.8%";
+    let at = |strong: bool| match (two, strong) {
+        (true, true) => "99.8%",
+        (true, false) => "95%",
+        _ => level,
+    };
+    match label {
+        "Best" => format!("Better than {name} ({})", at(true)),
+        "Better" => format!("Better than {name} ({})", at(false)),
+        "Similar" => format!("Similar to {name} ({})", at(false)),
+        "Worse" => format!("Worse than {name} ({})", at(false)),
+        "Worst" => format!("Worse than {name} ({})", at(true)),
+        "Higher" => format!("Higher than {name} ({})", at(false)),
+        "Lower" => format!("Lower than {name} ({})", at(false)),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
