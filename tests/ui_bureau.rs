@@ -478,3 +478,60 @@ fn card_text(h: &Harness<'_, AtlasApp>) -> String {
         .collect::<Vec<_>>()
         .join(" | ")
 }
+
+/// The classification panel's "Compared with England": the districts coloured better /
+/// similar / worse than England with the legend saying so, the recipe's data layer a
+/// significance layer (so an export draws the same map), the hover card with the value, its
+/// 95% interval and its comparison; "Back to classes" returns.
+#[test]
+fn comparing_with_england_colours_the_map_and_fills_the_hover_card() {
+    let Some(shared) = common::shared_data() else {
+        return;
+    };
+    let (_dir, ws) = sample();
+    let file = shared.join("fingertips/gm_districts_and_england_subset.csv");
+    common::cli_ok(&[
+        "import",
+        "indicators",
+        ws.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--geography",
+        "lad16",
+        "--json",
+    ]);
+    let mut h = harness(&ws);
+    settle(&mut h);
+    let title = "Children in absolute low income families aged 15 years and under";
+    pick(
+        &mut h,
+        "absolute low income",
+        &format!("{title} (Local authority district)"),
+    );
+    // A choropleth with limits: the hover card already carries the CI and the comparison.
+    let card = hover_centre(&mut h);
+    assert!(card.contains("95% CI"), "{card}");
+    assert!(card.contains("than England (95%)"), "{card}");
+    h.get_by_role_and_label(Role::Button, "England").click();
+    settle(&mut h);
+    assert!(
+        matches!(h.state().recipe().layers[0], LayerSpec::Significance { .. }),
+        "{:?}",
+        h.state().recipe().layers[0]
+    );
+    // 8 districts worse than England, 2 better (2022; checked by hand against the file).
+    wait_shows(&mut h, "Worse than England (95%) (8)", 30);
+    h.get_by_label_contains("Better than England (95%) (2)");
+    let card = hover_centre(&mut h);
+    assert!(card.contains(&format!("{title}: ")), "{card}");
+    assert!(card.contains('%'), "the value, not a result code: {card}");
+    assert!(card.contains("95% CI"), "{card}");
+    assert!(card.contains("than England (95%)"), "{card}");
+    h.get_by_role_and_label(Role::Button, "Back to classes")
+        .click();
+    settle(&mut h);
+    assert!(
+        matches!(h.state().recipe().layers[0], LayerSpec::Choropleth { .. }),
+        "{:?}",
+        h.state().recipe().layers[0]
+    );
+}

@@ -52,17 +52,17 @@ pub const SITE_STATUS: [ResultCode; 5] = [
     rc(0, "no_demand", "no demand"),
 ];
 
-/// Each area's comparison with a benchmark (`compare --save`), in legend order: good to bad,
-/// then higher/lower (no judgement), then not compared. The keys are `compare --json`'s
-/// `result` values.
+/// Each area's comparison with a benchmark (`compare --save`), in legend order: good to bad
+/// with higher and lower (no judgement) around similar, then not compared. The keys are
+/// `compare --json`'s `result` values.
 pub const COMPARISON: [ResultCode; 8] = [
     rc(2, "best", "Best"),
     rc(1, "better", "Better"),
+    rc(11, "higher", "Higher"),
     rc(0, "similar", "Similar"),
+    rc(10, "lower", "Lower"),
     rc(-1, "worse", "Worse"),
     rc(-2, "worst", "Worst"),
-    rc(11, "higher", "Higher"),
-    rc(10, "lower", "Lower"),
     rc(9, "not_compared", "Not compared"),
 ];
 

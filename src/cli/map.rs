@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use local_atlas::ops::Workspace;
 use local_atlas::ops::classify::Method;
+use local_atlas::ops::compare::CompareMethod;
 use local_atlas::ops::map::{self, recipe};
 use local_atlas::render::spec::{MapSpec, PageSize};
 use std::path::PathBuf;
@@ -93,6 +94,11 @@ pub struct MapOptions {
     /// imd_rank:10:32844.
     #[arg(long)]
     pub hatch: Option<String>,
+    /// Colour the areas by their comparison with a benchmark instead of classes:
+    /// BENCHMARK[:METHOD], e.g. E92000001 or E92000001:ci95_99_8 or parent:lad16 (Fingertips'
+    /// colours; the legend reads "Better / Similar / Worse than England (95%)").
+    #[arg(long)]
+    pub compare: Option<String>,
     /// Add a locator inset.
     #[arg(long)]
     pub inset: bool,
@@ -183,6 +189,16 @@ impl MapOptions {
                 .collect::<Result<_>>()?,
             hatch,
             hatch_of,
+            compare: self.compare.as_deref().map(|c| {
+                // parent:lad16[:method] keeps its first colon.
+                let (bench, method) = match c.rsplit_once(':') {
+                    Some((b, m)) if !b.is_empty() && m.parse::<CompareMethod>().is_ok() => {
+                        (b.to_string(), m.to_string())
+                    }
+                    _ => (c.to_string(), "ci95".to_string()),
+                };
+                (bench, method)
+            }),
             inset: self.inset.then_some(true),
             legend: self.no_legend.then_some(false),
             legend_counts: self.no_counts.then_some(false),

@@ -7,7 +7,7 @@ use super::compare::{Benchmark, CompareMethod, CompareResult};
 use crate::analysis::result_codes::{self, COMPARISON};
 use crate::data::Workspace;
 use crate::data::derived::save_indicators;
-use crate::data::indicator::{IndicatorKind, IndicatorMeta, Polarity, ValueRow};
+use crate::data::indicator::{IndicatorKind, IndicatorMeta, ValueRow};
 use crate::data::query;
 use crate::error::Result;
 use std::collections::HashMap;
@@ -48,6 +48,43 @@ pub fn against(r: &CompareResult) -> String {
             method_words(r.method)
         ),
     }
+}
+
+/// A benchmark an indicator can be compared with, as a front end offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchmarkChoice {
+    /// What `compare --benchmark` takes: `E92000001` or `parent:lad16`.
+    pub spec: String,
+    /// "England", "its parent lad16 area".
+    pub label: String,
+}
+
+/// The benchmarks `indicator` at `geography` can be compared with: the benchmark areas that
+/// hold a value of it, then each coarser geography the workspace has a lookup to.
+pub fn benchmark_choices(
+    ws: &Workspace,
+    indicator: &str,
+    geography: &str,
+) -> Result<Vec<BenchmarkChoice>> {
+    let mut out = Vec::new();
+    for b in crate::data::benchmark::benchmarks(ws)? {
+        if !crate::data::benchmark::periods(ws, indicator, &b.code)?.is_empty() {
+            out.push(BenchmarkChoice {
+                label: b.name.clone().unwrap_or_else(|| b.code.clone()),
+                spec: b.code,
+            });
+        }
+    }
+    for parent in crate::data::parent_maps::parent_maps(ws, geography)?
+        .into_iter()
+        .map(|m| m.parent_geography)
+    {
+        out.push(BenchmarkChoice {
+            label: format!("its parent {parent} area"),
+            spec: format!("parent:{parent}"),
+        });
+    }
+    Ok(out)
 }
 
 /// Each compared area's result code, by area code.
@@ -110,7 +147,8 @@ pub fn save(ws: &Workspace, r: &CompareResult) -> Result<String> {
         ),
         unit: unit_of(r),
         decimals: 0,
-        polarity: Polarity::Neutral,
+        // The source's, so the legend knows better/worse from higher/lower.
+        polarity: source.polarity,
         kind: IndicatorKind::Comparison,
         multiplier: None,
         min: None,

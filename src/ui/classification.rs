@@ -21,6 +21,8 @@ pub struct ClassificationPanel {
     manual_text: String,
     /// Where the movable break lines were drawn last frame (screen points, mid-height).
     pub break_handles: Vec<egui::Pos2>,
+    /// "Compared with …": the areas coloured by a comparison with a benchmark instead.
+    compared: super::compared_with::ComparedWith,
 }
 
 /// A plain-language name of a method.
@@ -67,7 +69,17 @@ impl ClassificationPanel {
             ..
         }) = view.recipe.layers.first()
         else {
-            ui.label("A cluster map: its classes and colours are fixed by convention.");
+            if matches!(
+                view.recipe.layers.first(),
+                Some(LayerSpec::Significance { .. })
+            ) {
+                ui.label(
+                    "Areas coloured by their comparison with a benchmark (Fingertips' colours).",
+                );
+                out.extend(self.compared.ui(ui, view));
+            } else {
+                ui.label("A cluster map: its classes and colours are fixed by convention.");
+            }
             return out;
         };
         let (mut classification, mut pal) = (c0.clone(), p0.clone());
@@ -88,6 +100,7 @@ impl ClassificationPanel {
             }
         }
         out.extend(self.histogram_ui(ui, view));
+        out.extend(self.compared.ui(ui, view));
         out
     }
 

@@ -16,6 +16,21 @@ pub fn card_lines(view: &AppView, i: usize) -> Vec<String> {
         return Vec::new();
     };
     let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
+    let stats = ex
+        .statistics
+        .as_ref()
+        .and_then(|s| Some((s, s.rows.get(i)?)));
+    if let Some((s, st)) = stats.filter(|_| is_significance(view)) {
+        // The layer's numbers are result codes: show the indicator's own value instead.
+        let mut lines = vec![row.name.clone(), row.code.clone()];
+        let d = s.decimals;
+        lines.push(match st.value {
+            Some(v) => format!("{}: {}", s.title, with_unit(&format!("{v:.d$}"), &s.unit)),
+            None => format!("{}: no data", s.title),
+        });
+        lines.extend(statistics_lines(st, d));
+        return lines;
+    }
     let value = match row.value {
         AreaValue::Value(v) if is_p_value(&ex.meta.code, &ex.meta.unit) => format_p(v),
         AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
@@ -46,7 +61,40 @@ pub fn card_lines(view: &AppView, i: usize) -> Vec<String> {
     {
         lines.push(h);
     }
+    if let Some((_, st)) = stats {
+        lines.extend(statistics_lines(st, decimals));
+    }
     lines
+}
+
+/// The CI, comparison and trend lines of an area.
+fn statistics_lines(
+    st: &crate::ops::map::area_statistics::AreaStatistics,
+    decimals: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((l, u)) = st.ci95 {
+        out.push(format!("95% CI {l:.decimals$} – {u:.decimals$}"));
+    }
+    out.extend(st.comparison.clone());
+    out.extend(st.trend.clone());
+    out
+}
+
+fn with_unit(number: &str, unit: &str) -> String {
+    match unit.trim() {
+        "" => number.to_string(),
+        "%" => format!("{number}%"),
+        u => format!("{number} {u}"),
+    }
+}
+
+/// Whether the explored layer is a significance layer (its values are result codes).
+fn is_significance(view: &AppView) -> bool {
+    matches!(
+        view.recipe.layers.first(),
+        Some(crate::render::spec::LayerSpec::Significance { .. })
+    )
 }
 
 /// Shows the card of area `i` at the pointer.

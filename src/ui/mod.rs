@@ -18,6 +18,7 @@ mod area_card_panel;
 pub mod bench;
 mod charts;
 mod classification;
+mod compared_with;
 mod density;
 mod export_area;
 mod export_dialog;

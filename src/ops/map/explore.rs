@@ -43,6 +43,9 @@ pub struct Explore {
     /// When the data layer is a `hotspot` layer: the result, per-area class labels and (LISA)
     /// the Moran scatterplot. Fills and legend are in `input.layers[layer_index]`.
     pub hotspot: Option<HotspotView>,
+    /// For a choropleth or significance layer: each row's value, 95% limits, comparison and
+    /// trend (what the hover card adds to the value).
+    pub statistics: Option<super::area_statistics::LayerStatistics>,
 }
 
 impl Explore {
@@ -201,8 +204,9 @@ pub fn explore_cached(ws: &Workspace, spec: &MapSpec, cache: &mut AreaCache) -> 
             rank: ranks.get(i).copied().flatten(),
         })
         .collect::<Vec<AreaRow>>();
+    let row_codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    let statistics = super::area_statistics::layer_statistics(ws, spec, &row_codes)?;
     let hotspot = hotspot.zip(codes).map(|((request, response), codes)| {
-        let row_codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
         hotspot::view(request, response.clone(), codes, &row_codes)
     });
     Ok(Explore {
@@ -214,5 +218,6 @@ pub fn explore_cached(ws: &Workspace, spec: &MapSpec, cache: &mut AreaCache) -> 
         period: period.to_string(),
         notes,
         hotspot,
+        statistics,
     })
 }

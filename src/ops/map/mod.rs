@@ -2,6 +2,7 @@
 //! map or one page per area of a geography. The same functions serve the CLI and the app.
 
 mod area_cache;
+pub mod area_statistics;
 pub mod attribution;
 pub mod explore;
 pub mod extent_text;

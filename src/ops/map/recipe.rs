@@ -85,6 +85,9 @@ pub struct Overrides {
     pub hatch: Option<(String, f64)>,
     /// The hatch indicator is a national rank out of this many (e.g. 32844).
     pub hatch_of: Option<f64>,
+    /// Draw the data layer as a significance layer: benchmark (`E92000001`,
+    /// `parent:lad16`) and method (`ci95`…).
+    pub compare: Option<(String, String)>,
     pub inset: Option<bool>,
     pub legend: Option<bool>,
     pub legend_counts: Option<bool>,
@@ -102,7 +105,43 @@ pub fn apply(ws: &Workspace, spec: &mut MapSpec, o: &Overrides) -> Result<()> {
     if let Some(scheme) = cluster_scheme(kind) {
         return apply_clusters(spec, o, scheme);
     }
-    apply_choropleth(spec, o)
+    apply_choropleth(spec, o)?;
+    if let Some((benchmark, method)) = &o.compare {
+        to_significance(spec, benchmark, method)?;
+    }
+    Ok(())
+}
+
+/// Turns the recipe's first choropleth into a significance layer of the same indicator.
+fn to_significance(spec: &mut MapSpec, benchmark: &str, method: &str) -> Result<()> {
+    let found = spec.layers.iter().enumerate().find_map(|(i, l)| match l {
+        LayerSpec::Choropleth {
+            geography,
+            indicator,
+            period,
+            ..
+        }
+        | LayerSpec::Significance {
+            geography,
+            indicator,
+            period,
+            ..
+        } => Some((i, geography.clone(), indicator.clone(), period.clone())),
+        _ => None,
+    });
+    let Some((i, geography, indicator, period)) = found else {
+        return Err(Error::Invalid(
+            "--compare needs an indicator to compare (--indicator and --geography)".into(),
+        ));
+    };
+    spec.layers[i] = LayerSpec::Significance {
+        geography,
+        indicator,
+        period,
+        benchmark: benchmark.to_string(),
+        method: method.to_string(),
+    };
+    Ok(())
 }
 
 /// The cluster scheme a saved result is drawn with, from the kind stored with it when it was

@@ -283,6 +283,11 @@ fn clusters_layer(
     if scheme == ClusterScheme::Significance
         && let Some(against) = crate::ops::compare_save::against_of_unit(&meta.unit)
     {
+        let judged = meta.polarity != crate::data::indicator::Polarity::Neutral;
+        legend.entries.retain(|e| {
+            e.count.is_some_and(|n| n > 0)
+                || clusters::significance_class_shown(&e.label, against, judged)
+        });
         for e in &mut legend.entries {
             e.label = clusters::significance_label(&e.label, against);
         }

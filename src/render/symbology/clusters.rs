@@ -47,11 +47,11 @@ pub fn classes(scheme: ClusterScheme) -> &'static [(i64, &'static str, Colour)] 
     const SIGNIFICANCE: [(i64, &str, Colour); 8] = [
         class(COMPARISON[0], Colour::rgb(0x4e, 0x8f, 0x1c)),
         class(COMPARISON[1], Colour::rgb(0x92, 0xd0, 0x50)),
-        class(COMPARISON[2], Colour::rgb(0xff, 0xc0, 0x00)),
-        class(COMPARISON[3], Colour::rgb(0xc0, 0x00, 0x00)),
-        class(COMPARISON[4], Colour::rgb(0x70, 0x00, 0x00)),
-        class(COMPARISON[5], Colour::rgb(0xbe, 0xd2, 0xff)),
-        class(COMPARISON[6], Colour::rgb(0x55, 0x55, 0xe6)),
+        class(COMPARISON[2], Colour::rgb(0xbe, 0xd2, 0xff)),
+        class(COMPARISON[3], Colour::rgb(0xff, 0xc0, 0x00)),
+        class(COMPARISON[4], Colour::rgb(0x55, 0x55, 0xe6)),
+        class(COMPARISON[5], Colour::rgb(0xc0, 0x00, 0x00)),
+        class(COMPARISON[6], Colour::rgb(0x70, 0x00, 0x00)),
         class(COMPARISON[7], Colour::rgb(0xc9, 0xc9, 0xc9)),
     ];
     match scheme {
@@ -125,6 +125,31 @@ pub fn symbolise(
             entries,
         },
     )
+}
+
+/// Whether a significance legend lists class `label` when no area falls in it: the classes
+/// the comparison can give (better/similar/worse with a polarity, higher/similar/lower without;
+/// best and worst with two levels or quintiles), so a reader sees "Worse than England (0)".
+///
+/// ```
+/// use local_atlas::render::symbology::clusters::significance_class_shown;
+/// assert!(significance_class_shown("Worse", "England (95%)", true));
+/// assert!(!significance_class_shown("Worst", "England (95%)", true));
+/// assert!(significance_class_shown("Worst", "England (95% and 99.8%)", true));
+/// assert!(!significance_class_shown("Better", "England (95%)", false));
+/// assert!(!significance_class_shown("Not compared", "England (95%)", true));
+/// ```
+pub fn significance_class_shown(label: &str, against: &str, judged: bool) -> bool {
+    let strong = against.contains("99.8%)") && against.contains("95% and")
+        || against.contains("quintiles")
+        || against.contains("quartiles");
+    match label {
+        "Better" | "Worse" => judged,
+        "Best" | "Worst" => judged && strong,
+        "Higher" | "Lower" => !judged,
+        "Similar" => !against.contains("quartiles"),
+        _ => false,
+    }
 }
 
 /// A significance legend row in words, from the class label and what the areas were compared
