@@ -531,3 +531,44 @@ fn parent_benchmark_pools_the_children_and_compares_by_polarity() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("reserved"));
     assert_eq!(sha256(&ws), before);
 }
+
+/// `--breakdown all` keeps every sex × age × category row of the extract under suffixed codes
+/// (the headline keeps its own code), so a DSR could be derived from Fingertips' age bands.
+#[test]
+fn breakdown_all_keeps_every_breakdown_under_its_own_code() {
+    let Some(shared) = common::shared_data() else {
+        return;
+    };
+    let file = shared.join("fingertips/gm_districts_and_england_subset.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let ws = cli_sample(dir.path());
+    let headline = cli_ok(&[
+        "import", "indicators", s(&ws), s(&file), "--geography", "lad16", "--check", "--json",
+    ]);
+    let all = cli_ok(&[
+        "import", "indicators", s(&ws), s(&file), "--geography", "lad16", "--breakdown", "all",
+        "--json",
+    ]);
+    assert!(all["breakdown_rows_skipped"].as_u64().unwrap() < headline["breakdown_rows_skipped"].as_u64().unwrap(), "{all}");
+    let info = cli_ok(&["info", s(&ws), "--json"]);
+    let codes: Vec<&str> = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"92708"), "the headline keeps its code");
+    assert!(codes.contains(&"92708 | Male | 0-4 yrs"), "{codes:?}");
+    assert!(codes.contains(&"92708 | Female | 90+ yrs"), "{codes:?}");
+    // Bolton's boys aged 0–4 in 2018, as the file has them.
+    let out = dir.path().join("boys.csv");
+    cli_ok(&[
+        "export-data", s(&ws), "--geography", "lad16", "--indicator", "92708 | Male | 0-4 yrs",
+        "--period", "2018", "--out", s(&out), "--json",
+    ]);
+    let bolton = common::csv_rows(&out)
+        .into_iter()
+        .find(|r| r["area_code"] == "E08000001")
+        .unwrap();
+    assert_eq!(bolton["value"], "9782");
+}

@@ -616,3 +616,63 @@ fn imported_limits_that_a_recomputation_does_not_reproduce_are_flagged() {
         .unwrap();
     assert_eq!(bolton["lower_ci"], "27.48");
 }
+
+/// Degenerate inputs give a defined result with a reason, never a panic or a NaN in a file:
+/// a count of 0 and a count equal to its denominator are proportions of 0% and 100% with
+/// Wilson limits; a zero denominator, a negative count and a count above its denominator are
+/// not derived, with their reasons; an area without one input is missing; one area alone is
+/// derived and compared (not compared: no benchmark).
+#[test]
+fn degenerate_counts_give_defined_results_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.gpkg");
+    assert!(cli(&["init", s(&ws)]).status.success());
+    let codes = ["E08000001", "E08000002", "E08000003", "E08000004", "E08000005", "E08000006"];
+    let b = write(dir.path(), "areas.geojson", squares_geojson(&codes));
+    cli_ok(&["import", "boundaries", s(&ws), s(&b), "--geography", "lad", "--json"]);
+    let rows = "area_code,indicator,period,value\n\
+        E08000001,n,2020,0\nE08000001,d,2020,50\n\
+        E08000002,n,2020,50\nE08000002,d,2020,50\n\
+        E08000003,n,2020,5\nE08000003,d,2020,0\n\
+        E08000004,n,2020,-3\nE08000004,d,2020,10\n\
+        E08000005,n,2020,12\nE08000005,d,2020,10\n\
+        E08000006,n,2020,4\n";
+    let f = write(dir.path(), "n.csv", rows);
+    cli_ok(&["import", "indicators", s(&ws), s(&f), "--geography", "lad", "--json"]);
+    let out = cli_ok(&[
+        "derive", s(&ws), "--indicator", "p", "--numerator", "n", "--denominator", "d", "--type",
+        "proportion", "--json",
+    ]);
+    let reasons: BTreeMap<String, String> = out["not_derived"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["code"].as_str().unwrap().into(), n["reason"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(reasons["E08000003"], "the denominator is zero", "{out}");
+    assert!(reasons["E08000004"].contains("negative"), "{out}");
+    assert!(reasons["E08000005"].contains("larger than the denominator"), "{out}");
+    assert_eq!(reasons["E08000006"], "no value of d", "{out}");
+    assert_eq!(reasons.len(), 4);
+    let rows = derived_values_at(&ws, "p", dir.path());
+    assert_eq!(rows["E08000001"]["value"], "0");
+    assert_eq!(rows["E08000001"]["lower_ci"], "0");
+    let (_, u) = wilson_pct(0.0, 50.0, Z95);
+    assert!((rows["E08000001"]["upper_ci"].parse::<f64>().unwrap() - u).abs() < 1e-9);
+    assert_eq!(rows["E08000002"]["value"], "100");
+    assert_eq!(rows["E08000002"]["upper_ci"], "100");
+    for code in ["E08000003", "E08000004", "E08000005", "E08000006"] {
+        assert_eq!(rows[code]["status"], "missing", "{code}");
+        assert_eq!(rows[code]["value"], "", "{code}");
+    }
+    for r in rows.values() {
+        assert!(r.values().all(|v| !v.contains("NaN") && !v.contains("inf")), "{r:?}");
+    }
+    // No benchmark stored: compared with quintiles instead (6 areas, 2 with values: too few).
+    let cmp = cli(&[
+        "compare", s(&ws), "--geography", "lad", "--indicator", "p", "--benchmark", "E92000001",
+        "--json",
+    ]);
+    assert!(!cmp.status.success());
+    assert!(String::from_utf8_lossy(&cmp.stderr).contains("E92000001"));
+}
