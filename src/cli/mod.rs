@@ -15,6 +15,7 @@ mod compare;
 mod deprivation;
 mod export_data;
 mod find;
+mod funnel;
 mod geocode;
 mod geography;
 #[cfg(feature = "gui")]
@@ -30,8 +31,10 @@ pub mod progress;
 mod sample;
 mod shared;
 mod site;
+mod smooth;
 mod stats;
 mod text;
+mod trend;
 mod weights;
 
 use anyhow::Result;
@@ -94,6 +97,15 @@ pub enum Command {
     /// Compare each area with a benchmark (England, a region, or its parent) by Fingertips'
     /// rules: better, similar, worse (or lower, higher) from confidence intervals.
     Compare(compare::Args),
+    /// Fingertips' recent-trend marker of each area over the latest 5 consecutive periods:
+    /// increasing / decreasing (and getting better / worse), no significant change.
+    Trend(trend::Args),
+    /// Funnel-plot data: each area's value against its denominator with the 95% and 99.8%
+    /// control limits around the average (proportions, crude rates, standardised ratios).
+    Funnel(funnel::Args),
+    /// Raw, excess-risk, empirical Bayes or spatial empirical Bayes rates of a count over a
+    /// population, saved as an indicator (so LISA can run on smoothed rates).
+    Smooth(smooth::Args),
     /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
     Index(index::Args),
     /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
@@ -134,6 +146,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Weights(a) => weights::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Trend(a) => trend::run(a),
+        Command::Funnel(a) => funnel::run(a),
+        Command::Smooth(a) => smooth::run(a),
         Command::Index(a) => index::run(a),
         Command::DeprivationAggregate(a) => deprivation::run(a),
         Command::Site(a) => site::run(a),
