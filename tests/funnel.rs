@@ -41,7 +41,13 @@ fn workspace(d: &Path, rows: &[(String, f64, f64, f64)], unit: &str) -> PathBuf 
     ]);
     let mut csv = String::from("indicator,area_code,period,count,denominator,value\n");
     // NaN writes an empty cell (not known).
-    let cell = |x: &f64| if x.is_nan() { String::new() } else { x.to_string() };
+    let cell = |x: &f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            x.to_string()
+        }
+    };
     for (code, c, n, v) in rows {
         csv.push_str(&format!("ind,{code},2020,{},{},{v}\n", cell(c), cell(n)));
     }
