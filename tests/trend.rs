@@ -69,18 +69,20 @@ fn marker(rows: &[(f64, f64, f64)]) -> (&'static str, f64, f64) {
     (m, slope, chi)
 }
 
-/// The headline rows of one indicator: area → year → (value, lower, upper, count =
-/// denominator).
+/// One published value: (value, lower 95%, upper 95%, whether count = denominator).
+type Published = (f64, f64, f64, bool);
+
+/// The headline rows of one indicator: area → year → its published value.
 fn headline(
     file: &Path,
     indicator: &str,
     sex: &str,
     age: &str,
-) -> BTreeMap<String, BTreeMap<i32, (f64, f64, f64, bool)>> {
+) -> BTreeMap<String, BTreeMap<i32, Published>> {
     let mut rd = csv::Reader::from_path(file).unwrap();
     let h = rd.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let mut out: BTreeMap<String, BTreeMap<i32, (f64, f64, f64, bool)>> = BTreeMap::new();
+    let mut out: BTreeMap<String, BTreeMap<i32, Published>> = BTreeMap::new();
     for r in rd.records().map(|r| r.unwrap()) {
         if &r[col("indicator_id")] != indicator
             || &r[col("sex")] != sex
@@ -204,6 +206,10 @@ fn fingertips_districts_get_the_marker_the_file_implies() {
     assert!(
         seen_significant > 5,
         "{seen_significant} significant trends"
+    );
+    assert!(
+        degenerate >= 1,
+        "30302 has a district at 100% (count = denominator)"
     );
 
     // 20401 (a crude rate) has 4 periods: too few, with the reason.

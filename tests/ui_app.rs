@@ -642,8 +642,11 @@ fn the_funnel_plot_links_to_the_map() {
     settle(&mut h);
     h.get_by_label("Children aged 0-15 (share of residents)")
         .click();
-    wait_shows(&mut h, "Funnel plot of Children aged 0-15", 60);
-    assert!(shows(&h, "above and"), "the counts outside the limits");
+    wait_shows(&mut h, "Funnel plot (2019): average", 60);
+    assert!(
+        shows(&h, "outside 99.8%: "),
+        "the counts outside the limits"
+    );
     // The plot is the unlabelled node under the colour key.
     let key = h.get_by_label("● inside").rect();
     let plot = h

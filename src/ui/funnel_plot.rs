@@ -111,12 +111,13 @@ impl FunnelPlot {
                 Some((i, [p.denominator, p.value]))
             })
             .collect();
+        // One row: the summary and the colour key (the plot gets the rest of the panel).
         let c = r.counts;
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
-                "Funnel plot of {} ({}): average {:.2}; {} above and {} below the 99.8% limits, {} \
-                 above and {} below the 95% limits",
-                r.title, r.period, r.average, c.above_99_8, c.below_99_8, c.above_95, c.below_95
+                "Funnel plot ({}): average {:.2}; outside 99.8%: {} above, {} below; outside \
+                 95%: {} above, {} below",
+                r.period, r.average, c.above_99_8, c.below_99_8, c.above_95, c.below_95
             ));
             if !r.excluded.is_empty() {
                 ui.label(format!(
@@ -124,8 +125,6 @@ impl FunnelPlot {
                     r.excluded.len()
                 ));
             }
-        });
-        ui.horizontal(|ui| {
             ui.colored_label(OUTSIDE_99_8, "● outside 99.8%");
             ui.colored_label(OUTSIDE_95, "● outside 95%");
             ui.colored_label(INSIDE, "● inside");
@@ -147,10 +146,11 @@ impl FunnelPlot {
         let average = r.average;
         let colour = |i: usize| colours.get(i).copied().unwrap_or(INSIDE);
         let x_label = axis_name(&r.denominator_kind).to_string();
+        // The unit, not the title: a rotated axis title has only the plot's height.
         let y_label = if r.unit.is_empty() {
-            r.title.clone()
+            "value".to_string()
         } else {
-            format!("{} ({})", r.title, r.unit)
+            r.unit.clone()
         };
         let plot = Scatter {
             id: "funnel",
