@@ -568,3 +568,204 @@ fn period_labels_gaps_value_types_and_benchmarks() {
         "{err}"
     );
 }
+
+/// The trend markers Fingertips published in the full extract (`Trend` on each series'
+/// latest row), for every proportion and crude-rate series whose five latest periods the
+/// extract holds in full (value, 95% limits, count and denominator): the same marker here,
+/// but for three series whose published marker the extract's own numbers do not give.
+#[test]
+fn fingertips_published_markers_are_reproduced() {
+    let Some(shared) = common::shared_data() else {
+        return;
+    };
+    let dir = shared.join("fingertips");
+    let meta: BTreeMap<String, (String, String)> =
+        common::csv_rows(&dir.join("indicators_HEAD.csv"))
+            .into_iter()
+            .map(|r| {
+                let id = r
+                    .iter()
+                    .find(|(k, _)| k.trim_start_matches('\u{feff}') == "IndicatorID")
+                    .map(|(_, v)| v.clone())
+                    .unwrap();
+                (id, (r["ValueType"].clone(), r["Polarity"].clone()))
+            })
+            .collect();
+    // Series (indicator, sex, age) → area → year → row; the published marker per area.
+    type Row = (String, String, String, String, String);
+    let mut series: BTreeMap<(String, String, String), BTreeMap<String, BTreeMap<i32, Row>>> =
+        BTreeMap::new();
+    let mut published: BTreeMap<(String, String, String, String), (i32, String)> = BTreeMap::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for r in common::csv_rows(&dir.join("healthdata_2025-02-12_full.csv")) {
+        let id = r
+            .iter()
+            .find(|(k, _)| k.trim_start_matches('\u{feff}') == "IndicatorId")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        let Some((vt, _)) = meta.get(&id) else {
+            continue;
+        };
+        // 91040 has quarters under each year (the import skips it as ambiguous).
+        if !(vt == "Proportion" || vt == "Crude rate") || id == "91040" {
+            continue;
+        }
+        if !r["CategoryType"].is_empty() || !r["Category"].is_empty() {
+            continue;
+        }
+        let key = (id, r["Sex"].clone(), r["Age"].clone());
+        let year: i32 = r["Year"].parse().unwrap();
+        let area = r["AreaCode"].clone();
+        let row = (
+            r["Count"].clone(),
+            r["Denominator"].clone(),
+            r["Value"].clone(),
+            r["LowerCI"].clone(),
+            r["UpperCI"].clone(),
+        );
+        let years = series
+            .entry(key.clone())
+            .or_default()
+            .entry(area.clone())
+            .or_default();
+        if let Some(old) = years.insert(year, row.clone())
+            && old != row
+        {
+            twice.insert((key.clone(), area.clone()));
+        }
+        if !r["Trend"].is_empty() {
+            published.insert((key.0, key.1, key.2, area), (year, r["Trend"].clone()));
+        }
+    }
+    let codes: std::collections::BTreeSet<String> = series
+        .values()
+        .flat_map(|a| a.keys().cloned())
+        .filter(|c| c != "E92000001")
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let ws = d.join("ws.gpkg");
+    assert!(cli(&["init", s(&ws)]).status.success());
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let g = write(d, "areas.geojson", squares_geojson(&codes));
+    cli_ok(&[
+        "import",
+        "boundaries",
+        s(&ws),
+        s(&g),
+        "--geography",
+        "area",
+        "--json",
+    ]);
+    let mut csv = String::from(HEADER);
+    let mut meta_csv =
+        String::from("code,title,theme,definition,unit,decimals,polarity,source,licence\n");
+    let mut code_of = BTreeMap::new();
+    for (k, (key, areas)) in series.iter().enumerate() {
+        let code = format!("ft{}_{k}", key.0);
+        let (vt, pol) = &meta[&key.0];
+        let pol = if pol.is_empty() { "No judgement" } else { pol };
+        meta_csv.push_str(&format!(
+            "{code},{code},Health,,{vt},1,{pol},Fingertips,OGL\n"
+        ));
+        for (area, years) in areas {
+            for (year, (c, n, v, l, u)) in years {
+                csv.push_str(&format!("{code},{area},{year},{c},{n},{v},{l},{u}\n"));
+            }
+        }
+        code_of.insert(key.clone(), code);
+    }
+    let values = write(d, "values.csv", csv);
+    let meta_file = write(d, "meta.csv", meta_csv);
+    cli_ok(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&values),
+        "--geography",
+        "area",
+        "--metadata",
+        s(&meta_file),
+        "--benchmark-codes",
+        "E92000001",
+        "--json",
+    ]);
+    let words = |row: &Value| -> String {
+        let m = match row["marker"].as_str().unwrap() {
+            "increasing" => "Increasing",
+            "decreasing" => "Decreasing",
+            "no_significant_change" => return "No significant change".into(),
+            _ => return "Cannot be calculated".into(),
+        };
+        match row["direction"].as_str() {
+            Some(d) => format!("{m} and getting {d}"),
+            None => m.to_string(),
+        }
+    };
+    let (mut compared, mut differ) = (0, Vec::new());
+    for (key, code) in &code_of {
+        if series[key].keys().all(|a| a == "E92000001") {
+            continue; // England only: nothing at the geography
+        }
+        let latest = series[key]
+            .values()
+            .flat_map(|y| y.keys().copied())
+            .max()
+            .unwrap();
+        let out = trend_of_geography(&ws, "area", code, &["--benchmark", "E92000001"]);
+        let rows = by_code(&out);
+        for (area, years) in &series[key] {
+            let Some((year, marker)) =
+                published.get(&(key.0.clone(), key.1.clone(), key.2.clone(), area.clone()))
+            else {
+                continue;
+            };
+            let full = (0..5).all(|k| {
+                years.get(&(latest - k)).is_some_and(|r| {
+                    [&r.0, &r.1, &r.2, &r.3, &r.4]
+                        .iter()
+                        .all(|c| c.parse::<f64>().is_ok())
+                })
+            });
+            if *year != latest || !full || twice.contains(&(key.clone(), area.clone())) {
+                continue;
+            }
+            let row = if area == "E92000001" {
+                out["benchmark"].clone()
+            } else {
+                rows[area].clone()
+            };
+            compared += 1;
+            if &words(&row) != marker {
+                differ.push(format!("{} {area}: {marker} / {}", key.0, words(&row)));
+            }
+        }
+    }
+    println!("{compared} published markers compared; differ: {differ:?}");
+    assert!(compared > 600, "{compared}");
+    // Salford's hepatitis B vaccination (30302) and two CCGs' smoking at delivery (93085):
+    // Fingertips published another marker than the extract's numbers give (its database
+    // presumably held other values for one of the five periods).
+    assert_eq!(
+        differ,
+        vec![
+            "30302 E08000006: Cannot be calculated / Increasing and getting better",
+            "93085 E38000200: No significant change / Decreasing and getting better",
+            "93085 E38000228: Decreasing and getting better / No significant change",
+        ]
+    );
+}
+
+fn trend_of_geography(ws: &Path, geography: &str, indicator: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "trend",
+        s(ws),
+        "--geography",
+        geography,
+        "--indicator",
+        indicator,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    cli_ok(&args)
+}
