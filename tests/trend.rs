@@ -592,9 +592,10 @@ fn fingertips_published_markers_are_reproduced() {
             })
             .collect();
     // Series (indicator, sex, age) → area → year → row; the published marker per area.
+    // (count, denominator, value, lower, upper) as text.
     type Row = (String, String, String, String, String);
-    let mut series: BTreeMap<(String, String, String), BTreeMap<String, BTreeMap<i32, Row>>> =
-        BTreeMap::new();
+    type Areas = BTreeMap<String, BTreeMap<i32, Row>>;
+    let mut series: BTreeMap<(String, String, String), Areas> = BTreeMap::new();
     let mut published: BTreeMap<(String, String, String, String), (i32, String)> = BTreeMap::new();
     let mut twice = std::collections::BTreeSet::new();
     for r in common::csv_rows(&dir.join("healthdata_2025-02-12_full.csv")) {
