@@ -205,6 +205,7 @@ const UI_PANEL_PARTS: &[(&str, &str)] = &[
     ("hover_card", "map_panel"),
     ("import_columns", "import_dialog"),
     ("find_box", "map_panel"),
+    ("funnel_plot", "charts"),
 ];
 const UI_SHARED: &[&str] = &[
     "jobs",

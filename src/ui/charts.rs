@@ -65,16 +65,16 @@ const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
 
 /// What a brushable scatter plot shows: (area index, [x, y]) points, each area's colour, and
 /// the axis titles.
-pub(super) struct Scatter<'a> {
-    pub id: &'a str,
-    pub points: &'a [(usize, [f64; 2])],
-    pub colour: &'a dyn Fn(usize) -> Color32,
-    pub x_label: &'a str,
-    pub y_label: &'a str,
+struct Scatter<'a> {
+    id: &'a str,
+    points: &'a [(usize, [f64; 2])],
+    colour: &'a dyn Fn(usize) -> Color32,
+    x_label: &'a str,
+    y_label: &'a str,
 }
 
 /// A scatter plot with brushing; returns the selection command, if any.
-pub(super) fn brush_scatter(
+fn brush_scatter(
     ui: &mut egui::Ui,
     plot: Scatter<'_>,
     selected: &BTreeSet<usize>,
@@ -226,7 +226,7 @@ impl Charts {
             Tab::Scatter => out.extend(self.scatter_ui(ui, view)),
             Tab::TimeSeries => out.extend(self.time_series_ui(ui, view)),
             Tab::Moran => out.extend(self.moran_ui(ui, view)),
-            Tab::Funnel => out.extend(self.funnel.ui(ui, view)),
+            Tab::Funnel => out.extend(self.funnel_ui(ui, view)),
         }
         out
     }
@@ -455,6 +455,29 @@ impl Charts {
                 }
             });
         out
+    }
+
+    /// The funnel plot (`funnel_plot` computes it): dots and limit lines, brushable.
+    fn funnel_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {
+        let fig = self.funnel.ui(ui, view)?;
+        let colour = |i: usize| fig.colours.get(i).copied().unwrap_or(Color32::GRAY);
+        let plot = Scatter {
+            id: "funnel",
+            points: &fig.points,
+            colour: &colour,
+            x_label: &fig.x_label,
+            y_label: &fig.y_label,
+        };
+        let lines = fig.lines.clone();
+        brush_scatter(ui, plot, view.selection, &mut self.brush_start, |plot_ui| {
+            for (name, pts, colour, style) in lines {
+                plot_ui.line(
+                    Line::new(name, PlotPoints::from(pts))
+                        .color(colour)
+                        .style(style),
+                );
+            }
+        })
     }
 
     fn moran_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {
