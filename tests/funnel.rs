@@ -337,3 +337,59 @@ fn degenerate_areas_are_left_out_with_a_reason() {
     assert!((out["average"].as_f64().unwrap() - 15.0).abs() < 1e-12);
     assert!(!out.to_string().contains("NaN"));
 }
+
+/// The dots show counts: an area whose count the disclosure rule withholds is left out (and
+/// so is the one secondary suppression withholds with it), with the reason.
+#[test]
+fn counts_the_disclosure_rule_withholds_are_not_plotted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ws = d.join("ws.gpkg");
+    assert!(cli(&["init", s(&ws)]).status.success());
+    let codes = ["E38000001", "E38000002", "E38000003", "E38000004"];
+    let g = write(d, "a.geojson", squares_geojson(&codes));
+    cli_ok(&[
+        "import",
+        "boundaries",
+        s(&ws),
+        s(&g),
+        "--geography",
+        "g",
+        "--json",
+    ]);
+    let csv = "indicator,area_code,period,count,denominator,value\n\
+               ind,E38000001,2020,3,100,3\nind,E38000002,2020,40,100,40\n\
+               ind,E38000003,2020,30,100,30\nind,E38000004,2020,50,100,50\n";
+    let values = write(d, "v.csv", csv);
+    let meta = write(
+        d,
+        "m.csv",
+        "code,title,theme,definition,unit,decimals,polarity,source,licence,disclosure\nind,Test,Health,,%,1,neutral,test,OGL,suppress_1_5\n",
+    );
+    cli_ok(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&values),
+        "--geography",
+        "g",
+        "--metadata",
+        s(&meta),
+        "--json",
+    ]);
+    let out = funnel(&ws, "g", "ind");
+    let excluded = out["excluded"].as_array().unwrap();
+    assert!(
+        excluded.iter().any(|e| e["code"] == "E38000001"
+            && e["reason"].as_str().unwrap().contains("disclosure rule")),
+        "{out}"
+    );
+    assert!(
+        out["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["count"].as_f64().unwrap() > 5.0),
+        "{out}"
+    );
+}

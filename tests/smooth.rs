@@ -286,3 +286,77 @@ fn zero_populations_are_undefined_and_negative_theta2_is_clamped() {
         assert_eq!(missing, vec!["E01000004", "E01000005"], "{method}");
     }
 }
+
+/// Under the count's disclosure rule the command's output leaves the per-area figures out
+/// (a rate times its population gives the count back); the saved indicator keeps the rule.
+#[test]
+fn a_protected_count_is_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ws = d.join("ws.gpkg");
+    assert!(cli(&["init", s(&ws)]).status.success());
+    let codes = ["E01000001", "E01000002", "E01000003"];
+    let g = write(d, "a.geojson", squares_geojson(&codes));
+    cli_ok(&[
+        "import",
+        "boundaries",
+        s(&ws),
+        s(&g),
+        "--geography",
+        "g",
+        "--json",
+    ]);
+    let csv = "indicator,area_code,period,value\n\
+               ev,E01000001,2020,3\nev,E01000002,2020,40\nev,E01000003,2020,30\n\
+               pop,E01000001,2020,1000\npop,E01000002,2020,1000\npop,E01000003,2020,1000\n";
+    let values = write(d, "v.csv", csv);
+    let meta = write(
+        d,
+        "m.csv",
+        "code,title,theme,definition,unit,decimals,polarity,source,licence,disclosure\n\
+         ev,Events,Crime,,count,0,lower_is_better,test,OGL,suppress_1_5\n\
+         pop,People,Population,,people,0,neutral,test,OGL,none\n",
+    );
+    cli_ok(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&values),
+        "--geography",
+        "g",
+        "--metadata",
+        s(&meta),
+        "--json",
+    ]);
+    let out = cli_ok(&[
+        "smooth",
+        s(&ws),
+        "--geography",
+        "g",
+        "--count",
+        "ev",
+        "--population",
+        "pop",
+        "--method",
+        "eb",
+        "--save",
+        "ev_eb",
+        "--json",
+    ]);
+    assert!(
+        out["withheld"].as_str().unwrap().contains("suppress_1_5"),
+        "{out}"
+    );
+    for a in out["areas"].as_array().unwrap() {
+        assert!(
+            a["count"].is_null() && a["raw"].is_null() && a["smoothed"].is_null(),
+            "{a}"
+        );
+    }
+    let w = Workspace::open(&ws).unwrap();
+    let meta = query::indicator_meta(&w, "ev_eb").unwrap();
+    assert_eq!(meta.disclosure.as_str(), "suppress_1_5");
+    // Stored for analysis (stats run on it), all three areas with a rate.
+    let stored = query::values(&w, "ev_eb", "g", "2020").unwrap();
+    assert_eq!(stored.iter().filter(|v| v.value.is_some()).count(), 3);
+}

@@ -87,6 +87,9 @@ fn text(r: &SmoothResult) -> String {
         ));
     }
     s.push('\n');
+    if let Some(w) = &r.withheld {
+        s.push_str(&format!("{w}\n"));
+    }
     for a in r.areas.iter().filter(|a| a.reason.is_some()) {
         s.push_str(&format!(
             "  {:<12} missing: {}\n",

@@ -16,7 +16,9 @@
 //! area's plotted value is count ÷ denominator × multiplier, the quantity the limits are
 //! for. An area is outside a limit when its value is strictly above or below it (on the line
 //! is inside). Areas without a usable count and denominator are listed in `excluded` with the
-//! reason.
+//! reason, as are areas whose figures the indicator's disclosure rule withholds
+//! (`ops::disclosure`: the dots show counts, so they are what any output may show; rounded
+//! counts are plotted as rounded).
 
 use crate::analysis::indicator_stats::confidence::ValueType;
 use crate::analysis::indicator_stats::funnel::{
@@ -197,7 +199,10 @@ pub fn funnel(ws: &Workspace, req: &FunnelRequest) -> Result<FunnelResult> {
         )));
     }
     let period = query::resolve_period(ws, &req.indicator, &req.geography, req.period.as_deref())?;
-    let values = query::values(ws, &req.indicator, &req.geography, &period)?;
+    let stored = query::values(ws, &req.indicator, &req.geography, &period)?;
+    // The dots show counts: only what the indicator's disclosure rule lets an output show.
+    let protected = crate::ops::disclosure::protect(ws, &meta, &req.geography, &period, stored)?;
+    let values = &protected.values;
     let names: HashMap<String, Option<String>> = query::area_names(ws, &req.geography)?
         .into_iter()
         .map(|a| (a.code, a.name))
@@ -205,7 +210,17 @@ pub fn funnel(ws: &Workspace, req: &FunnelRequest) -> Result<FunnelResult> {
     let multiplier = value_type::multiplier(values.iter()).unwrap_or(1.0);
     let mut usable = Vec::new();
     let mut excluded = Vec::new();
-    for v in &values {
+    for v in values {
+        if let Some(why) = protected.reason(&v.area_code) {
+            excluded.push(Excluded {
+                code: v.area_code.clone(),
+                reason: format!(
+                    "withheld by the indicator's disclosure rule ({} suppression)",
+                    why.as_str()
+                ),
+            });
+            continue;
+        }
         match unusable(vt, v.numerator, v.denominator) {
             Some(reason) => excluded.push(Excluded {
                 code: v.area_code.clone(),

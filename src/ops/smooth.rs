@@ -16,9 +16,11 @@
 //!   them, shown per 10ᵏ people (the metadata's multiplier, chosen so the pooled rate shows
 //!   as a number of at least 1), the count's polarity, theme, source, licence and disclosure
 //!   rule (a rate times its population gives the count back), and provenance naming the
-//!   method, inputs, periods and weights.
+//!   method, inputs, periods and weights. Under the count's disclosure rule the per-area
+//!   figures are left out of the command's output (`withheld` says why).
 
 use super::indicator_data::{WeightsKind, weights_for};
+use crate::analysis::indicator_stats::disclosure::Rule;
 use crate::analysis::indicator_stats::smoothing::{
     empirical_bayes, excess_risk, raw_rates, spatial_empirical_bayes,
 };
@@ -127,6 +129,9 @@ pub struct SmoothResult {
     pub areas: Vec<SmoothedArea>,
     /// Areas stored as missing.
     pub undefined: usize,
+    /// When the count has a disclosure rule: why the per-area figures (count, raw and
+    /// smoothed rate) are left out of this output (the saved indicator keeps the rule).
+    pub withheld: Option<String>,
 }
 
 /// The count's (or population's) value in each area, by code.
@@ -332,9 +337,32 @@ pub fn run(ws: &Workspace, req: &SmoothRequest, feedback: &dyn Feedback) -> Resu
         multiplier,
         undefined: rows.iter().filter(|r| r.smoothed.is_none()).count(),
         areas: rows,
+        withheld: None,
     };
     save_result(ws, req, &count_meta, &pop_meta, &result)?;
-    Ok(result)
+    Ok(withhold_protected(result, &count_meta))
+}
+
+/// The output as it may be shown: under the count's disclosure rule a rate (times its
+/// population) gives the count away, so the per-area figures are left out (the saved
+/// indicator keeps the rule, and every output of it applies it).
+fn withhold_protected(mut r: SmoothResult, count: &IndicatorMeta) -> SmoothResult {
+    if crate::ops::disclosure::rule_of(count) == Rule::None {
+        return r;
+    }
+    for a in &mut r.areas {
+        a.count = None;
+        a.raw = None;
+        a.smoothed = None;
+    }
+    r.withheld = Some(format!(
+        "{} has the disclosure rule {}: the per-area counts and rates are not shown; the \
+         saved indicator {} keeps the rule",
+        r.count,
+        count.disclosure.as_str(),
+        r.saved
+    ));
+    r
 }
 
 /// The `source` of what `smooth` saves (and the mark that lets it replace its own results).
