@@ -206,6 +206,7 @@ const UI_PANEL_PARTS: &[(&str, &str)] = &[
     ("import_columns", "import_dialog"),
     ("find_box", "map_panel"),
     ("compared_with", "classification"),
+    ("funnel_plot", "charts"),
 ];
 const UI_SHARED: &[&str] = &[
     "jobs",

@@ -543,13 +543,31 @@ fn breakdown_all_keeps_every_breakdown_under_its_own_code() {
     let dir = tempfile::tempdir().unwrap();
     let ws = cli_sample(dir.path());
     let headline = cli_ok(&[
-        "import", "indicators", s(&ws), s(&file), "--geography", "lad16", "--check", "--json",
-    ]);
-    let all = cli_ok(&[
-        "import", "indicators", s(&ws), s(&file), "--geography", "lad16", "--breakdown", "all",
+        "import",
+        "indicators",
+        s(&ws),
+        s(&file),
+        "--geography",
+        "lad16",
+        "--check",
         "--json",
     ]);
-    assert!(all["breakdown_rows_skipped"].as_u64().unwrap() < headline["breakdown_rows_skipped"].as_u64().unwrap(), "{all}");
+    let all = cli_ok(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&file),
+        "--geography",
+        "lad16",
+        "--breakdown",
+        "all",
+        "--json",
+    ]);
+    assert!(
+        all["breakdown_rows_skipped"].as_u64().unwrap()
+            < headline["breakdown_rows_skipped"].as_u64().unwrap(),
+        "{all}"
+    );
     let info = cli_ok(&["info", s(&ws), "--json"]);
     let codes: Vec<&str> = info["indicators"]
         .as_array()
@@ -563,8 +581,17 @@ fn breakdown_all_keeps_every_breakdown_under_its_own_code() {
     // Bolton's boys aged 0–4 in 2018, as the file has them.
     let out = dir.path().join("boys.csv");
     cli_ok(&[
-        "export-data", s(&ws), "--geography", "lad16", "--indicator", "92708 | Male | 0-4 yrs",
-        "--period", "2018", "--out", s(&out), "--json",
+        "export-data",
+        s(&ws),
+        "--geography",
+        "lad16",
+        "--indicator",
+        "92708 | Male | 0-4 yrs",
+        "--period",
+        "2018",
+        "--out",
+        s(&out),
+        "--json",
     ]);
     let bolton = common::csv_rows(&out)
         .into_iter()

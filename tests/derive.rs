@@ -627,9 +627,24 @@ fn degenerate_counts_give_defined_results_with_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("w.gpkg");
     assert!(cli(&["init", s(&ws)]).status.success());
-    let codes = ["E08000001", "E08000002", "E08000003", "E08000004", "E08000005", "E08000006"];
+    let codes = [
+        "E08000001",
+        "E08000002",
+        "E08000003",
+        "E08000004",
+        "E08000005",
+        "E08000006",
+    ];
     let b = write(dir.path(), "areas.geojson", squares_geojson(&codes));
-    cli_ok(&["import", "boundaries", s(&ws), s(&b), "--geography", "lad", "--json"]);
+    cli_ok(&[
+        "import",
+        "boundaries",
+        s(&ws),
+        s(&b),
+        "--geography",
+        "lad",
+        "--json",
+    ]);
     let rows = "area_code,indicator,period,value\n\
         E08000001,n,2020,0\nE08000001,d,2020,50\n\
         E08000002,n,2020,50\nE08000002,d,2020,50\n\
@@ -638,20 +653,45 @@ fn degenerate_counts_give_defined_results_with_reasons() {
         E08000005,n,2020,12\nE08000005,d,2020,10\n\
         E08000006,n,2020,4\n";
     let f = write(dir.path(), "n.csv", rows);
-    cli_ok(&["import", "indicators", s(&ws), s(&f), "--geography", "lad", "--json"]);
+    cli_ok(&[
+        "import",
+        "indicators",
+        s(&ws),
+        s(&f),
+        "--geography",
+        "lad",
+        "--json",
+    ]);
     let out = cli_ok(&[
-        "derive", s(&ws), "--indicator", "p", "--numerator", "n", "--denominator", "d", "--type",
-        "proportion", "--json",
+        "derive",
+        s(&ws),
+        "--indicator",
+        "p",
+        "--numerator",
+        "n",
+        "--denominator",
+        "d",
+        "--type",
+        "proportion",
+        "--json",
     ]);
     let reasons: BTreeMap<String, String> = out["not_derived"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n["code"].as_str().unwrap().into(), n["reason"].as_str().unwrap().into()))
+        .map(|n| {
+            (
+                n["code"].as_str().unwrap().into(),
+                n["reason"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(reasons["E08000003"], "the denominator is zero", "{out}");
     assert!(reasons["E08000004"].contains("negative"), "{out}");
-    assert!(reasons["E08000005"].contains("larger than the denominator"), "{out}");
+    assert!(
+        reasons["E08000005"].contains("larger than the denominator"),
+        "{out}"
+    );
     assert_eq!(reasons["E08000006"], "no value of d", "{out}");
     assert_eq!(reasons.len(), 4);
     let rows = derived_values_at(&ws, "p", dir.path());
@@ -666,11 +706,21 @@ fn degenerate_counts_give_defined_results_with_reasons() {
         assert_eq!(rows[code]["value"], "", "{code}");
     }
     for r in rows.values() {
-        assert!(r.values().all(|v| !v.contains("NaN") && !v.contains("inf")), "{r:?}");
+        assert!(
+            r.values().all(|v| !v.contains("NaN") && !v.contains("inf")),
+            "{r:?}"
+        );
     }
     // No benchmark stored: compared with quintiles instead (6 areas, 2 with values: too few).
     let cmp = cli(&[
-        "compare", s(&ws), "--geography", "lad", "--indicator", "p", "--benchmark", "E92000001",
+        "compare",
+        s(&ws),
+        "--geography",
+        "lad",
+        "--indicator",
+        "p",
+        "--benchmark",
+        "E92000001",
         "--json",
     ]);
     assert!(!cmp.status.success());

@@ -588,3 +588,107 @@ fn a_density_surface_is_computed_in_the_background_and_shown_with_its_legend() {
     );
     assert!(h.query_by_label_contains("A cluster map").is_none());
 }
+
+/// The sample with a proportion that has counts and denominators: children aged 0–15 as a
+/// share of all residents, per LSOA (mid-2019), for the funnel plot.
+fn sample_with_children_share() -> (tempfile::TempDir, PathBuf) {
+    let (dir, ws) = sample();
+    let pop = common::csv_rows(&common::seeds().join("gm_population_mid2019_lsoa.csv"));
+    let mut csv = String::from("indicator,area_code,period,count,denominator,value\n");
+    for r in &pop {
+        let (c, n): (f64, f64) = (
+            r["population_0_15"].parse().unwrap(),
+            r["population_total"].parse().unwrap(),
+        );
+        csv.push_str(&format!(
+            "children_share,{},2019,{c},{n},{}\n",
+            r["lsoa11_code"],
+            100.0 * c / n
+        ));
+    }
+    let values = common::write(dir.path(), "children.csv", csv);
+    let meta = common::write(
+        dir.path(),
+        "children_meta.csv",
+        "code,title,theme,definition,unit,decimals,polarity,source,licence\nchildren_share,Children aged 0-15 (share of residents),Population,,%,1,neutral,ONS,OGL\n",
+    );
+    common::cli_ok(&[
+        "import",
+        "indicators",
+        ws.to_str().unwrap(),
+        values.to_str().unwrap(),
+        "--geography",
+        "lsoa11",
+        "--metadata",
+        meta.to_str().unwrap(),
+        "--json",
+    ]);
+    (dir, ws)
+}
+
+/// The funnel plot of the mapped indicator, computed in the background through
+/// `ops::funnel`: its summary appears; brushing selects areas shared with the map; a click
+/// away from every dot clears the selection; an indicator without counts says why.
+#[test]
+fn the_funnel_plot_links_to_the_map() {
+    let (_dir, ws) = sample_with_children_share();
+    let mut h = harness(&ws);
+    settle(&mut h);
+    // The IMD score has no counts and denominators: the tab says so.
+    h.get_by_role_and_label(Role::Button, "Funnel plot").click();
+    wait_shows(&mut h, "No funnel plot for", 30);
+    h.get_by_role_and_label(Role::TextInput, "Find")
+        .set_text_value_accesskit("children aged");
+    settle(&mut h);
+    h.get_by_label("Children aged 0-15 (share of residents)")
+        .click();
+    wait_shows(&mut h, "Funnel plot (2019): average", 60);
+    assert!(
+        shows(&h, "outside 99.8%: "),
+        "the counts outside the limits"
+    );
+    // The plot is the unlabelled node under the colour key.
+    let key = h.get_by_label("● inside").rect();
+    let plot = h
+        .query_all_by_role(Role::Unknown)
+        .map(|n| n.rect())
+        .find(|r| r.top() > key.bottom() && r.width() > 400.0)
+        .expect("the plot's area");
+    // Brush the middle third of the denominators, every value.
+    let from = egui::pos2(plot.left() + plot.width() / 3.0, plot.top() + 2.0);
+    let to = egui::pos2(plot.left() + 2.0 * plot.width() / 3.0, plot.bottom() - 2.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=8 {
+        h.hover_at(from + (to - from) * (k as f32 / 8.0));
+        h.step();
+    }
+    h.drop_at(to);
+    settle(&mut h);
+    let n = h.state().selected_codes().len();
+    assert!(n > 10, "the brush selected {n} areas");
+    h.get_by_label(&format!("{n} selected"));
+    // The plot's top-right corner (largest denominators, highest values) is far from every
+    // dot: the largest areas lie near the average.
+    let corner = egui::pos2(plot.right() - 3.0, plot.top() + 3.0);
+    h.hover_at(corner);
+    h.step();
+    h.drag_at(corner);
+    h.step();
+    // Released with the pointer still there (`drop_at` also takes the pointer away, and a
+    // click needs its position).
+    h.event(egui::Event::PointerButton {
+        pos: corner,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    settle(&mut h);
+    assert_eq!(
+        h.state().selected_codes().len(),
+        0,
+        "a click on no dot clears"
+    );
+}

@@ -511,6 +511,13 @@ fn comparing_with_england_colours_the_map_and_fills_the_hover_card() {
     let card = hover_centre(&mut h);
     assert!(card.contains("95% CI"), "{card}");
     assert!(card.contains("than England (95%)"), "{card}");
+    // Five consecutive years (2018–2022): Fingertips' trend marker with its arrow.
+    assert!(
+        ["↑ increasing", "↓ decreasing", "→ no significant change"]
+            .iter()
+            .any(|m| card.contains(m)),
+        "{card}"
+    );
     h.get_by_role_and_label(Role::Button, "England").click();
     settle(&mut h);
     assert!(

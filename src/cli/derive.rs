@@ -3,8 +3,8 @@
 
 use super::shared::{JsonArg, WorkspaceArg};
 use anyhow::Result;
-use local_atlas::ops::catalog::Polarity;
 use local_atlas::ops::Workspace;
+use local_atlas::ops::catalog::Polarity;
 use local_atlas::ops::derive::{self, DeriveRequest, DeriveResult, DeriveType, IsrReference};
 
 #[derive(clap::Args, Debug)]

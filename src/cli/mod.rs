@@ -16,6 +16,7 @@ mod deprivation;
 mod derive;
 mod export_data;
 mod find;
+mod funnel;
 mod geocode;
 mod geography;
 #[cfg(feature = "gui")]
@@ -31,8 +32,10 @@ pub mod progress;
 mod sample;
 mod shared;
 mod site;
+mod smooth;
 mod stats;
 mod text;
+mod trend;
 mod weights;
 
 use anyhow::Result;
@@ -98,6 +101,15 @@ pub enum Command {
     /// Derive a proportion, crude rate, DSR or ISR from stored counts and denominators, with
     /// 95% and 99.8% confidence limits.
     Derive(derive::Args),
+    /// Fingertips' recent-trend marker of each area over the latest 5 consecutive periods:
+    /// increasing / decreasing (and getting better / worse), no significant change.
+    Trend(trend::Args),
+    /// Funnel-plot data: each area's value against its denominator with the 95% and 99.8%
+    /// control limits around the average (proportions, crude rates, standardised ratios).
+    Funnel(funnel::Args),
+    /// Raw, excess-risk, empirical Bayes or spatial empirical Bayes rates of a count over a
+    /// population, saved as an indicator (so LISA can run on smoothed rates).
+    Smooth(smooth::Args),
     /// Build a composite index (IMD-style, Townsend, Carstairs or local) from a TOML spec.
     Index(index::Args),
     /// Summarise LSOA deprivation for wards, districts or any groups the IoD way.
@@ -139,6 +151,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => stats::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Derive(a) => derive::run(a),
+        Command::Trend(a) => trend::run(a),
+        Command::Funnel(a) => funnel::run(a),
+        Command::Smooth(a) => smooth::run(a),
         Command::Index(a) => index::run(a),
         Command::DeprivationAggregate(a) => deprivation::run(a),
         Command::Site(a) => site::run(a),

@@ -1,9 +1,11 @@
 //! Linked views (egui_plot): a ranked bar chart, a scatter of two indicators, the time series
-//! of the selected areas across periods, and the Moran scatterplot of a LISA run. The
+//! of the selected areas across periods, the Moran scatterplot of a LISA run, and the funnel
+//! plot of an indicator with counts and denominators (`funnel_plot`). The
 //! selection is shared with the map both ways: brushing (dragging a box) or clicking points
 //! selects areas; selected areas are highlighted in every view.
 
 use super::app::{AppView, Command};
+use super::funnel_plot::FunnelPlot;
 use crate::ops::series;
 use crate::render::symbology::AreaValue;
 use egui::Color32;
@@ -18,22 +20,30 @@ pub enum Tab {
     Scatter,
     TimeSeries,
     Moran,
+    Funnel,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Ranked, Tab::Scatter, Tab::TimeSeries, Tab::Moran];
+    const ALL: [Tab; 5] = [
+        Tab::Ranked,
+        Tab::Scatter,
+        Tab::TimeSeries,
+        Tab::Moran,
+        Tab::Funnel,
+    ];
     fn label(self) -> &'static str {
         match self {
             Tab::Ranked => "Ranked",
             Tab::Scatter => "Scatter",
             Tab::TimeSeries => "Time series",
             Tab::Moran => "Moran scatterplot",
+            Tab::Funnel => "Funnel plot",
         }
     }
 }
 
 /// The views' state and the data they read on demand.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct Charts {
     tab: Tab,
     /// The scatter's y indicator (code).
@@ -48,6 +58,7 @@ pub struct Charts {
     series: Vec<series::PeriodValues>,
     /// The ranked chart's order (area, value) for the app's generation.
     ranked: Option<(u64, Vec<(usize, f64)>)>,
+    funnel: FunnelPlot,
 }
 
 const SELECTED: Color32 = Color32::from_rgb(0, 160, 230);
@@ -215,6 +226,7 @@ impl Charts {
             Tab::Scatter => out.extend(self.scatter_ui(ui, view)),
             Tab::TimeSeries => out.extend(self.time_series_ui(ui, view)),
             Tab::Moran => out.extend(self.moran_ui(ui, view)),
+            Tab::Funnel => out.extend(self.funnel_ui(ui, view)),
         }
         out
     }
@@ -443,6 +455,29 @@ impl Charts {
                 }
             });
         out
+    }
+
+    /// The funnel plot (`funnel_plot` computes it): dots and limit lines, brushable.
+    fn funnel_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {
+        let fig = self.funnel.ui(ui, view)?;
+        let colour = |i: usize| fig.colours.get(i).copied().unwrap_or(Color32::GRAY);
+        let plot = Scatter {
+            id: "funnel",
+            points: &fig.points,
+            colour: &colour,
+            x_label: &fig.x_label,
+            y_label: &fig.y_label,
+        };
+        let lines = fig.lines.clone();
+        brush_scatter(ui, plot, view.selection, &mut self.brush_start, |plot_ui| {
+            for (name, pts, colour, style) in lines {
+                plot_ui.line(
+                    Line::new(name, PlotPoints::from(pts))
+                        .color(colour)
+                        .style(style),
+                );
+            }
+        })
     }
 
     fn moran_ui(&mut self, ui: &mut egui::Ui, view: &AppView) -> Option<Command> {

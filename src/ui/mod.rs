@@ -29,6 +29,7 @@ mod first_steps;
 mod frame;
 pub mod frame_cache;
 mod frame_log;
+mod funnel_plot;
 mod hotspots;
 mod hover_card;
 mod import_columns;

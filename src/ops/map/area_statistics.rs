@@ -6,12 +6,14 @@
 //! benchmark for a significance layer and otherwise against England (or the first benchmark
 //! area holding the indicator), at 95%.
 
+use crate::analysis::indicator_stats::trend::POINTS_TO_USE;
 use crate::data::Workspace;
 use crate::data::benchmark;
 use crate::data::query;
 use crate::error::Result;
 use crate::ops::compare::{BenchmarkSpec, CompareMethod, CompareRequest, compare};
 use crate::ops::compare_save::against;
+use crate::ops::trend::{TrendRequest, TrendTest, trend};
 use crate::render::spec::{LayerSpec, MapSpec};
 use crate::render::symbology::clusters::significance_label;
 use std::collections::HashMap;
@@ -104,6 +106,7 @@ pub fn layer_statistics(
         Some(b) => comparisons(ws, &geography, &indicator, &period, &b, &method),
         None => HashMap::new(),
     };
+    let trends = trends(ws, &geography, &indicator)?;
     let rows = codes
         .iter()
         .map(|c| {
@@ -114,7 +117,7 @@ pub fn layer_statistics(
                     .and_then(|v| v.lower_ci.zip(v.upper_ci))
                     .map(|(l, u)| (meta.shown(l), meta.shown(u))),
                 comparison: comparisons.get(*c).cloned(),
-                trend: None,
+                trend: trends.get(*c).cloned(),
             }
         })
         .collect();
@@ -125,6 +128,35 @@ pub fn layer_statistics(
         decimals: usize::try_from(meta.decimals).unwrap_or(1),
         rows,
     }))
+}
+
+/// Each area's trend marker with its arrow ("↑ increasing and getting worse"), where one can
+/// be calculated (Fingertips' rules need 5 consecutive periods; none is read otherwise).
+fn trends(ws: &Workspace, geography: &str, indicator: &str) -> Result<HashMap<String, String>> {
+    if query::periods(ws, indicator, geography)?.len() < POINTS_TO_USE {
+        return Ok(HashMap::new());
+    }
+    let req = TrendRequest {
+        geography: geography.to_string(),
+        indicator: indicator.to_string(),
+        benchmark: None,
+        method: TrendTest::default(),
+    };
+    let Ok(r) = trend(ws, &req) else {
+        return Ok(HashMap::new());
+    };
+    Ok(r.areas
+        .iter()
+        .filter_map(|a| {
+            let arrow = match a.marker.as_str() {
+                "increasing" => "↑",
+                "decreasing" => "↓",
+                "no_significant_change" => "→",
+                _ => return None,
+            };
+            Some((a.code.clone(), format!("{arrow} {} (trend)", a.words())))
+        })
+        .collect())
 }
 
 /// England when it holds the indicator, else the first benchmark area that does.
