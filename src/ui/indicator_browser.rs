@@ -165,23 +165,37 @@ fn read_card(view: &AppView, ex: &Explore) -> Card {
         .last_import
         .map(|r| format!("{} from {} ({} values)", r.at, r.file, r.rows))
         .unwrap_or_default();
+    let statistics = [
+        ("Value type", m.value_type.clone()),
+        ("Multiplier", m.value_multiplier.map(|x| x.to_string())),
+        ("Confidence limits", m.ci_method.clone()),
+    ];
+    let mut lines = vec![
+        ("Title", m.title.clone()),
+        ("Code", m.code.clone()),
+        ("Theme", m.theme.clone()),
+        ("Definition", m.definition.clone()),
+        ("Unit", m.unit.clone()),
+        ("Polarity", polarity.to_string()),
+    ];
+    // What `derive` recorded (left out for indicators without it).
+    lines.extend(
+        statistics
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v))),
+    );
+    lines.extend([
+        ("Source", m.source.clone()),
+        ("Licence", m.licence.clone()),
+        ("Made by", short(&history.provenance)),
+        ("Last import", last),
+        (
+            "Areas with a value",
+            format!("{} of {}", ex.valued(), ex.rows.len()),
+        ),
+    ]);
     Card {
         code: code.to_string(),
-        lines: vec![
-            ("Title", m.title.clone()),
-            ("Code", m.code.clone()),
-            ("Theme", m.theme.clone()),
-            ("Definition", m.definition.clone()),
-            ("Unit", m.unit.clone()),
-            ("Polarity", polarity.to_string()),
-            ("Source", m.source.clone()),
-            ("Licence", m.licence.clone()),
-            ("Made by", short(&history.provenance)),
-            ("Last import", last),
-            (
-                "Areas with a value",
-                format!("{} of {}", ex.valued(), ex.rows.len()),
-            ),
-        ],
+        lines,
     }
 }
