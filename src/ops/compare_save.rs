@@ -60,7 +60,8 @@ pub struct BenchmarkChoice {
 }
 
 /// The benchmarks `indicator` at `geography` can be compared with: the benchmark areas that
-/// hold a value of it, then each coarser geography the workspace has a lookup to.
+/// hold a value of it, then (when its values have counts and denominators to pool) each
+/// coarser geography the workspace has a lookup to.
 pub fn benchmark_choices(
     ws: &Workspace,
     indicator: &str,
@@ -74,6 +75,15 @@ pub fn benchmark_choices(
                 spec: b.code,
             });
         }
+    }
+    // A parent's value is pooled from its children's counts and denominators: offered only
+    // for an indicator that has them.
+    let period = query::resolve_period(ws, indicator, geography, None)?;
+    let pooled = query::values(ws, indicator, geography, &period)?
+        .iter()
+        .any(|v| v.numerator.is_some() && v.denominator.is_some());
+    if !pooled {
+        return Ok(out);
     }
     for parent in crate::data::parent_maps::parent_maps(ws, geography)?
         .into_iter()

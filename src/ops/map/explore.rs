@@ -12,7 +12,7 @@ use crate::data::indicator::IndicatorMeta;
 use crate::error::{Error, Result};
 use crate::feedback::Silent;
 use crate::render::input::MapInput;
-use crate::render::spec::MapSpec;
+use crate::render::spec::{ClusterScheme, MapSpec};
 use crate::render::symbology::AreaValue;
 
 /// One area of the explored layer.
@@ -94,6 +94,40 @@ pub fn ranks_high_first(values: &[Option<f64>]) -> Vec<Option<usize>> {
     out
 }
 
+/// A significance layer's rows show the compared indicator's values (ranked), each in the
+/// class of its legend row (the legend lists only the classes the method can give).
+fn significance_rows(
+    rows: &mut [AreaRow],
+    stats: &super::area_statistics::LayerStatistics,
+    layer: Option<&crate::render::input::ResolvedLayer>,
+    codes: Option<&[Option<f64>]>,
+    against: Option<&str>,
+) {
+    let values: Vec<Option<f64>> = stats.rows.iter().map(|s| s.value).collect();
+    let ranks = ranks_high_first(&values);
+    let labels: Vec<&str> = layer
+        .and_then(|l| l.legend.as_ref())
+        .map(|b| b.entries.iter().map(|e| e.label.as_str()).collect())
+        .unwrap_or_default();
+    let table = crate::render::symbology::clusters::classes(ClusterScheme::Significance);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.value = values
+            .get(i)
+            .copied()
+            .flatten()
+            .map_or(AreaValue::Missing, AreaValue::Value);
+        row.rank = ranks.get(i).copied().flatten();
+        let label = codes
+            .and_then(|c| c.get(i).copied().flatten())
+            .and_then(|c| table.iter().find(|(k, _, _)| *k as f64 == c))
+            .map(|(_, l, _)| match against {
+                Some(a) => crate::render::symbology::clusters::significance_label(l, a),
+                None => l.to_string(),
+            });
+        row.class = label.and_then(|l| labels.iter().position(|x| *x == l));
+    }
+}
+
 /// The columns of a data layer, in area order.
 struct LayerTable<'a> {
     areas: &'a [crate::data::query::Area],
@@ -137,6 +171,7 @@ fn table_of(layer: &LoadedLayer) -> Option<LayerTable<'_>> {
             codes,
             scheme,
             hotspot,
+            ..
         } => Some(LayerTable {
             areas,
             codes: Some(codes),
@@ -209,6 +244,24 @@ pub fn explore_cached(ws: &Workspace, spec: &MapSpec, cache: &mut AreaCache) -> 
     let hotspot = hotspot.zip(codes).map(|((request, response), codes)| {
         hotspot::view(request, response.clone(), codes, &row_codes)
     });
+    let mut rows = rows;
+    if let (
+        Some(LoadedLayer::Clusters {
+            scheme: ClusterScheme::Significance,
+            against,
+            ..
+        }),
+        Some(s),
+    ) = (loaded.layers.get(layer_index), &statistics)
+    {
+        significance_rows(
+            &mut rows,
+            s,
+            input.layers.get(layer_index),
+            codes,
+            against.as_deref(),
+        );
+    }
     Ok(Explore {
         input,
         layer_index,

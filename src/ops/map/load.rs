@@ -6,7 +6,6 @@ use super::area_cache::{AreaCache, CachedGeography};
 use super::hotspot;
 use crate::analysis::classify::{Classification, ClassifyOptions, classify};
 use crate::data::Workspace;
-use crate::data::indicator::IndicatorKind;
 use crate::data::indicator::{IndicatorMeta, Polarity, Status};
 use crate::data::query::{self, Area};
 use crate::error::{Error, Result};
@@ -43,6 +42,9 @@ pub(crate) enum LoadedLayer {
         scheme: ClusterScheme,
         /// The statistic run for a `hotspot` layer (`None` for a saved result).
         hotspot: Option<(StatsRequest, Arc<StatsResponse>)>,
+        /// A significance layer's or saved comparison's benchmark in words ("England
+        /// (95%)"), which its legend rows name.
+        against: Option<String>,
     },
     Outline {
         areas: Arc<Vec<Area>>,
@@ -321,6 +323,7 @@ impl Reader<'_> {
         scheme: ClusterScheme,
     ) -> Result<LoadedLayer> {
         let (areas, meta, period, values) = self.values(geography, indicator, period)?;
+        let against = compare_save::against_of_unit(&meta.unit).map(str::to_string);
         Ok(LoadedLayer::Clusters {
             areas,
             meta,
@@ -328,6 +331,7 @@ impl Reader<'_> {
             codes: values.iter().map(as_option).collect(),
             scheme,
             hotspot: None,
+            against,
         })
     }
 
@@ -352,13 +356,8 @@ impl Reader<'_> {
         let result = compare(self.ws, &req)?;
         let areas = self.areas(geography)?;
         let by_area = compare_save::codes(&result);
-        let source = query::indicator_meta(self.ws, indicator)?;
-        let meta = IndicatorMeta {
-            code: compare_save::saved_code(&result),
-            unit: compare_save::unit_of(&result),
-            kind: IndicatorKind::Comparison,
-            ..source
-        };
+        // The compared indicator's own metadata: the explored rows show its values.
+        let meta = query::indicator_meta(self.ws, indicator)?;
         Ok(LoadedLayer::Clusters {
             codes: areas
                 .iter()
@@ -366,6 +365,7 @@ impl Reader<'_> {
                 .collect(),
             areas,
             meta,
+            against: Some(compare_save::against(&result)),
             period: result.period,
             scheme: ClusterScheme::Significance,
             hotspot: None,
@@ -541,6 +541,7 @@ impl Reader<'_> {
             period,
             scheme,
             hotspot: Some((request, response)),
+            against: None,
         })
     }
 }

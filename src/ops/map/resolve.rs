@@ -174,8 +174,9 @@ fn resolve_layer(cx: &PageContext<'_>, index: usize, layer: &LoadedLayer) -> Res
             meta,
             codes,
             scheme,
+            against,
             ..
-        } => clusters_layer(cx, index, areas, meta, codes, *scheme),
+        } => clusters_layer(cx, index, areas, meta, codes, *scheme, against.as_deref()),
         LoadedLayer::Outline {
             areas,
             stroke,
@@ -271,6 +272,7 @@ fn clusters_layer(
     meta: &IndicatorMeta,
     codes: &[Option<f64>],
     scheme: ClusterScheme,
+    against: Option<&str>,
 ) -> ResolvedLayer {
     let mask = in_focus(cx.loaded, areas, cx.focus);
     let (fills, mut legend) = clusters::symbolise(
@@ -281,7 +283,7 @@ fn clusters_layer(
         Some(&mask),
     );
     if scheme == ClusterScheme::Significance
-        && let Some(against) = crate::ops::compare_save::against_of_unit(&meta.unit)
+        && let Some(against) = against
     {
         let judged = meta.polarity != crate::data::indicator::Polarity::Neutral;
         legend.entries.retain(|e| {
