@@ -110,18 +110,28 @@ pub fn codes(r: &CompareResult) -> HashMap<String, f64> {
 /// The code a saved comparison gets: `<indicator>_vs_<benchmark>_<method>`, lower case
 /// (`93474_vs_e92000001_ci95`, `93474_vs_parent_lad16_ci95`).
 pub fn saved_code(r: &CompareResult) -> String {
-    let bench = match &r.benchmark {
+    let bench = benchmark_arg(r).replace(':', "_");
+    format!("{}_vs_{bench}_{}", r.indicator, method_key(r.method)).to_lowercase()
+}
+
+/// The method as `compare --method` takes it (`ci95`).
+fn method_key(m: CompareMethod) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The benchmark as `compare --benchmark` takes it (`E92000001`, `parent:lad16`; `areas`
+/// for quintiles and quartiles, which have none).
+fn benchmark_arg(r: &CompareResult) -> String {
+    match &r.benchmark {
         Benchmark::Area(b) => b.code.clone(),
         Benchmark::Parent {
             parent_geography, ..
-        } => format!("parent_{parent_geography}"),
+        } => format!("parent:{parent_geography}"),
         Benchmark::Groups { .. } => "areas".into(),
-    };
-    let method = serde_json::to_value(r.method)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    format!("{}_vs_{bench}_{method}", r.indicator).to_lowercase()
+    }
 }
 
 /// The unit a saved comparison carries, which its legend reads back: "compared with
@@ -181,14 +191,8 @@ pub fn save(ws: &Workspace, r: &CompareResult) -> Result<String> {
         r.geography,
         r.indicator,
         r.period,
-        match &r.benchmark {
-            Benchmark::Area(b) => b.code.clone(),
-            Benchmark::Parent {
-                parent_geography, ..
-            } => format!("parent:{parent_geography}"),
-            Benchmark::Groups { .. } => "-".into(),
-        },
-        method_words(r.method)
+        benchmark_arg(r),
+        method_key(r.method)
     );
     save_indicators(ws, &r.geography, &[meta], &rows, &provenance)?;
     Ok(code)

@@ -30,6 +30,7 @@ use crate::data::indicator::{IndicatorMeta, Polarity, Status, ValueRow};
 use crate::data::query::{self, StoredValue};
 use crate::error::{Error, Result};
 use crate::ops::value_type::value_type_text;
+use crate::render::symbology::format_value;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -155,7 +156,8 @@ type Inputs = std::result::Result<Vec<(f64, f64)>, String>;
 pub fn derive(ws: &Workspace, req: &DeriveRequest) -> Result<DeriveResult> {
     let (counts, denoms) = input_codes(req)?;
     let mut all: Vec<&str> = counts.iter().chain(&denoms).map(String::as_str).collect();
-    all.dedup();
+    let mut seen = BTreeSet::new();
+    all.retain(|c| seen.insert(*c));
     if all.iter().any(|c| *c == req.indicator) {
         return Err(Error::Invalid(format!(
             "--indicator {} is one of its own inputs: give the new indicator another code",
@@ -166,7 +168,7 @@ pub fn derive(ws: &Workspace, req: &DeriveRequest) -> Result<DeriveResult> {
         .iter()
         .map(|c| query::indicator_meta(ws, c))
         .collect::<Result<_>>()?;
-    check_not_foreign(ws, &req.indicator, &all)?;
+    check_not_foreign(ws, &req.indicator)?;
     let geography = geography(ws, req, &counts[0])?;
     let periods = match &req.denominator_period {
         Some(dp) => {
@@ -272,7 +274,7 @@ fn input_codes(req: &DeriveRequest) -> Result<(Vec<String>, Vec<String>)> {
 }
 
 /// Refuses to overwrite an indicator that `derive` did not make (an imported one).
-fn check_not_foreign(ws: &Workspace, code: &str, _inputs: &[&str]) -> Result<()> {
+fn check_not_foreign(ws: &Workspace, code: &str) -> Result<()> {
     match query::indicator_meta(ws, code) {
         Ok(_) => {
             let p = query::provenance(ws, code)?;
@@ -529,7 +531,7 @@ fn value_row(
 }
 
 fn new_meta(req: &DeriveRequest, first: &IndicatorMeta, mult: f64) -> IndicatorMeta {
-    let per = format_multiplier(mult);
+    let per = format_value(mult, 0);
     let unit = req.unit.clone().unwrap_or_else(|| match req.kind {
         DeriveType::Proportion if mult == 100.0 => "%".into(),
         DeriveType::Proportion => format!("per {per}"),
@@ -577,22 +579,6 @@ fn new_meta(req: &DeriveRequest, first: &IndicatorMeta, mult: f64) -> IndicatorM
     }
 }
 
-/// 100000 → "100,000".
-fn format_multiplier(m: f64) -> String {
-    if m.fract() != 0.0 || m >= 1e15 {
-        return m.to_string();
-    }
-    let digits = format!("{}", m as u64);
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 fn provenance(req: &DeriveRequest, geography: &str, mult: f64) -> String {
     let inputs = match req.kind {
         DeriveType::Proportion | DeriveType::Rate => format!(
@@ -617,16 +603,4 @@ fn provenance(req: &DeriveRequest, geography: &str, mult: f64) -> String {
         req.indicator,
         value_type_text(req.kind.value_type())
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multipliers_read_with_thousands_separators() {
-        assert_eq!(format_multiplier(100_000.0), "100,000");
-        assert_eq!(format_multiplier(100.0), "100");
-        assert_eq!(format_multiplier(1000.0), "1,000");
-    }
 }

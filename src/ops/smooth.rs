@@ -171,15 +171,13 @@ fn display_multiplier(pooled: f64) -> f64 {
 }
 
 fn per_words(m: f64) -> String {
-    match m as u64 {
-        1 => "per person".into(),
-        10 => "per 10 people".into(),
-        100 => "per 100 people".into(),
-        1_000 => "per 1,000 people".into(),
-        10_000 => "per 10,000 people".into(),
-        100_000 => "per 100,000 people".into(),
-        _ => format!("per {m} people"),
+    if m == 1.0 {
+        return "per person".into();
     }
+    format!(
+        "per {} people",
+        crate::render::symbology::format_value(m, 0)
+    )
 }
 
 fn undefined_err(what: &str, e: Undefined) -> Error {

@@ -16,21 +16,7 @@ pub fn card_lines(view: &AppView, i: usize) -> Vec<String> {
         return Vec::new();
     };
     let decimals = usize::try_from(ex.meta.decimals).unwrap_or(1);
-    let stats = ex
-        .statistics
-        .as_ref()
-        .and_then(|s| Some((s, s.rows.get(i)?)));
-    if let Some((s, st)) = stats.filter(|_| is_significance(view)) {
-        // The layer's numbers are result codes: show the indicator's own value instead.
-        let mut lines = vec![row.name.clone(), row.code.clone()];
-        let d = s.decimals;
-        lines.push(match st.value {
-            Some(v) => format!("{}: {}", s.title, with_unit(&format!("{v:.d$}"), &s.unit)),
-            None => format!("{}: no data", s.title),
-        });
-        lines.extend(statistics_lines(st, d));
-        return lines;
-    }
+    let stats = ex.statistics.as_ref().and_then(|s| s.rows.get(i));
     let value = match row.value {
         AreaValue::Value(v) if is_p_value(&ex.meta.code, &ex.meta.unit) => format_p(v),
         AreaValue::Value(v) => format!("{v:.decimals$} {}", ex.meta.unit)
@@ -51,7 +37,8 @@ pub fn card_lines(view: &AppView, i: usize) -> Vec<String> {
         let entry = view.base_legend.first()?.entries.get(c)?;
         Some(entry.label.clone())
     });
-    if let Some(c) = class {
+    // A significance layer's class is its comparison, which the statistics lines say.
+    if let Some(c) = class.filter(|_| !is_significance(view)) {
         lines.push(format!("class {c}"));
     }
     if let Some(h) = view
@@ -61,7 +48,7 @@ pub fn card_lines(view: &AppView, i: usize) -> Vec<String> {
     {
         lines.push(h);
     }
-    if let Some((_, st)) = stats {
+    if let Some(st) = stats {
         lines.extend(statistics_lines(st, decimals));
     }
     lines
@@ -79,14 +66,6 @@ fn statistics_lines(
     out.extend(st.comparison.clone());
     out.extend(st.trend.clone());
     out
-}
-
-fn with_unit(number: &str, unit: &str) -> String {
-    match unit.trim() {
-        "" => number.to_string(),
-        "%" => format!("{number}%"),
-        u => format!("{number} {u}"),
-    }
 }
 
 /// Whether the explored layer is a significance layer (its values are result codes).

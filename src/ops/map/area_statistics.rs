@@ -33,11 +33,6 @@ pub struct AreaStatistics {
 /// The statistics of the explored layer's areas, in the order of `codes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LayerStatistics {
-    /// The indicator they are about and its title, unit and decimals.
-    pub indicator: String,
-    pub title: String,
-    pub unit: String,
-    pub decimals: usize,
     pub rows: Vec<AreaStatistics>,
 }
 
@@ -121,13 +116,7 @@ pub fn layer_statistics(
             }
         })
         .collect();
-    Ok(Some(LayerStatistics {
-        indicator,
-        title: meta.title.clone(),
-        unit: meta.unit.clone(),
-        decimals: usize::try_from(meta.decimals).unwrap_or(1),
-        rows,
-    }))
+    Ok(Some(LayerStatistics { rows }))
 }
 
 /// Each area's trend marker with its arrow ("↑ increasing and getting worse"), where one can
