@@ -19,4 +19,5 @@ pub mod pdf;
 pub mod pdf_native;
 pub mod raster;
 pub mod raster_native;
+pub mod report;
 pub mod svg;

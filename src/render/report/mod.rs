@@ -1,0 +1,4 @@
+//! Area profiles, ward bulletins and State of the Area reports as documents ([`document`]),
+//! written as one self-contained HTML file or as A4 PDF pages.
+
+pub mod document;
