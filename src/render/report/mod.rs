@@ -2,3 +2,4 @@
 //! written as one self-contained HTML file or as A4 PDF pages.
 
 pub mod document;
+pub mod example;
