@@ -3,3 +3,4 @@
 
 pub mod document;
 pub mod example;
+pub mod spine_layout;
