@@ -15,8 +15,9 @@ pub struct Args {
     pub ws: WorkspaceArg,
     #[command(flatten)]
     pub of: IndicatorArg,
-    /// A benchmark area's code (E92000001; `info` lists them) or parent:GEOGRAPHY (each
-    /// area's parent, pooled from its children through the workspace's lookups).
+    /// A benchmark area's code (E92000001; `info` lists them), parent:GEOGRAPHY (each
+    /// area's parent, pooled from its children through the workspace's lookups) or all (every
+    /// area of the geography pooled).
     #[arg(long)]
     pub benchmark: BenchmarkSpec,
     /// ci95, ci99_8, ci95_99_8, overlap, quintiles, quartiles or spc.

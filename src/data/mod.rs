@@ -25,6 +25,7 @@ pub mod parent_maps;
 pub mod point_counts;
 pub mod polygon_validity;
 pub mod postcode;
+pub mod profile_templates;
 pub mod query;
 pub mod read_limited;
 pub mod recipes;

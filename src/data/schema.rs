@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_8_POSTCODES,
     MIGRATION_9_QUALITY_AND_DISCLOSURE,
     MIGRATION_10_INDICATOR_STATISTICS,
+    MIGRATION_11_PROFILE_TEMPLATES,
 ];
 
 /// The schema version this build writes.
@@ -85,6 +86,7 @@ pub const MIGRATION_MARKERS: &[&[Marker]] = &[
         Marker::Column("atlas_indicators", "ci_method"),
         Marker::Column("atlas_series_values", "lower_ci_99_8"),
     ],
+    &[Marker::Table("atlas_profile_templates")],
 ];
 
 const _: () = assert!(MIGRATION_MARKERS.len() == MIGRATIONS.len());
@@ -417,6 +419,20 @@ DROP TABLE atlas_indicators;
 ALTER TABLE atlas_indicators_v10 RENAME TO atlas_indicators;
 ALTER TABLE atlas_series_values ADD COLUMN lower_ci_99_8 REAL;
 ALTER TABLE atlas_series_values ADD COLUMN upper_ci_99_8 REAL;
+"#;
+
+/// Saved profile templates (`ops::profile::Template` JSON, versioned by its own `version`):
+/// what an area profile, ward bulletin or State of the Area report shows. No data.
+const MIGRATION_11_PROFILE_TEMPLATES: &str = r#"
+CREATE TABLE atlas_profile_templates (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  template TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+VALUES ('atlas_profile_templates', 'attributes', 'atlas_profile_templates', 'Local Atlas profile templates (JSON)');
 "#;
 
 /// The first version whose migration rebuilds a table other tables refer to, so foreign keys

@@ -84,17 +84,23 @@ pub enum BenchmarkSpec {
     Area(String),
     /// Each area's parent in this geography (`parent:lad16`).
     Parent(String),
+    /// Every area of the geography pooled (`all`): the partnership's own total, from counts and
+    /// denominators, never an average of rates.
+    All,
 }
 
 impl std::str::FromStr for BenchmarkSpec {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
         let s = s.trim();
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(Self::All);
+        }
         match s.strip_prefix("parent:") {
             Some(g) if !g.trim().is_empty() => Ok(Self::Parent(g.trim().to_string())),
             Some(_) => Err("parent: needs a geography, e.g. parent:lad16".into()),
             None if s.is_empty() => {
-                Err("give a benchmark code (e.g. E92000001) or parent:GEOGRAPHY".into())
+                Err("give a benchmark code (e.g. E92000001), parent:GEOGRAPHY or all".into())
             }
             None => Ok(Self::Area(s.to_uppercase())),
         }
@@ -252,6 +258,12 @@ pub fn compare(ws: &Workspace, req: &CompareRequest) -> Result<CompareResult> {
             (Benchmark::Area(b.clone()), vec![Some(b); values.len()])
         }
         BenchmarkSpec::Parent(g) => parent_benchmarks(ws, req, &values, g, kind, mult)?,
+        BenchmarkSpec::All => {
+            let all: Vec<&StoredValue> = values.iter().collect();
+            let mut b = pooled(ALL_AREAS, &all, kind, mult);
+            b.name = Some(format!("all {} areas pooled", req.geography));
+            (Benchmark::Area(b.clone()), vec![Some(b); values.len()])
+        }
     };
     let mut areas: Vec<AreaComparison> = Vec::with_capacity(values.len());
     let mut bench = bench;
@@ -488,52 +500,10 @@ fn parent_benchmarks(
             members.entry(p.as_str()).or_default().push(v);
         }
     }
-    let mut parents: BTreeMap<String, BenchmarkValue> = BTreeMap::new();
-    for (code, kids) in &members {
-        let counts: Vec<f64> = kids
-            .iter()
-            .map(|v| v.numerator.unwrap_or(f64::NAN))
-            .collect();
-        let denoms: Vec<f64> = kids
-            .iter()
-            .map(|v| v.denominator.unwrap_or(f64::NAN))
-            .collect();
-        let used = counts
-            .iter()
-            .zip(&denoms)
-            .filter(|(c, d)| c.is_finite() && **c >= 0.0 && d.is_finite() && **d > 0.0)
-            .count();
-        let (value, reason) = match mult {
-            None => (None, Some(reason_text(&NotComparedReason::NoDenominator))),
-            Some(m) => match rules::benchmark_average(&counts, &denoms, m) {
-                Ok(b) => (Some(b), None),
-                Err(e) => (None, Some(reason_text(&e))),
-            },
-        };
-        let pooled = |level| {
-            let (c, d): (f64, f64) = counts
-                .iter()
-                .zip(&denoms)
-                .filter(|(c, d)| c.is_finite() && **c >= 0.0 && d.is_finite() && **d > 0.0)
-                .fold((0.0, 0.0), |(x, n), (c, d)| (x + c, n + d));
-            value
-                .and(mult)
-                .and_then(|m| limits_from_count(kind?, c, d, m, level))
-        };
-        let c95 = pooled(Level::P95);
-        parents.insert(
-            code.to_string(),
-            BenchmarkValue {
-                code: code.to_string(),
-                name: None,
-                value,
-                lower_ci: c95.map(|c| c.lower),
-                upper_ci: c95.map(|c| c.upper),
-                areas: Some(used),
-                reason,
-            },
-        );
-    }
+    let parents: BTreeMap<String, BenchmarkValue> = members
+        .iter()
+        .map(|(code, kids)| (code.to_string(), pooled(code, kids, kind, mult)))
+        .collect();
     let per_area = values
         .iter()
         .map(|v| {
@@ -550,6 +520,53 @@ fn parent_benchmarks(
         },
         per_area,
     ))
+}
+
+/// The benchmark code of every area pooled ([`BenchmarkSpec::All`]).
+pub const ALL_AREAS: &str = "all";
+
+/// The pooled value of `kids` (Σ counts / Σ denominators × multiplier) with its 95% limits by
+/// the value type's method; a reason when it cannot be pooled.
+fn pooled(
+    code: &str,
+    kids: &[&StoredValue],
+    kind: Option<ValueType>,
+    mult: Option<f64>,
+) -> BenchmarkValue {
+    let counts: Vec<f64> = kids
+        .iter()
+        .map(|v| v.numerator.unwrap_or(f64::NAN))
+        .collect();
+    let denoms: Vec<f64> = kids
+        .iter()
+        .map(|v| v.denominator.unwrap_or(f64::NAN))
+        .collect();
+    let usable = |(c, d): (&f64, &f64)| c.is_finite() && *c >= 0.0 && d.is_finite() && *d > 0.0;
+    let used = counts.iter().zip(&denoms).filter(|p| usable(*p)).count();
+    let (value, reason) = match mult {
+        None => (None, Some(reason_text(&NotComparedReason::NoDenominator))),
+        Some(m) => match rules::benchmark_average(&counts, &denoms, m) {
+            Ok(b) => (Some(b), None),
+            Err(e) => (None, Some(reason_text(&e))),
+        },
+    };
+    let (c, d) = counts
+        .iter()
+        .zip(&denoms)
+        .filter(|p| usable(*p))
+        .fold((0.0, 0.0), |(x, n), (c, d)| (x + c, n + d));
+    let c95 = value
+        .and(mult)
+        .and_then(|m| limits_from_count(kind?, c, d, m, Level::P95));
+    BenchmarkValue {
+        code: code.to_string(),
+        name: None,
+        value,
+        lower_ci: c95.map(|c| c.lower),
+        upper_ci: c95.map(|c| c.upper),
+        areas: Some(used),
+        reason,
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod kde;
 pub mod map;
 pub mod period_year;
 pub mod postcodes;
+pub mod profile;
 pub mod provenance_prose;
 pub mod quality;
 pub mod result_titles;

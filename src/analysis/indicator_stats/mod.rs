@@ -18,5 +18,6 @@ pub mod funnel;
 pub mod isr;
 pub mod secondary;
 pub mod smoothing;
+pub mod spine;
 pub mod trend;
 pub mod undefined;
